@@ -1,0 +1,350 @@
+//! The schedule of one model execution: who did what to which object, in order.
+//!
+//! The [`model`](crate::sync::model) backend appends an [`Event`] for every
+//! shared-memory operation. The buffer is a plain `thread_local!`: loom runs
+//! all model threads as coroutines on the test's own OS thread, so they all
+//! see the same buffer, and because it is not a loom type loom neither sees
+//! nor explores it. The checker clears it at the start of every execution, so
+//! after a failure it holds exactly the failing execution.
+//!
+//! [`Schedule::from_events`] turns the raw events into the steps a learner
+//! reads, and marks the two things that make a schedule surprising:
+//!
+//! * a **stale read**: loom lets an atomic load return an older store than the
+//!   latest one (the hardware can too), so the order of the steps is not
+//!   always the order in which values became visible;
+//! * an **overwrite**: a store by a thread that read the object before another
+//!   thread's store — the moment an update is lost.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::check::trace::{self, Op, Schedule};
+//!
+//! trace::clear();
+//! let here = std::panic::Location::caller();
+//! trace::record(1, 0xA, "0", Op::Load { read: 0 }, here);
+//! trace::record(2, 0xA, "0", Op::Load { read: 0 }, here);
+//! trace::record(1, 0xA, "0", Op::Store { wrote: 1 }, here);
+//! trace::record(2, 0xA, "0", Op::Store { wrote: 1 }, here);
+//! let schedule = Schedule::from_events(&trace::take());
+//! assert_eq!(schedule.summary(), "T1 load 0 · T2 load 0 · T1 store 1 · T2 store 1");
+//! assert!(schedule.steps[3].note.as_deref().unwrap().contains("overwrites T1's store at step 3"));
+//! ```
+
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::panic::Location;
+
+/// One operation on a shared object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// An atomic load that returned `read`.
+    Load {
+        /// The value the load returned.
+        read: u64,
+    },
+    /// An atomic store of `wrote`.
+    Store {
+        /// The value stored.
+        wrote: u64,
+    },
+    /// An indivisible read-modify-write (`fetch_add`, `swap`, …).
+    Rmw {
+        /// The operation's name.
+        name: &'static str,
+        /// The value it replaced.
+        read: u64,
+        /// The value it left.
+        wrote: u64,
+    },
+    /// A `compare_exchange` that succeeded.
+    CasOk {
+        /// The value it found (the one it expected).
+        read: u64,
+        /// The value it stored.
+        wrote: u64,
+    },
+    /// A `compare_exchange` that failed because the value had changed.
+    CasFail {
+        /// The value it found.
+        read: u64,
+        /// The value it expected.
+        expected: u64,
+    },
+    /// A mutex acquired; `holds` is the protected value, shown with `Debug`.
+    Lock {
+        /// The protected value when the lock was taken.
+        holds: String,
+    },
+    /// A mutex released; `leaves` is the protected value.
+    Unlock {
+        /// The protected value when the lock was released.
+        leaves: String,
+    },
+    /// A `try_lock` that found the mutex taken.
+    TryLockBusy,
+    /// A plain (non-atomic) write through an `UnsafeCell`.
+    CellWrite,
+    /// A plain (non-atomic) read through an `UnsafeCell`.
+    CellRead,
+}
+
+impl Op {
+    fn kind(&self) -> &'static str {
+        match self {
+            Op::Load { .. } | Op::Store { .. } | Op::Rmw { .. } | Op::CasOk { .. } | Op::CasFail { .. } => "atomic",
+            Op::Lock { .. } | Op::Unlock { .. } | Op::TryLockBusy => "mutex",
+            Op::CellWrite | Op::CellRead => "cell",
+        }
+    }
+
+    /// The value read, if the operation reads a number.
+    fn read(&self) -> Option<u64> {
+        match *self {
+            Op::Load { read } | Op::Rmw { read, .. } | Op::CasOk { read, .. } | Op::CasFail { read, .. } => Some(read),
+            _ => None,
+        }
+    }
+
+    /// The value written, if the operation writes a number.
+    fn wrote(&self) -> Option<u64> {
+        match *self {
+            Op::Store { wrote } | Op::Rmw { wrote, .. } | Op::CasOk { wrote, .. } => Some(wrote),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Op::Load { read } => format!("load {read}"),
+            Op::Store { wrote } => format!("store {wrote}"),
+            Op::Rmw { name, read, wrote } => format!("{name} {read}→{wrote}"),
+            Op::CasOk { read, wrote } => format!("cas {read}→{wrote} ok"),
+            Op::CasFail { read, expected } => format!("cas failed (expected {expected}, found {read})"),
+            Op::Lock { holds } => format!("lock (holds {holds})"),
+            Op::Unlock { leaves } => format!("unlock (leaves {leaves})"),
+            Op::TryLockBusy => "try_lock: busy".to_string(),
+            Op::CellWrite => "plain write".to_string(),
+            Op::CellRead => "plain read".to_string(),
+        }
+    }
+}
+
+/// One recorded operation.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// loom's number for the thread (0 is the model's main thread).
+    pub thread: usize,
+    /// Address of the shared object (stable within one execution).
+    pub addr: usize,
+    /// The object's initial value as text, when it has one.
+    pub init: String,
+    /// What was done.
+    pub op: Op,
+    /// The source line that did it.
+    pub location: &'static Location<'static>,
+}
+
+thread_local! {
+    static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Empties the buffer; the checker calls it at the start of every execution.
+pub fn clear() {
+    EVENTS.with(|events| events.borrow_mut().clear());
+}
+
+/// Appends one event to the buffer.
+pub fn record(thread: usize, addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
+    EVENTS.with(|events| {
+        events.borrow_mut().push(Event { thread, addr, init: init.to_string(), op, location });
+    });
+}
+
+/// Takes the events recorded since the last [`clear`].
+pub fn take() -> Vec<Event> {
+    EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+}
+
+/// One step of a schedule, as printed and as serialised in `--json`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Step {
+    /// 1-based position in the execution.
+    pub step: usize,
+    /// `main`, `T1`, `T2`, …
+    pub thread: String,
+    /// Which object: `atomic`, `mutex`, `cell`, or `atomic#2` when there are several.
+    pub object: String,
+    /// What was done, e.g. `load 0`, `store 1`, `fetch_add 1→2`.
+    pub operation: String,
+    /// The value read, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<u64>,
+    /// The value written, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrote: Option<u64>,
+    /// A stale read or a lost update, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// `file:line` of the operation.
+    pub at: String,
+}
+
+/// A readable schedule: the steps of one execution.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Schedule {
+    /// The steps, in the order loom ran them.
+    pub steps: Vec<Step>,
+}
+
+fn thread_name(thread: usize) -> String {
+    if thread == 0 { "main".to_string() } else { format!("T{thread}") }
+}
+
+/// `src/labs/../../labs/x.rs` → `labs/x.rs`, so paths read as the learner sees them.
+pub fn tidy_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            "." => {}
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+impl Schedule {
+    /// Builds the readable schedule, naming objects and marking stale reads and overwrites.
+    pub fn from_events(events: &[Event]) -> Schedule {
+        // Name objects by kind, numbered when a kind has more than one object.
+        let mut order: Vec<(usize, &'static str)> = Vec::new();
+        for e in events {
+            if !order.iter().any(|(addr, _)| *addr == e.addr) {
+                order.push((e.addr, e.op.kind()));
+            }
+        }
+        let name_of = |addr: usize| -> String {
+            let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
+            let same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();
+            if same.len() == 1 {
+                kind.to_string()
+            } else {
+                let n = same.iter().position(|a| *a == addr).map_or(0, |i| i + 1);
+                format!("{kind}#{n}")
+            }
+        };
+
+        // Latest store per object: (value, step, thread); step 0 is the initial value.
+        let mut latest: HashMap<usize, (u64, usize, usize)> = HashMap::new();
+        // Every store per object: (step, thread).
+        let mut stores: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        // The step at which each (thread, object) last read a value.
+        let mut last_read: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut steps = Vec::with_capacity(events.len());
+
+        for (i, e) in events.iter().enumerate() {
+            let step = i + 1;
+            if let Ok(init) = e.init.parse::<u64>() {
+                latest.entry(e.addr).or_insert((init, 0, usize::MAX));
+            }
+            let mut note = None;
+            if let (Some(read), Op::Load { .. }) = (e.op.read(), &e.op)
+                && let Some(&(value, at, by)) = latest.get(&e.addr)
+                && value != read
+                && at > 0
+            {
+                note = Some(format!(
+                    "stale: read {read} although {} already stored {value} at step {at}",
+                    thread_name(by)
+                ));
+            }
+            // A plain store or a swap writes a value computed from an earlier read.
+            if matches!(e.op, Op::Store { .. } | Op::Rmw { name: "swap", .. })
+                && let Some(&read_at) = last_read.get(&(e.thread, e.addr))
+            {
+                let missed: Vec<(usize, usize)> = stores
+                    .get(&e.addr)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&(at, by)| at > read_at && by != e.thread)
+                    .collect();
+                if !missed.is_empty() {
+                    let list: Vec<String> =
+                        missed.iter().map(|&(at, by)| format!("{}'s store at step {at}", thread_name(by))).collect();
+                    note = Some(format!(
+                        "overwrites {}: {} read at step {read_at}, before it",
+                        list.join(" and "),
+                        thread_name(e.thread)
+                    ));
+                }
+            }
+            if e.op.read().is_some() {
+                last_read.insert((e.thread, e.addr), step);
+            }
+            if let Some(wrote) = e.op.wrote() {
+                latest.insert(e.addr, (wrote, step, e.thread));
+                stores.entry(e.addr).or_default().push((step, e.thread));
+            }
+            if matches!(e.op, Op::CellWrite | Op::CellRead) {
+                // Plain memory: a later access by another thread with no lock or
+                // atomic in between is a data race, and loom stops right there.
+                let earlier = events[..i].iter().rposition(|p| {
+                    p.addr == e.addr && p.thread != e.thread && matches!(p.op, Op::CellWrite | Op::CellRead)
+                });
+                if let Some(j) = earlier.filter(|_| i + 1 == events.len()) {
+                    note = Some(format!(
+                        "data race: plain access with nothing ordering it after {}'s at step {}",
+                        thread_name(events[j].thread),
+                        j + 1
+                    ));
+                }
+            }
+            steps.push(Step {
+                step,
+                thread: thread_name(e.thread),
+                object: name_of(e.addr),
+                operation: e.op.describe(),
+                read: e.op.read(),
+                wrote: e.op.wrote(),
+                note,
+                at: format!("{}:{}", tidy_path(e.location.file()), e.location.line()),
+            });
+        }
+        Schedule { steps }
+    }
+
+    /// One line: `T1 load 0 · T2 load 0 · T1 store 1 · T2 store 1`.
+    pub fn summary(&self) -> String {
+        self.steps.iter().map(|s| format!("{} {}", s.thread, s.operation)).collect::<Vec<_>>().join(" · ")
+    }
+
+    /// The schedule as an aligned table, one step per line.
+    pub fn table(&self) -> String {
+        let objects = self.steps.iter().map(|s| s.object.as_str()).collect::<std::collections::BTreeSet<_>>();
+        let show_object = objects.len() > 1;
+        let op_width = self
+            .steps
+            .iter()
+            .map(|s| s.operation.chars().count() + if show_object { s.object.len() + 1 } else { 0 })
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        let at_width = self.steps.iter().map(|s| s.at.len()).max().unwrap_or(5).max(5);
+        let mut out = String::new();
+        let _ = writeln!(out, "  step  thread  {:<op_width$}  where", "operation");
+        for s in &self.steps {
+            let op = if show_object { format!("{} {}", s.object, s.operation) } else { s.operation.clone() };
+            let note = s.note.as_deref().map(|n| format!("  ← {n}")).unwrap_or_default();
+            let line = format!("  {:>4}  {:<6}  {op:<op_width$}  {:<at_width$}{note}", s.step, s.thread, s.at);
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        out
+    }
+}

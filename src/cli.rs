@@ -1,0 +1,317 @@
+//! The `racelab` command line. The doc comments below are its `--help`.
+
+use crate::bench;
+use crate::check::{self, Model};
+use crate::labs::{self, Kind, LABS, Lab};
+use crate::runner::{self, RunOptions, process::WorkerCommand};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// racelab: watch threads lose updates, fix them, and let loom prove the fix.
+///
+/// With no command, racelab prints the lab list and the next command to type.
+#[derive(Debug, Parser)]
+#[command(name = "racelab", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the labs and their variants.
+    List,
+    /// Print a lab's lesson.
+    Show {
+        /// Lab number or name (1, 01, lost_update).
+        lab: String,
+    },
+    /// Run a variant on real threads (or real processes) and report what happened.
+    ///
+    /// Racy variants repeat trials until an update is lost or 2 s have passed.
+    Run {
+        /// Lab number or name.
+        lab: String,
+        /// racy, mutex, parking_lot, atomic, process, or a wrong fix (see `racelab list`).
+        #[arg(long, default_value = "racy")]
+        variant: String,
+        /// Threads (worker processes for `process`).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Increments per thread.
+        #[arg(long, default_value_t = 1_000_000)]
+        iters: u64,
+        /// Run exactly this many trials (default: racy until a loss is seen, fixes once).
+        #[arg(long)]
+        trials: Option<usize>,
+        /// Seconds a racy run may keep trying to show a loss.
+        #[arg(long, default_value_t = 2.0)]
+        budget: f64,
+        /// Seconds the worker processes of one trial may take.
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Make the last worker misbehave (crash, hang, garbage), to see the parent cope.
+        #[arg(long, hide = true)]
+        fault: Option<Fault>,
+    },
+    /// Explore every interleaving of a variant with loom; print outcomes and a failing schedule.
+    ///
+    /// Exit status: 0 if every interleaving passed, 1 if one failed, 2 on an error.
+    Check {
+        /// Lab number or name.
+        lab: String,
+        /// racy, mutex, parking_lot, atomic, process, unsafe_cell, or a wrong fix.
+        #[arg(long, default_value = "racy")]
+        variant: String,
+        /// Model threads (loom explores up to 4; 2–3 finish in seconds).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Increments per model thread.
+        #[arg(long, default_value_t = 2)]
+        iters: u64,
+        /// Explore only interleavings with at most this many preemptions (faster, not exhaustive).
+        #[arg(long)]
+        preemption_bound: Option<usize>,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure what each fix costs on this machine: median time per variant and ratio to racy.
+    Bench {
+        /// Lab number or name.
+        #[arg(default_value = "1")]
+        lab: String,
+        /// Threads (worker processes for `process`).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Increments per thread.
+        #[arg(long, default_value_t = 1_000_000)]
+        iters: u64,
+        /// Trials per variant (the median is reported).
+        #[arg(long, default_value_t = 7)]
+        trials: usize,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// (internal) One isolated worker process: count alone and print `report <n>`.
+    #[command(hide = true)]
+    Worker {
+        /// Lab number or name.
+        lab: String,
+        /// Misbehave instead of reporting.
+        #[arg(long)]
+        fault: Option<Fault>,
+        /// Increments to count.
+        iters: u64,
+    },
+}
+
+/// Ways a worker can misbehave, for demonstrating the parent's error handling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Fault {
+    /// Abort (killed by SIGABRT).
+    Crash,
+    /// Never report.
+    Hang,
+    /// Print something that is not a report.
+    Garbage,
+}
+
+/// A failure that ends the command: one line on stderr and this exit status.
+struct Failure(String, u8);
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure(message, 2)
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match dispatch(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message, code)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Help and version go out as clap prints them; a usage mistake becomes one line.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind::*;
+    if matches!(error.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
+        error.exit();
+    }
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or("error: bad arguments").trim_end();
+    eprintln!("{first} (see `racelab --help`)");
+    ExitCode::from(2)
+}
+
+fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds (got {value})"))
+}
+
+fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
+    match command {
+        None => {
+            print!("{}", welcome());
+            Ok(0)
+        }
+        Some(Command::List) => {
+            print!("{}", list());
+            Ok(0)
+        }
+        Some(Command::Show { lab }) => {
+            let lab = labs::find(&lab)?;
+            print!("{}", lab.lesson);
+            Ok(0)
+        }
+        Some(Command::Run { lab, variant, threads, iters, trials, budget, timeout, json, fault }) => {
+            let lab = labs::find(&lab)?;
+            let mut worker = worker_command(lab)?;
+            if let Some(fault) = fault {
+                worker = worker.last_worker_args(["--fault".to_string(), format!("{fault:?}").to_lowercase()]);
+            }
+            let options = RunOptions {
+                threads,
+                iters,
+                trials,
+                budget: seconds(budget, "--budget")?,
+                worker: Some(worker),
+                worker_timeout: seconds(timeout, "--timeout")?,
+            };
+            runner::validate(lab, &variant, &options)?;
+            let bar = progress_bar(json);
+            let report = runner::run(lab, &variant, &options, |done, planned| {
+                bar.set_length(planned as u64);
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            } else {
+                print!("{}", report.render(lab));
+            }
+            Ok(0)
+        }
+        Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json }) => {
+            let lab = labs::find(&lab)?;
+            let mut model = Model::new(lab, &variant, threads, iters);
+            model.preemption_bound = preemption_bound;
+            model.time_budget = seconds(timeout, "--timeout")?;
+            let report = check::explore(&model).map_err(|e| e.to_string())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            } else {
+                print!("{}", report.render());
+            }
+            Ok(if report.passed() { 0 } else { 1 })
+        }
+        Some(Command::Bench { lab, threads, iters, trials, json }) => {
+            let lab = labs::find(&lab)?;
+            let options = RunOptions {
+                threads,
+                iters,
+                trials: Some(trials),
+                worker: Some(worker_command(lab)?),
+                ..RunOptions::default()
+            };
+            for variant in lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)) {
+                runner::validate(lab, variant.name, &options)?;
+            }
+            let bench = bench::run(lab, &options)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&bench).map_err(|e| e.to_string())?);
+            } else {
+                print!("{}", bench.render());
+            }
+            Ok(0)
+        }
+        Some(Command::Worker { lab, fault, iters }) => {
+            let lab = labs::find(&lab)?;
+            match fault {
+                Some(Fault::Crash) => std::process::abort(),
+                Some(Fault::Hang) => loop {
+                    std::thread::park();
+                },
+                Some(Fault::Garbage) => println!("hello, parent"),
+                None => println!("{}{}", runner::process::REPORT, (lab.worker)(iters)),
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// How this binary starts a worker process for `lab`: `racelab worker N <iters>`.
+fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
+    Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number.to_string()]))
+}
+
+/// A progress bar on stderr that draws only on a terminal, and only after a moment.
+fn progress_bar(json: bool) -> indicatif::ProgressBar {
+    if json {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} trial {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Racy => "racy",
+        Kind::Fix => "fix",
+        Kind::WrongFix => "wrong fix",
+        Kind::DataRace => "data race (loom only)",
+    }
+}
+
+fn list() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for lab in LABS {
+        let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number, lab.title, lab.folder());
+        for v in lab.variants {
+            let _ = writeln!(out, "      {:<20} {:<22} {}", v.name, kind_label(v.kind), v.summary);
+        }
+    }
+    out
+}
+
+fn welcome() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("racelab — watch threads lose updates, fix them, and let loom prove the fix.\n\n");
+    for lab in LABS {
+        let _ = writeln!(out, "  {:02}  {}", lab.number, lab.title);
+    }
+    let first: &Lab = &LABS[0];
+    let _ = write!(
+        out,
+        "\nStart here:\n  racelab show {n}                       read the lesson\n  racelab run {n}                        see updates lost on real threads\n  racelab check {n} --variant racy       let loom find the interleaving\n",
+        n = first.number
+    );
+    out
+}

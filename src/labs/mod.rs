@@ -1,0 +1,135 @@
+//! The labs: each lab's code, compiled once per backend, and the catalogue.
+//!
+//! Every lab file (`src/labs/NN_slug.rs`) and the shared [`harness`](real::harness)
+//! are listed once, in `src/labs/each_lab.rs`, and that list is included into
+//! two modules, [`real`] and [`model`]. Each of those re-exports its backend
+//! as `sync`, and the lab code imports only `super::sync::…`, so the same
+//! source runs on OS threads and under loom.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::labs;
+//!
+//! let lab = labs::find("1").unwrap();
+//! assert_eq!(lab.slug, "lost_update");
+//! assert_eq!((lab.real)("atomic", 2, 1000), Some(2000));
+//! ```
+
+pub mod model;
+pub mod real;
+
+/// What role a variant plays in its lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The deliberately unsynchronised version: loom must catch it.
+    Racy,
+    /// A correct fix: loom must pass every interleaving.
+    Fix,
+    /// A plausible but wrong fix from the catalogue: loom must reject it.
+    WrongFix,
+    /// A true data race on plain memory: run only under loom.
+    DataRace,
+}
+
+/// One version of a lab's scenario.
+#[derive(Debug)]
+pub struct Variant {
+    /// The name used on the command line (`--variant racy`).
+    pub name: &'static str,
+    /// Its role.
+    pub kind: Kind,
+    /// One line on what it does.
+    pub summary: &'static str,
+}
+
+/// A lab: its lesson, its variants and how to run them.
+#[derive(Debug)]
+pub struct Lab {
+    /// 1-based lab number.
+    pub number: u8,
+    /// The folder name after the number, e.g. `lost_update`.
+    pub slug: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// The lesson (`labs/NN_slug/README.md`), embedded at build time.
+    pub lesson: &'static str,
+    /// The lab's variants, racy first.
+    pub variants: &'static [Variant],
+    /// The correct final value for `threads` threads of `iters` steps.
+    pub expected: fn(usize, u64) -> u64,
+    /// Runs a variant on real threads (`None`: no such variant).
+    pub real: fn(&str, usize, u64) -> Option<u64>,
+    /// Runs a variant inside loom's model (`None`: no such variant).
+    pub model: fn(&str, usize, u64) -> Option<u64>,
+    /// What one worker process computes (the process fix).
+    pub worker: fn(u64) -> u64,
+    /// How the parent combines the workers' reports (the process fix).
+    pub combine: fn(&[u64]) -> u64,
+    /// Describes a wrong final value, e.g. "2 updates lost".
+    pub explain: fn(u64, u64) -> String,
+}
+
+impl Lab {
+    /// The lab's folder under `labs/`, e.g. `01_lost_update`.
+    pub fn folder(&self) -> String {
+        format!("{:02}_{}", self.number, self.slug)
+    }
+
+    /// Looks up a variant by name.
+    pub fn variant(&self, name: &str) -> Result<&'static Variant, String> {
+        self.variants.iter().find(|v| v.name == name).ok_or_else(|| {
+            let names: Vec<_> = self.variants.iter().map(|v| v.name).collect();
+            format!("lab {} has no variant `{name}`; try one of: {}", self.number, names.join(", "))
+        })
+    }
+}
+
+use Kind::*;
+
+/// Every lab, in course order.
+pub static LABS: &[Lab] = &[Lab {
+    number: 1,
+    slug: "lost_update",
+    title: "The lost update: count += 1 from N threads",
+    lesson: include_str!("../../labs/01_lost_update/README.md"),
+    variants: &[
+        Variant { name: "racy", kind: Racy, summary: "separate atomic load and store: a race condition" },
+        Variant { name: "mutex", kind: Fix, summary: "std::sync::Mutex held across read-add-write" },
+        Variant { name: "parking_lot", kind: Fix, summary: "parking_lot::Mutex held across read-add-write" },
+        Variant { name: "atomic", kind: Fix, summary: "AtomicU64::fetch_add: one indivisible step" },
+        Variant { name: "process", kind: Fix, summary: "worker processes count alone; the parent sums" },
+        Variant {
+            name: "unsafe_cell",
+            kind: DataRace,
+            summary: "+= 1 on plain shared memory: a data race (loom only)",
+        },
+        Variant { name: "wrong_split_lock", kind: WrongFix, summary: "lock to read, unlock, lock again to write" },
+        Variant { name: "wrong_swap", kind: WrongFix, summary: "atomic swap of a value read earlier" },
+        Variant { name: "wrong_private_lock", kind: WrongFix, summary: "each call locks its own new mutex" },
+        Variant {
+            name: "wrong_early_read",
+            kind: WrongFix,
+            summary: "fetch_add, but the total is read before joining",
+        },
+    ],
+    expected: real::lost_update::expected,
+    real: |v, t, k| real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, t, k),
+    model: |v, t, k| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, t, k),
+    worker: real::lost_update::solution::worker,
+    combine: real::lost_update::solution::combine,
+    explain: |value, expected| match expected.checked_sub(value) {
+        Some(1) => "1 update lost".to_string(),
+        Some(lost) => format!("{lost} updates lost"),
+        None => format!("{} more than the exact total", value - expected),
+    },
+}];
+
+/// Finds a lab by number (`1`, `01`) or name (`lost_update`, `01_lost_update`).
+pub fn find(name: &str) -> Result<&'static Lab, String> {
+    let wanted = name.trim();
+    LABS.iter()
+        .find(|lab| wanted.parse::<u8>().ok() == Some(lab.number) || wanted == lab.slug || wanted == lab.folder())
+        .ok_or_else(|| format!("no lab `{wanted}`; `racelab list` shows the labs (1–{})", LABS.len()))
+}

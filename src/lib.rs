@@ -1,0 +1,70 @@
+//! # racelab — why threads need synchronisation, and what each fix costs
+//!
+//! Threads share one address space. That is their power — no copying, no
+//! messages — and their danger: two threads that update the same memory
+//! without coordination lose updates. Processes each own their memory, so they
+//! cannot race on it, but they pay to start and must send their results back.
+//!
+//! racelab turns those claims into code you can run, measure and check:
+//!
+//! * **run it** on real threads and see updates lost
+//!   ([`runner`], `racelab run 1`);
+//! * **prove it** with [loom], which explores every interleaving of the very
+//!   same source and prints the failing one as a schedule ([`check`],
+//!   `racelab check 1`);
+//! * **fix it** three ways — a mutex (std and `parking_lot`), an atomic
+//!   read-modify-write, and process isolation — and let loom prove each fix;
+//! * **measure** what each fix costs ([`bench`], `racelab bench 1`).
+//!
+//! ## A first look
+//!
+//! The racy counter reads, adds and writes in three separate steps. loom finds
+//! the interleaving where two threads both read 0 and both write 1:
+//!
+//! ```
+//! use racelab::check::{Model, explore};
+//! use racelab::labs;
+//!
+//! let lab = labs::find("lost_update").unwrap();
+//! let report = explore(&Model::new(lab, "racy", 2, 1)).unwrap();
+//! assert_eq!(report.verdict, "fail");
+//! // Of loom's 30 executions, 24 lose an update and 6 count correctly.
+//! assert_eq!(report.outcomes.get(&1), Some(&24));
+//! assert_eq!(report.outcomes.get(&2), Some(&6));
+//! ```
+//!
+//! and `fetch_add` passes every interleaving with exactly one outcome:
+//!
+//! ```
+//! # use racelab::check::{Model, explore};
+//! # use racelab::labs;
+//! let lab = labs::find("1").unwrap();
+//! let report = explore(&Model::new(lab, "atomic", 3, 1)).unwrap();
+//! assert_eq!(report.verdict, "pass");
+//! assert_eq!(report.outcomes.keys().collect::<Vec<_>>(), vec![&3]);
+//! ```
+//!
+//! ## How the crate is laid out
+//!
+//! * [`sync`] is the swap: the only module that names std, `parking_lot` or
+//!   loom. Lab code imports `super::sync::…` and is compiled twice, once per
+//!   backend ([`labs::real`], [`labs::model`]).
+//! * [`labs`] holds each lab's code and the catalogue of labs and variants.
+//! * [`check`] drives loom and records the schedule; [`runner`] runs real
+//!   threads and worker processes; [`bench`] measures; [`cli`] is the
+//!   `racelab` command.
+//!
+//! The lessons are in `labs/NN_slug/README.md`; each claim in them is a test
+//! in `tests/lab_NN.rs`.
+//!
+//! [loom]: https://docs.rs/loom
+
+#![warn(missing_docs)]
+
+pub mod bench;
+pub mod check;
+pub mod cli;
+#[allow(clippy::duplicate_mod, reason = "each lab file is compiled once per backend on purpose: see `sync`")]
+pub mod labs;
+pub mod runner;
+pub mod sync;

@@ -1,0 +1,234 @@
+//! Real runs: the labs on OS threads and OS processes, reporting what they saw.
+//!
+//! A real run can show that updates were lost; it can never show that they
+//! cannot be — that is loom's job ([`crate::check`]). So a real run reports
+//! honestly: expected, observed, lost, per trial. For a racy variant it
+//! repeats trials (each started from a barrier so the threads overlap) until a
+//! loss is seen or the time budget is spent, and says so when none was seen.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::labs;
+//! use racelab::runner::{RunOptions, run};
+//!
+//! let lab = labs::find("1").unwrap();
+//! let options = RunOptions { threads: 4, iters: 10_000, ..RunOptions::default() };
+//! let report = run(lab, "atomic", &options, |_, _| {}).unwrap();
+//! assert_eq!(report.observed, 40_000);
+//! assert_eq!(report.lost, 0);
+//! ```
+
+pub mod process;
+
+use crate::labs::{Kind, Lab};
+use process::{WorkerCommand, run_workers};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// Largest thread (or worker-process) count a real run accepts.
+pub const MAX_THREADS: usize = 1024;
+/// Largest worker-process count a process run accepts.
+pub const MAX_PROCESSES: usize = 64;
+/// Largest total number of steps (threads × iterations) per trial.
+pub const MAX_TOTAL: u64 = 10_000_000_000;
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Threads, or worker processes for `process`.
+    pub threads: usize,
+    /// Steps per thread.
+    pub iters: u64,
+    /// Exactly this many trials; `None`: racy variants repeat until a loss
+    /// is seen (within `budget`), fixes run once.
+    pub trials: Option<usize>,
+    /// Time budget for repeating racy trials.
+    pub budget: Duration,
+    /// How to start a worker process (needed by `process`).
+    pub worker: Option<WorkerCommand>,
+    /// How long the workers of one trial may take.
+    pub worker_timeout: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: 2,
+            iters: 1_000_000,
+            trials: None,
+            budget: Duration::from_secs(2),
+            worker: None,
+            worker_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One trial's result.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Trial {
+    /// The final value.
+    pub observed: u64,
+    /// Updates lost (expected − observed, never negative).
+    pub lost: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// What a real run saw.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    /// Lab number.
+    pub lab: u8,
+    /// Variant name.
+    pub variant: String,
+    /// Threads (or worker processes).
+    pub threads: usize,
+    /// Steps per thread.
+    pub iters: u64,
+    /// The correct final value of one trial.
+    pub expected: u64,
+    /// The final value of the trial shown: the first that lost updates, else the last.
+    pub observed: u64,
+    /// Updates lost in that trial.
+    pub lost: u64,
+    /// Trials run.
+    pub trials: usize,
+    /// Trials that lost at least one update.
+    pub trials_with_loss: usize,
+    /// Total wall-clock seconds.
+    pub seconds: f64,
+    /// Every trial, in order.
+    pub runs: Vec<Trial>,
+}
+
+/// Checks a run's size before anything starts.
+pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, String> {
+    let kind = lab.variant(variant)?.kind;
+    if kind == Kind::DataRace {
+        return Err(format!(
+            "`{variant}` is a data race (undefined behaviour) and runs only under loom: racelab check {} --variant {variant}",
+            lab.number
+        ));
+    }
+    let max = if variant == "process" { MAX_PROCESSES } else { MAX_THREADS };
+    if options.threads == 0 || options.threads > max {
+        return Err(format!("--threads must be between 1 and {max} (got {})", options.threads));
+    }
+    if options.threads as u64 * options.iters > MAX_TOTAL {
+        return Err(format!(
+            "{} × {} steps is too many for one trial (at most {MAX_TOTAL}); lower --iters",
+            options.threads, options.iters
+        ));
+    }
+    if options.trials == Some(0) {
+        return Err("--trials must be at least 1".to_string());
+    }
+    Ok(kind)
+}
+
+/// Runs one variant for real. `progress(done, planned)` is called after each trial.
+pub fn run(
+    lab: &Lab,
+    variant: &str,
+    options: &RunOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<RunReport, String> {
+    let kind = validate(lab, variant, options)?;
+    let expected = (lab.expected)(options.threads, options.iters);
+    // Racy versions repeat until they show the race; fixes need one trial.
+    let until_loss = options.trials.is_none() && matches!(kind, Kind::Racy | Kind::WrongFix);
+    // The budget, not the count, ends a racy run: 10 000 is only a backstop.
+    let planned = options.trials.unwrap_or(if until_loss { 10_000 } else { 1 });
+    let started = Instant::now();
+    let mut runs = Vec::new();
+    while runs.len() < planned {
+        let t0 = Instant::now();
+        let observed = trial(lab, variant, options)?;
+        runs.push(Trial { observed, lost: expected.saturating_sub(observed), seconds: t0.elapsed().as_secs_f64() });
+        progress(runs.len(), planned);
+        if until_loss && (observed != expected || started.elapsed() >= options.budget) {
+            break;
+        }
+    }
+    let shown = runs.iter().find(|t| t.observed != expected).or(runs.last()).cloned().unwrap_or(Trial {
+        observed: 0,
+        lost: 0,
+        seconds: 0.0,
+    });
+    Ok(RunReport {
+        lab: lab.number,
+        variant: variant.to_string(),
+        threads: options.threads,
+        iters: options.iters,
+        expected,
+        observed: shown.observed,
+        lost: shown.lost,
+        trials: runs.len(),
+        trials_with_loss: runs.iter().filter(|t| t.observed != expected).count(),
+        seconds: started.elapsed().as_secs_f64(),
+        runs,
+    })
+}
+
+fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<u64, String> {
+    if variant == "process" {
+        let worker = options.worker.as_ref().ok_or("the process variant needs the racelab binary to start workers")?;
+        let reports = run_workers(worker, &vec![options.iters; options.threads], options.worker_timeout)
+            .map_err(|e| e.to_string())?;
+        return Ok((lab.combine)(&reports));
+    }
+    (lab.real)(variant, options.threads, options.iters)
+        .ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number))
+}
+
+impl RunReport {
+    /// The report as a learner reads it.
+    pub fn render(&self, lab: &Lab) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let what = if self.variant == "process" { "worker processes" } else { "threads" };
+        let _ = writeln!(
+            out,
+            "lab {:02} · {} · {} {what} × {} increments, on real hardware",
+            self.lab, self.variant, self.threads, self.iters
+        );
+        for (i, t) in self.runs.iter().enumerate() {
+            let verdict = if t.observed == self.expected {
+                "exact".to_string()
+            } else {
+                (lab.explain)(t.observed, self.expected)
+            };
+            let _ = writeln!(
+                out,
+                "  trial {:>3}: expected {}, observed {} — {verdict} ({:.3} s)",
+                i + 1,
+                self.expected,
+                t.observed,
+                t.seconds
+            );
+        }
+        if self.trials_with_loss > 0 {
+            let _ = writeln!(
+                out,
+                "Updates were lost in {} of {} trials. `racelab check {} --variant {}` shows an interleaving that loses them.",
+                self.trials_with_loss, self.trials, self.lab, self.variant
+            );
+        } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
+            let _ = writeln!(
+                out,
+                "Exact in all {} trials, as a fix must be. A run cannot prove a fix, though: \
+                 `racelab check {} --variant {}` explores every interleaving.",
+                self.trials, self.lab, self.variant
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "No update was lost in {} trials ({:.1} s) — this time. The race is still there: \
+                 `racelab check {} --variant {}` finds the interleaving that loses one.",
+                self.trials, self.seconds, self.lab, self.variant
+            );
+        }
+        out
+    }
+}

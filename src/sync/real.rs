@@ -1,0 +1,110 @@
+//! Real OS threads: std's and `parking_lot`'s types under std's own paths.
+//!
+//! Everything here is the genuine article, so `racelab run` measures what a
+//! real program does. The only additions are [`StartLine`] (a barrier, so that
+//! threads start racing together) and a [`cell::UnsafeCell`] that refuses to
+//! run: a true data race is undefined behaviour, so it exists only in the
+//! [`model`](super::model) backend, where loom detects it without running it.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::sync::real::{Arc, Mutex, thread};
+//!
+//! let total = Arc::new(Mutex::new(0_u64));
+//! let t = {
+//!     let total = Arc::clone(&total);
+//!     thread::spawn(move || *total.lock().unwrap() += 1)
+//! };
+//! t.join().unwrap();
+//! assert_eq!(*total.lock().unwrap(), 1);
+//! ```
+
+pub use std::sync::{Arc, Mutex, MutexGuard};
+pub use std::thread;
+
+/// Atomic integers and orderings: `std::sync::atomic`, unchanged.
+pub mod atomic {
+    pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+}
+
+/// `parking_lot`'s poison-free mutex, unchanged.
+pub mod parking_lot {
+    pub use parking_lot::{Mutex, MutexGuard};
+}
+
+/// Cells whose access is checked only inside loom's model.
+pub mod cell {
+    /// A cell that is never accessed on real threads.
+    ///
+    /// Unsynchronised access to plain memory from two threads is a *data race*:
+    /// undefined behaviour, not merely a wrong answer. The lab that shows one
+    /// runs it only under loom (`racelab check 1 --variant unsafe_cell`); on
+    /// real threads this type exists so that the same source compiles, and its
+    /// accessor refuses to run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use racelab::sync::real::cell::UnsafeCell;
+    ///
+    /// let cell = UnsafeCell::new(0_u64);
+    /// let refused = std::panic::catch_unwind(|| cell.with_mut(|_| ()));
+    /// assert!(refused.is_err());
+    /// ```
+    #[derive(Debug, Default)]
+    pub struct UnsafeCell<T>(std::marker::PhantomData<T>);
+
+    // Safety: the cell never hands out access to a `T` (see `with_mut`), so
+    // sharing it between threads cannot race.
+    unsafe impl<T: Send> Sync for UnsafeCell<T> {}
+
+    impl<T> UnsafeCell<T> {
+        /// Creates the cell, dropping `value` at once: it will never be read.
+        pub fn new(value: T) -> Self {
+            drop(value);
+            UnsafeCell(std::marker::PhantomData)
+        }
+
+        /// Always panics: a data race runs only under loom's model.
+        pub fn with_mut<R>(&self, _f: impl FnOnce(*mut T) -> R) -> R {
+            panic!("a data race on plain memory is undefined behaviour; it runs only under loom")
+        }
+
+        /// Always panics: a data race runs only under loom's model.
+        pub fn with<R>(&self, _f: impl FnOnce(*const T) -> R) -> R {
+            panic!("a data race on plain memory is undefined behaviour; it runs only under loom")
+        }
+    }
+}
+
+/// A start line that releases all racing threads at the same moment.
+///
+/// Without it the first thread may finish before the last one starts, and a
+/// race that is really there goes unseen. Under loom it is a no-op, because
+/// loom already explores every start order.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::sync::real::{Arc, StartLine, thread};
+///
+/// let line = Arc::new(StartLine::new(2));
+/// let other = { let line = Arc::clone(&line); thread::spawn(move || line.wait()) };
+/// line.wait(); // returns once both threads have arrived
+/// other.join().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct StartLine(std::sync::Barrier);
+
+impl StartLine {
+    /// A start line for `threads` threads.
+    pub fn new(threads: usize) -> Self {
+        StartLine(std::sync::Barrier::new(threads))
+    }
+
+    /// Blocks until every thread has arrived.
+    pub fn wait(&self) {
+        self.0.wait();
+    }
+}

@@ -1,0 +1,177 @@
+//! The `racelab` binary, run for real: what a learner types and what they see.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn racelab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_racelab")).args(args).output().expect("racelab runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("one JSON document on stdout ({e}):\n{}", stdout(output)))
+}
+
+/// A clean failure: non-zero exit, nothing on stdout, one line on stderr, no panic.
+fn assert_clean_error(args: &[&str], needle: &str) {
+    let out = racelab(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "racelab {args:?} exits 2; stderr: {err}");
+    assert_eq!(stdout(&out), "", "racelab {args:?} prints nothing on stdout");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: ") && err.contains(needle), "racelab {args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn welcome_lists_the_labs_and_the_next_command() {
+    let out = racelab(&[]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("01  The lost update"), "{text}");
+    assert!(text.contains("racelab show 1"), "{text}");
+}
+
+#[test]
+fn list_shows_every_variant_with_its_role() {
+    let text = stdout(&racelab(&["list"]));
+    for needle in ["racy", "mutex", "parking_lot", "atomic", "process", "unsafe_cell", "wrong fix"] {
+        assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+    }
+}
+
+#[test]
+fn show_prints_the_lesson() {
+    let text = stdout(&racelab(&["show", "01"]));
+    assert!(text.starts_with("# Lab 01"), "{text}");
+    assert!(text.contains("cargo test --test lab_01"), "{text}");
+}
+
+#[test]
+fn check_json_carries_the_contracted_fields() {
+    let out = racelab(&["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a failing verdict exits 1");
+    let doc = json(&out);
+    assert_eq!(doc["lab"], 1);
+    assert_eq!(doc["variant"], "racy");
+    assert_eq!(doc["threads"], 2);
+    assert_eq!(doc["iters"], 1);
+    assert_eq!(doc["executions"], 30);
+    assert_eq!(doc["verdict"], "fail");
+    assert_eq!(doc["outcomes"], serde_json::json!({"1": 24, "2": 6}));
+    let schedule = doc["schedule"].as_object().expect("a schedule on failure");
+    let steps = schedule["steps"].as_array().expect("steps");
+    assert!(steps.iter().all(|s| s["step"].is_u64() && s["thread"].is_string() && s["operation"].is_string()));
+}
+
+#[test]
+fn check_json_of_a_fix_passes_with_one_outcome() {
+    let out = racelab(&["check", "1", "--variant", "atomic", "--threads", "3", "--iters", "1", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["verdict"], "pass");
+    assert_eq!(doc["outcomes"], serde_json::json!({"3": 414}));
+    assert!(doc.get("schedule").is_none());
+}
+
+#[test]
+fn check_text_prints_outcomes_and_the_failing_schedule() {
+    let text = stdout(&racelab(&["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1"]));
+    assert!(text.contains("verdict: FAIL"), "{text}");
+    assert!(text.contains("reachable final values"), "{text}");
+    assert!(text.contains("step  thread  operation"), "{text}");
+    assert!(text.contains("→ final 1, expected 2 (1 update lost)"), "{text}");
+}
+
+#[test]
+fn run_json_reports_expected_observed_and_lost() {
+    let out = racelab(&["run", "1", "--variant", "mutex", "--threads", "3", "--iters", "1000", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out);
+    for key in ["lab", "variant", "threads", "iters", "expected", "observed", "lost", "trials", "seconds"] {
+        assert!(doc.get(key).is_some(), "`{key}` missing from {doc}");
+    }
+    assert_eq!(doc["expected"], 3000);
+    assert_eq!(doc["observed"], 3000);
+    assert_eq!(doc["lost"], 0);
+}
+
+#[test]
+fn run_racy_reports_honestly_either_way() {
+    let out = racelab(&["run", "1", "--json"]);
+    assert!(out.status.success());
+    let doc = json(&out);
+    let (expected, observed, lost) =
+        (doc["expected"].as_u64().unwrap(), doc["observed"].as_u64().unwrap(), doc["lost"].as_u64().unwrap());
+    assert_eq!(expected, 2_000_000);
+    assert_eq!(lost, expected - observed);
+    let text = stdout(&racelab(&["run", "1", "--trials", "1", "--iters", "10"]));
+    assert!(text.contains("Updates were lost") || text.contains("No update was lost"), "{text}");
+}
+
+#[test]
+fn run_process_counts_in_worker_processes() {
+    let out = racelab(&["run", "1", "--variant", "process", "--threads", "4", "--iters", "2500", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["observed"], 10_000);
+}
+
+#[test]
+fn bench_reports_a_median_and_a_ratio_per_variant() {
+    let out = racelab(&["bench", "1", "--iters", "1000", "--trials", "3", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out);
+    let rows = doc["rows"].as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["variant"].as_str()).collect();
+    assert_eq!(names, ["racy", "mutex", "parking_lot", "atomic", "process"]);
+    for row in rows.iter().skip(1) {
+        assert_eq!(row["exact_trials"], 3, "every fix is exact: {row}");
+        assert!(row["median_seconds"].as_f64().unwrap() > 0.0);
+    }
+}
+
+#[test]
+fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
+    assert_clean_error(&["show", "7"], "no lab `7`");
+    assert_clean_error(&["run", "seventeen"], "no lab `seventeen`");
+    assert_clean_error(&["run", "1", "--variant", "lockfree"], "no variant `lockfree`");
+    assert_clean_error(&["run", "1", "--threads", "0"], "--threads must be between 1 and");
+    assert_clean_error(&["run", "1", "--threads", "100000"], "--threads must be between 1 and");
+    assert_clean_error(&["run", "1", "--iters", "100000000000"], "too many");
+    assert_clean_error(&["run", "1", "--trials", "0"], "--trials must be at least 1");
+    assert_clean_error(&["run", "1", "--variant", "unsafe_cell"], "runs only under loom");
+    assert_clean_error(&["check", "1", "--threads", "0"], "at least 1");
+    assert_clean_error(&["check", "1", "--threads", "9"], "at most 4 threads");
+    assert_clean_error(&["check", "1", "--threads", "3", "--iters", "5"], "too large");
+    assert_clean_error(&["check", "1", "--timeout=-1"], "--timeout must be a positive");
+    assert_clean_error(&["run", "1", "--threads", "many"], "invalid value 'many'");
+    assert_clean_error(&["run", "1", "--threads", "-3"], "unexpected argument '-3'");
+    assert_clean_error(&["frobnicate"], "unrecognized subcommand");
+}
+
+#[test]
+fn a_worker_that_dies_is_named_and_no_total_is_printed() {
+    assert_clean_error(&["run", "1", "--variant", "process", "--threads", "3", "--fault", "crash"], "worker 3");
+    assert_clean_error(
+        &["run", "1", "--variant", "process", "--fault", "hang", "--timeout", "0.5"],
+        "did not report within",
+    );
+    assert_clean_error(&["run", "1", "--variant", "process", "--fault", "garbage"], "sent no report");
+}
+
+#[test]
+fn check_gives_up_with_a_clear_error_when_out_of_time() {
+    let out = racelab(&["check", "1", "--threads", "2", "--iters", "3", "--timeout", "0.05"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: loom did not finish"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}

@@ -1,0 +1,273 @@
+//! Lab 01 — the lost update. Every claim of the lesson, as a test.
+//!
+//! ```text
+//! cargo test --test lab_01                         # the reference code
+//! LOOM_LOG=info cargo test --test lab_01 -- loom   # watch loom explore
+//! ```
+//!
+//! Tests named `loom_*` explore every interleaving of the very code in
+//! `src/labs/01_lost_update.rs`; tests named `real_*` run it on OS threads or
+//! processes and assert only what a real run can show.
+
+use proptest::prelude::*;
+use racelab::check::{FailureKind, Model, Report, explore};
+use racelab::labs::{self, Kind, Lab};
+use racelab::runner::process::{WorkerCommand, run_workers};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+fn lab() -> &'static Lab {
+    labs::find("1").expect("lab 01 exists")
+}
+
+/// Explores `variant` at `threads` × `iters` with loom.
+fn loom(variant: &str, threads: usize, iters: u64) -> Report {
+    explore(&Model::new(lab(), variant, threads, iters)).unwrap_or_else(|e| panic!("{variant}: {e}"))
+}
+
+/// The sizes every loom claim is checked at: 2×1, 2×2, 3×1.
+const SIZES: [(usize, u64); 3] = [(2, 1), (2, 2), (3, 1)];
+
+fn reachable(report: &Report) -> Vec<u64> {
+    report.outcomes.keys().copied().collect()
+}
+
+// ---------------------------------------------------------------------------
+// loom: the race is caught, with a readable schedule
+// ---------------------------------------------------------------------------
+
+#[test]
+#[should_panic(expected = "loom found a failing interleaving")]
+fn loom_catches_racy_load_then_store_losing_updates() {
+    for (threads, iters) in SIZES {
+        loom("racy", threads, iters).assert_pass();
+    }
+}
+
+#[test]
+fn loom_catches_racy_at_every_size() {
+    for (threads, iters) in SIZES {
+        let report = loom("racy", threads, iters);
+        report.assert_fail();
+        assert!(report.exhaustive, "the racy search must be exhaustive");
+    }
+}
+
+#[test]
+fn loom_racy_outcomes_are_the_known_sets() {
+    // Two threads of K increments can end anywhere from 2 (not 1!) to 2K;
+    // N threads of one increment anywhere from 1 to N.
+    assert_eq!(reachable(&loom("racy", 2, 1)), vec![1, 2]);
+    assert_eq!(reachable(&loom("racy", 2, 2)), vec![2, 3, 4]);
+    assert_eq!(reachable(&loom("racy", 2, 3)), vec![2, 3, 4, 5, 6]);
+    assert_eq!(reachable(&loom("racy", 3, 1)), vec![1, 2, 3]);
+}
+
+#[test]
+fn loom_racy_outcome_counts_add_up_to_the_executions() {
+    let report = loom("racy", 2, 2);
+    assert_eq!(report.outcomes.values().sum::<u64>(), report.executions);
+    assert_eq!(report.executions, 477, "loom's DPOR explores 477 executions of 2×2");
+}
+
+#[test]
+fn loom_schedule_shows_the_overwrite_that_loses_the_update() {
+    let report = loom("racy", 2, 1);
+    let failure = report.failure.as_ref().expect("racy fails");
+    assert_eq!(failure.kind, FailureKind::WrongValue);
+    assert_eq!(failure.value, Some(1));
+    assert_eq!(failure.message, "1 update lost");
+    let steps = &failure.schedule.steps;
+    let loads_of_zero = steps.iter().filter(|s| s.operation == "load 0" && s.thread != "main").count();
+    assert_eq!(loads_of_zero, 2, "both threads read 0:\n{}", failure.schedule.table());
+    let overwrite = steps.iter().find(|s| s.note.as_deref().is_some_and(|n| n.starts_with("overwrites")));
+    let overwrite = overwrite.expect("one store is marked as overwriting the other");
+    assert_eq!(overwrite.operation, "store 1");
+    assert!(overwrite.at.starts_with("src/labs/01_lost_update.rs:"), "points at the lab source: {}", overwrite.at);
+    let text = report.render();
+    assert!(text.contains("→ final 1, expected 2 (1 update lost)"), "{text}");
+}
+
+#[test]
+fn loom_shows_the_data_race_on_plain_memory() {
+    let report = loom("unsafe_cell", 2, 1);
+    let failure = report.failure.expect("a data race is a failure");
+    assert_eq!(failure.kind, FailureKind::DataRace);
+    assert!(failure.message.contains("Causality violation"), "{}", failure.message);
+    assert!(failure.message.contains("src/labs/01_lost_update.rs"), "points at the lab: {}", failure.message);
+    let last = failure.schedule.steps.last().expect("the racing access is recorded");
+    assert!(last.note.as_deref().is_some_and(|n| n.starts_with("data race")), "{last:?}");
+}
+
+// ---------------------------------------------------------------------------
+// loom: every fix passes every interleaving, with exactly one outcome
+// ---------------------------------------------------------------------------
+
+fn assert_fix_is_exact(variant: &str) {
+    for (threads, iters) in SIZES {
+        let report = loom(variant, threads, iters);
+        report.assert_pass();
+        assert!(report.exhaustive);
+        let exact = threads as u64 * iters;
+        assert_eq!(report.outcomes, BTreeMap::from([(exact, report.executions)]), "{variant} {threads}×{iters}");
+    }
+}
+
+#[test]
+fn loom_mutex_enforces_mutual_exclusion() {
+    assert_fix_is_exact("mutex");
+}
+
+#[test]
+fn loom_parking_lot_mutex_enforces_mutual_exclusion() {
+    assert_fix_is_exact("parking_lot");
+}
+
+#[test]
+fn loom_fetch_add_is_one_indivisible_step() {
+    assert_fix_is_exact("atomic");
+}
+
+#[test]
+fn loom_isolated_workers_share_nothing_and_sum_exactly() {
+    assert_fix_is_exact("process");
+}
+
+#[test]
+fn loom_explores_as_many_executions_as_measured() {
+    // With std::sync::Arc (not explored) a fix takes 9 / 30 / 414 executions.
+    let counts: Vec<u64> = SIZES.iter().map(|&(t, k)| loom("mutex", t, k).executions).collect();
+    assert_eq!(counts, vec![9, 30, 414]);
+}
+
+// ---------------------------------------------------------------------------
+// loom: the catalogue of wrong fixes is rejected
+// ---------------------------------------------------------------------------
+
+#[test]
+fn loom_rejects_every_catalogued_wrong_fix() {
+    let wrong: Vec<&str> = lab().variants.iter().filter(|v| v.kind == Kind::WrongFix).map(|v| v.name).collect();
+    assert!(wrong.len() >= 3, "the catalogue has at least three wrong fixes: {wrong:?}");
+    for variant in wrong {
+        let report = loom(variant, 2, 2);
+        assert!(!report.passed(), "{variant} must be rejected:\n{}", report.render());
+        assert!(report.outcomes.keys().any(|&v| v < 4), "{variant} loses an update");
+    }
+}
+
+#[test]
+#[should_panic(expected = "loom found a failing interleaving")]
+fn loom_rejects_locking_the_read_and_the_write_separately() {
+    loom("wrong_split_lock", 2, 1).assert_pass();
+}
+
+#[test]
+fn loom_refuses_sizes_it_cannot_finish() {
+    let error = explore(&Model::new(lab(), "racy", 3, 2)).expect_err("3×2 racy is too large");
+    assert!(error.to_string().contains("too large"), "{error}");
+    let mut bounded = Model::new(lab(), "racy", 3, 2);
+    bounded.preemption_bound = Some(1);
+    let report = explore(&bounded).expect("a bounded search finishes");
+    assert!(!report.exhaustive);
+    report.assert_fail();
+}
+
+// ---------------------------------------------------------------------------
+// real threads and processes: what a real run can show
+// ---------------------------------------------------------------------------
+
+fn real(variant: &str, threads: usize, iters: u64) -> u64 {
+    (lab().real)(variant, threads, iters).expect("a real variant")
+}
+
+#[test]
+fn real_racy_run_reports_what_it_saw() {
+    // A real run may or may not lose updates; it reports which, and never
+    // counts more than the exact total.
+    let observed = real("racy", 2, 200_000);
+    assert!(observed <= 400_000);
+    println!("racy 2×200 000 on real threads: observed {observed}, lost {}", 400_000 - observed);
+}
+
+fn worker_command() -> WorkerCommand {
+    WorkerCommand::new(env!("CARGO_BIN_EXE_racelab"), ["worker", "1"])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn real_fixes_are_exact_for_any_threads_and_iterations(threads in 1usize..=8, iters in 0u64..=10_000) {
+        for variant in ["mutex", "parking_lot", "atomic"] {
+            prop_assert_eq!(real(variant, threads, iters), threads as u64 * iters, "{}", variant);
+        }
+    }
+
+    #[test]
+    fn real_racy_never_exceeds_the_exact_total(threads in 1usize..=8, iters in 0u64..=10_000) {
+        prop_assert!(real("racy", threads, iters) <= threads as u64 * iters);
+    }
+
+    #[test]
+    fn real_racy_with_one_thread_is_exact(iters in 0u64..=10_000) {
+        // No one to race with: the same code is correct when nothing is shared.
+        prop_assert_eq!(real("racy", 1, iters), iters);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn real_processes_sum_exactly_for_any_partition(work in prop::collection::vec(0u64..=100_000, 1..=4)) {
+        let reports = run_workers(&worker_command(), &work, Duration::from_secs(30)).expect("workers report");
+        prop_assert_eq!(&reports, &work, "each worker counts exactly its share");
+        prop_assert_eq!((lab().combine)(&reports), work.iter().sum::<u64>());
+    }
+}
+
+/// Child processes of this test binary named `name` that are zombies (exited, not reaped).
+fn zombie_children(name: &str) -> Vec<String> {
+    let me = std::process::id().to_string();
+    let mut zombies = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // Fields after the command name: state, ppid, …
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let named = stat.contains(&format!("({name})"));
+        if named && fields.get(1) == Some(&me.as_str()) && fields.first() == Some(&"Z") {
+            zombies.push(stat);
+        }
+    }
+    zombies
+}
+
+#[test]
+fn real_hung_worker_is_named_killed_and_reaped() {
+    // `sleep N` stands in for a worker that never reports; its process name
+    // tells its zombie (if any) apart from other tests' short-lived workers.
+    let sleepers = WorkerCommand::new("sleep", Vec::<String>::new());
+    let error = run_workers(&sleepers, &[60, 60, 60], Duration::from_millis(500)).expect_err("hung workers");
+    assert!(error.0.contains("worker 1") && error.0.contains("did not report"), "{error}");
+    assert_eq!(zombie_children("sleep"), Vec::<String>::new(), "every killed worker was reaped");
+
+    let hang = worker_command().last_worker_args(["--fault", "hang"]);
+    let error = run_workers(&hang, &[10, 10, 10], Duration::from_millis(500)).expect_err("a hung worker");
+    assert!(error.0.contains("worker 3") && error.0.contains("did not report"), "{error}");
+}
+
+#[test]
+fn real_crashed_worker_is_named_and_no_partial_total_is_given() {
+    let crash = worker_command().last_worker_args(["--fault", "crash"]);
+    let error = run_workers(&crash, &[10, 10], Duration::from_secs(30)).expect_err("a crashed worker");
+    assert!(error.0.contains("worker 2") && error.0.contains("SIGABRT"), "{error}");
+    assert!(error.0.contains("no total"), "{error}");
+}
+
+#[test]
+fn real_worker_that_reports_nonsense_is_rejected() {
+    let garbage = worker_command().last_worker_args(["--fault", "garbage"]);
+    let error = run_workers(&garbage, &[10], Duration::from_secs(30)).expect_err("no report");
+    assert!(error.0.contains("sent no report"), "{error}");
+}
