@@ -64,7 +64,10 @@
 pub mod bench;
 pub mod check;
 pub mod cli;
+pub mod course;
+pub mod exercise;
 #[allow(clippy::duplicate_mod, reason = "each lab file is compiled once per backend on purpose: see `sync`")]
 pub mod labs;
 pub mod runner;
 pub mod sync;
+pub mod verify;

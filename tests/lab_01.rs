@@ -271,3 +271,108 @@ fn real_worker_that_reports_nonsense_is_rejected() {
     let error = run_workers(&garbage, &[10], Duration::from_secs(30)).expect_err("no report");
     assert!(error.0.contains("sent no report"), "{error}");
 }
+
+// ---------------------------------------------------------------------------
+// exercises: the checks a learner's answers go through
+// ---------------------------------------------------------------------------
+
+mod learner_checks {
+    use super::worker_command;
+    use racelab::check::FailureKind;
+    use racelab::course::Status;
+    use racelab::exercise::lost_update::{EXERCISES, Learner, check};
+    use racelab::labs::model::lost_update as model;
+    use racelab::sync::model::Mutex;
+    use racelab::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
+
+    #[test]
+    fn the_solution_passes_every_exercise_check() {
+        let learner = Learner::solution(Some(worker_command()));
+        for exercise in EXERCISES {
+            let outcome = check(exercise, &learner);
+            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
+        }
+    }
+
+    fn with_model(edit: impl FnOnce(&mut model::Fixes)) -> Learner {
+        let mut learner = Learner::solution(Some(worker_command()));
+        edit(&mut learner.model);
+        learner
+    }
+
+    fn not_yet(_: &AtomicU64) {
+        todo!()
+    }
+
+    #[test]
+    fn an_exercise_still_todo_is_not_attempted_not_a_crash() {
+        let outcome = check("atomic", &with_model(|f| f.atomic = not_yet));
+        assert_eq!(outcome.status, Status::NotAttempted);
+        assert!(outcome.summary.contains("tests/lab_01.rs:"), "points at the todo!(): {}", outcome.summary);
+    }
+
+    fn load_then_store(counter: &AtomicU64) {
+        let seen = counter.load(Relaxed);
+        counter.store(seen + 1, Relaxed); // the learner's line loom must point at
+    }
+
+    #[test]
+    fn a_wrong_attempt_fails_with_a_schedule_of_the_learners_own_lines() {
+        let outcome = check("atomic", &with_model(|f| f.atomic = load_then_store));
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.summary.contains("loses an update"), "{}", outcome.summary);
+        // The step marked as the lost update names this file and the line of the store.
+        let marked = outcome.details.lines().find(|l| l.contains("← overwrites")).expect("an overwrite is marked");
+        let line: usize = marked
+            .split("tests/lab_01.rs:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("the marked step names tests/lab_01.rs: {marked}"));
+        let source = include_str!("lab_01.rs").lines().nth(line - 1).unwrap_or_default();
+        assert!(source.contains("the learner's line loom must point at"), "line {line} is `{source}`");
+    }
+
+    fn lock_twice(counter: &Mutex<u64>) {
+        let _held = counter.lock().expect("poisoned");
+        *counter.lock().expect("poisoned") += 1;
+    }
+
+    #[test]
+    fn a_deadlocking_attempt_is_explained_not_hung() {
+        let outcome = check("mutex", &with_model(|f| f.mutex = lock_twice));
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.summary.contains("deadlock"), "{}", outcome.summary);
+        assert!(outcome.details.contains("for a lock it already holds"), "{}", outcome.details);
+        let report =
+            racelab::check::explore_body(&racelab::check::Model::new(&racelab::labs::LABS[0], "mutex", 2, 1), || {
+                model::run("mutex", &model::Fixes { mutex: lock_twice, ..model::Fixes::SOLUTION }, 2, 1).unwrap_or(0)
+            })
+            .expect("a verdict");
+        assert_eq!(report.failure.map(|f| f.kind), Some(FailureKind::Deadlock));
+    }
+
+    fn spin_on_a_stale_value(counter: &AtomicU64) {
+        let seen = counter.load(Relaxed);
+        while counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_err() {}
+    }
+
+    #[test]
+    fn a_spinning_attempt_gets_a_one_line_error_not_a_hang() {
+        let outcome = check("atomic", &with_model(|f| f.atomic = spin_on_a_stale_value));
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.summary.contains("too many steps"), "{}", outcome.summary);
+        assert!(!outcome.summary.contains('\n'));
+    }
+
+    fn biggest_report(reports: &[u64]) -> u64 {
+        reports.iter().copied().max().unwrap_or(0)
+    }
+
+    #[test]
+    fn a_parent_that_does_not_add_the_reports_is_rejected() {
+        let mut learner = with_model(|f| f.combine = biggest_report);
+        learner.real.combine = biggest_report;
+        assert_eq!(check("process", &learner).status, Status::Failing);
+    }
+}

@@ -1,11 +1,15 @@
-//! Exercise 01 — fix the lost update. Edit the five `TODO:` spots below.
-//!
-//! `racy_increment` loses updates because "read, add one, write" is three
-//! steps and another thread can run between them. Fix it three ways:
-//! with a lock, with one indivisible atomic step, and by not sharing at all.
-//!
-//! Check your work:   cargo run -- verify 1
-//! Ask for a hint:    cargo run -- hint 1
+// Exercise 01 — fix the lost update.
+//
+// `racy_increment` (in src/labs/01_lost_update.rs) loses updates because
+// "read, add one, write" is three steps and another thread can run between
+// them. Fix it three ways: with a lock, with one indivisible atomic step,
+// and by not sharing at all. Replace each `todo!()` below its `// TODO:`.
+//
+//   cargo run -- verify 1           check your work (loom, proptest, real threads and processes)
+//   cargo run -- hint 1             a hint; `--more` for the next one
+//   cargo test --test exercise_01   the same checks, as plain cargo tests
+//
+// solution.rs is this file's twin with every TODO done (marked `SOLVED:`).
 
 use super::sync::Mutex;
 use super::sync::atomic::{AtomicU64, Ordering};
@@ -19,17 +23,17 @@ pub fn mutex_increment(counter: &Mutex<u64>) {
 
 /// Fix 1b: the same with `parking_lot::Mutex` (its `lock()` cannot fail).
 pub fn parking_lot_increment(counter: &parking_lot::Mutex<u64>) {
-    // TODO: the same with parking_lot (its lock() returns the guard directly).
+    // TODO: the same with parking_lot; its lock() returns the guard directly.
     todo!()
 }
 
-/// Fix 2: one indivisible read-modify-write instruction instead of three steps.
+/// Fix 2: one indivisible read-modify-write instead of a separate load and store.
 pub fn atomic_increment(counter: &AtomicU64) {
     // TODO: replace the separate load and store with one atomic read-modify-write.
     todo!()
 }
 
-/// Fix 3, in the worker: count `iters` times in memory that no one else can see.
+/// Fix 3, in each worker: count `iters` times in memory that no one else can see.
 pub fn worker(iters: u64) -> u64 {
     // TODO: count to `iters` in a variable only this worker can see, and return the count.
     todo!()

@@ -114,7 +114,7 @@ impl std::fmt::Display for CheckError {
 impl std::error::Error for CheckError {}
 
 /// What went wrong in the failing execution.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
     /// The execution finished with the wrong final value.
@@ -275,7 +275,8 @@ fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
         panic::set_hook(Box::new(move |info| {
             if QUIET.with(Cell::get) {
                 let message = panic_message(info.payload());
-                let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+                let location =
+                    info.location().map(|l| format!("{}:{}", trace::tidy_path(l.file()), l.line())).unwrap_or_default();
                 LAST_PANIC.with(|last| *last.borrow_mut() = Some((message, location)));
             } else {
                 previous(info);
@@ -427,11 +428,16 @@ where
                 FailureKind::Panic
             };
             let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            let first_line = if kind == FailureKind::Deadlock {
+                trace::explain_deadlock(&events, &trace::take_waiting())
+            } else {
+                first_line.to_string()
+            };
             report.executions += 1;
             report.exhaustive = false;
             report.failure = Some(Failure {
                 kind,
-                message: format!("{first_line}{at}"),
+                message: if kind == FailureKind::Deadlock { first_line } else { format!("{first_line}{at}") },
                 value: None,
                 schedule: Schedule::from_events(&events),
             });

@@ -148,13 +148,74 @@ pub struct Event {
     pub location: &'static Location<'static>,
 }
 
-thread_local! {
-    static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
+/// A thread blocked in `lock()`: which mutex, from which line.
+#[derive(Clone, Debug)]
+pub struct Waiting {
+    /// loom's number for the thread.
+    pub thread: usize,
+    /// Address of the mutex.
+    pub addr: usize,
+    /// The `lock()` call.
+    pub location: &'static Location<'static>,
 }
 
-/// Empties the buffer; the checker calls it at the start of every execution.
+thread_local! {
+    static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
+    static WAITING: RefCell<Vec<Waiting>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
     EVENTS.with(|events| events.borrow_mut().clear());
+    WAITING.with(|waiting| waiting.borrow_mut().clear());
+}
+
+/// Notes that `thread` is about to block on the mutex at `addr`.
+pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location }));
+}
+
+/// Notes that `thread` got the mutex at `addr`.
+pub fn wait_end(thread: usize, addr: usize) {
+    WAITING.with(|waiting| waiting.borrow_mut().retain(|w| !(w.thread == thread && w.addr == addr)));
+}
+
+/// Takes the list of threads blocked in `lock()`.
+pub fn take_waiting() -> Vec<Waiting> {
+    WAITING.with(|waiting| std::mem::take(&mut *waiting.borrow_mut()))
+}
+
+/// Explains a deadlock: who waits where, for a lock held by whom since which step.
+pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
+    let mut parts = Vec::new();
+    for w in waiting {
+        // The holder: the last thread that locked this mutex and has not unlocked it.
+        let mut held: Option<(usize, usize)> = None;
+        for (i, e) in events.iter().enumerate().filter(|(_, e)| e.addr == w.addr) {
+            match e.op {
+                Op::Lock { .. } => held = Some((e.thread, i + 1)),
+                Op::Unlock { .. } => held = None,
+                _ => {}
+            }
+        }
+        let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
+        parts.push(match held {
+            Some((holder, step)) if holder == w.thread => {
+                format!("{} waits at {at} for a lock it already holds (taken at step {step})", thread_name(w.thread))
+            }
+            Some((holder, step)) => format!(
+                "{} waits at {at} for a lock {} holds (taken at step {step})",
+                thread_name(w.thread),
+                thread_name(holder)
+            ),
+            None => format!("{} waits at {at}", thread_name(w.thread)),
+        });
+    }
+    if parts.is_empty() {
+        "deadlock: every thread is blocked".to_string()
+    } else {
+        format!("deadlock: every thread is blocked — {}", parts.join("; "))
+    }
 }
 
 /// Appends one event to the buffer.

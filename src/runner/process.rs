@@ -37,6 +37,7 @@ pub struct WorkerCommand {
     program: PathBuf,
     args: Vec<String>,
     last_args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl WorkerCommand {
@@ -50,7 +51,14 @@ impl WorkerCommand {
             program: program.into(),
             args: args.into_iter().map(Into::into).collect(),
             last_args: Vec::new(),
+            env: Vec::new(),
         }
+    }
+
+    /// Sets an environment variable for every worker.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
     }
 
     /// Extra arguments for the last worker only (used to inject a fault into one worker).
@@ -70,6 +78,7 @@ impl WorkerCommand {
             command.args(&self.last_args);
         }
         command.arg(work.to_string());
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         command
     }

@@ -259,7 +259,11 @@ impl<T> Mutex<T> {
         T: Debug,
     {
         let location = Location::caller();
-        match self.inner.lock() {
+        // If loom finds every thread blocked, this says who waited where.
+        trace::wait_begin(current_thread(), self.addr(), location);
+        let result = self.inner.lock();
+        trace::wait_end(current_thread(), self.addr());
+        match result {
             Ok(guard) => Ok(self.guard(guard, location)),
             Err(poisoned) => Err(PoisonError::new(self.guard(poisoned.into_inner(), location))),
         }

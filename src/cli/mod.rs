@@ -1,10 +1,14 @@
 //! The `racelab` command line. The doc comments below are its `--help`.
 
+mod learn;
+mod watch;
+
 use crate::bench;
 use crate::check::{self, Model};
-use crate::labs::{self, Kind, LABS, Lab};
+use crate::labs::{self, Kind, Lab};
 use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
+use learn::Course;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -101,6 +105,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
+    ///
+    /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error.
+    Verify {
+        /// Lab number or name (default: the first lab with an unsolved exercise).
+        lab: Option<String>,
+        /// Seconds the checks may take once compiled (an endless loop is killed after this).
+        #[arg(long, default_value_t = 180.0)]
+        timeout: f64,
+    },
+    /// Show a hint for the exercise you are on; `--more` reveals the next layer.
+    Hint {
+        /// Lab number or name (default: the first lab with an unsolved exercise).
+        lab: Option<String>,
+        /// Exercise name (default: the first unsolved one).
+        exercise: Option<String>,
+        /// Reveal one more hint.
+        #[arg(long)]
+        more: bool,
+    },
+    /// Re-check your exercise every time you save a file in labs/ (h: hint, n: next, q: quit).
+    Watch {
+        /// Lab number or name to start with (default: the first lab with an unsolved exercise).
+        lab: Option<String>,
+    },
+    /// Restore a lab's exercise.rs as shipped (asks before overwriting your changes).
+    Reset {
+        /// Lab number or name.
+        lab: String,
+        /// Overwrite without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Instructor tools.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// (internal) One isolated worker process: count alone and print `report <n>`.
     #[command(hide = true)]
     Worker {
@@ -112,6 +152,13 @@ enum Command {
         /// Increments to count.
         iters: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Prove the course is healthy: every exercise unsolved as shipped, every
+    /// solution passing, every wrong fix rejected, every exercise mirroring its solution.
+    Check,
 }
 
 /// Ways a worker can misbehave, for demonstrating the parent's error handling.
@@ -126,7 +173,7 @@ enum Fault {
 }
 
 /// A failure that ends the command: one line on stderr and this exit status.
-struct Failure(String, u8);
+pub(crate) struct Failure(pub(crate) String, pub(crate) u8);
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
@@ -171,12 +218,37 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     match command {
         None => {
-            print!("{}", welcome());
+            print!("{}", learn::welcome(&Course::load()?));
             Ok(0)
         }
         Some(Command::List) => {
-            print!("{}", list());
+            print!("{}", learn::list(&Course::load()?));
             Ok(0)
+        }
+        Some(Command::Verify { lab, timeout }) => {
+            let mut course = Course::load()?;
+            let lab = course.lab_or_current(lab.as_deref())?;
+            let (text, solved) = learn::verify(&mut course, lab, seconds(timeout, "--timeout")?)?;
+            print!("{text}");
+            Ok(if solved { 0 } else { 1 })
+        }
+        Some(Command::Hint { lab, exercise, more }) => {
+            let mut course = Course::load()?;
+            let lab = course.lab_or_current(lab.as_deref())?;
+            print!("{}", learn::hint(&mut course, lab, exercise.as_deref(), more)?);
+            Ok(0)
+        }
+        Some(Command::Watch { lab }) => watch::run(lab.as_deref()),
+        Some(Command::Reset { lab, yes }) => {
+            let mut course = Course::load()?;
+            let lab = labs::find(&lab)?;
+            print!("{}", learn::reset(&mut course, lab, yes)?);
+            Ok(0)
+        }
+        Some(Command::Dev(DevCommand::Check)) => {
+            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command)?;
+            print!("{text}");
+            Ok(if ok { 0 } else { 1 })
         }
         Some(Command::Show { lab }) => {
             let lab = labs::find(&lab)?;
@@ -261,7 +333,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
 }
 
 /// How this binary starts a worker process for `lab`: `racelab worker N <iters>`.
-fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
+pub(crate) fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
     Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number.to_string()]))
 }
@@ -278,40 +350,4 @@ fn progress_bar(json: bool) -> indicatif::ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(250));
     bar
-}
-
-fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Racy => "racy",
-        Kind::Fix => "fix",
-        Kind::WrongFix => "wrong fix",
-        Kind::DataRace => "data race (loom only)",
-    }
-}
-
-fn list() -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for lab in LABS {
-        let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number, lab.title, lab.folder());
-        for v in lab.variants {
-            let _ = writeln!(out, "      {:<20} {:<22} {}", v.name, kind_label(v.kind), v.summary);
-        }
-    }
-    out
-}
-
-fn welcome() -> String {
-    use std::fmt::Write as _;
-    let mut out = String::from("racelab — watch threads lose updates, fix them, and let loom prove the fix.\n\n");
-    for lab in LABS {
-        let _ = writeln!(out, "  {:02}  {}", lab.number, lab.title);
-    }
-    let first: &Lab = &LABS[0];
-    let _ = write!(
-        out,
-        "\nStart here:\n  racelab show {n}                       read the lesson\n  racelab run {n}                        see updates lost on real threads\n  racelab check {n} --variant racy       let loom find the interleaving\n",
-        n = first.number
-    );
-    out
 }

@@ -1,0 +1,356 @@
+//! The learner's loop: list, welcome, verify, hint, reset, and the instructor's dev check.
+
+use super::Failure;
+use crate::check::{Model, explore};
+use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
+use crate::exercise;
+use crate::labs::{self, Kind, LABS, Lab};
+use crate::runner::process::WorkerCommand;
+use crate::verify::{self, Verification};
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The course as the learner left it.
+pub(crate) struct Course {
+    pub root: PathBuf,
+    pub info: Info,
+    pub progress: Progress,
+}
+
+impl Course {
+    pub fn load() -> Result<Course, String> {
+        let root = course::root()?;
+        let info = course::info()?;
+        let progress = Progress::load(&root)?;
+        Ok(Course { root, info, progress })
+    }
+
+    /// The first exercise not yet solved, in course order.
+    pub fn current(&self) -> Option<(&LabInfo, &ExerciseInfo)> {
+        self.info.labs.iter().find_map(|lab| {
+            let open = lab.exercises.iter().find(|e| self.progress.status(lab.number, &e.name) != Status::Solved);
+            open.map(|e| (lab, e))
+        })
+    }
+
+    /// The lab to work on when none is named.
+    pub fn lab_or_current(&self, name: Option<&str>) -> Result<&'static Lab, String> {
+        match name {
+            Some(name) => labs::find(name),
+            None => {
+                let number = self.current().map_or(LABS[0].number, |(lab, _)| lab.number);
+                labs::find(&number.to_string())
+            }
+        }
+    }
+
+    fn exercise_path(&self, lab: &Lab) -> PathBuf {
+        self.root.join("labs").join(lab.folder()).join("exercise.rs")
+    }
+
+    fn solution_path(&self, lab: &Lab) -> PathBuf {
+        self.root.join("labs").join(lab.folder()).join("solution.rs")
+    }
+
+    /// Saves the outcomes of a verification in the progress file.
+    pub fn record(&mut self, verification: &Verification) -> Result<(), String> {
+        for outcome in &verification.outcomes {
+            self.progress.status.insert(course::key(outcome.lab, &outcome.exercise), outcome.status);
+        }
+        self.progress.save(&self.root)
+    }
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Racy => "racy",
+        Kind::Fix => "fix",
+        Kind::WrongFix => "wrong fix",
+        Kind::DataRace => "data race (loom only)",
+    }
+}
+
+/// `racelab list`: the labs, their exercises with status, and their variants.
+pub(crate) fn list(course: &Course) -> String {
+    let mut out = String::new();
+    for lab in LABS {
+        let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number, lab.title, lab.folder());
+        if let Ok(info) = course.info.lab(lab.number) {
+            let _ = writeln!(out, "    exercises (labs/{}/exercise.rs):", lab.folder());
+            for e in &info.exercises {
+                let status = course.progress.status(lab.number, &e.name);
+                let _ = writeln!(out, "      {} {:<14} {:<14} {}", status.mark(), e.name, status.label(), e.summary);
+            }
+        }
+        let _ = writeln!(out, "    variants (racelab run|check {} --variant NAME):", lab.number);
+        for v in lab.variants {
+            let _ = writeln!(out, "      {:<20} {:<22} {}", v.name, kind_label(v.kind), v.summary);
+        }
+    }
+    out
+}
+
+/// `racelab` with no command: the labs, progress, and the next command to type.
+pub(crate) fn welcome(course: &Course) -> String {
+    let mut out = String::from("racelab — watch threads lose updates, fix them, and let loom prove the fix.\n\n");
+    for lab in LABS {
+        let (solved, total) = course.info.lab(lab.number).map_or((0, 0), |info| {
+            let solved =
+                info.exercises.iter().filter(|e| course.progress.status(lab.number, &e.name) == Status::Solved).count();
+            (solved, info.exercises.len())
+        });
+        let _ = writeln!(out, "  {:02}  {:<48} {solved}/{total} exercises solved", lab.number, lab.title);
+    }
+    out.push('\n');
+    match course.current() {
+        None => out.push_str("Every exercise is solved. `racelab bench` measures what each fix costs.\n"),
+        Some((lab, exercise)) => {
+            let n = lab.number;
+            let file = format!("labs/{}/exercise.rs", lab.folder);
+            match course.progress.status(n, &exercise.name) {
+                Status::NotAttempted
+                    if !lab.exercises.iter().any(|e| course.progress.status(n, &e.name) != Status::NotAttempted) =>
+                {
+                    let _ = write!(
+                        out,
+                        "Next:\n  racelab show {n}                   read the lesson\n  racelab run {n}                    see updates lost on real threads\n  racelab check {n} --variant racy   let loom find the interleaving\n  then edit {file} ({}) and run `racelab verify {n}`\n",
+                        exercise.function
+                    );
+                }
+                status => {
+                    let _ = write!(
+                        out,
+                        "Next: `{}` is {} — edit {file} ({}), then `racelab verify {n}`.\n      Stuck? `racelab hint {n}`. Re-check on every save: `racelab watch`.\n",
+                        exercise.name,
+                        status.label(),
+                        exercise.function
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Runs `verify` for `lab`, records the outcomes and renders them.
+pub(crate) fn verify(course: &mut Course, lab: &'static Lab, timeout: Duration) -> Result<(String, bool), Failure> {
+    let info = course.info.lab(lab.number)?;
+    let names: Vec<&str> = info.exercises.iter().map(|e| e.name.as_str()).collect();
+    let verification = verify::verify(&course.root, lab.number, &names, timeout)?;
+    course.record(&verification)?;
+    Ok((render_verification(course, lab, &verification), verification.solved()))
+}
+
+fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
+    let mut out = String::new();
+    let file = format!("labs/{}/exercise.rs", lab.folder());
+    let _ = writeln!(
+        out,
+        "lab {:02} · {file} · built in {:.1} s, checked in {:.1} s",
+        lab.number, v.build_seconds, v.check_seconds
+    );
+    if let Some(errors) = &v.compile_error {
+        let _ = writeln!(out, "\n{errors}\n");
+        let _ = writeln!(
+            out,
+            "Your exercise does not compile: fix the error above, then `racelab verify {}` again.\n\
+             (Other labs, `racelab list` and `racelab hint` keep working meanwhile.)",
+            lab.number
+        );
+        return out;
+    }
+    for o in &v.outcomes {
+        let _ = writeln!(out, "  {} {:<14} {}: {}", o.status.mark(), o.exercise, o.status.label(), o.summary);
+    }
+    let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved).count();
+    let _ = writeln!(out, "progress: {solved} of {} solved", v.outcomes.len());
+    if let Some(failing) = v.outcomes.iter().find(|o| o.status == Status::Failing && !o.details.is_empty()) {
+        let _ = writeln!(out, "\n── {} ──\n{}", failing.exercise, failing.details.trim_end());
+    }
+    match v.outcomes.iter().find(|o| o.status != Status::Solved) {
+        Some(open) => {
+            let function = course
+                .info
+                .lab(lab.number)
+                .ok()
+                .and_then(|l| l.exercise(&open.exercise).ok())
+                .map(|e| e.function.clone());
+            let _ = writeln!(
+                out,
+                "\nnext: edit {file} ({}), then `racelab verify {n}`; stuck? `racelab hint {n}`",
+                function.unwrap_or_default(),
+                n = lab.number
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nLab {:02} is solved. `racelab bench {}` shows what each fix costs.",
+                lab.number, lab.number
+            );
+        }
+    }
+    out
+}
+
+/// `racelab hint`: the hints revealed so far for one exercise; `more` reveals the next.
+pub(crate) fn hint(
+    course: &mut Course,
+    lab: &'static Lab,
+    exercise: Option<&str>,
+    more: bool,
+) -> Result<String, Failure> {
+    let info = course.info.lab(lab.number)?;
+    let exercise = match exercise {
+        Some(name) => info.exercise(name)?,
+        None => info
+            .exercises
+            .iter()
+            .find(|e| course.progress.status(lab.number, &e.name) != Status::Solved)
+            .or(info.exercises.last())
+            .ok_or_else(|| format!("lab {} has no exercises", lab.number))?,
+    };
+    let key = course::key(lab.number, &exercise.name);
+    let seen = course.progress.hints.get(&key).copied().unwrap_or(0);
+    let shown = (if more { seen + 1 } else { seen.max(1) }).min(exercise.hints.len());
+    let mut out = String::new();
+    let _ = writeln!(out, "lab {:02} · {} ({}) — {}", lab.number, exercise.name, exercise.function, exercise.summary);
+    for (i, text) in exercise.hints.iter().take(shown).enumerate() {
+        let _ = writeln!(out, "\n  hint {}/{}: {text}", i + 1, exercise.hints.len());
+    }
+    if shown < exercise.hints.len() {
+        let _ = writeln!(out, "\n(`racelab hint {} {} --more` for the next hint)", lab.number, exercise.name);
+    } else {
+        let _ = writeln!(out, "\n(that was the last hint; `labs/{}/solution.rs` has the answer)", lab.folder());
+    }
+    if shown != seen {
+        course.progress.hints.insert(key, shown);
+        course.progress.save(&course.root)?;
+    }
+    Ok(out)
+}
+
+/// `racelab reset N`: restores the shipped exercise, asking before overwriting changes.
+pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result<String, Failure> {
+    let solution_path = course.solution_path(lab);
+    let solution =
+        std::fs::read_to_string(&solution_path).map_err(|e| format!("cannot read {}: {e}", solution_path.display()))?;
+    let shipped = course::exercise_from_solution(&solution);
+    let path = course.exercise_path(lab);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == shipped {
+        return Ok(format!("labs/{}/exercise.rs is already as shipped.\n", lab.folder()));
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure(
+                format!("labs/{}/exercise.rs has your changes; pass --yes to overwrite them", lab.folder()),
+                2,
+            ));
+        }
+        print!("Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ", lab.folder());
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Ok("Left unchanged.\n".to_string());
+        }
+    }
+    course::write_atomically(&path, &shipped)?;
+    if let Ok(info) = course.info.lab(lab.number) {
+        for e in &info.exercises {
+            course.progress.status.insert(course::key(lab.number, &e.name), Status::NotAttempted);
+        }
+    }
+    course.progress.save(&course.root)?;
+    Ok(format!("labs/{}/exercise.rs restored; its exercises are marked not attempted.\n", lab.folder()))
+}
+
+/// One line of the dev check.
+struct Line {
+    ok: bool,
+    text: String,
+}
+
+/// `racelab dev check`: every exercise unsolved as shipped, every solution
+/// passing, every wrong fix rejected, every exercise mirroring its solution.
+pub(crate) fn dev_check(
+    course: &Course,
+    worker: &dyn Fn(&Lab) -> Result<WorkerCommand, String>,
+) -> Result<(String, bool), Failure> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut check = |ok: bool, text: String| lines.push(Line { ok, text });
+    for lab in LABS {
+        let n = lab.number;
+        let folder = course.root.join("labs").join(lab.folder());
+        let read = |name: &str| std::fs::read_to_string(folder.join(name));
+        for file in ["README.md", "exercise.rs", "solution.rs"] {
+            check(folder.join(file).is_file(), format!("lab {n:02}: labs/{}/{file} exists", lab.folder()));
+        }
+        let (Ok(exercise), Ok(solution)) = (read("exercise.rs"), read("solution.rs")) else { continue };
+        let todos = course::todo_count(&exercise);
+        let solved_spots = solution.lines().filter(|l| l.trim_start().starts_with("// SOLVED:")).count();
+        check(todos >= 1, format!("lab {n:02}: exercise.rs has {todos} `// TODO:` spots"));
+        check(
+            todos == solved_spots,
+            format!("lab {n:02}: solution.rs marks {solved_spots} `// SOLVED:` spots, one per TODO"),
+        );
+        check(
+            exercise == course::exercise_from_solution(&solution),
+            format!(
+                "lab {n:02}: exercise.rs mirrors solution.rs line for line (as shipped; `racelab reset {n}` restores it)"
+            ),
+        );
+
+        let names = exercise::exercises(n);
+        let info = course.info.lab(n);
+        let listed: Vec<&str> = info.iter().flat_map(|l| l.exercises.iter().map(|e| e.name.as_str())).collect();
+        check(listed == names, format!("lab {n:02}: labs/info.toml lists the checked exercises {names:?}"));
+        for e in info.iter().flat_map(|l| l.exercises.iter()) {
+            check(e.hints.len() >= 2, format!("lab {n:02} · {}: {} layered hints", e.name, e.hints.len()));
+        }
+
+        for name in names {
+            let outcome = exercise::check_solution(n, name, worker(lab).ok());
+            let solved = outcome.as_ref().is_some_and(|o| o.status == Status::Solved);
+            let why = outcome.map(|o| o.summary).unwrap_or_default();
+            check(solved, format!("lab {n:02} · {name}: the solution passes every check ({why})"));
+        }
+
+        for wrong in lab.variants.iter().filter(|v| v.kind == Kind::WrongFix) {
+            let rejected = explore(&Model::new(lab, wrong.name, 2, 2)).is_ok_and(|r| !r.passed());
+            check(rejected, format!("lab {n:02}: loom rejects the wrong fix `{}`", wrong.name));
+        }
+        let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
+        check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));
+
+        match verify::verify(&course.root, n, names, Duration::from_secs(300)) {
+            Ok(v) => {
+                let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
+                let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();
+                check(unsolved, format!("lab {n:02}: the exercise as it stands is unsolved ({})", statuses.join(", ")));
+            }
+            Err(e) => check(false, format!("lab {n:02}: cannot run the exercise's checks: {e}")),
+        }
+    }
+    let failed = lines.iter().filter(|l| !l.ok).count();
+    let mut out = String::new();
+    for line in &lines {
+        let _ = writeln!(out, "  {} {}", if line.ok { "✓" } else { "✗" }, line.text);
+    }
+    let _ = writeln!(out, "dev check: {} passed, {failed} failed", lines.len() - failed);
+    Ok((out, failed == 0))
+}
+
+/// The folder of a lab's exercise, for `watch`.
+pub(crate) fn labs_dir(course: &Course) -> PathBuf {
+    course.root.join("labs")
+}
+
+/// Which lab an edited path belongs to (`labs/01_lost_update/exercise.rs` → lab 1).
+pub(crate) fn lab_of(path: &Path) -> Option<&'static Lab> {
+    let folder = path.parent()?.file_name()?.to_str()?;
+    LABS.iter().find(|lab| lab.folder() == folder)
+}

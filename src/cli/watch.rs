@@ -1,0 +1,193 @@
+//! `racelab watch`: re-check the exercise every time the learner saves.
+//!
+//! File events come from the `notify` crate (inotify on Linux: no polling of
+//! the files). Keys come from `crossterm` in raw mode on a terminal — `h` hint,
+//! `n` next lab, `q` or Ctrl-C quit — and from lines on stdin otherwise (so a
+//! script can drive it). The terminal is restored on every way out.
+
+use super::Failure;
+use super::learn::{self, Course};
+use crate::labs::{LABS, Lab};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use notify::{EventKind, RecursiveMode, Watcher};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+/// With this set, `watch` reports which lab it would check instead of
+/// compiling and checking it (used by the CLI tests, which must not build
+/// exercises while `cargo test` runs).
+const DRY_ENV: &str = "RACELAB_WATCH_DRY";
+
+/// What the loop reacts to.
+enum Input {
+    Key(char),
+    Quit,
+    Saved(std::path::PathBuf),
+}
+
+/// Raw mode for the lifetime of the guard; dropping it restores the terminal.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> Option<RawMode> {
+        crossterm::terminal::enable_raw_mode().ok().map(|()| RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Prints `text`; in raw mode a newline does not return the carriage, so add it.
+fn show(raw: bool, text: &str) {
+    let text = if raw { text.replace('\n', "\r\n") } else { text.to_string() };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn keys_from_terminal(tx: mpsc::Sender<Input>) {
+    std::thread::spawn(move || {
+        loop {
+            let input = match event::read() {
+                Ok(Event::Key(KeyEvent { code, modifiers, kind: KeyEventKind::Press, .. })) => match code {
+                    KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Input::Quit,
+                    KeyCode::Char(c) => Input::Key(c),
+                    KeyCode::Esc => Input::Quit,
+                    _ => continue,
+                },
+                Ok(_) => continue,
+                Err(_) => Input::Quit,
+            };
+            let quit = matches!(input, Input::Quit);
+            if tx.send(input).is_err() || quit {
+                return;
+            }
+        }
+    });
+}
+
+fn keys_from_lines(tx: mpsc::Sender<Input>) {
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if let Some(c) = line.trim().chars().next()
+                && tx.send(Input::Key(c)).is_err()
+            {
+                return;
+            }
+        }
+        let _ = tx.send(Input::Quit); // end of input: leave
+    });
+}
+
+fn footer(lab: &Lab) -> String {
+    format!("\nwatching labs/ for lab {:02} — save a file to re-check · h hint · n next lab · q quit\n", lab.number)
+}
+
+/// Waits for the next input; several file events within a moment count as one save.
+fn next_input(rx: &Receiver<Input>) -> Option<Input> {
+    let first = rx.recv().ok()?;
+    let Input::Saved(path) = first else { return Some(first) };
+    loop {
+        match rx.recv_timeout(Duration::from_millis(300)) {
+            Ok(Input::Saved(_)) => continue,
+            Ok(other) => return Some(other),
+            Err(RecvTimeoutError::Timeout) => return Some(Input::Saved(path)),
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+}
+
+/// Runs the watch loop until the learner quits.
+pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
+    let mut course = Course::load()?;
+    let mut lab = course.lab_or_current(lab)?;
+    let dry = std::env::var_os(DRY_ENV).is_some();
+    let (tx, rx) = mpsc::channel();
+
+    let saves = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_)) {
+            for path in event.paths {
+                if path.extension().is_some_and(|ext| ext == "rs" || ext == "toml") {
+                    let _ = saves.send(Input::Saved(path));
+                }
+            }
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    let dir = learn::labs_dir(&course);
+    watcher.watch(&dir, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+
+    let raw = if std::io::stdin().is_terminal() { RawMode::enable() } else { None };
+    let is_raw = raw.is_some();
+    if is_raw {
+        keys_from_terminal(tx)
+    } else {
+        keys_from_lines(tx)
+    }
+
+    let check = |course: &mut Course, lab: &'static Lab| -> String {
+        if dry {
+            return format!("checking lab {:02} (dry run)\n", lab.number);
+        }
+        match learn::verify(course, lab, Duration::from_secs(180)) {
+            Ok((text, _)) => text,
+            Err(Failure(message, _)) => format!("error: {message}\n"),
+        }
+    };
+
+    show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number, lab.title));
+    show(is_raw, &footer(lab));
+    while let Some(input) = next_input(&rx) {
+        match input {
+            Input::Quit | Input::Key('q') => break,
+            Input::Saved(path) => {
+                if let Some(edited) = learn::lab_of(&path) {
+                    lab = edited;
+                }
+                let name = path.strip_prefix(&course.root).unwrap_or(&path).display().to_string();
+                if is_raw {
+                    // A fresh screen per check, so the result is always at the top.
+                    use crossterm::{
+                        cursor::MoveTo,
+                        execute,
+                        terminal::{Clear, ClearType},
+                    };
+                    let _ = execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
+                }
+                show(is_raw, &format!("{name} saved: checking lab {:02}…\n", lab.number));
+                let report = check(&mut course, lab);
+                show(is_raw, &report);
+                show(is_raw, &footer(lab));
+            }
+            Input::Key('h') => {
+                let text = learn::hint(&mut course, lab, None, true).unwrap_or_else(|Failure(m, _)| format!("{m}\n"));
+                show(is_raw, &format!("\n{text}"));
+                show(is_raw, &footer(lab));
+            }
+            Input::Key('n') => {
+                match LABS.iter().find(|l| l.number > lab.number) {
+                    Some(next) => {
+                        lab = next;
+                        show(
+                            is_raw,
+                            &format!("\nlab {:02}: {} — `racelab show {}`\n", lab.number, lab.title, lab.number),
+                        );
+                    }
+                    None => show(is_raw, "\nThis is the last lab.\n"),
+                }
+                show(is_raw, &footer(lab));
+            }
+            Input::Key(_) => show(is_raw, &footer(lab)),
+        }
+    }
+    drop(raw);
+    show(false, "\nbye\n");
+    Ok(0)
+}

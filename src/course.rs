@@ -1,0 +1,218 @@
+//! The course around the labs: exercise metadata and hints (`labs/info.toml`),
+//! the learner's progress, and the exercise files on disk.
+//!
+//! `labs/info.toml` is embedded at build time, so `racelab list` and
+//! `racelab hint` work even while an exercise does not compile (exercises are
+//! compiled only by their own test target, never by the binary).
+//!
+//! Progress lives in `.racelab/progress.json` at the repository root. It is
+//! written to a temporary file in the same folder and renamed over the old
+//! one, so a crash mid-write leaves either the old or the new file, never a
+//! torn one.
+//!
+//! # Examples
+//!
+//! Every exercise is its solution with each `SOLVED:` region replaced by `todo!()`:
+//!
+//! ```
+//! let solution = "fn f() -> u64 {\n    // TODO: return one.\n    // SOLVED: one.\n    1\n}\n";
+//! let exercise = racelab::course::exercise_from_solution(solution);
+//! assert_eq!(exercise, "fn f() -> u64 {\n    // TODO: return one.\n    todo!()\n}\n");
+//! ```
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The course metadata, parsed from `labs/info.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Info {
+    /// Every lab that has exercises.
+    pub labs: Vec<LabInfo>,
+}
+
+/// One lab's exercises.
+#[derive(Debug, Deserialize)]
+pub struct LabInfo {
+    /// Lab number.
+    pub number: u8,
+    /// Folder under `labs/`.
+    pub folder: String,
+    /// The exercises, in the order a learner should do them.
+    pub exercises: Vec<ExerciseInfo>,
+}
+
+/// One exercise: a spot (or a few) to edit, with layered hints.
+#[derive(Debug, Deserialize)]
+pub struct ExerciseInfo {
+    /// The name used by `verify`, `hint` and the checks.
+    pub name: String,
+    /// The function(s) to edit.
+    pub function: String,
+    /// One line on what to do.
+    pub summary: String,
+    /// Hints, from a nudge to nearly the answer.
+    pub hints: Vec<String>,
+}
+
+/// The embedded `labs/info.toml`.
+pub const INFO_TOML: &str = include_str!("../labs/info.toml");
+
+/// Parses the embedded course metadata.
+pub fn info() -> Result<Info, String> {
+    toml::from_str(INFO_TOML).map_err(|e| format!("labs/info.toml is invalid: {e}"))
+}
+
+impl Info {
+    /// The exercises of lab `number`.
+    pub fn lab(&self, number: u8) -> Result<&LabInfo, String> {
+        self.labs.iter().find(|l| l.number == number).ok_or_else(|| format!("lab {number} has no exercises yet"))
+    }
+}
+
+impl LabInfo {
+    /// Looks up an exercise by name.
+    pub fn exercise(&self, name: &str) -> Result<&ExerciseInfo, String> {
+        self.exercises.iter().find(|e| e.name == name).ok_or_else(|| {
+            let names: Vec<_> = self.exercises.iter().map(|e| e.name.as_str()).collect();
+            format!("lab {} has no exercise `{name}`; its exercises: {}", self.number, names.join(", "))
+        })
+    }
+}
+
+/// Where a learner stands on one exercise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Still `todo!()`.
+    #[default]
+    NotAttempted,
+    /// Attempted, and a check rejects it (or it does not compile).
+    Failing,
+    /// Every check passes.
+    Solved,
+}
+
+impl Status {
+    /// How `list` and `verify` show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotAttempted => "not attempted",
+            Status::Failing => "failing",
+            Status::Solved => "solved",
+        }
+    }
+
+    /// A one-character mark.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::NotAttempted => "·",
+            Status::Failing => "✗",
+            Status::Solved => "✓",
+        }
+    }
+}
+
+/// The learner's progress: exercise status and hints revealed, keyed `"01/mutex"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Status per exercise.
+    #[serde(default)]
+    pub status: BTreeMap<String, Status>,
+    /// Hint layers revealed per exercise.
+    #[serde(default)]
+    pub hints: BTreeMap<String, usize>,
+}
+
+/// The progress key of an exercise: `"01/mutex"`.
+pub fn key(lab: u8, exercise: &str) -> String {
+    format!("{lab:02}/{exercise}")
+}
+
+impl Progress {
+    /// The file progress is kept in, under `root`.
+    pub fn path(root: &Path) -> PathBuf {
+        root.join(".racelab").join("progress.json")
+    }
+
+    /// Loads progress; a missing file is a fresh start, an unreadable one an error.
+    pub fn load(root: &Path) -> Result<Progress, String> {
+        let path = Self::path(root);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not valid progress ({e}); delete it to start over", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Progress::default()),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    /// Saves progress atomically: a temporary file renamed over the old one.
+    pub fn save(&self, root: &Path) -> Result<(), String> {
+        let path = Self::path(root);
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        write_atomically(&path, &text)
+    }
+
+    /// The status of one exercise.
+    pub fn status(&self, lab: u8, exercise: &str) -> Status {
+        self.status.get(&key(lab, exercise)).copied().unwrap_or_default()
+    }
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.persist(path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// The course's root folder: the nearest ancestor of the current directory
+/// holding `labs/info.toml`, else the folder racelab was built from.
+pub fn root() -> Result<PathBuf, String> {
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(Path::to_path_buf)
+        .chain(std::iter::once(built))
+        .find(|dir| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file())
+        .ok_or_else(|| {
+            "cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string()
+        })
+}
+
+/// The exercise file `labs/NN_slug/exercise.rs` derived from its solution:
+/// each `// SOLVED:` line, and the rest of its block, becomes `todo!()`.
+pub fn exercise_from_solution(solution: &str) -> String {
+    let mut out = String::with_capacity(solution.len());
+    let mut skipping: Option<usize> = None;
+    for line in solution.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(depth) = skipping {
+            if line.trim().is_empty() || indent >= depth {
+                continue;
+            }
+            skipping = None;
+        }
+        if line.trim_start().starts_with("// SOLVED:") {
+            out.push_str(&line[..indent]);
+            out.push_str("todo!()\n");
+            skipping = Some(indent);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// How many `// TODO:` spots a file has.
+pub fn todo_count(source: &str) -> usize {
+    source.lines().filter(|l| l.trim_start().starts_with("// TODO:")).count()
+}

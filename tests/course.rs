@@ -1,0 +1,174 @@
+//! The learner's loop around the labs: hints, progress, reset, watch, list.
+//!
+//! Every test here works in a throw-away copy of the course folder, so running
+//! `cargo test` never touches a learner's own progress or exercise files.
+
+use racelab::course::{self, Progress, Status};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A temporary course folder: Cargo.toml, labs/info.toml and lab 01's files.
+fn scratch_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let lab = dir.path().join("labs/01_lost_update");
+    std::fs::create_dir_all(&lab).expect("lab folder");
+    for file in ["Cargo.toml", "labs/info.toml", "labs/01_lost_update/solution.rs"] {
+        std::fs::copy(Path::new(REPO).join(file), dir.path().join(file)).expect("copy");
+    }
+    let solution = std::fs::read_to_string(lab.join("solution.rs")).expect("solution");
+    std::fs::write(lab.join("exercise.rs"), course::exercise_from_solution(&solution)).expect("exercise");
+    dir
+}
+
+fn racelab_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("racelab runs")
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn info_toml_gives_every_exercise_layered_hints() {
+    let info = course::info().expect("labs/info.toml parses");
+    let lab = info.lab(1).expect("lab 01 has exercises");
+    let names: Vec<&str> = lab.exercises.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, racelab::exercise::exercises(1), "info.toml lists exactly the checked exercises");
+    for e in &lab.exercises {
+        assert!(e.hints.len() >= 2, "{} needs at least a nudge and a stronger hint", e.name);
+    }
+}
+
+#[test]
+fn hints_come_in_layers_and_the_layer_is_remembered() {
+    let dir = scratch_course();
+    let first = text(&racelab_in(dir.path(), &["hint", "1"]));
+    assert!(first.contains("hint 1/3") && !first.contains("hint 2/3"), "a nudge first:\n{first}");
+    let again = text(&racelab_in(dir.path(), &["hint", "1"]));
+    assert_eq!(first, again, "asking again repeats, it does not give more away");
+    let more = text(&racelab_in(dir.path(), &["hint", "1", "--more"]));
+    assert!(more.contains("hint 2/3") && !more.contains("hint 3/3"), "{more}");
+    let last = text(&racelab_in(dir.path(), &["hint", "1", "mutex", "--more"]));
+    let last = text(&racelab_in(dir.path(), &["hint", "1", "mutex", "--more"])) + &last;
+    assert!(last.contains("hint 3/3") && last.contains("solution.rs"), "{last}");
+    let progress = Progress::load(dir.path()).expect("progress saved");
+    assert_eq!(progress.hints.get("01/mutex"), Some(&3));
+    let other = text(&racelab_in(dir.path(), &["hint", "1", "atomic"]));
+    assert!(other.contains("atomic") && other.contains("hint 1/3"), "{other}");
+}
+
+#[test]
+fn list_and_welcome_show_progress() {
+    let dir = scratch_course();
+    let mut progress = Progress::default();
+    progress.status.insert(course::key(1, "mutex"), Status::Solved);
+    progress.status.insert(course::key(1, "atomic"), Status::Failing);
+    progress.save(dir.path()).expect("save");
+    let list = text(&racelab_in(dir.path(), &["list"]));
+    assert!(list.contains("✓ mutex          solved"), "{list}");
+    assert!(list.contains("✗ atomic         failing"), "{list}");
+    assert!(list.contains("· process        not attempted"), "{list}");
+    let welcome = text(&racelab_in(dir.path(), &[]));
+    assert!(welcome.contains("1/4 exercises solved"), "{welcome}");
+    assert!(welcome.contains("`parking_lot` is not attempted"), "the next exercise in order:\n{welcome}");
+}
+
+#[test]
+fn progress_is_written_atomically_and_a_damaged_file_is_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut progress = Progress::default();
+    progress.status.insert(course::key(1, "atomic"), Status::Solved);
+    progress.save(dir.path()).expect("save");
+    let folder: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join(".racelab")).expect("folder").flatten().map(|e| e.path()).collect();
+    assert_eq!(folder, vec![Progress::path(dir.path())], "no temporary file is left behind");
+    assert_eq!(Progress::load(dir.path()).expect("load"), progress);
+
+    std::fs::write(Progress::path(dir.path()), "{ \"status\": ").expect("damage it");
+    let error = Progress::load(dir.path()).expect_err("a damaged file is an error, not a silent reset");
+    assert!(error.contains("delete it to start over"), "{error}");
+}
+
+#[test]
+fn reset_restores_the_shipped_exercise_and_asks_first() {
+    let dir = scratch_course();
+    let path = dir.path().join("labs/01_lost_update/exercise.rs");
+    let shipped = std::fs::read_to_string(&path).expect("exercise");
+    std::fs::write(&path, shipped.replacen("todo!()", "counter.fetch_add(1, Ordering::Relaxed);", 1)).expect("edit");
+
+    let refused = racelab_in(dir.path(), &["reset", "1"]);
+    assert_eq!(refused.status.code(), Some(2), "without a terminal to ask on, it refuses");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), shipped, "the learner's work is untouched");
+
+    let out = racelab_in(dir.path(), &["reset", "1", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), shipped);
+    let again = text(&racelab_in(dir.path(), &["reset", "1"]));
+    assert!(again.contains("already as shipped"), "{again}");
+}
+
+#[test]
+fn the_shipped_exercise_mirrors_the_solution_with_a_todo_per_solved_spot() {
+    let solution = std::fs::read_to_string(Path::new(REPO).join("labs/01_lost_update/solution.rs")).expect("solution");
+    let exercise = course::exercise_from_solution(&solution);
+    let solved = solution.lines().filter(|l| l.trim_start().starts_with("// SOLVED:")).count();
+    assert_eq!(course::todo_count(&exercise), solved);
+    assert_eq!(exercise.lines().filter(|l| l.trim() == "todo!()").count(), solved);
+    assert!(!exercise.lines().any(|l| l.trim_start().starts_with("// SOLVED:")), "the exercise gives nothing away");
+}
+
+#[test]
+fn watch_rechecks_when_a_file_is_saved_and_quits_on_q() {
+    let dir = scratch_course();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .current_dir(dir.path())
+        .arg("watch")
+        .env("RACELAB_WATCH_DRY", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watch starts");
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
+            let found = line.contains(needle);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!("`{needle}` never appeared; watch printed:\n{}", seen.join("\n"));
+    };
+    wait_for("watching labs/");
+    let exercise = dir.path().join("labs/01_lost_update/exercise.rs");
+    let content = std::fs::read_to_string(&exercise).expect("exercise");
+    std::fs::write(&exercise, content).expect("save");
+    let seen = wait_for("checking lab 01 (dry run)");
+    assert!(seen.iter().any(|l| l.contains("labs/01_lost_update/exercise.rs saved")), "{seen:?}");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "h").expect("ask for a hint");
+    wait_for("hint 1/3");
+    writeln!(stdin, "q").expect("quit");
+    wait_for("bye");
+    let status = child.wait().expect("watch exits");
+    assert!(status.success());
+}

@@ -1,0 +1,75 @@
+//! Checks YOUR answers in `labs/01_lost_update/exercise.rs`.
+//!
+//! ```text
+//! cargo test --test exercise_01    # these checks, as plain cargo tests
+//! cargo run -- verify 1            # the same, summarised, and your progress saved
+//! ```
+//!
+//! This target is not part of a plain `cargo test` (`test = false` in
+//! Cargo.toml): a half-written exercise that does not compile can never break
+//! the course's own tests, `racelab list` or `racelab hint`.
+
+use racelab::exercise::lost_update::{Learner, check};
+use racelab::exercise::{self_as_worker, worker_iters};
+
+/// Your exercise, on real threads.
+#[allow(unused_variables, unused_imports, dead_code)]
+mod real {
+    pub use racelab::sync::real as sync;
+    pub mod exercise {
+        include!("../labs/01_lost_update/exercise.rs");
+    }
+}
+
+/// Your exercise, inside loom's model (the very same source).
+#[allow(unused_variables, unused_imports, dead_code)]
+mod model {
+    pub use racelab::sync::model as sync;
+    pub mod exercise {
+        include!("../labs/01_lost_update/exercise.rs");
+    }
+}
+
+/// Your functions, as the lab's variants use them on one backend.
+macro_rules! your_fixes {
+    ($backend:ident) => {
+        racelab::labs::$backend::lost_update::Fixes {
+            mutex: $backend::exercise::mutex_increment,
+            parking_lot: $backend::exercise::parking_lot_increment,
+            atomic: $backend::exercise::atomic_increment,
+            worker: $backend::exercise::worker,
+            combine: $backend::exercise::combine,
+        }
+    };
+}
+
+const PROCESS_TEST: &str = "process_fix_counts_exactly_in_real_processes";
+
+fn you() -> Learner {
+    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+}
+
+#[test]
+fn mutex_fix_is_exact_in_every_interleaving() {
+    check("mutex", &you()).conclude();
+}
+
+#[test]
+fn parking_lot_fix_is_exact_in_every_interleaving() {
+    check("parking_lot", &you()).conclude();
+}
+
+#[test]
+fn atomic_fix_is_exact_in_every_interleaving() {
+    check("atomic", &you()).conclude();
+}
+
+#[test]
+fn process_fix_counts_exactly_in_real_processes() {
+    // Started again by the check below as a worker process: run only `worker`.
+    if let Some(iters) = worker_iters() {
+        println!("report {}", real::exercise::worker(iters));
+        return;
+    }
+    check("process", &you()).conclude();
+}
