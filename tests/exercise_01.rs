@@ -9,8 +9,8 @@
 //! Cargo.toml): a half-written exercise that does not compile can never break
 //! the course's own tests, `racelab list` or `racelab hint`.
 
-use racelab::exercise::lost_update::{Learner, check};
-use racelab::exercise::{self_as_worker, worker_iters};
+use racelab::exercise::lost_update::{Answers, SUITE};
+use racelab::exercise::{Learner, self_as_worker, worker_job};
 
 /// Your exercise, on real threads.
 #[allow(unused_variables, unused_imports, dead_code)]
@@ -45,31 +45,31 @@ macro_rules! your_fixes {
 
 const PROCESS_TEST: &str = "process_fix_counts_exactly_in_real_processes";
 
-fn you() -> Learner {
+fn you() -> Answers {
     Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
 }
 
 #[test]
 fn mutex_fix_is_exact_in_every_interleaving() {
-    check("mutex", &you()).conclude();
+    SUITE.check("mutex", &you()).conclude();
 }
 
 #[test]
 fn parking_lot_fix_is_exact_in_every_interleaving() {
-    check("parking_lot", &you()).conclude();
+    SUITE.check("parking_lot", &you()).conclude();
 }
 
 #[test]
 fn atomic_fix_is_exact_in_every_interleaving() {
-    check("atomic", &you()).conclude();
+    SUITE.check("atomic", &you()).conclude();
 }
 
 #[test]
 fn process_fix_counts_exactly_in_real_processes() {
     // Started again by the check below as a worker process: run only `worker`.
-    if let Some(iters) = worker_iters() {
-        println!("report {}", real::exercise::worker(iters));
+    if let Some(job) = worker_job() {
+        println!("report {}", real::exercise::worker(job[0]));
         return;
     }
-    check("process", &you()).conclude();
+    SUITE.check("process", &you()).conclude();
 }

@@ -220,7 +220,8 @@ proptest! {
 
     #[test]
     fn real_processes_sum_exactly_for_any_partition(work in prop::collection::vec(0u64..=100_000, 1..=4)) {
-        let reports = run_workers(&worker_command(), &work, Duration::from_secs(30)).expect("workers report");
+        let jobs: Vec<Vec<u64>> = work.iter().map(|&n| vec![n]).collect();
+        let reports = run_workers(&worker_command(), &jobs, Duration::from_secs(30)).expect("workers report");
         prop_assert_eq!(&reports, &work, "each worker counts exactly its share");
         prop_assert_eq!((lab().combine)(&reports), work.iter().sum::<u64>());
     }
@@ -248,19 +249,21 @@ fn real_hung_worker_is_named_killed_and_reaped() {
     // `sleep N` stands in for a worker that never reports; its process name
     // tells its zombie (if any) apart from other tests' short-lived workers.
     let sleepers = WorkerCommand::new("sleep", Vec::<String>::new());
-    let error = run_workers(&sleepers, &[60, 60, 60], Duration::from_millis(500)).expect_err("hung workers");
+    let error =
+        run_workers(&sleepers, &[vec![60], vec![60], vec![60]], Duration::from_millis(500)).expect_err("hung workers");
     assert!(error.0.contains("worker 1") && error.0.contains("did not report"), "{error}");
     assert_eq!(zombie_children("sleep"), Vec::<String>::new(), "every killed worker was reaped");
 
     let hang = worker_command().last_worker_args(["--fault", "hang"]);
-    let error = run_workers(&hang, &[10, 10, 10], Duration::from_millis(500)).expect_err("a hung worker");
+    let error =
+        run_workers(&hang, &[vec![10], vec![10], vec![10]], Duration::from_millis(500)).expect_err("a hung worker");
     assert!(error.0.contains("worker 3") && error.0.contains("did not report"), "{error}");
 }
 
 #[test]
 fn real_crashed_worker_is_named_and_no_partial_total_is_given() {
     let crash = worker_command().last_worker_args(["--fault", "crash"]);
-    let error = run_workers(&crash, &[10, 10], Duration::from_secs(30)).expect_err("a crashed worker");
+    let error = run_workers(&crash, &[vec![10], vec![10]], Duration::from_secs(30)).expect_err("a crashed worker");
     assert!(error.0.contains("worker 2") && error.0.contains("SIGABRT"), "{error}");
     assert!(error.0.contains("no total"), "{error}");
 }
@@ -268,7 +271,7 @@ fn real_crashed_worker_is_named_and_no_partial_total_is_given() {
 #[test]
 fn real_worker_that_reports_nonsense_is_rejected() {
     let garbage = worker_command().last_worker_args(["--fault", "garbage"]);
-    let error = run_workers(&garbage, &[10], Duration::from_secs(30)).expect_err("no report");
+    let error = run_workers(&garbage, &[vec![10]], Duration::from_secs(30)).expect_err("no report");
     assert!(error.0.contains("sent no report"), "{error}");
 }
 
@@ -280,22 +283,22 @@ mod learner_checks {
     use super::worker_command;
     use racelab::check::FailureKind;
     use racelab::course::Status;
-    use racelab::exercise::lost_update::{EXERCISES, Learner, check};
+    use racelab::exercise::lost_update::{Answers, SUITE, solution};
     use racelab::labs::model::lost_update as model;
     use racelab::sync::model::Mutex;
     use racelab::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = Learner::solution(Some(worker_command()));
-        for exercise in EXERCISES {
-            let outcome = check(exercise, &learner);
+        let learner = solution(Some(worker_command()));
+        for exercise in SUITE.exercises {
+            let outcome = SUITE.check(exercise, &learner);
             assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
         }
     }
 
-    fn with_model(edit: impl FnOnce(&mut model::Fixes)) -> Learner {
-        let mut learner = Learner::solution(Some(worker_command()));
+    fn with_model(edit: impl FnOnce(&mut model::Fixes)) -> Answers {
+        let mut learner = solution(Some(worker_command()));
         edit(&mut learner.model);
         learner
     }
@@ -306,7 +309,7 @@ mod learner_checks {
 
     #[test]
     fn an_exercise_still_todo_is_not_attempted_not_a_crash() {
-        let outcome = check("atomic", &with_model(|f| f.atomic = not_yet));
+        let outcome = SUITE.check("atomic", &with_model(|f| f.atomic = not_yet));
         assert_eq!(outcome.status, Status::NotAttempted);
         assert!(outcome.summary.contains("tests/lab_01.rs:"), "points at the todo!(): {}", outcome.summary);
     }
@@ -318,9 +321,13 @@ mod learner_checks {
 
     #[test]
     fn a_wrong_attempt_fails_with_a_schedule_of_the_learners_own_lines() {
-        let outcome = check("atomic", &with_model(|f| f.atomic = load_then_store));
+        let outcome = SUITE.check("atomic", &with_model(|f| f.atomic = load_then_store));
         assert_eq!(outcome.status, Status::Failing);
-        assert!(outcome.summary.contains("loses an update"), "{}", outcome.summary);
+        assert!(
+            outcome.summary.contains("ends wrong") && outcome.summary.contains("1 update lost"),
+            "{}",
+            outcome.summary
+        );
         // The step marked as the lost update names this file and the line of the store.
         let marked = outcome.details.lines().find(|l| l.contains("← overwrites")).expect("an overwrite is marked");
         let line: usize = marked
@@ -340,7 +347,7 @@ mod learner_checks {
 
     #[test]
     fn a_deadlocking_attempt_is_explained_not_hung() {
-        let outcome = check("mutex", &with_model(|f| f.mutex = lock_twice));
+        let outcome = SUITE.check("mutex", &with_model(|f| f.mutex = lock_twice));
         assert_eq!(outcome.status, Status::Failing);
         assert!(outcome.summary.contains("deadlock"), "{}", outcome.summary);
         assert!(outcome.details.contains("for a lock it already holds"), "{}", outcome.details);
@@ -359,7 +366,7 @@ mod learner_checks {
 
     #[test]
     fn a_spinning_attempt_gets_a_one_line_error_not_a_hang() {
-        let outcome = check("atomic", &with_model(|f| f.atomic = spin_on_a_stale_value));
+        let outcome = SUITE.check("atomic", &with_model(|f| f.atomic = spin_on_a_stale_value));
         assert_eq!(outcome.status, Status::Failing);
         assert!(outcome.summary.contains("too many steps"), "{}", outcome.summary);
         assert!(!outcome.summary.contains('\n'));
@@ -373,6 +380,6 @@ mod learner_checks {
     fn a_parent_that_does_not_add_the_reports_is_rejected() {
         let mut learner = with_model(|f| f.combine = biggest_report);
         learner.real.combine = biggest_report;
-        assert_eq!(check("process", &learner).status, Status::Failing);
+        assert_eq!(SUITE.check("process", &learner).status, Status::Failing);
     }
 }

@@ -141,7 +141,7 @@ enum Command {
     /// Instructor tools.
     #[command(subcommand)]
     Dev(DevCommand),
-    /// (internal) One isolated worker process: count alone and print `report <n>`.
+    /// (internal) One isolated worker process: do one job alone and print `report <n>`.
     #[command(hide = true)]
     Worker {
         /// Lab number or name.
@@ -149,8 +149,8 @@ enum Command {
         /// Misbehave instead of reporting.
         #[arg(long)]
         fault: Option<Fault>,
-        /// Increments to count.
-        iters: u64,
+        /// The job's numbers (lab 01: increments to count).
+        job: Vec<u64>,
     },
 }
 
@@ -317,7 +317,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Worker { lab, fault, iters }) => {
+        Some(Command::Worker { lab, fault, job }) => {
             let lab = labs::find(&lab)?;
             match fault {
                 Some(Fault::Crash) => std::process::abort(),
@@ -325,14 +325,14 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     std::thread::park();
                 },
                 Some(Fault::Garbage) => println!("hello, parent"),
-                None => println!("{}{}", runner::process::REPORT, (lab.worker)(iters)),
+                None => println!("{}{}", runner::process::REPORT, (lab.worker)(&job)?),
             }
             Ok(0)
         }
     }
 }
 
-/// How this binary starts a worker process for `lab`: `racelab worker N <iters>`.
+/// How this binary starts a worker process for `lab`: `racelab worker N <job…>`.
 pub(crate) fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
     Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number.to_string()]))

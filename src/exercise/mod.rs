@@ -15,18 +15,21 @@
 //!
 //! ```
 //! use racelab::course::Status;
-//! use racelab::exercise::lost_update::{Learner, check};
+//! use racelab::exercise::lost_update::{SUITE, solution};
 //!
-//! let outcome = check("atomic", &Learner::solution(None));
+//! let outcome = SUITE.check("atomic", &solution(None));
 //! assert_eq!(outcome.status, Status::Solved);
 //! ```
 
 pub mod lost_update;
 
-use crate::check::CheckError;
+use crate::check::{CheckError, FailureKind, Model, explore_body};
 use crate::course::Status;
-use crate::runner::process::WorkerCommand;
+use crate::runner::process::{WorkerCommand, run_workers};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 /// Set by `racelab verify`: the file each outcome is appended to, one JSON line each.
 pub const OUT_ENV: &str = "RACELAB_VERIFY_OUT";
@@ -93,7 +96,7 @@ impl Outcome {
 /// The exercises of lab `lab` that have checks, in order.
 pub fn exercises(lab: u8) -> &'static [&'static str] {
     match lab {
-        1 => &lost_update::EXERCISES,
+        1 => lost_update::SUITE.exercises,
         _ => &[],
     }
 }
@@ -103,25 +106,163 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
 /// `worker` starts a worker process running the solution's `worker`.
 pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) -> Option<Outcome> {
     match lab {
-        1 => Some(lost_update::check(exercise, &lost_update::Learner::solution(worker))),
+        1 => Some(lost_update::SUITE.check(exercise, &lost_update::solution(worker))),
         _ => None,
     }
 }
 
-/// In a worker process started by an exercise check: the work to do.
+/// A learner's answers to one lab, compiled for both backends.
+///
+/// `R` and `M` are the lab's `Fixes` type on the real and the model backend.
+#[derive(Clone, Debug)]
+pub struct Learner<R, M> {
+    /// The functions on real threads.
+    pub real: R,
+    /// The same functions inside loom's model.
+    pub model: M,
+    /// How to start a worker process running the learner's worker (the `process` exercise).
+    pub worker: Option<WorkerCommand>,
+}
+
+/// How one lab's exercises are checked: the same checks as its reference fixes.
+///
+/// 1. **loom**, every interleaving at each of `sizes`: every execution must
+///    end with the lab's expected value;
+/// 2. **proptest on real threads**: exact for any 1..=`max_threads` threads ×
+///    0..=`max_iters` steps;
+/// 3. for `process`, **real OS processes** running the learner's worker, and
+///    the learner's `combine` in the parent.
+///
+/// loom runs first: it is the only check that can prove a fix, and a fix
+/// that passes it cannot deadlock the real-thread checks that follow.
+#[derive(Debug)]
+pub struct Suite<R: 'static, M: 'static> {
+    /// The lab's index in [`crate::labs::LABS`].
+    pub lab: usize,
+    /// The exercises, in order; each is checked through the lab variant of the same name.
+    pub exercises: &'static [&'static str],
+    /// The sizes loom checks at.
+    pub sizes: &'static [(usize, u64)],
+    /// Largest thread count of the real-thread property.
+    pub max_threads: usize,
+    /// Largest step count of the real-thread property.
+    pub max_iters: u64,
+    /// Runs a variant with given fixes inside loom's model.
+    pub model_run: fn(&str, &M, usize, u64) -> Option<u64>,
+    /// Runs a variant with given fixes on real threads.
+    pub real_run: fn(&str, &R, usize, u64) -> Option<u64>,
+    /// The fixes' `combine` (the parent's half of the process fix).
+    pub combine: fn(&R) -> fn(&[u64]) -> u64,
+}
+
+impl<R, M> Suite<R, M>
+where
+    R: Copy + std::panic::RefUnwindSafe + 'static,
+    M: Copy + Send + Sync + 'static,
+{
+    fn lab(&self) -> &'static crate::labs::Lab {
+        &crate::labs::LABS[self.lab]
+    }
+
+    fn sizes_text(&self) -> String {
+        self.sizes.iter().map(|(t, k)| format!("{t}×{k}")).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Checks one exercise.
+    pub fn check(&self, exercise: &str, learner: &Learner<R, M>) -> Outcome {
+        let number = self.lab().number;
+        let Some(variant) = self.exercises.iter().copied().find(|e| *e == exercise) else {
+            let summary =
+                format!("no exercise `{exercise}` in lab {number}; its exercises: {}", self.exercises.join(", "));
+            return Outcome::new(number, exercise, Status::Failing, summary, String::new());
+        };
+        if let Err(outcome) = self.with_loom(variant, learner.model) {
+            return outcome;
+        }
+        if let Err(counterexample) = self.on_real_threads(variant, learner.real) {
+            return Outcome::new(number, exercise, Status::Failing, counterexample, String::new());
+        }
+        let mut summary =
+            format!("exact in every interleaving (loom: {}) and on real threads (proptest)", self.sizes_text());
+        if variant == "process" {
+            let Some(worker) = &learner.worker else {
+                let summary = "cannot start worker processes to check the worker for real".to_string();
+                return Outcome::new(number, exercise, Status::Failing, summary, String::new());
+            };
+            if let Err(error) = self.in_real_processes(worker, learner.real) {
+                return Outcome::new(number, exercise, Status::Failing, error, String::new());
+            }
+            summary.push_str(" and real processes");
+        }
+        Outcome::new(number, exercise, Status::Solved, summary, String::new())
+    }
+
+    fn with_loom(&self, variant: &'static str, fixes: M) -> Result<(), Outcome> {
+        let number = self.lab().number;
+        let run = self.model_run;
+        for &(threads, iters) in self.sizes {
+            let mut config = Model::new(self.lab(), variant, threads, iters);
+            config.time_budget = Duration::from_secs(30);
+            let report = explore_body(&config, move || run(variant, &fixes, threads, iters).unwrap_or(u64::MAX))
+                .map_err(|e| Outcome::from_check_error(number, variant, e))?;
+            if let Some(failure) = &report.failure {
+                let what = match failure.kind {
+                    FailureKind::WrongValue => "an interleaving that ends wrong",
+                    FailureKind::Deadlock => "a deadlock",
+                    FailureKind::DataRace => "a data race",
+                    FailureKind::Panic => "a panic",
+                };
+                let summary = format!("loom found {what} ({threads} threads × {iters}: {})", failure.message);
+                return Err(Outcome::new(number, variant, Status::Failing, summary, report.render()));
+            }
+        }
+        Ok(())
+    }
+
+    fn on_real_threads(&self, variant: &'static str, fixes: R) -> Result<(), String> {
+        let (run, expected) = (self.real_run, self.lab().expected);
+        let mut runner = TestRunner::new(Config { cases: 32, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&(1usize..=self.max_threads, 0u64..=self.max_iters), |(threads, iters)| {
+                let got = run(variant, &fixes, threads, iters).unwrap_or(u64::MAX);
+                prop_assert_eq!(got, expected(threads, iters), "{} threads × {}", threads, iters);
+                Ok(())
+            })
+            .map_err(|e| format!("on real threads (proptest, smallest failing case): {e}"))
+    }
+
+    fn in_real_processes(&self, worker: &WorkerCommand, fixes: R) -> Result<(), String> {
+        let (lab, combine) = (self.lab(), (self.combine)(&fixes));
+        let mut runner = TestRunner::new(Config { cases: 8, failure_persistence: None, ..Config::default() });
+        runner
+            .run(&(1usize..=4, 0u64..=self.max_iters), |(workers, iters)| {
+                let reports = run_workers(worker, &(lab.jobs)(workers, iters), Duration::from_secs(60))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(combine(&reports), (lab.expected)(workers, iters), "{} workers × {}", workers, iters);
+                Ok(())
+            })
+            .map_err(|e| format!("in real worker processes (proptest): {e}"))
+    }
+}
+
+/// The fixed arguments [`self_as_worker`] passes before the job's numbers.
+const WORKER_ARGS: [&str; 6] = ["--exact", "", "--nocapture", "--quiet", "--test-threads", "1"];
+
+/// In a worker process started by an exercise check: the job to do.
 ///
 /// The exercise's process check re-runs its own test binary, filtered to one
-/// test, with [`WORKER_ENV`] set and the work as the last argument; that test
-/// then calls the learner's `worker` and prints `report <n>` instead of
-/// checking anything.
-pub fn worker_iters() -> Option<u64> {
+/// test, with [`WORKER_ENV`] set and the job's numbers as the last arguments;
+/// that test then calls the learner's worker and prints `report <n>` instead
+/// of checking anything.
+pub fn worker_job() -> Option<Vec<u64>> {
     std::env::var_os(WORKER_ENV)?;
-    std::env::args().next_back()?.parse().ok()
+    std::env::args().skip(1 + WORKER_ARGS.len()).map(|a| a.parse().ok()).collect()
 }
 
 /// How to start this test binary as a worker: only `test_name` runs, in worker mode.
 pub fn self_as_worker(test_name: &str) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
-    Ok(WorkerCommand::new(exe, ["--exact", test_name, "--nocapture", "--quiet", "--test-threads", "1"])
-        .env(WORKER_ENV, "1"))
+    let mut args = WORKER_ARGS;
+    args[1] = test_name;
+    Ok(WorkerCommand::new(exe, args).env(WORKER_ENV, "1"))
 }

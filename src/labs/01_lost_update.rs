@@ -117,6 +117,19 @@ pub fn expected(threads: usize, iters: u64) -> u64 {
     threads as u64 * iters
 }
 
+/// The process fix's jobs: each worker counts `iters` on its own.
+pub fn jobs(threads: usize, iters: u64) -> Vec<Vec<u64>> {
+    vec![vec![iters]; threads]
+}
+
+/// The registry's worker: a job is one number, the increments to count.
+pub fn worker(job: &[u64]) -> Result<u64, String> {
+    match job {
+        [iters] => Ok(solution::worker(*iters)),
+        _ => Err(format!("a lab 01 worker takes one number (increments), got {job:?}")),
+    }
+}
+
 fn load(counter: &AtomicU64) -> u64 {
     counter.load(Relaxed)
 }
@@ -137,7 +150,10 @@ pub fn run(variant: &str, fixes: &Fixes, threads: usize, iters: u64) -> Option<u
         "mutex" => race(threads, iters, Mutex::new(0), fixes.mutex, |m| *m.lock().expect("poisoned")),
         "parking_lot" => race(threads, iters, parking_lot::Mutex::new(0), fixes.parking_lot, |m| *m.lock()),
         "atomic" => race(threads, iters, atomic(), fixes.atomic, load),
-        "process" => (fixes.combine)(&isolated(&vec![iters; threads], fixes.worker)),
+        "process" => {
+            let worker = fixes.worker;
+            (fixes.combine)(&isolated(jobs(threads, iters), move |job| worker(job[0])))
+        }
         "wrong_split_lock" => race(threads, iters, Mutex::new(0), wrong_split_lock, |m| *m.lock().expect("poisoned")),
         "wrong_swap" => race(threads, iters, atomic(), wrong_swap, load),
         "wrong_private_lock" => race(threads, iters, atomic(), wrong_private_lock, load),

@@ -53,15 +53,18 @@ where
     early_look.unwrap_or_else(|| look(&shared))
 }
 
-/// Runs `worker(work[i])` in isolation for each worker `i` and returns the
+/// Runs `worker(&jobs[i])` in isolation for each worker `i` and returns the
 /// reports, in worker order.
 ///
 /// This is the model of process isolation: each worker gets only its own
 /// arguments, owns everything it touches, and communicates only by returning
 /// its report when joined. On real hardware the runner uses OS processes
 /// instead (`racelab run N --variant process`).
-pub fn isolated(work: &[u64], worker: fn(u64) -> u64) -> Vec<u64> {
-    let handles: Vec<_> = work.iter().map(|&iters| thread::spawn(move || worker(iters))).collect();
+pub fn isolated<W>(jobs: Vec<Vec<u64>>, worker: W) -> Vec<u64>
+where
+    W: Fn(&[u64]) -> u64 + Copy + Send + 'static,
+{
+    let handles: Vec<_> = jobs.into_iter().map(|job| thread::spawn(move || worker(&job))).collect();
     handles
         .into_iter()
         .map(|handle| handle.join().expect("an isolated worker panicked"))

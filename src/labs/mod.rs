@@ -53,6 +53,8 @@ pub struct Lab {
     pub slug: &'static str,
     /// A short title.
     pub title: &'static str,
+    /// What one step of a thread is called: "increments", "purchase attempts", …
+    pub unit: &'static str,
     /// The lesson (`labs/NN_slug/README.md`), embedded at build time.
     pub lesson: &'static str,
     /// The lab's variants, racy first.
@@ -63,8 +65,10 @@ pub struct Lab {
     pub real: fn(&str, usize, u64) -> Option<u64>,
     /// Runs a variant inside loom's model (`None`: no such variant).
     pub model: fn(&str, usize, u64) -> Option<u64>,
-    /// What one worker process computes (the process fix).
-    pub worker: fn(u64) -> u64,
+    /// The jobs of the process fix's workers for `threads` × `iters`, one list of numbers each.
+    pub jobs: fn(usize, u64) -> Vec<Vec<u64>>,
+    /// What one worker process computes from its job (the process fix).
+    pub worker: fn(&[u64]) -> Result<u64, String>,
     /// How the parent combines the workers' reports (the process fix).
     pub combine: fn(&[u64]) -> u64,
     /// Describes a wrong final value, e.g. "2 updates lost".
@@ -93,6 +97,7 @@ pub static LABS: &[Lab] = &[Lab {
     number: 1,
     slug: "lost_update",
     title: "The lost update: count += 1 from N threads",
+    unit: "increments",
     lesson: include_str!("../../labs/01_lost_update/README.md"),
     variants: &[
         Variant { name: "racy", kind: Racy, summary: "separate atomic load and store: a race condition" },
@@ -117,7 +122,8 @@ pub static LABS: &[Lab] = &[Lab {
     expected: real::lost_update::expected,
     real: |v, t, k| real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, t, k),
     model: |v, t, k| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, t, k),
-    worker: real::lost_update::solution::worker,
+    jobs: real::lost_update::jobs,
+    worker: real::lost_update::worker,
     combine: real::lost_update::solution::combine,
     explain: |value, expected| match expected.checked_sub(value) {
         Some(1) => "1 update lost".to_string(),

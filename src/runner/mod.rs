@@ -174,7 +174,7 @@ pub fn run(
 fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<u64, String> {
     if variant == "process" {
         let worker = options.worker.as_ref().ok_or("the process variant needs the racelab binary to start workers")?;
-        let reports = run_workers(worker, &vec![options.iters; options.threads], options.worker_timeout)
+        let reports = run_workers(worker, &(lab.jobs)(options.threads, options.iters), options.worker_timeout)
             .map_err(|e| e.to_string())?;
         return Ok((lab.combine)(&reports));
     }

@@ -1,7 +1,7 @@
 //! Process isolation for real: worker processes that share no memory and
 //! report their results over a pipe.
 //!
-//! The parent starts one worker per slice of work (`racelab worker 1 --iters K`),
+//! The parent starts one worker per job (`racelab worker 1 <iters>`),
 //! each worker counts in its own address space and prints one line,
 //! `report <value>`, on its stdout. The parent collects every report and
 //! combines them. A worker that dies, hangs, or reports nonsense is named in
@@ -17,7 +17,7 @@
 //! use std::time::Duration;
 //!
 //! let echo = WorkerCommand::new("sh", ["-c", "echo report $(( $1 * 2 ))", "sh"]);
-//! let reports = run_workers(&echo, &[3, 4], Duration::from_secs(10)).unwrap();
+//! let reports = run_workers(&echo, &[vec![3], vec![4]], Duration::from_secs(10)).unwrap();
 //! assert_eq!(reports, vec![6, 8]);
 //! ```
 
@@ -31,7 +31,7 @@ use wait_timeout::ChildExt;
 /// The prefix of the one line a worker prints: `report 1000000`.
 pub const REPORT: &str = "report ";
 
-/// How to start one worker; the worker's amount of work is appended as the last argument.
+/// How to start one worker; the numbers of its job are appended as the last arguments.
 #[derive(Clone, Debug)]
 pub struct WorkerCommand {
     program: PathBuf,
@@ -41,7 +41,7 @@ pub struct WorkerCommand {
 }
 
 impl WorkerCommand {
-    /// A worker started as `program args… <work>`.
+    /// A worker started as `program args… <job numbers…>`.
     pub fn new<I, S>(program: impl Into<PathBuf>, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -71,13 +71,13 @@ impl WorkerCommand {
         self
     }
 
-    fn command(&self, work: u64, last: bool) -> Command {
+    fn command(&self, job: &[u64], last: bool) -> Command {
         let mut command = Command::new(&self.program);
         command.args(&self.args);
         if last {
             command.args(&self.last_args);
         }
-        command.arg(work.to_string());
+        command.args(job.iter().map(u64::to_string));
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         command
@@ -132,13 +132,13 @@ fn kill_all(workers: &mut [Worker]) {
     }
 }
 
-/// Starts one worker per entry of `work`, waits for all of them (at most
-/// `timeout` in total) and returns their reports in worker order.
-pub fn run_workers(command: &WorkerCommand, work: &[u64], timeout: Duration) -> Result<Vec<u64>, WorkerError> {
+/// Starts one worker per job, waits for all of them (at most `timeout` in
+/// total) and returns their reports in worker order.
+pub fn run_workers(command: &WorkerCommand, jobs: &[Vec<u64>], timeout: Duration) -> Result<Vec<u64>, WorkerError> {
     let deadline = Instant::now() + timeout;
-    let mut workers: Vec<Worker> = Vec::with_capacity(work.len());
-    for (i, &amount) in work.iter().enumerate() {
-        match command.command(amount, i + 1 == work.len()).spawn() {
+    let mut workers: Vec<Worker> = Vec::with_capacity(jobs.len());
+    for (i, job) in jobs.iter().enumerate() {
+        match command.command(job, i + 1 == jobs.len()).spawn() {
             Ok(mut child) => {
                 let stdout = drain(child.stdout.take().expect("stdout is piped"));
                 let stderr = drain(child.stderr.take().expect("stderr is piped"));
