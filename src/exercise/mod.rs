@@ -124,6 +124,9 @@ pub struct Learner<R, M> {
     pub worker: Option<WorkerCommand>,
 }
 
+/// How a parent combines its workers' reports.
+pub type Combine = fn(&[u64]) -> u64;
+
 /// How one lab's exercises are checked: the same checks as its reference fixes.
 ///
 /// 1. **loom**, every interleaving at each of `sizes`: every execution must
@@ -152,7 +155,7 @@ pub struct Suite<R: 'static, M: 'static> {
     /// Runs a variant with given fixes on real threads.
     pub real_run: fn(&str, &R, usize, u64) -> Option<u64>,
     /// The fixes' `combine` (the parent's half of the process fix).
-    pub combine: fn(&R) -> fn(&[u64]) -> u64,
+    pub combine: fn(&R) -> Combine,
 }
 
 impl<R, M> Suite<R, M>
