@@ -461,33 +461,29 @@ fn loom_log_subscriber() -> Option<impl tracing::Subscriber + Send + Sync> {
     )
 }
 
-/// The largest sizes that loom finishes exhaustively in seconds here.
-///
-/// Measured on a 2-core machine (debug build): the racy counter at 2×3 takes
-/// ~12 500 executions, 3×1 ~10 300; at 3×2 loom did not finish in 15 minutes.
-pub const EXHAUSTIVE_LIMITS: &str = "2 threads × up to 3 iterations, or 3 threads × 1 iteration";
-
 fn check_size(model: &Model) -> Result<(), CheckError> {
     let (threads, iters) = (model.threads, model.iters);
     if threads == 0 {
         return Err(CheckError::TooLarge("--threads must be at least 1".to_string()));
     }
-    if threads > 4 {
+    let kind = model.lab.variant(&model.variant).map(|v| v.kind).unwrap_or(Kind::Racy);
+    let limits = model.lab.limits;
+    let table = if matches!(kind, Kind::Racy | Kind::WrongFix | Kind::DataRace) { limits.racy } else { limits.fix };
+    if threads > table.len() {
         return Err(CheckError::TooLarge(format!(
-            "loom models at most 4 threads here (asked for {threads}); use `racelab run` for real threads"
+            "loom models at most {} threads in lab {:02} (asked for {threads}); use `racelab run` for real threads",
+            table.len(),
+            model.lab.number
         )));
     }
-    let small = match threads {
-        1 => iters <= 8,
-        2 => iters <= 3,
-        3 => iters <= 1,
-        _ => false,
-    };
-    let racy = matches!(model.lab.variant(&model.variant).map(|v| v.kind), Ok(Kind::Racy | Kind::WrongFix));
-    if !small && model.preemption_bound.is_none() && (racy || threads * iters as usize > 6) {
+    if iters > table[threads - 1] && model.preemption_bound.is_none() {
+        let finishes: Vec<String> =
+            table.iter().enumerate().filter(|(_, k)| **k > 0).map(|(t, k)| format!("{}×{k}", t + 1)).collect();
         return Err(CheckError::TooLarge(format!(
-            "{threads} threads × {iters} iterations is too large for an exhaustive search \
-             (it finishes for {EXHAUSTIVE_LIMITS}); add --preemption-bound 2 for a bounded one"
+            "{threads} threads × {iters} is too large for an exhaustive search of `{}` (it finishes up to {}); \
+             add --preemption-bound 2 for a bounded one",
+            model.variant,
+            finishes.join(", ")
         )));
     }
     Ok(())

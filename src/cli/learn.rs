@@ -115,7 +115,7 @@ pub(crate) fn welcome(course: &Course) -> String {
                 {
                     let _ = write!(
                         out,
-                        "Next:\n  racelab show {n}                   read the lesson\n  racelab run {n}                    see updates lost on real threads\n  racelab check {n} --variant racy   let loom find the interleaving\n  then edit {file} ({}) and run `racelab verify {n}`\n",
+                        "Next:\n  racelab show {n}                   read the lesson\n  racelab run {n}                    see it go wrong on real threads\n  racelab check {n} --variant racy   let loom find the interleaving\n  then edit {file} ({}) and run `racelab verify {n}`\n",
                         exercise.function
                     );
                 }

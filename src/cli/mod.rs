@@ -40,12 +40,12 @@ enum Command {
         /// racy, mutex, parking_lot, atomic, process, or a wrong fix (see `racelab list`).
         #[arg(long, default_value = "racy")]
         variant: String,
-        /// Threads (worker processes for `process`).
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Increments per thread.
-        #[arg(long, default_value_t = 1_000_000)]
-        iters: u64,
+        /// Threads (worker processes for `process`) [default: the lab's, e.g. 2].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
+        #[arg(long)]
+        iters: Option<u64>,
         /// Run exactly this many trials (default: racy until a loss is seen, fixes once).
         #[arg(long)]
         trials: Option<usize>,
@@ -92,12 +92,12 @@ enum Command {
         /// Lab number or name.
         #[arg(default_value = "1")]
         lab: String,
-        /// Threads (worker processes for `process`).
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Increments per thread.
-        #[arg(long, default_value_t = 1_000_000)]
-        iters: u64,
+        /// Threads (worker processes for `process`) [default: the lab's, as for `run`].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Steps per thread [default: the lab's, as for `run`].
+        #[arg(long)]
+        iters: Option<u64>,
         /// Trials per variant (the median is reported).
         #[arg(long, default_value_t = 7)]
         trials: usize,
@@ -262,8 +262,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 worker = worker.last_worker_args(["--fault".to_string(), format!("{fault:?}").to_lowercase()]);
             }
             let options = RunOptions {
-                threads,
-                iters,
+                threads: threads.unwrap_or(lab.run_size.0),
+                iters: iters.unwrap_or(lab.run_size.1),
                 trials,
                 budget: seconds(budget, "--budget")?,
                 worker: Some(worker),
@@ -300,8 +300,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Bench { lab, threads, iters, trials, json }) => {
             let lab = labs::find(&lab)?;
             let options = RunOptions {
-                threads,
-                iters,
+                threads: threads.unwrap_or(lab.run_size.0),
+                iters: iters.unwrap_or(lab.run_size.1),
                 trials: Some(trials),
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()

@@ -21,6 +21,8 @@
 //! assert_eq!(outcome.status, Status::Solved);
 //! ```
 
+pub mod check_then_act;
+pub mod invariant;
 pub mod lost_update;
 
 use crate::check::{CheckError, FailureKind, Model, explore_body};
@@ -97,6 +99,8 @@ impl Outcome {
 pub fn exercises(lab: u8) -> &'static [&'static str] {
     match lab {
         1 => lost_update::SUITE.exercises,
+        2 => check_then_act::SUITE.exercises,
+        3 => invariant::SUITE.exercises,
         _ => &[],
     }
 }
@@ -107,6 +111,8 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
 pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) -> Option<Outcome> {
     match lab {
         1 => Some(lost_update::SUITE.check(exercise, &lost_update::solution(worker))),
+        2 => Some(check_then_act::SUITE.check(exercise, &check_then_act::solution(worker))),
+        3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
         _ => None,
     }
 }

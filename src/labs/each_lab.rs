@@ -8,3 +8,11 @@ pub mod harness;
 /// Lab 01 — the lost update.
 #[path = "01_lost_update.rs"]
 pub mod lost_update;
+
+/// Lab 02 — check-then-act.
+#[path = "02_check_then_act.rs"]
+pub mod check_then_act;
+
+/// Lab 03 — an invariant across two counters.
+#[path = "03_invariant.rs"]
+pub mod invariant;

@@ -4,7 +4,7 @@
 //! harness drives real threads and loom's model threads. loom 0.7 has no
 //! `thread::scope`, so threads share through an `Arc` and are joined by hand.
 
-use super::sync::{Arc, StartLine, thread};
+use super::sync::{Arc, OBSERVER_LOOKS, StartLine, thread};
 
 /// Runs `work(&shared)` `iters` times on each of `threads` threads, joins them
 /// all, then returns `look(&shared)`.
@@ -34,9 +34,61 @@ where
 {
     let shared = Arc::new(shared);
     let start = Arc::new(StartLine::new(threads));
-    let handles: Vec<_> = (0..threads)
+    let handles = spawn_racers(threads, iters, &shared, &start, work);
+    // Looking before the joins reads a total the threads are still changing.
+    let early_look = early.then(|| look(&shared));
+    for handle in handles {
+        handle.join().expect("a racing thread panicked");
+    }
+    early_look.unwrap_or_else(|| look(&shared))
+}
+
+/// Like [`race`], with one more thread watching: it looks at `shared` up to
+/// [`OBSERVER_LOOKS`] times while the others work and reports the first value
+/// that is not `invariant`. Returns that value, or — if the observer never
+/// saw a wrong one — `look(&shared)` after everyone has finished.
+pub fn race_observed<S>(
+    threads: usize,
+    iters: u64,
+    shared: S,
+    work: fn(&S),
+    look: fn(&S) -> u64,
+    invariant: u64,
+) -> u64
+where
+    S: Send + Sync + 'static,
+{
+    let shared = Arc::new(shared);
+    let start = Arc::new(StartLine::new(threads + 1));
+    let handles = spawn_racers(threads, iters, &shared, &start, work);
+    let observer = {
+        let (shared, start) = (Arc::clone(&shared), Arc::clone(&start));
+        thread::spawn(move || {
+            start.wait();
+            (0..OBSERVER_LOOKS).map(|_| look(&shared)).find(|&seen| seen != invariant)
+        })
+    };
+    for handle in handles {
+        handle.join().expect("a racing thread panicked");
+    }
+    let torn = observer.join().expect("the observer panicked");
+    torn.unwrap_or_else(|| look(&shared))
+}
+
+/// Starts `threads` threads that wait at `start`, then call `work` `iters` times.
+fn spawn_racers<S>(
+    threads: usize,
+    iters: u64,
+    shared: &Arc<S>,
+    start: &Arc<StartLine>,
+    work: fn(&S),
+) -> Vec<thread::JoinHandle<()>>
+where
+    S: Send + Sync + 'static,
+{
+    (0..threads)
         .map(|_| {
-            let (shared, start) = (Arc::clone(&shared), Arc::clone(&start));
+            let (shared, start) = (Arc::clone(shared), Arc::clone(start));
             thread::spawn(move || {
                 start.wait();
                 for _ in 0..iters {
@@ -44,13 +96,7 @@ where
                 }
             })
         })
-        .collect();
-    // Looking before the joins reads a total the threads are still changing.
-    let early_look = early.then(|| look(&shared));
-    for handle in handles {
-        handle.join().expect("a racing thread panicked");
-    }
-    early_look.unwrap_or_else(|| look(&shared))
+        .collect()
 }
 
 /// Runs `worker(&jobs[i])` in isolation for each worker `i` and returns the

@@ -73,6 +73,26 @@ pub struct Lab {
     pub combine: fn(&[u64]) -> u64,
     /// Describes a wrong final value, e.g. "2 updates lost".
     pub explain: fn(u64, u64) -> String,
+    /// The largest sizes loom finishes exhaustively (in seconds to a minute here).
+    pub limits: Limits,
+    /// The largest threads × iterations a real run accepts.
+    pub max_total: u64,
+    /// `racelab run`'s default threads × iterations: big enough to show the race on real hardware.
+    pub run_size: (usize, u64),
+}
+
+/// The largest iteration count loom explores exhaustively, per thread count
+/// (index 0 is one thread): larger models are refused unless bounded.
+///
+/// Measured on a 2-core machine: lab 01's racy counter takes 12 546
+/// executions at 2×3 and did not finish in 15 minutes at 3×2; lab 03's
+/// observer thread makes its models far larger (racy 2×1: 267 380).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// For racy variants, wrong fixes and data races.
+    pub racy: &'static [u64],
+    /// For fixes.
+    pub fix: &'static [u64],
 }
 
 impl Lab {
@@ -93,44 +113,147 @@ impl Lab {
 use Kind::*;
 
 /// Every lab, in course order.
-pub static LABS: &[Lab] = &[Lab {
-    number: 1,
-    slug: "lost_update",
-    title: "The lost update: count += 1 from N threads",
-    unit: "increments",
-    lesson: include_str!("../../labs/01_lost_update/README.md"),
-    variants: &[
-        Variant { name: "racy", kind: Racy, summary: "separate atomic load and store: a race condition" },
-        Variant { name: "mutex", kind: Fix, summary: "std::sync::Mutex held across read-add-write" },
-        Variant { name: "parking_lot", kind: Fix, summary: "parking_lot::Mutex held across read-add-write" },
-        Variant { name: "atomic", kind: Fix, summary: "AtomicU64::fetch_add: one indivisible step" },
-        Variant { name: "process", kind: Fix, summary: "worker processes count alone; the parent sums" },
-        Variant {
-            name: "unsafe_cell",
-            kind: DataRace,
-            summary: "+= 1 on plain shared memory: a data race (loom only)",
+pub static LABS: &[Lab] = &[
+    Lab {
+        number: 1,
+        slug: "lost_update",
+        title: "The lost update: count += 1 from N threads",
+        unit: "increments",
+        lesson: include_str!("../../labs/01_lost_update/README.md"),
+        variants: &[
+            Variant { name: "racy", kind: Racy, summary: "separate atomic load and store: a race condition" },
+            Variant { name: "mutex", kind: Fix, summary: "std::sync::Mutex held across read-add-write" },
+            Variant { name: "parking_lot", kind: Fix, summary: "parking_lot::Mutex held across read-add-write" },
+            Variant { name: "atomic", kind: Fix, summary: "AtomicU64::fetch_add: one indivisible step" },
+            Variant { name: "process", kind: Fix, summary: "worker processes count alone; the parent sums" },
+            Variant {
+                name: "unsafe_cell",
+                kind: DataRace,
+                summary: "+= 1 on plain shared memory: a data race (loom only)",
+            },
+            Variant { name: "wrong_split_lock", kind: WrongFix, summary: "lock to read, unlock, lock again to write" },
+            Variant { name: "wrong_swap", kind: WrongFix, summary: "atomic swap of a value read earlier" },
+            Variant { name: "wrong_private_lock", kind: WrongFix, summary: "each call locks its own new mutex" },
+            Variant {
+                name: "wrong_early_read",
+                kind: WrongFix,
+                summary: "fetch_add, but the total is read before joining",
+            },
+        ],
+        expected: real::lost_update::expected,
+        real: |v, t, k| real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, t, k),
+        model: |v, t, k| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, t, k),
+        jobs: real::lost_update::jobs,
+        worker: real::lost_update::worker,
+        combine: real::lost_update::solution::combine,
+        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 2] },
+        max_total: crate::runner::MAX_TOTAL,
+        run_size: (2, 1_000_000),
+        explain: |value, expected| match expected.checked_sub(value) {
+            Some(1) => "1 update lost".to_string(),
+            Some(lost) => format!("{lost} updates lost"),
+            None => format!("{} more than the exact total", value - expected),
         },
-        Variant { name: "wrong_split_lock", kind: WrongFix, summary: "lock to read, unlock, lock again to write" },
-        Variant { name: "wrong_swap", kind: WrongFix, summary: "atomic swap of a value read earlier" },
-        Variant { name: "wrong_private_lock", kind: WrongFix, summary: "each call locks its own new mutex" },
-        Variant {
-            name: "wrong_early_read",
-            kind: WrongFix,
-            summary: "fetch_add, but the total is read before joining",
-        },
-    ],
-    expected: real::lost_update::expected,
-    real: |v, t, k| real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, t, k),
-    model: |v, t, k| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, t, k),
-    jobs: real::lost_update::jobs,
-    worker: real::lost_update::worker,
-    combine: real::lost_update::solution::combine,
-    explain: |value, expected| match expected.checked_sub(value) {
-        Some(1) => "1 update lost".to_string(),
-        Some(lost) => format!("{lost} updates lost"),
-        None => format!("{} more than the exact total", value - expected),
     },
-}];
+    Lab {
+        number: 2,
+        slug: "check_then_act",
+        title: "Check-then-act: never sell more tickets than exist",
+        unit: "purchase attempts",
+        lesson: include_str!("../../labs/02_check_then_act/README.md"),
+        variants: &[
+            Variant { name: "racy", kind: Racy, summary: "check with a load, then sell with fetch_add" },
+            Variant { name: "mutex", kind: Fix, summary: "check and sell under one std::sync::Mutex guard" },
+            Variant { name: "parking_lot", kind: Fix, summary: "check and sell under one parking_lot::Mutex guard" },
+            Variant { name: "atomic", kind: Fix, summary: "fetch_update: a compare-and-swap loop" },
+            Variant { name: "process", kind: Fix, summary: "tickets split among worker processes up front" },
+            Variant {
+                name: "wrong_ignored_cas",
+                kind: WrongFix,
+                summary: "compare_exchange whose failure is ignored: undersells",
+            },
+            Variant {
+                name: "wrong_check_under_lock",
+                kind: WrongFix,
+                summary: "check under the lock, sell under a second locking",
+            },
+            Variant {
+                name: "wrong_fetch_add_then_check",
+                kind: WrongFix,
+                summary: "take a number first, check after: the count overshoots",
+            },
+        ],
+        expected: real::check_then_act::expected,
+        real: |v, t, k| real::check_then_act::run(v, &real::check_then_act::Fixes::SOLUTION, t, k),
+        model: |v, t, k| model::check_then_act::run(v, &model::check_then_act::Fixes::SOLUTION, t, k),
+        jobs: real::check_then_act::jobs,
+        worker: real::check_then_act::worker,
+        combine: real::check_then_act::solution::combine,
+        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 1] },
+        max_total: crate::runner::MAX_TOTAL,
+        // Many short trials: each has one race for the last ticket.
+        run_size: (4, 1_000),
+        explain: |value, expected| match value.cmp(&expected) {
+            std::cmp::Ordering::Greater => format!("{} oversold", plural(value - expected, "ticket")),
+            _ => format!("{} left unsold although buyers wanted them", plural(expected - value, "ticket")),
+        },
+    },
+    Lab {
+        number: 3,
+        slug: "invariant",
+        title: "An invariant across two counters: a + b stays constant",
+        unit: "transfers",
+        lesson: include_str!("../../labs/03_invariant/README.md"),
+        variants: &[
+            Variant { name: "racy", kind: Racy, summary: "separate load and store on each account" },
+            Variant {
+                name: "mutex",
+                kind: Fix,
+                summary: "one std::sync::Mutex over both accounts, for writers and readers",
+            },
+            Variant { name: "parking_lot", kind: Fix, summary: "one parking_lot::Mutex over both accounts" },
+            Variant { name: "atomic", kind: Fix, summary: "both accounts packed in one AtomicU64, updated by CAS" },
+            Variant { name: "process", kind: Fix, summary: "one owner applies transfers sent as messages" },
+            Variant {
+                name: "per_variable_atomic",
+                kind: WrongFix,
+                summary: "each account atomic: the invariant still tears",
+            },
+            Variant {
+                name: "wrong_seqcst",
+                kind: WrongFix,
+                summary: "per-account atomics with SeqCst: ordering is not atomicity",
+            },
+            Variant { name: "wrong_two_locks", kind: WrongFix, summary: "one lock per account" },
+            Variant { name: "wrong_unlocked_reader", kind: WrongFix, summary: "writers lock, the observer does not" },
+        ],
+        expected: real::invariant::expected,
+        real: |v, t, k| real::invariant::run(v, &real::invariant::Fixes::SOLUTION, t, k),
+        model: |v, t, k| model::invariant::run(v, &model::invariant::Fixes::SOLUTION, t, k),
+        jobs: real::invariant::jobs,
+        worker: real::invariant::worker,
+        combine: real::invariant::solution::combine,
+        limits: Limits { racy: &[2, 1], fix: &[4, 2, 1] },
+        // The packed-atomic fix keeps each account in 32 bits.
+        max_total: u32::MAX as u64,
+        run_size: (2, 1_000_000),
+        explain: |value, expected| {
+            if value < expected {
+                format!(
+                    "an observer saw a + b = {value}: {} in flight between the accounts",
+                    plural(expected - value, "unit")
+                )
+            } else {
+                format!("an observer saw a + b = {value}: {} counted twice", plural(value - expected, "unit"))
+            }
+        },
+    },
+];
+
+/// `1 ticket`, `2 tickets`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
 
 /// Finds a lab by number (`1`, `01`) or name (`lost_update`, `01_lost_update`).
 pub fn find(name: &str) -> Result<&'static Lab, String> {

@@ -115,10 +115,11 @@ pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, 
     if options.threads == 0 || options.threads > max {
         return Err(format!("--threads must be between 1 and {max} (got {})", options.threads));
     }
-    if options.threads as u64 * options.iters > MAX_TOTAL {
+    let max_total = lab.max_total.min(MAX_TOTAL);
+    if (options.threads as u64).saturating_mul(options.iters) > max_total {
         return Err(format!(
-            "{} × {} steps is too many for one trial (at most {MAX_TOTAL}); lower --iters",
-            options.threads, options.iters
+            "{} × {} {} is too many for one trial of lab {:02} (at most {max_total}); lower --iters",
+            options.threads, options.iters, lab.unit, lab.number
         ));
     }
     if options.trials == Some(0) {
@@ -190,8 +191,8 @@ impl RunReport {
         let what = if self.variant == "process" { "worker processes" } else { "threads" };
         let _ = writeln!(
             out,
-            "lab {:02} · {} · {} {what} × {} increments, on real hardware",
-            self.lab, self.variant, self.threads, self.iters
+            "lab {:02} · {} · {} {what} × {} {}, on real hardware",
+            self.lab, self.variant, self.threads, self.iters, lab.unit
         );
         for (i, t) in self.runs.iter().enumerate() {
             let verdict = if t.observed == self.expected {
@@ -211,7 +212,7 @@ impl RunReport {
         if self.trials_with_loss > 0 {
             let _ = writeln!(
                 out,
-                "Updates were lost in {} of {} trials. `racelab check {} --variant {}` shows an interleaving that loses them.",
+                "Wrong in {} of {} trials. `racelab check {} --variant {}` shows an interleaving that goes wrong.",
                 self.trials_with_loss, self.trials, self.lab, self.variant
             );
         } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
@@ -224,8 +225,8 @@ impl RunReport {
         } else {
             let _ = writeln!(
                 out,
-                "No update was lost in {} trials ({:.1} s) — this time. The race is still there: \
-                 `racelab check {} --variant {}` finds the interleaving that loses one.",
+                "Right in all {} trials ({:.1} s) — this time. The race is still there: \
+                 `racelab check {} --variant {}` finds the interleaving that goes wrong.",
                 self.trials, self.seconds, self.lab, self.variant
             );
         }

@@ -410,6 +410,13 @@ pub mod cell {
     }
 }
 
+/// Stands in for waiting on I/O (lab 02's payment). Under loom: nothing; loom already explores every point at which another thread can run.
+pub fn wait_for_io() {}
+
+/// How many times an observer thread looks at shared state: once under loom,
+/// which already places that one look at every point of every interleaving.
+pub const OBSERVER_LOOKS: u64 = 1;
+
 /// The real backend's start barrier; a no-op here, since loom already tries every start order.
 #[derive(Debug)]
 pub struct StartLine;

@@ -78,6 +78,18 @@ pub mod cell {
     }
 }
 
+/// Stands in for waiting on I/O (lab 02's payment). On real threads: give the CPU away, as a thread blocked on I/O does.
+pub fn wait_for_io() {
+    std::thread::yield_now();
+}
+
+/// How many times an observer thread looks at shared state (lab 03).
+///
+/// On real threads a torn state lasts an instant, so the observer looks a
+/// million times; under loom every look multiplies the interleavings, and one
+/// look already meets every state the others can produce.
+pub const OBSERVER_LOOKS: u64 = 1_000_000;
+
 /// A start line that releases all racing threads at the same moment.
 ///
 /// Without it the first thread may finish before the last one starts, and a

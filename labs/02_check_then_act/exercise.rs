@@ -1,0 +1,48 @@
+// Exercise 02 — check-then-act: never sell more tickets than there are.
+//
+// `racy_buy` (in src/labs/02_check_then_act.rs) checks `sold < capacity` with
+// one atomic load and then sells with a separate `fetch_add`. Each step is
+// atomic; the pair is not, so two buyers can both see the last ticket free
+// and both take it. Make "check, then sell" one indivisible step three ways,
+// and once more by giving each worker process its own share of the tickets.
+// Replace each `todo!()` below its `// TODO:`.
+//
+//   cargo run -- verify 2           check your work (loom, proptest, real threads and processes)
+//   cargo run -- hint 2             a hint; `--more` for the next one
+//   cargo test --test exercise_02   the same checks, as plain cargo tests
+//
+// solution.rs is this file's twin with every TODO done (marked `SOLVED:`).
+
+use super::sync::Mutex;
+use super::sync::atomic::{AtomicU64, Ordering};
+use super::sync::parking_lot;
+
+/// Fix 1: sell one ticket if any is left, checking and selling under one `std::sync::Mutex` guard.
+pub fn mutex_buy(sold: &Mutex<u64>, capacity: u64) {
+    // TODO: take the lock once; while holding it, check that a ticket is left and sell it.
+    todo!()
+}
+
+/// Fix 1b: the same with `parking_lot::Mutex`.
+pub fn parking_lot_buy(sold: &parking_lot::Mutex<u64>, capacity: u64) {
+    // TODO: the same with parking_lot; its lock() returns the guard directly.
+    todo!()
+}
+
+/// Fix 2: a compare-and-swap loop: sell only if `sold` is still the value you checked.
+pub fn atomic_buy(sold: &AtomicU64, capacity: u64) {
+    // TODO: use compare_exchange in a loop (or fetch_update) so the check and the increment are one step.
+    todo!()
+}
+
+/// Fix 3, in each worker process: sell from this worker's own share of tickets.
+pub fn worker(attempts: u64, tickets: u64) -> u64 {
+    // TODO: make `attempts` purchase attempts against a private count of `tickets`; return how many sold.
+    todo!()
+}
+
+/// Fix 3, in the parent: combine the workers' sales into the total sold.
+pub fn combine(reports: &[u64]) -> u64 {
+    // TODO: combine the workers' counts into the total.
+    todo!()
+}

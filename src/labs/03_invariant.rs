@@ -1,0 +1,227 @@
+//! Lab 03 — an invariant across two counters: a transfer between two accounts.
+//!
+//! All the money starts in account `a`; transfer threads each move `iters`
+//! units to account `b`, one at a time, and an observer thread checks that
+//! `a + b` is always the total. Two separate updates leave a moment where the
+//! unit has left `a` but not reached `b` — and making each account atomic
+//! does not remove that moment. Only a single indivisible step over *both*
+//! accounts (one lock, one packed atomic word, or one owner) keeps the
+//! invariant for every observer.
+//!
+//! The outcome of one execution is the sum the observer saw, or, if every
+//! observation was right, the sum after all transfers.
+//!
+//! ```text
+//! racelab check 3 --variant per_variable_atomic   # loom: the torn observation
+//! racelab run 3 --variant per_variable_atomic     # real threads: how often an observer sees it
+//! cargo test --test lab_03
+//! ```
+
+use super::harness::{isolated, race_observed};
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use super::sync::{Mutex, parking_lot};
+
+/// The reference fixes: the learner's exercise with every `TODO:` done.
+#[path = "../../labs/03_invariant/solution.rs"]
+pub mod solution;
+
+/// The swap module, re-exported so `solution.rs` can write `super::sync`.
+pub(crate) use super::sync;
+
+/// The money in the bank: every transfer moves one unit, so `threads × iters` units.
+pub fn expected(threads: usize, iters: u64) -> u64 {
+    threads as u64 * iters
+}
+
+/// Two accounts, each its own atomic.
+pub struct Split {
+    a: AtomicU64,
+    b: AtomicU64,
+}
+
+impl Split {
+    fn new(total: u64) -> Self {
+        Split { a: AtomicU64::new(total), b: AtomicU64::new(0) }
+    }
+
+    fn total(&self) -> u64 {
+        self.a.load(Relaxed) + self.b.load(Relaxed)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The race
+// ---------------------------------------------------------------------------
+
+/// The racy transfer: a separate load and store on each account.
+///
+/// Two races at once: updates to one account can be lost (lab 01), and an
+/// observer can look between the two accounts' updates.
+pub fn racy_transfer(bank: &Split) {
+    let a = bank.a.load(Relaxed);
+    bank.a.store(a - 1, Relaxed); // the unit has left a …
+    let b = bank.b.load(Relaxed);
+    bank.b.store(b + 1, Relaxed); // … and only now reaches b
+}
+
+/// The lesson: each account atomic, each update indivisible — and still a
+/// moment in which an observer sees `a + b` one short.
+pub fn per_variable_atomic_transfer(bank: &Split) {
+    bank.a.fetch_sub(1, Relaxed);
+    bank.b.fetch_add(1, Relaxed);
+}
+
+// ---------------------------------------------------------------------------
+// Wrong fixes
+// ---------------------------------------------------------------------------
+
+/// Wrong fix: the strongest memory ordering. Ordering says in which order
+/// other threads see the two updates; it cannot make two updates one.
+pub fn wrong_seqcst_transfer(bank: &Split) {
+    bank.a.fetch_sub(1, SeqCst);
+    bank.b.fetch_add(1, SeqCst);
+}
+
+fn seqcst_total(bank: &Split) -> u64 {
+    bank.a.load(SeqCst) + bank.b.load(SeqCst)
+}
+
+/// Two accounts, each behind its own lock.
+pub struct TwoLocks {
+    a: Mutex<u64>,
+    b: Mutex<u64>,
+}
+
+/// Wrong fix: one lock per account. Each update is safe; between the two
+/// lockings the unit is in neither account.
+pub fn wrong_two_locks_transfer(bank: &TwoLocks) {
+    *bank.a.lock().expect("poisoned") -= 1;
+    *bank.b.lock().expect("poisoned") += 1;
+}
+
+fn two_locks_total(bank: &TwoLocks) -> u64 {
+    let a = *bank.a.lock().expect("poisoned");
+    a + *bank.b.lock().expect("poisoned")
+}
+
+/// Atomic accounts plus a lock that only the writers take.
+pub struct WritersLocked {
+    lock: Mutex<()>,
+    accounts: Split,
+}
+
+/// Wrong fix: transfers hold a lock, the observer does not take it.
+/// A lock protects only against threads that take it too.
+pub fn wrong_unlocked_reader_transfer(bank: &WritersLocked) {
+    let _guard = bank.lock.lock().expect("poisoned");
+    per_variable_atomic_transfer(&bank.accounts);
+}
+
+// ---------------------------------------------------------------------------
+// Running a variant
+// ---------------------------------------------------------------------------
+
+/// The fixes a variant can be built from: the solution's, or a learner's.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixes {
+    /// Fix 1: transfer under one `std::sync::Mutex` over both accounts.
+    pub mutex_transfer: fn(&Mutex<(u64, u64)>),
+    /// Fix 1: observe under the same mutex.
+    pub mutex_total: fn(&Mutex<(u64, u64)>) -> u64,
+    /// Fix 1b: transfer under one `parking_lot::Mutex`.
+    pub parking_lot_transfer: fn(&parking_lot::Mutex<(u64, u64)>),
+    /// Fix 1b: observe under it.
+    pub parking_lot_total: fn(&parking_lot::Mutex<(u64, u64)>) -> u64,
+    /// Fix 2: both accounts packed into one atomic word, updated by CAS.
+    pub atomic_transfer: fn(&AtomicU64),
+    /// Fix 2: observe with one load.
+    pub atomic_total: fn(&AtomicU64) -> u64,
+    /// Fix 3: a worker process's transfer requests.
+    pub worker: fn(u64) -> u64,
+    /// Fix 3: the owner applying them (returns what it observed).
+    pub combine: fn(&[u64]) -> u64,
+}
+
+impl Fixes {
+    /// The reference solution's fixes.
+    pub const SOLUTION: Fixes = Fixes {
+        mutex_transfer: solution::mutex_transfer,
+        mutex_total: solution::mutex_total,
+        parking_lot_transfer: solution::parking_lot_transfer,
+        parking_lot_total: solution::parking_lot_total,
+        atomic_transfer: solution::atomic_transfer,
+        atomic_total: solution::atomic_total,
+        worker: solution::worker,
+        combine: solution::combine,
+    };
+}
+
+/// A bank: its accounts, how a transfer is made, and how an observer looks.
+struct Bank<S> {
+    accounts: S,
+    transfer: fn(&S),
+    total: fn(&S) -> u64,
+}
+
+impl<S> Bank<S> {
+    fn transfer(&self) {
+        (self.transfer)(&self.accounts);
+    }
+
+    fn total(&self) -> u64 {
+        (self.total)(&self.accounts)
+    }
+}
+
+/// `threads` transfer threads of `iters` transfers each, watched by one observer.
+fn watched<S: Send + Sync + 'static>(threads: usize, iters: u64, accounts: S, transfer: fn(&S), total: fn(&S) -> u64) -> u64 {
+    let bank = Bank { accounts, transfer, total };
+    race_observed(threads, iters, bank, Bank::transfer, Bank::total, expected(threads, iters))
+}
+
+/// The process fix's jobs: each worker requests `iters` transfers.
+pub fn jobs(threads: usize, iters: u64) -> Vec<Vec<u64>> {
+    vec![vec![iters]; threads]
+}
+
+/// The registry's worker: a job is one number, the transfers to request.
+pub fn worker(job: &[u64]) -> Result<u64, String> {
+    match job {
+        [transfers] => Ok(solution::worker(*transfers)),
+        _ => Err(format!("a lab 03 worker takes one number (transfers), got {job:?}")),
+    }
+}
+
+/// Runs `variant` and returns what the observer saw (see the module docs),
+/// or `None` for a variant this lab does not have.
+pub fn run(variant: &str, fixes: &Fixes, threads: usize, iters: u64) -> Option<u64> {
+    let total = expected(threads, iters);
+    let split = || Split::new(total);
+    Some(match variant {
+        "racy" => watched(threads, iters, split(), racy_transfer, Split::total),
+        "per_variable_atomic" => watched(threads, iters, split(), per_variable_atomic_transfer, Split::total),
+        "mutex" => watched(threads, iters, Mutex::new((total, 0)), fixes.mutex_transfer, fixes.mutex_total),
+        "parking_lot" => {
+            let accounts = parking_lot::Mutex::new((total, 0));
+            watched(threads, iters, accounts, fixes.parking_lot_transfer, fixes.parking_lot_total)
+        }
+        "atomic" => {
+            let accounts = AtomicU64::new(solution::pack(total, 0));
+            watched(threads, iters, accounts, fixes.atomic_transfer, fixes.atomic_total)
+        }
+        "process" => {
+            let worker = fixes.worker;
+            (fixes.combine)(&isolated(jobs(threads, iters), move |job| worker(job[0])))
+        }
+        "wrong_seqcst" => watched(threads, iters, split(), wrong_seqcst_transfer, seqcst_total),
+        "wrong_two_locks" => {
+            let accounts = TwoLocks { a: Mutex::new(total), b: Mutex::new(0) };
+            watched(threads, iters, accounts, wrong_two_locks_transfer, two_locks_total)
+        }
+        "wrong_unlocked_reader" => {
+            let accounts = WritersLocked { lock: Mutex::new(()), accounts: split() };
+            watched(threads, iters, accounts, wrong_unlocked_reader_transfer, |bank| bank.accounts.total())
+        }
+        _ => return None,
+    })
+}

@@ -1,0 +1,51 @@
+//! Helpers shared by the `lab_NN` test targets.
+#![allow(dead_code, reason = "each lab's tests use a different subset")]
+
+use racelab::check::{Model, Report, explore};
+use racelab::labs::{self, Kind, Lab};
+use racelab::runner::process::WorkerCommand;
+use std::collections::BTreeMap;
+
+/// The lab numbered `number`.
+pub fn lab(number: u8) -> &'static Lab {
+    labs::find(&number.to_string()).expect("the lab exists")
+}
+
+/// Explores `variant` of `lab` at `threads` × `iters` with loom (exhaustively).
+pub fn loom(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Report {
+    explore(&Model::new(lab, variant, threads, iters)).unwrap_or_else(|e| panic!("{variant}: {e}"))
+}
+
+/// The final values loom found reachable.
+pub fn reachable(report: &Report) -> Vec<u64> {
+    report.outcomes.keys().copied().collect()
+}
+
+/// Asserts that `variant` passes every interleaving at every size, with the
+/// expected value as the only outcome.
+pub fn assert_fix_is_exact(lab: &'static Lab, variant: &str, sizes: &[(usize, u64)]) {
+    for &(threads, iters) in sizes {
+        let report = loom(lab, variant, threads, iters);
+        report.assert_pass();
+        assert!(report.exhaustive, "{variant}: the search must be exhaustive");
+        let expected = (lab.expected)(threads, iters);
+        assert_eq!(report.outcomes, BTreeMap::from([(expected, report.executions)]), "{variant} {threads}×{iters}");
+    }
+}
+
+/// The lab's catalogue of wrong fixes (at least three).
+pub fn wrong_fixes(lab: &'static Lab) -> Vec<&'static str> {
+    let wrong: Vec<&str> = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).map(|v| v.name).collect();
+    assert!(wrong.len() >= 3, "lab {} catalogues at least three wrong fixes: {wrong:?}", lab.number);
+    wrong
+}
+
+/// Runs a variant of `lab` on real threads.
+pub fn real(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> u64 {
+    (lab.real)(variant, threads, iters).expect("a real variant")
+}
+
+/// `racelab worker N`, the binary built for these tests.
+pub fn worker_command(lab: &'static Lab) -> WorkerCommand {
+    WorkerCommand::new(env!("CARGO_BIN_EXE_racelab"), ["worker".to_string(), lab.number.to_string()])
+}

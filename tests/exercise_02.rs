@@ -1,0 +1,74 @@
+//! Checks YOUR answers in `labs/02_check_then_act/exercise.rs`.
+//!
+//! ```text
+//! cargo test --test exercise_02    # these checks, as plain cargo tests
+//! cargo run -- verify 2            # the same, summarised, and your progress saved
+//! ```
+//!
+//! Not part of a plain `cargo test` (`test = false` in Cargo.toml), so a
+//! half-written exercise never breaks the course's own tests.
+
+use racelab::exercise::check_then_act::{Answers, SUITE};
+use racelab::exercise::{Learner, self_as_worker, worker_job};
+
+/// Your exercise, on real threads.
+#[allow(unused_variables, unused_imports, dead_code)]
+mod real {
+    pub use racelab::sync::real as sync;
+    pub mod exercise {
+        include!("../labs/02_check_then_act/exercise.rs");
+    }
+}
+
+/// Your exercise, inside loom's model (the very same source).
+#[allow(unused_variables, unused_imports, dead_code)]
+mod model {
+    pub use racelab::sync::model as sync;
+    pub mod exercise {
+        include!("../labs/02_check_then_act/exercise.rs");
+    }
+}
+
+/// Your functions, as the lab's variants use them on one backend.
+macro_rules! your_fixes {
+    ($backend:ident) => {
+        racelab::labs::$backend::check_then_act::Fixes {
+            mutex: $backend::exercise::mutex_buy,
+            parking_lot: $backend::exercise::parking_lot_buy,
+            atomic: $backend::exercise::atomic_buy,
+            worker: $backend::exercise::worker,
+            combine: $backend::exercise::combine,
+        }
+    };
+}
+
+const PROCESS_TEST: &str = "process_fix_sells_every_ticket_once_in_real_processes";
+
+fn you() -> Answers {
+    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+}
+
+#[test]
+fn mutex_fix_never_oversells_in_any_interleaving() {
+    SUITE.check("mutex", &you()).conclude();
+}
+
+#[test]
+fn parking_lot_fix_never_oversells_in_any_interleaving() {
+    SUITE.check("parking_lot", &you()).conclude();
+}
+
+#[test]
+fn atomic_fix_never_oversells_in_any_interleaving() {
+    SUITE.check("atomic", &you()).conclude();
+}
+
+#[test]
+fn process_fix_sells_every_ticket_once_in_real_processes() {
+    // Started again by the check below as a worker process: run only `worker`.
+    if let Some(job) = worker_job() {
+        println!("report {}", real::exercise::worker(job[0], job[1]));
+        return;
+    }
+    SUITE.check("process", &you()).conclude();
+}

@@ -1,0 +1,77 @@
+//! Checks YOUR answers in `labs/03_invariant/exercise.rs`.
+//!
+//! ```text
+//! cargo test --test exercise_03    # these checks, as plain cargo tests
+//! cargo run -- verify 3            # the same, summarised, and your progress saved
+//! ```
+//!
+//! Not part of a plain `cargo test` (`test = false` in Cargo.toml), so a
+//! half-written exercise never breaks the course's own tests.
+
+use racelab::exercise::invariant::{Answers, SUITE};
+use racelab::exercise::{Learner, self_as_worker, worker_job};
+
+/// Your exercise, on real threads.
+#[allow(unused_variables, unused_imports, dead_code)]
+mod real {
+    pub use racelab::sync::real as sync;
+    pub mod exercise {
+        include!("../labs/03_invariant/exercise.rs");
+    }
+}
+
+/// Your exercise, inside loom's model (the very same source).
+#[allow(unused_variables, unused_imports, dead_code)]
+mod model {
+    pub use racelab::sync::model as sync;
+    pub mod exercise {
+        include!("../labs/03_invariant/exercise.rs");
+    }
+}
+
+/// Your functions, as the lab's variants use them on one backend.
+macro_rules! your_fixes {
+    ($backend:ident) => {
+        racelab::labs::$backend::invariant::Fixes {
+            mutex_transfer: $backend::exercise::mutex_transfer,
+            mutex_total: $backend::exercise::mutex_total,
+            parking_lot_transfer: $backend::exercise::parking_lot_transfer,
+            parking_lot_total: $backend::exercise::parking_lot_total,
+            atomic_transfer: $backend::exercise::atomic_transfer,
+            atomic_total: $backend::exercise::atomic_total,
+            worker: $backend::exercise::worker,
+            combine: $backend::exercise::combine,
+        }
+    };
+}
+
+const PROCESS_TEST: &str = "process_fix_keeps_the_sum_with_one_owner";
+
+fn you() -> Answers {
+    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+}
+
+#[test]
+fn mutex_fix_keeps_the_sum_for_every_observer() {
+    SUITE.check("mutex", &you()).conclude();
+}
+
+#[test]
+fn parking_lot_fix_keeps_the_sum_for_every_observer() {
+    SUITE.check("parking_lot", &you()).conclude();
+}
+
+#[test]
+fn atomic_fix_keeps_the_sum_for_every_observer() {
+    SUITE.check("atomic", &you()).conclude();
+}
+
+#[test]
+fn process_fix_keeps_the_sum_with_one_owner() {
+    // Started again by the check below as a worker process: run only `worker`.
+    if let Some(job) = worker_job() {
+        println!("report {}", real::exercise::worker(job[0]));
+        return;
+    }
+    SUITE.check("process", &you()).conclude();
+}
