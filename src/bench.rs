@@ -27,8 +27,8 @@ pub struct Row {
     pub variant: String,
     /// Median wall-clock seconds of one trial.
     pub median_seconds: f64,
-    /// Median nanoseconds per increment (per trial time ÷ total increments); null with no increments.
-    pub ns_per_increment: Option<f64>,
+    /// Median nanoseconds per step (trial time ÷ threads × iterations); null with no steps.
+    pub ns_per_step: Option<f64>,
     /// Median time divided by the racy version's median time.
     pub ratio_to_racy: f64,
     /// Trials whose final value was exact.
@@ -42,8 +42,10 @@ pub struct Bench {
     pub lab: u8,
     /// Threads (worker processes for `process`).
     pub threads: usize,
-    /// Increments per thread.
+    /// Steps per thread.
     pub iters: u64,
+    /// What a step is: increments, purchase attempts, transfers.
+    pub unit: &'static str,
     /// Trials per variant.
     pub trials: usize,
     /// One row per variant, racy first.
@@ -71,11 +73,11 @@ pub fn run(lab: &Lab, options: &RunOptions) -> Result<Bench, String> {
         let report = runner::run(lab, variant.name, &options, |_, _| {})?;
         let mut times: Vec<f64> = report.runs.iter().map(|t| t.seconds).collect();
         let median_seconds = median(&mut times);
-        let increments = options.threads as u64 * options.iters;
+        let steps = options.threads as u64 * options.iters;
         rows.push(Row {
             variant: variant.name.to_string(),
             median_seconds,
-            ns_per_increment: (increments > 0).then(|| median_seconds * 1e9 / increments as f64),
+            ns_per_step: (steps > 0).then(|| median_seconds * 1e9 / steps as f64),
             ratio_to_racy: f64::NAN,
             exact_trials: report.runs.iter().filter(|t| t.observed == report.expected).count(),
         });
@@ -85,7 +87,7 @@ pub fn run(lab: &Lab, options: &RunOptions) -> Result<Bench, String> {
     for row in &mut rows {
         row.ratio_to_racy = row.median_seconds / base;
     }
-    Ok(Bench { lab: lab.number, threads: options.threads, iters: options.iters, trials, rows })
+    Ok(Bench { lab: lab.number, threads: options.threads, iters: options.iters, unit: lab.unit, trials, rows })
 }
 
 impl Bench {
@@ -94,14 +96,13 @@ impl Bench {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "lab {:02} · {} threads (or processes) × {} increments · median of {} trials",
-            self.lab, self.threads, self.iters, self.trials
+            "lab {:02} · {} threads (or processes) × {} {} · median of {} trials",
+            self.lab, self.threads, self.iters, self.unit, self.trials
         );
-        let _ =
-            writeln!(out, "  {:<12} {:>12} {:>14} {:>8} {:>7}", "variant", "median", "ns/increment", "× racy", "exact");
+        let _ = writeln!(out, "  {:<12} {:>12} {:>14} {:>8} {:>7}", "variant", "median", "ns/step", "× racy", "exact");
         for r in &self.rows {
-            // With no increments there is no per-increment cost, only start-up.
-            let per = r.ns_per_increment.map_or("—".to_string(), |ns| format!("{ns:.2}"));
+            // With no steps there is no per-step cost, only start-up.
+            let per = r.ns_per_step.map_or("—".to_string(), |ns| format!("{ns:.2}"));
             let _ = writeln!(
                 out,
                 "  {:<12} {:>9.2} ms {:>14} {:>8.1} {:>4}/{}",

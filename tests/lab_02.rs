@@ -59,7 +59,7 @@ fn loom_schedule_shows_both_buyers_passing_the_check() {
     assert_eq!(checks.len(), 2, "both buyers saw 0 sold:\n{}", failure.schedule.table());
     let sells = failure.schedule.steps.iter().filter(|s| s.operation.starts_with("fetch_add")).count();
     assert_eq!(sells, 2, "and both sold:\n{}", failure.schedule.table());
-    assert!(report.render().contains("→ final 2, expected 1 (1 ticket oversold)"), "{}", report.render());
+    assert!(report.render().contains("→ sold 2, expected 1 (1 ticket oversold)"), "{}", report.render());
 }
 
 // ---------------------------------------------------------------------------

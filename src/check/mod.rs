@@ -154,6 +154,9 @@ pub struct Report {
     pub iters: u64,
     /// The correct final value.
     pub expected: u64,
+    /// What the value measures: `final`, `sold`, `a + b seen`.
+    #[serde(skip)]
+    pub measure: &'static str,
     /// Executions loom ran.
     pub executions: u64,
     /// `"pass"` or `"fail"`.
@@ -223,7 +226,7 @@ impl Report {
         let _ = writeln!(out, "verdict: {verdict}");
         if !self.outcomes.is_empty() {
             let total: u64 = self.outcomes.values().sum();
-            let _ = writeln!(out, "\nreachable final values (value: executions ending with it)");
+            let _ = writeln!(out, "\nreachable outcomes ({}: executions ending with it)", self.measure);
             for (value, count) in &self.outcomes {
                 let bar = "█".repeat(((count * 30).div_ceil(total.max(1))) as usize);
                 let mark = if *value == self.expected { "  ← correct" } else { "" };
@@ -244,8 +247,8 @@ impl Report {
                 Some(value) => {
                     let _ = writeln!(
                         out,
-                        "\n  {summary} → final {value}, expected {} ({})",
-                        self.expected, failure.message
+                        "\n  {summary} → {} {value}, expected {} ({})",
+                        self.measure, self.expected, failure.message
                     );
                 }
                 None => {
@@ -310,7 +313,7 @@ struct Tally {
 
 /// (stale reads, steps): lower is easier to read.
 fn clarity(events: &[trace::Event]) -> (usize, usize) {
-    let schedule = Schedule::from_events(events);
+    let schedule = Schedule::from_events(events); // names do not change the score
     let stale = schedule.steps.iter().filter(|s| s.note.as_deref().is_some_and(|n| n.starts_with("stale"))).count();
     (stale, events.len())
 }
@@ -376,6 +379,7 @@ where
         threads: model.threads,
         iters: model.iters,
         expected,
+        measure: model.lab.measure,
         executions: tally.executions,
         verdict: "pass",
         outcomes: std::mem::take(&mut tally.outcomes),
@@ -393,7 +397,7 @@ where
                     kind: FailureKind::WrongValue,
                     message: (model.lab.explain)(value, expected),
                     value: Some(value),
-                    schedule: Schedule::from_events(&events),
+                    schedule: Schedule::from_events_named(&events, model.lab.names),
                 });
             }
         }
@@ -439,7 +443,7 @@ where
                 kind,
                 message: if kind == FailureKind::Deadlock { first_line } else { format!("{first_line}{at}") },
                 value: None,
-                schedule: Schedule::from_events(&events),
+                schedule: Schedule::from_events_named(&events, model.lab.names),
             });
         }
     }

@@ -138,6 +138,8 @@ impl Op {
 pub struct Event {
     /// loom's number for the thread (0 is the model's main thread).
     pub thread: usize,
+    /// The thread's name, if it was spawned with one (e.g. `observer`).
+    pub thread_name: Option<String>,
     /// Address of the shared object (stable within one execution).
     pub addr: usize,
     /// The object's initial value as text, when it has one.
@@ -187,6 +189,7 @@ pub fn take_waiting() -> Vec<Waiting> {
 
 /// Explains a deadlock: who waits where, for a lock held by whom since which step.
 pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
+    let thread_name = |t: usize| label(events, t);
     let mut parts = Vec::new();
     for w in waiting {
         // The holder: the last thread that locked this mutex and has not unlocked it.
@@ -220,8 +223,21 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
 
 /// Appends one event to the buffer.
 pub fn record(thread: usize, addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
+    record_named(thread, None, addr, init, op, location);
+}
+
+/// Appends one event by a thread that has a name.
+pub fn record_named(
+    thread: usize,
+    thread_name: Option<&str>,
+    addr: usize,
+    init: &str,
+    op: Op,
+    location: &'static Location<'static>,
+) {
+    let thread_name = thread_name.map(str::to_string);
     EVENTS.with(|events| {
-        events.borrow_mut().push(Event { thread, addr, init: init.to_string(), op, location });
+        events.borrow_mut().push(Event { thread, thread_name, addr, init: init.to_string(), op, location });
     });
 }
 
@@ -261,8 +277,13 @@ pub struct Schedule {
     pub steps: Vec<Step>,
 }
 
-fn thread_name(thread: usize) -> String {
-    if thread == 0 { "main".to_string() } else { format!("T{thread}") }
+/// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, …
+fn label(events: &[Event], thread: usize) -> String {
+    match events.iter().find(|e| e.thread == thread).and_then(|e| e.thread_name.as_deref()) {
+        Some(name) => name.to_string(),
+        None if thread == 0 => "main".to_string(),
+        None => format!("T{thread}"),
+    }
 }
 
 /// `src/labs/../../labs/x.rs` → `labs/x.rs`, so paths read as the learner sees them.
@@ -281,8 +302,17 @@ pub fn tidy_path(path: &str) -> String {
 }
 
 impl Schedule {
-    /// Builds the readable schedule, naming objects and marking stale reads and overwrites.
+    /// Builds the readable schedule, naming objects by kind (`atomic`,
+    /// `atomic#2`, …) and marking stale reads and overwrites.
     pub fn from_events(events: &[Event]) -> Schedule {
+        Schedule::from_events_named(events, &[])
+    }
+
+    /// Like [`from_events`](Self::from_events), with the lab's names for its
+    /// objects: `("atomic", &["a", "b"])` names the first atomic used `a` and
+    /// the second `b`, when exactly that many atomics are used.
+    pub fn from_events_named(events: &[Event], names: &[(&str, &[&'static str])]) -> Schedule {
+        let thread_name = |t: usize| label(events, t);
         // Name objects by kind, numbered when a kind has more than one object.
         let mut order: Vec<(usize, &'static str)> = Vec::new();
         for e in events {
@@ -293,7 +323,10 @@ impl Schedule {
         let name_of = |addr: usize| -> String {
             let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
             let same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();
-            if same.len() == 1 {
+            let given = names.iter().find(|(k, list)| *k == kind && list.len() == same.len()).map(|(_, list)| *list);
+            if let (Some(list), Some(i)) = (given, same.iter().position(|a| *a == addr)) {
+                list[i].to_string()
+            } else if same.len() == 1 {
                 kind.to_string()
             } else {
                 let n = same.iter().position(|a| *a == addr).map_or(0, |i| i + 1);
@@ -382,8 +415,18 @@ impl Schedule {
     }
 
     /// One line: `T1 load 0 · T2 load 0 · T1 store 1 · T2 store 1`.
+    ///
+    /// With several objects each step names its object: `T1 a fetch_sub 1→0`.
     pub fn summary(&self) -> String {
-        self.steps.iter().map(|s| format!("{} {}", s.thread, s.operation)).collect::<Vec<_>>().join(" · ")
+        let several = self.steps.iter().any(|s| s.object != self.steps[0].object);
+        let step = |s: &Step| {
+            if several {
+                format!("{} {} {}", s.thread, s.object, s.operation)
+            } else {
+                format!("{} {}", s.thread, s.operation)
+            }
+        };
+        self.steps.iter().map(step).collect::<Vec<_>>().join(" · ")
     }
 
     /// The schedule as an aligned table, one step per line.
@@ -399,11 +442,13 @@ impl Schedule {
             .max(9);
         let at_width = self.steps.iter().map(|s| s.at.len()).max().unwrap_or(5).max(5);
         let mut out = String::new();
-        let _ = writeln!(out, "  step  thread  {:<op_width$}  where", "operation");
+        let thread_width = self.steps.iter().map(|s| s.thread.len()).max().unwrap_or(6).max(6);
+        let _ = writeln!(out, "  step  {:<thread_width$}  {:<op_width$}  where", "thread", "operation");
         for s in &self.steps {
             let op = if show_object { format!("{} {}", s.object, s.operation) } else { s.operation.clone() };
             let note = s.note.as_deref().map(|n| format!("  ← {n}")).unwrap_or_default();
-            let line = format!("  {:>4}  {:<6}  {op:<op_width$}  {:<at_width$}{note}", s.step, s.thread, s.at);
+            let line =
+                format!("  {:>4}  {:<thread_width$}  {op:<op_width$}  {:<at_width$}{note}", s.step, s.thread, s.at);
             let _ = writeln!(out, "{}", line.trim_end());
         }
         out

@@ -320,8 +320,9 @@ pub(crate) fn dev_check(
         }
 
         for wrong in lab.variants.iter().filter(|v| v.kind == Kind::WrongFix) {
-            let rejected = explore(&Model::new(lab, wrong.name, 2, 2)).is_ok_and(|r| !r.passed());
-            check(rejected, format!("lab {n:02}: loom rejects the wrong fix `{}`", wrong.name));
+            let (threads, iters) = lab.catalogue_size;
+            let rejected = explore(&Model::new(lab, wrong.name, threads, iters)).is_ok_and(|r| !r.passed());
+            check(rejected, format!("lab {n:02}: loom rejects the wrong fix `{}` at {threads}×{iters}", wrong.name));
         }
         let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
         check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));

@@ -63,10 +63,14 @@ where
     let handles = spawn_racers(threads, iters, &shared, &start, work);
     let observer = {
         let (shared, start) = (Arc::clone(&shared), Arc::clone(&start));
-        thread::spawn(move || {
-            start.wait();
-            (0..OBSERVER_LOOKS).map(|_| look(&shared)).find(|&seen| seen != invariant)
-        })
+        // Named, so that schedules say `observer` rather than a number.
+        thread::Builder::new()
+            .name("observer".to_string())
+            .spawn(move || {
+                start.wait();
+                (0..OBSERVER_LOOKS).map(|_| look(&shared)).find(|&seen| seen != invariant)
+            })
+            .expect("the observer thread starts")
     };
     for handle in handles {
         handle.join().expect("a racing thread panicked");

@@ -55,6 +55,8 @@ pub struct Lab {
     pub title: &'static str,
     /// What one step of a thread is called: "increments", "purchase attempts", …
     pub unit: &'static str,
+    /// What a run's value measures, as schedules print it: "final", "sold", "a + b seen".
+    pub measure: &'static str,
     /// The lesson (`labs/NN_slug/README.md`), embedded at build time.
     pub lesson: &'static str,
     /// The lab's variants, racy first.
@@ -79,6 +81,10 @@ pub struct Lab {
     pub max_total: u64,
     /// `racelab run`'s default threads × iterations: big enough to show the race on real hardware.
     pub run_size: (usize, u64),
+    /// The size at which loom must reject every catalogued wrong fix.
+    pub catalogue_size: (usize, u64),
+    /// Names for the objects in a schedule, per kind, in order of first use.
+    pub names: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// The largest iteration count loom explores exhaustively, per thread count
@@ -119,6 +125,7 @@ pub static LABS: &[Lab] = &[
         slug: "lost_update",
         title: "The lost update: count += 1 from N threads",
         unit: "increments",
+        measure: "final",
         lesson: include_str!("../../labs/01_lost_update/README.md"),
         variants: &[
             Variant { name: "racy", kind: Racy, summary: "separate atomic load and store: a race condition" },
@@ -149,6 +156,8 @@ pub static LABS: &[Lab] = &[
         limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 2] },
         max_total: crate::runner::MAX_TOTAL,
         run_size: (2, 1_000_000),
+        catalogue_size: (2, 2),
+        names: &[],
         explain: |value, expected| match expected.checked_sub(value) {
             Some(1) => "1 update lost".to_string(),
             Some(lost) => format!("{lost} updates lost"),
@@ -160,6 +169,7 @@ pub static LABS: &[Lab] = &[
         slug: "check_then_act",
         title: "Check-then-act: never sell more tickets than exist",
         unit: "purchase attempts",
+        measure: "sold",
         lesson: include_str!("../../labs/02_check_then_act/README.md"),
         variants: &[
             Variant { name: "racy", kind: Racy, summary: "check with a load, then sell with fetch_add" },
@@ -193,6 +203,8 @@ pub static LABS: &[Lab] = &[
         max_total: crate::runner::MAX_TOTAL,
         // Many short trials: each has one race for the last ticket.
         run_size: (4, 1_000),
+        catalogue_size: (2, 2),
+        names: &[],
         explain: |value, expected| match value.cmp(&expected) {
             std::cmp::Ordering::Greater => format!("{} oversold", plural(value - expected, "ticket")),
             _ => format!("{} left unsold although buyers wanted them", plural(expected - value, "ticket")),
@@ -203,6 +215,7 @@ pub static LABS: &[Lab] = &[
         slug: "invariant",
         title: "An invariant across two counters: a + b stays constant",
         unit: "transfers",
+        measure: "a + b seen",
         lesson: include_str!("../../labs/03_invariant/README.md"),
         variants: &[
             Variant { name: "racy", kind: Racy, summary: "separate load and store on each account" },
@@ -237,6 +250,9 @@ pub static LABS: &[Lab] = &[
         // The packed-atomic fix keeps each account in 32 bits.
         max_total: u32::MAX as u64,
         run_size: (2, 1_000_000),
+        // Every thread touches account a before account b, so first use names them.
+        catalogue_size: (1, 1),
+        names: &[("atomic", &["a", "b"]), ("mutex", &["a", "b"])],
         explain: |value, expected| {
             if value < expected {
                 format!(

@@ -49,7 +49,8 @@ fn current_thread() -> usize {
 
 /// Records one operation on the shared object at `addr`.
 fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
-    trace::record(current_thread(), addr, init, op, location);
+    let me = loom::thread::current();
+    trace::record_named(current_thread(), me.name(), addr, init, op, location);
 }
 
 /// Atomic integers that record every operation, and std's `Ordering`.
