@@ -9,28 +9,26 @@
 //! `src/labs/01_lost_update.rs`; tests named `real_*` run it on OS threads or
 //! processes and assert only what a real run can show.
 
+mod common;
+
+use common::{assert_fix_is_exact, reachable, wrong_fixes};
 use proptest::prelude::*;
 use racelab::check::{FailureKind, Model, Report, explore};
-use racelab::labs::{self, Kind, Lab};
+use racelab::labs::Lab;
 use racelab::runner::process::{WorkerCommand, run_workers};
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 fn lab() -> &'static Lab {
-    labs::find("1").expect("lab 01 exists")
+    common::lab(1)
 }
 
 /// Explores `variant` at `threads` × `iters` with loom.
 fn loom(variant: &str, threads: usize, iters: u64) -> Report {
-    explore(&Model::new(lab(), variant, threads, iters)).unwrap_or_else(|e| panic!("{variant}: {e}"))
+    common::loom(lab(), variant, threads, iters)
 }
 
 /// The sizes every loom claim is checked at: 2×1, 2×2, 3×1.
 const SIZES: [(usize, u64); 3] = [(2, 1), (2, 2), (3, 1)];
-
-fn reachable(report: &Report) -> Vec<u64> {
-    report.outcomes.keys().copied().collect()
-}
 
 // ---------------------------------------------------------------------------
 // loom: the race is caught, with a readable schedule
@@ -103,34 +101,24 @@ fn loom_shows_the_data_race_on_plain_memory() {
 // loom: every fix passes every interleaving, with exactly one outcome
 // ---------------------------------------------------------------------------
 
-fn assert_fix_is_exact(variant: &str) {
-    for (threads, iters) in SIZES {
-        let report = loom(variant, threads, iters);
-        report.assert_pass();
-        assert!(report.exhaustive);
-        let exact = threads as u64 * iters;
-        assert_eq!(report.outcomes, BTreeMap::from([(exact, report.executions)]), "{variant} {threads}×{iters}");
-    }
-}
-
 #[test]
 fn loom_mutex_enforces_mutual_exclusion() {
-    assert_fix_is_exact("mutex");
+    assert_fix_is_exact(lab(), "mutex", &SIZES);
 }
 
 #[test]
 fn loom_parking_lot_mutex_enforces_mutual_exclusion() {
-    assert_fix_is_exact("parking_lot");
+    assert_fix_is_exact(lab(), "parking_lot", &SIZES);
 }
 
 #[test]
 fn loom_fetch_add_is_one_indivisible_step() {
-    assert_fix_is_exact("atomic");
+    assert_fix_is_exact(lab(), "atomic", &SIZES);
 }
 
 #[test]
 fn loom_isolated_workers_share_nothing_and_sum_exactly() {
-    assert_fix_is_exact("process");
+    assert_fix_is_exact(lab(), "process", &SIZES);
 }
 
 #[test]
@@ -146,9 +134,7 @@ fn loom_explores_as_many_executions_as_measured() {
 
 #[test]
 fn loom_rejects_every_catalogued_wrong_fix() {
-    let wrong: Vec<&str> = lab().variants.iter().filter(|v| v.kind == Kind::WrongFix).map(|v| v.name).collect();
-    assert!(wrong.len() >= 3, "the catalogue has at least three wrong fixes: {wrong:?}");
-    for variant in wrong {
+    for variant in wrong_fixes(lab()) {
         let report = loom(variant, 2, 2);
         assert!(!report.passed(), "{variant} must be rejected:\n{}", report.render());
         assert!(report.outcomes.keys().any(|&v| v < 4), "{variant} loses an update");
@@ -177,7 +163,7 @@ fn loom_refuses_sizes_it_cannot_finish() {
 // ---------------------------------------------------------------------------
 
 fn real(variant: &str, threads: usize, iters: u64) -> u64 {
-    (lab().real)(variant, threads, iters).expect("a real variant")
+    common::real(lab(), variant, threads, iters)
 }
 
 #[test]
@@ -190,7 +176,7 @@ fn real_racy_run_reports_what_it_saw() {
 }
 
 fn worker_command() -> WorkerCommand {
-    WorkerCommand::new(env!("CARGO_BIN_EXE_racelab"), ["worker", "1"])
+    common::worker_command(lab())
 }
 
 proptest! {
