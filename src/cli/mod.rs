@@ -71,12 +71,12 @@ enum Command {
         /// racy, mutex, parking_lot, atomic, process, unsafe_cell, or a wrong fix.
         #[arg(long, default_value = "racy")]
         variant: String,
-        /// Model threads (loom explores up to 4; 2–3 finish in seconds).
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Increments per model thread.
-        #[arg(long, default_value_t = 2)]
-        iters: u64,
+        /// Model threads [default: the lab's, e.g. 2; 2–3 finish in seconds].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Steps per model thread [default: the lab's, e.g. 2].
+        #[arg(long)]
+        iters: Option<u64>,
         /// Explore only interleavings with at most this many preemptions (faster, not exhaustive).
         #[arg(long)]
         preemption_bound: Option<usize>,
@@ -286,6 +286,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json }) => {
             let lab = labs::find(&lab)?;
+            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
             let mut model = Model::new(lab, &variant, threads, iters);
             model.preemption_bound = preemption_bound;
             model.time_budget = seconds(timeout, "--timeout")?;

@@ -231,27 +231,43 @@ where
     fn on_real_threads(&self, variant: &'static str, fixes: R) -> Result<(), String> {
         let (run, expected) = (self.real_run, self.lab().expected);
         let mut runner = TestRunner::new(Config { cases: 32, failure_persistence: None, ..Config::default() });
-        runner
-            .run(&(1usize..=self.max_threads, 0u64..=self.max_iters), |(threads, iters)| {
-                let got = run(variant, &fixes, threads, iters).unwrap_or(u64::MAX);
-                prop_assert_eq!(got, expected(threads, iters), "{} threads × {}", threads, iters);
+        let result = runner.run(&(1usize..=self.max_threads, 0u64..=self.max_iters), |(threads, iters)| {
+            let (got, want) = (run(variant, &fixes, threads, iters).unwrap_or(u64::MAX), expected(threads, iters));
+            if got == want {
                 Ok(())
-            })
-            .map_err(|e| format!("on real threads (proptest, smallest failing case): {e}"))
+            } else {
+                Err(TestCaseError::fail(format!("{threads} threads × {iters} gave {got}, expected {want}")))
+            }
+        });
+        result.map_err(|e| one_line("on real threads", e))
     }
 
     fn in_real_processes(&self, worker: &WorkerCommand, fixes: R) -> Result<(), String> {
         let (lab, combine) = (self.lab(), (self.combine)(&fixes));
         let mut runner = TestRunner::new(Config { cases: 8, failure_persistence: None, ..Config::default() });
-        runner
-            .run(&(1usize..=4, 0u64..=self.max_iters), |(workers, iters)| {
-                let reports = run_workers(worker, &(lab.jobs)(workers, iters), Duration::from_secs(60))
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert_eq!(combine(&reports), (lab.expected)(workers, iters), "{} workers × {}", workers, iters);
+        let result = runner.run(&(1usize..=4, 0u64..=self.max_iters), |(workers, iters)| {
+            let reports = run_workers(worker, &(lab.jobs)(workers, iters), Duration::from_secs(60))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (got, want) = (combine(&reports), (lab.expected)(workers, iters));
+            if got == want {
                 Ok(())
-            })
-            .map_err(|e| format!("in real worker processes (proptest): {e}"))
+            } else {
+                Err(TestCaseError::fail(format!("{workers} worker processes × {iters} gave {got}, expected {want}")))
+            }
+        });
+        result.map_err(|e| one_line("in real worker processes", e))
     }
+}
+
+/// A proptest failure as one line: where, the smallest failing case, what went wrong.
+fn one_line<T: std::fmt::Debug>(place: &str, error: proptest::test_runner::TestError<T>) -> String {
+    use proptest::test_runner::TestError;
+    let why = match error {
+        TestError::Fail(reason, _) => format!("{reason} (the smallest failing case proptest found)"),
+        TestError::Abort(reason) => format!("the property was abandoned: {reason}"),
+    };
+    let why = why.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    format!("{place}: {why}")
 }
 
 /// The fixed arguments [`self_as_worker`] passes before the job's numbers.

@@ -83,6 +83,8 @@ pub struct Lab {
     pub run_size: (usize, u64),
     /// The size at which loom must reject every catalogued wrong fix.
     pub catalogue_size: (usize, u64),
+    /// `racelab check`'s default threads × iterations.
+    pub check_size: (usize, u64),
     /// Names for the objects in a schedule, per kind, in order of first use.
     pub names: &'static [(&'static str, &'static [&'static str])],
 }
@@ -156,6 +158,7 @@ pub static LABS: &[Lab] = &[
         limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 2] },
         max_total: crate::runner::MAX_TOTAL,
         run_size: (2, 1_000_000),
+        check_size: (2, 2),
         catalogue_size: (2, 2),
         names: &[],
         explain: |value, expected| match expected.checked_sub(value) {
@@ -203,6 +206,7 @@ pub static LABS: &[Lab] = &[
         max_total: crate::runner::MAX_TOTAL,
         // Many short trials: each has one race for the last ticket.
         run_size: (4, 1_000),
+        check_size: (2, 2),
         catalogue_size: (2, 2),
         names: &[],
         explain: |value, expected| match value.cmp(&expected) {
@@ -251,6 +255,7 @@ pub static LABS: &[Lab] = &[
         max_total: u32::MAX as u64,
         run_size: (2, 1_000_000),
         // Every thread touches account a before account b, so first use names them.
+        check_size: (1, 2),
         catalogue_size: (1, 1),
         names: &[("atomic", &["a", "b"]), ("mutex", &["a", "b"])],
         explain: |value, expected| {
