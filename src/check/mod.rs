@@ -219,8 +219,13 @@ impl Report {
         };
         let _ = writeln!(
             out,
-            "lab {:02} · {} · {} threads × {} iterations: loom explored {} executions ({scope}) in {:.2} s",
-            self.lab, self.variant, self.threads, self.iters, self.executions, self.seconds
+            "lab {:02} · {} · {} × {}: loom explored {} ({scope}) in {:.2} s",
+            self.lab,
+            self.variant,
+            plural(self.threads as u64, "thread"),
+            plural(self.iters, "iteration"),
+            plural(self.executions, "execution"),
+            self.seconds
         );
         let verdict = if self.passed() { "PASS" } else { "FAIL" };
         let _ = writeln!(out, "verdict: {verdict}");
@@ -290,6 +295,11 @@ fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     result
+}
+
+/// `1 thread`, `2 threads`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// The text of a panic payload.

@@ -94,8 +94,8 @@ pub struct RunReport {
     pub lost: u64,
     /// Trials run.
     pub trials: usize,
-    /// Trials that lost at least one update.
-    pub trials_with_loss: usize,
+    /// Trials whose value was not the expected one (updates lost, tickets oversold, a torn sum seen).
+    pub wrong_trials: usize,
     /// Total wall-clock seconds.
     pub seconds: f64,
     /// Every trial, in order.
@@ -166,7 +166,7 @@ pub fn run(
         observed: shown.observed,
         lost: shown.lost,
         trials: runs.len(),
-        trials_with_loss: runs.iter().filter(|t| t.observed != expected).count(),
+        wrong_trials: runs.iter().filter(|t| t.observed != expected).count(),
         seconds: started.elapsed().as_secs_f64(),
         runs,
     })
@@ -209,11 +209,11 @@ impl RunReport {
                 t.seconds
             );
         }
-        if self.trials_with_loss > 0 {
+        if self.wrong_trials > 0 {
             let _ = writeln!(
                 out,
                 "Wrong in {} of {} trials. `racelab check {} --variant {}` shows an interleaving that goes wrong.",
-                self.trials_with_loss, self.trials, self.lab, self.variant
+                self.wrong_trials, self.trials, self.lab, self.variant
             );
         } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
             let _ = writeln!(
