@@ -228,6 +228,11 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Verify { lab, timeout }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
+            // The first build of the checks compiles loom and friends: say so, or it looks like a hang.
+            eprintln!(
+                "compiling labs/{}/exercise.rs and running its checks (the first build takes a minute)…",
+                lab.folder()
+            );
             let (text, solved) = learn::verify(&mut course, lab, seconds(timeout, "--timeout")?)?;
             print!("{text}");
             Ok(if solved { 0 } else { 1 })
