@@ -33,23 +33,19 @@ enum Command {
     },
     /// Run a variant on real threads (or real processes) and report what happened.
     ///
-    /// Racy variants repeat trials until an update is lost or 2 s have passed.
+    /// Racy variants and wrong fixes repeat trials until one goes wrong or 2 s have passed.
     Run {
         /// Lab number or name.
         lab: String,
         /// racy, mutex, parking_lot, atomic, process, or a wrong fix (see `racelab list`).
         #[arg(long, default_value = "racy")]
         variant: String,
-        /// Threads (worker processes for `process`) [default: the lab's, e.g. 2].
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
-        #[arg(long)]
-        iters: Option<u64>,
-        /// Run exactly this many trials (default: racy until a loss is seen, fixes once).
+        #[command(flatten)]
+        size: RealSize,
+        /// Run exactly this many trials (default: racy until one goes wrong, fixes once).
         #[arg(long)]
         trials: Option<usize>,
-        /// Seconds a racy run may keep trying to show a loss.
+        /// Seconds a racy run may keep trying to show the race.
         #[arg(long, default_value_t = 2.0)]
         budget: f64,
         /// Seconds the worker processes of one trial may take.
@@ -92,12 +88,8 @@ enum Command {
         /// Lab number or name.
         #[arg(default_value = "1")]
         lab: String,
-        /// Threads (worker processes for `process`) [default: the lab's, as for `run`].
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Steps per thread [default: the lab's, as for `run`].
-        #[arg(long)]
-        iters: Option<u64>,
+        #[command(flatten)]
+        size: RealSize,
         /// Trials per variant (the median is reported).
         #[arg(long, default_value_t = 7)]
         trials: usize,
@@ -152,6 +144,24 @@ enum Command {
         /// The job's numbers (lab 01: increments to count).
         job: Vec<u64>,
     },
+}
+
+/// How big a real run is; a lab's own default shows its race on real hardware.
+#[derive(Debug, clap::Args)]
+struct RealSize {
+    /// Threads (worker processes for `process`) [default: the lab's, e.g. 2].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
+    #[arg(long)]
+    iters: Option<u64>,
+}
+
+impl RealSize {
+    /// The size asked for, with the lab's defaults filled in.
+    fn or_defaults(&self, lab: &Lab) -> (usize, u64) {
+        (self.threads.unwrap_or(lab.run_size.0), self.iters.unwrap_or(lab.run_size.1))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,15 +270,16 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             print!("{}", lab.lesson);
             Ok(0)
         }
-        Some(Command::Run { lab, variant, threads, iters, trials, budget, timeout, json, fault }) => {
+        Some(Command::Run { lab, variant, size, trials, budget, timeout, json, fault }) => {
             let lab = labs::find(&lab)?;
             let mut worker = worker_command(lab)?;
             if let Some(fault) = fault {
                 worker = worker.last_worker_args(["--fault".to_string(), format!("{fault:?}").to_lowercase()]);
             }
+            let (threads, iters) = size.or_defaults(lab);
             let options = RunOptions {
-                threads: threads.unwrap_or(lab.run_size.0),
-                iters: iters.unwrap_or(lab.run_size.1),
+                threads,
+                iters,
                 trials,
                 budget: seconds(budget, "--budget")?,
                 worker: Some(worker),
@@ -303,11 +314,12 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(if report.passed() { 0 } else { 1 })
         }
-        Some(Command::Bench { lab, threads, iters, trials, json }) => {
+        Some(Command::Bench { lab, size, trials, json }) => {
             let lab = labs::find(&lab)?;
+            let (threads, iters) = size.or_defaults(lab);
             let options = RunOptions {
-                threads: threads.unwrap_or(lab.run_size.0),
-                iters: iters.unwrap_or(lab.run_size.1),
+                threads,
+                iters,
                 trials: Some(trials),
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()
