@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo test --test lab_01                         # the reference code
-//! LOOM_LOG=info cargo test --test lab_01 -- loom   # watch loom explore
+//! LOOM_LOG=info cargo test --test lab_01 loom_mutex -- --nocapture   # watch loom explore
 //! ```
 //!
 //! Tests named `loom_*` explore every interleaving of the very code in
