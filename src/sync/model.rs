@@ -77,6 +77,12 @@ pub mod atomic {
                     record(self as *const Self as usize, &self.init.to_string(), op, location);
                 }
 
+                /// Records a read-modify-write that replaced `old` with `new`; returns `old`.
+                fn rmw(&self, name: &'static str, old: $int, new: $int, location: &'static Location<'static>) -> $int {
+                    self.note(Op::Rmw { name, read: old as u64, wrote: new as u64 }, location);
+                    old
+                }
+
                 /// Loads the value (traced).
                 #[track_caller]
                 pub fn load(&self, order: Ordering) -> $int {
@@ -95,27 +101,21 @@ pub mod atomic {
                 /// Swaps in a value, returning the old one (traced).
                 #[track_caller]
                 pub fn swap(&self, value: $int, order: Ordering) -> $int {
-                    let old = self.inner.swap(value, order);
-                    self.note(Op::Rmw { name: "swap", read: old as u64, wrote: value as u64 }, Location::caller());
-                    old
+                    self.rmw("swap", self.inner.swap(value, order), value, Location::caller())
                 }
 
                 /// Adds to the value in one indivisible step, returning the old value (traced).
                 #[track_caller]
                 pub fn fetch_add(&self, value: $int, order: Ordering) -> $int {
                     let old = self.inner.fetch_add(value, order);
-                    let new = old.wrapping_add(value);
-                    self.note(Op::Rmw { name: "fetch_add", read: old as u64, wrote: new as u64 }, Location::caller());
-                    old
+                    self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
                 }
 
                 /// Subtracts from the value in one indivisible step, returning the old value (traced).
                 #[track_caller]
                 pub fn fetch_sub(&self, value: $int, order: Ordering) -> $int {
                     let old = self.inner.fetch_sub(value, order);
-                    let new = old.wrapping_sub(value);
-                    self.note(Op::Rmw { name: "fetch_sub", read: old as u64, wrote: new as u64 }, Location::caller());
-                    old
+                    self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
                 }
 
                 /// Stores `new` if the value is still `current` (traced).
