@@ -87,6 +87,7 @@ pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Re
                     status: Status::Failing,
                     summary: "does not compile".to_string(),
                     details: String::new(),
+                    inconclusive: false,
                 })
                 .collect();
             return Ok(Verification {
@@ -153,6 +154,7 @@ pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Re
                     "the check crashed before reporting a result".to_string()
                 },
                 details: String::new(),
+                inconclusive: true,
             })
         })
         .collect();

@@ -51,6 +51,10 @@ pub struct Outcome {
     pub summary: String,
     /// The full report of a failure (a failing schedule, a counterexample).
     pub details: String,
+    /// `true` when no verdict was reached (the check crashed, timed out or was
+    /// interrupted): such an outcome must never downgrade an earned "solved".
+    #[serde(default)]
+    pub inconclusive: bool,
 }
 
 impl Outcome {
@@ -78,7 +82,7 @@ impl Outcome {
     }
 
     fn new(lab: u8, exercise: &str, status: Status, summary: String, details: String) -> Outcome {
-        Outcome { lab, exercise: exercise.to_string(), status, summary, details }
+        Outcome { lab, exercise: exercise.to_string(), status, summary, details, inconclusive: false }
     }
 
     /// The outcome of a loom check that could not give a verdict.
