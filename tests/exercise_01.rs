@@ -10,7 +10,7 @@
 //! the course's own tests, `racelab list` or `racelab hint`.
 
 use racelab::exercise::lost_update::{Answers, SUITE};
-use racelab::exercise::{Learner, self_as_worker, worker_job};
+use racelab::exercise::{Learner, Source, self_as_worker, worker_job};
 
 /// Your exercise, on real threads.
 #[allow(unused_variables, unused_imports, dead_code)]
@@ -46,22 +46,30 @@ macro_rules! your_fixes {
 const PROCESS_TEST: &str = "process_fix_counts_exactly_in_real_processes";
 
 fn you() -> Answers {
-    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+    Learner {
+        real: your_fixes!(real),
+        model: your_fixes!(model),
+        worker: self_as_worker(PROCESS_TEST).ok(),
+        source: Some(Source {
+            path: "labs/01_lost_update/exercise.rs",
+            text: include_str!("../labs/01_lost_update/exercise.rs"),
+        }),
+    }
 }
 
 #[test]
 fn mutex_fix_is_exact_in_every_interleaving() {
-    SUITE.check("mutex", &you()).conclude();
+    SUITE.judge("mutex", "mutex_fix_is_exact_in_every_interleaving", you).conclude();
 }
 
 #[test]
 fn parking_lot_fix_is_exact_in_every_interleaving() {
-    SUITE.check("parking_lot", &you()).conclude();
+    SUITE.judge("parking_lot", "parking_lot_fix_is_exact_in_every_interleaving", you).conclude();
 }
 
 #[test]
 fn atomic_fix_is_exact_in_every_interleaving() {
-    SUITE.check("atomic", &you()).conclude();
+    SUITE.judge("atomic", "atomic_fix_is_exact_in_every_interleaving", you).conclude();
 }
 
 #[test]
@@ -71,5 +79,5 @@ fn process_fix_counts_exactly_in_real_processes() {
         println!("report {}", real::exercise::worker(job[0]));
         return;
     }
-    SUITE.check("process", &you()).conclude();
+    SUITE.judge("process", "process_fix_counts_exactly_in_real_processes", you).conclude();
 }

@@ -9,7 +9,7 @@
 //! half-written exercise never breaks the course's own tests.
 
 use racelab::exercise::check_then_act::{Answers, SUITE};
-use racelab::exercise::{Learner, self_as_worker, worker_job};
+use racelab::exercise::{Learner, Source, self_as_worker, worker_job};
 
 /// Your exercise, on real threads.
 #[allow(unused_variables, unused_imports, dead_code)]
@@ -45,22 +45,30 @@ macro_rules! your_fixes {
 const PROCESS_TEST: &str = "process_fix_sells_every_ticket_once_in_real_processes";
 
 fn you() -> Answers {
-    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+    Learner {
+        real: your_fixes!(real),
+        model: your_fixes!(model),
+        worker: self_as_worker(PROCESS_TEST).ok(),
+        source: Some(Source {
+            path: "labs/02_check_then_act/exercise.rs",
+            text: include_str!("../labs/02_check_then_act/exercise.rs"),
+        }),
+    }
 }
 
 #[test]
 fn mutex_fix_never_oversells_in_any_interleaving() {
-    SUITE.check("mutex", &you()).conclude();
+    SUITE.judge("mutex", "mutex_fix_never_oversells_in_any_interleaving", you).conclude();
 }
 
 #[test]
 fn parking_lot_fix_never_oversells_in_any_interleaving() {
-    SUITE.check("parking_lot", &you()).conclude();
+    SUITE.judge("parking_lot", "parking_lot_fix_never_oversells_in_any_interleaving", you).conclude();
 }
 
 #[test]
 fn atomic_fix_never_oversells_in_any_interleaving() {
-    SUITE.check("atomic", &you()).conclude();
+    SUITE.judge("atomic", "atomic_fix_never_oversells_in_any_interleaving", you).conclude();
 }
 
 #[test]
@@ -70,5 +78,5 @@ fn process_fix_sells_every_ticket_once_in_real_processes() {
         println!("report {}", real::exercise::worker(job[0], job[1]));
         return;
     }
-    SUITE.check("process", &you()).conclude();
+    SUITE.judge("process", "process_fix_sells_every_ticket_once_in_real_processes", you).conclude();
 }

@@ -9,7 +9,7 @@
 //! half-written exercise never breaks the course's own tests.
 
 use racelab::exercise::invariant::{Answers, SUITE};
-use racelab::exercise::{Learner, self_as_worker, worker_job};
+use racelab::exercise::{Learner, Source, self_as_worker, worker_job};
 
 /// Your exercise, on real threads.
 #[allow(unused_variables, unused_imports, dead_code)]
@@ -48,22 +48,30 @@ macro_rules! your_fixes {
 const PROCESS_TEST: &str = "process_fix_keeps_the_sum_with_one_owner";
 
 fn you() -> Answers {
-    Learner { real: your_fixes!(real), model: your_fixes!(model), worker: self_as_worker(PROCESS_TEST).ok() }
+    Learner {
+        real: your_fixes!(real),
+        model: your_fixes!(model),
+        worker: self_as_worker(PROCESS_TEST).ok(),
+        source: Some(Source {
+            path: "labs/03_invariant/exercise.rs",
+            text: include_str!("../labs/03_invariant/exercise.rs"),
+        }),
+    }
 }
 
 #[test]
 fn mutex_fix_keeps_the_sum_for_every_observer() {
-    SUITE.check("mutex", &you()).conclude();
+    SUITE.judge("mutex", "mutex_fix_keeps_the_sum_for_every_observer", you).conclude();
 }
 
 #[test]
 fn parking_lot_fix_keeps_the_sum_for_every_observer() {
-    SUITE.check("parking_lot", &you()).conclude();
+    SUITE.judge("parking_lot", "parking_lot_fix_keeps_the_sum_for_every_observer", you).conclude();
 }
 
 #[test]
 fn atomic_fix_keeps_the_sum_for_every_observer() {
-    SUITE.check("atomic", &you()).conclude();
+    SUITE.judge("atomic", "atomic_fix_keeps_the_sum_for_every_observer", you).conclude();
 }
 
 #[test]
@@ -73,5 +81,5 @@ fn process_fix_keeps_the_sum_with_one_owner() {
         println!("report {}", real::exercise::worker(job[0]));
         return;
     }
-    SUITE.check("process", &you()).conclude();
+    SUITE.judge("process", "process_fix_keeps_the_sum_with_one_owner", you).conclude();
 }

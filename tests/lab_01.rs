@@ -137,7 +137,7 @@ fn loom_rejects_every_catalogued_wrong_fix() {
     for variant in wrong_fixes(lab()) {
         let report = loom(variant, 2, 2);
         assert!(!report.passed(), "{variant} must be rejected:\n{}", report.render());
-        assert!(report.outcomes.keys().any(|&v| v < 4), "{variant} loses an update");
+        assert!(report.outcomes.keys().any(|v| v.value() < 4), "{variant} loses an update");
     }
 }
 
@@ -270,6 +270,7 @@ mod learner_checks {
     use racelab::check::FailureKind;
     use racelab::course::Status;
     use racelab::exercise::lost_update::{Answers, SUITE, solution};
+    use racelab::labs::Case;
     use racelab::labs::model::lost_update as model;
     use racelab::sync::model::Mutex;
     use racelab::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
@@ -339,7 +340,8 @@ mod learner_checks {
         assert!(outcome.details.contains("for a lock it already holds"), "{}", outcome.details);
         let report =
             racelab::check::explore_body(&racelab::check::Model::new(&racelab::labs::LABS[0], "mutex", 2, 1), || {
-                model::run("mutex", &model::Fixes { mutex: lock_twice, ..model::Fixes::SOLUTION }, 2, 1).unwrap_or(0)
+                model::run("mutex", &model::Fixes { mutex: lock_twice, ..model::Fixes::SOLUTION }, &Case::new(2, 1))
+                    .unwrap_or_default()
             })
             .expect("a verdict");
         assert_eq!(report.failure.map(|f| f.kind), Some(FailureKind::Deadlock));

@@ -189,11 +189,9 @@ mod learner_checks {
         }
     }
 
-    fn cas_once(sold: &AtomicU64, capacity: u64) {
+    fn cas_once(sold: &AtomicU64, capacity: u64) -> bool {
         let seen = sold.load(Relaxed);
-        if seen < capacity {
-            let _ = sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed);
-        }
+        seen < capacity && sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok()
     }
 
     #[test]
@@ -205,11 +203,12 @@ mod learner_checks {
         assert!(outcome.summary.contains("left unsold"), "{}", outcome.summary);
     }
 
-    fn lock_to_check_then_lock_to_sell(sold: &Mutex<u64>, capacity: u64) {
+    fn lock_to_check_then_lock_to_sell(sold: &Mutex<u64>, capacity: u64) -> bool {
         let free = *sold.lock().expect("poisoned") < capacity;
         if free {
             *sold.lock().expect("poisoned") += 1;
         }
+        free
     }
 
     #[test]

@@ -17,25 +17,27 @@ use super::sync::Mutex;
 use super::sync::atomic::{AtomicU64, Ordering};
 use super::sync::parking_lot;
 
-/// Fix 1: sell one ticket if any is left, checking and selling under one `std::sync::Mutex` guard.
-pub fn mutex_buy(sold: &Mutex<u64>, capacity: u64) {
-    // TODO: take the lock once; while holding it, check that a ticket is left and sell it.
+/// Fix 1: sell one ticket if any is left, checking and selling under one
+/// `std::sync::Mutex` guard. Returns whether the buyer got a ticket.
+pub fn mutex_buy(sold: &Mutex<u64>, capacity: u64) -> bool {
+    // TODO: take the lock once; while holding it, check that a ticket is left, sell it, and say yes.
     todo!()
 }
 
 /// Fix 1b: the same with `parking_lot::Mutex`.
-pub fn parking_lot_buy(sold: &parking_lot::Mutex<u64>, capacity: u64) {
+pub fn parking_lot_buy(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
     // TODO: the same with parking_lot; its lock() returns the guard directly.
     todo!()
 }
 
 /// Fix 2: a compare-and-swap loop: sell only if `sold` is still the value you checked.
-pub fn atomic_buy(sold: &AtomicU64, capacity: u64) {
+pub fn atomic_buy(sold: &AtomicU64, capacity: u64) -> bool {
     // TODO: use compare_exchange in a loop (or fetch_update) so the check and the increment are one step.
     todo!()
 }
 
-/// Fix 3, in each worker process: sell from this worker's own share of tickets.
+/// Fix 3, in each worker process: make `attempts` purchase attempts against
+/// this worker's own share of `tickets`; return how many it sold.
 pub fn worker(attempts: u64, tickets: u64) -> u64 {
     // TODO: make `attempts` purchase attempts against a private count of `tickets`; return how many sold.
     todo!()

@@ -17,34 +17,40 @@ use super::sync::Mutex;
 use super::sync::atomic::{AtomicU64, Ordering};
 use super::sync::parking_lot;
 
-/// Fix 1: sell one ticket if any is left, checking and selling under one `std::sync::Mutex` guard.
-pub fn mutex_buy(sold: &Mutex<u64>, capacity: u64) {
-    // TODO: take the lock once; while holding it, check that a ticket is left and sell it.
+/// Fix 1: sell one ticket if any is left, checking and selling under one
+/// `std::sync::Mutex` guard. Returns whether the buyer got a ticket.
+pub fn mutex_buy(sold: &Mutex<u64>, capacity: u64) -> bool {
+    // TODO: take the lock once; while holding it, check that a ticket is left, sell it, and say yes.
     // SOLVED: one guard covers the check and the increment, so no buyer can act on a stale check.
     let mut sold = sold.lock().expect("a thread panicked while holding the lock");
     if *sold < capacity {
         *sold += 1;
+        return true;
     }
+    false
 }
 
 /// Fix 1b: the same with `parking_lot::Mutex`.
-pub fn parking_lot_buy(sold: &parking_lot::Mutex<u64>, capacity: u64) {
+pub fn parking_lot_buy(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
     // TODO: the same with parking_lot; its lock() returns the guard directly.
     // SOLVED: one guard, one critical section.
     let mut sold = sold.lock();
     if *sold < capacity {
         *sold += 1;
+        return true;
     }
+    false
 }
 
 /// Fix 2: a compare-and-swap loop: sell only if `sold` is still the value you checked.
-pub fn atomic_buy(sold: &AtomicU64, capacity: u64) {
+pub fn atomic_buy(sold: &AtomicU64, capacity: u64) -> bool {
     // TODO: use compare_exchange in a loop (or fetch_update) so the check and the increment are one step.
-    // SOLVED: fetch_update retries its compare-exchange until no other buyer got in between; None = sold out.
-    let _ = sold.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| (now < capacity).then_some(now + 1));
+    // SOLVED: fetch_update retries its compare-exchange until no other buyer got in between; Err = sold out.
+    sold.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
 }
 
-/// Fix 3, in each worker process: sell from this worker's own share of tickets.
+/// Fix 3, in each worker process: make `attempts` purchase attempts against
+/// this worker's own share of `tickets`; return how many it sold.
 pub fn worker(attempts: u64, tickets: u64) -> u64 {
     // TODO: make `attempts` purchase attempts against a private count of `tickets`; return how many sold.
     // SOLVED: the share is this process's alone, so a plain check-then-act is safe here.

@@ -71,9 +71,10 @@ pub fn worker(transfers: u64) -> u64 {
     todo!()
 }
 
-/// Fix 3, in the owner: start with all money in `a`, apply every requested
-/// transfer one unit at a time, and return `a + b` (the first wrong sum, if any).
-pub fn combine(reports: &[u64]) -> u64 {
-    // TODO: own the accounts here; apply each report's transfers, checking a + b after each one.
+/// Fix 3, in the owner: start with one unit of money per requested transfer,
+/// all in `a`; apply every requested transfer, one unit at a time; return the
+/// final accounts `(a, b)`.
+pub fn combine(reports: &[u64]) -> (u64, u64) {
+    // TODO: own the accounts here; apply each report's transfers and return (a, b).
     todo!()
 }

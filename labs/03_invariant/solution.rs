@@ -92,21 +92,19 @@ pub fn worker(transfers: u64) -> u64 {
     requested
 }
 
-/// Fix 3, in the owner: start with all money in `a`, apply every requested
-/// transfer one unit at a time, and return `a + b` (the first wrong sum, if any).
-pub fn combine(reports: &[u64]) -> u64 {
-    // TODO: own the accounts here; apply each report's transfers, checking a + b after each one.
-    // SOLVED: only the owner touches the accounts, so every observation it makes is consistent.
+/// Fix 3, in the owner: start with one unit of money per requested transfer,
+/// all in `a`; apply every requested transfer, one unit at a time; return the
+/// final accounts `(a, b)`.
+pub fn combine(reports: &[u64]) -> (u64, u64) {
+    // TODO: own the accounts here; apply each report's transfers and return (a, b).
+    // SOLVED: only the owner touches the accounts, so no one can see them half-updated.
     let total: u64 = reports.iter().sum();
     let (mut a, mut b) = (total, 0);
     for &transfers in reports {
         for _ in 0..transfers {
             a -= 1;
             b += 1;
-            if a + b != total {
-                return a + b;
-            }
         }
     }
-    a + b
+    (a, b)
 }

@@ -20,12 +20,16 @@
 //! let model = Model::new(lab, "racy", 2, 1);
 //! let report = explore(&model).unwrap();
 //! assert!(!report.passed());
-//! assert_eq!(report.outcomes.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
+//! let finals: Vec<u64> = report.outcomes.keys().map(|state| state.value()).collect();
+//! assert_eq!(finals, vec![1, 2]);
 //! ```
+//!
+//! Each execution's result is the lab's whole [`State`] (lab 02: tickets sold
+//! *and* every buyer's answer), judged by the lab's specification.
 
 pub mod trace;
 
-use crate::labs::{Kind, Lab};
+use crate::labs::{Case, Kind, Lab, State};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -50,7 +54,32 @@ pub struct Model {
     pub preemption_bound: Option<usize>,
     /// Give up (with an error) after this long.
     pub time_budget: Duration,
+    /// The lab's stock (tickets, money), when not its default.
+    pub stock: Option<u64>,
+    /// The process variant's jobs, when not the lab's split.
+    pub jobs: Option<Vec<Vec<u64>>>,
+    /// Run a second pass in which weak compare-exchanges fail spuriously
+    /// (only when the code uses one). On by default.
+    pub spurious: bool,
+    /// Obey loom's environment variables (`LOOM_MAX_PERMUTATIONS`, …), which
+    /// cut the search: the report then says "bounded" and by what. The judge
+    /// turns this off, so a learner's shell cannot turn a proof into a guess.
+    pub obey_loom_env: bool,
 }
+
+/// loom's environment variables that cut or change a search.
+pub const LOOM_ENV: [&str; 5] =
+    ["LOOM_MAX_PERMUTATIONS", "LOOM_MAX_PREEMPTIONS", "LOOM_MAX_DURATION", "LOOM_CHECKPOINT_FILE", "LOOM_MAX_BRANCHES"];
+
+/// The most threads × iterations a bounded search takes: past it a single
+/// execution outgrows loom's 1 000 scheduling steps ("a loop that spins?").
+pub const MAX_BOUNDED_STEPS: u64 = 64;
+
+/// loom's own limit of scheduling steps in one execution.
+const LOOM_DEFAULT_MAX_BRANCHES: usize = 1_000;
+
+/// The largest preemption bound loom accepts (it is a `u8`; 256 panics).
+pub const MAX_PREEMPTION_BOUND: usize = 255;
 
 impl Model {
     /// A model of `variant` at `threads` × `iters`, exhaustive, with a 60 s budget.
@@ -62,12 +91,34 @@ impl Model {
             iters,
             preemption_bound: None,
             time_budget: Duration::from_secs(60),
+            stock: None,
+            jobs: None,
+            spurious: true,
+            obey_loom_env: true,
         }
     }
 
-    /// The correct final value.
-    pub fn expected(&self) -> u64 {
-        (self.lab.expected)(self.threads, self.iters)
+    /// A model of `variant` at exactly this case (the judge's sizes).
+    pub fn of_case(lab: &'static Lab, variant: &str, case: &Case) -> Model {
+        let mut model = Model::new(lab, variant, case.threads, case.iters);
+        model.stock = case.stock;
+        model.jobs = case.jobs.clone();
+        model
+    }
+
+    /// The case this model runs: its size, stock and jobs.
+    pub fn case(&self) -> Case {
+        let jobs = if self.variant == "process" {
+            Some(self.jobs.clone().unwrap_or_else(|| (self.lab.jobs)(self.threads, self.iters)))
+        } else {
+            None
+        };
+        Case { threads: self.threads, iters: self.iters, stock: self.stock, jobs, looks: None }
+    }
+
+    /// The right final state, in words.
+    pub fn expected(&self) -> String {
+        (self.lab.spec)(&self.case())
     }
 }
 
@@ -76,6 +127,8 @@ impl Model {
 pub enum CheckError {
     /// The size is outside what loom can explore exhaustively here.
     TooLarge(String),
+    /// An argument loom cannot take (a preemption bound over 255).
+    BadInput(String),
     /// The time budget ran out before every interleaving was explored.
     OutOfTime {
         /// Executions explored before giving up.
@@ -89,12 +142,14 @@ pub enum CheckError {
     NotAttempted(String),
     /// The lab has no such variant, or it cannot run under loom.
     NoSuchVariant(String),
+    /// A single run went wrong (a deadlock, a panic), in words.
+    Failed(String),
 }
 
 impl std::fmt::Display for CheckError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CheckError::TooLarge(why) => write!(f, "{why}"),
+            CheckError::TooLarge(why) | CheckError::BadInput(why) | CheckError::Failed(why) => write!(f, "{why}"),
             CheckError::OutOfTime { executions, seconds } => write!(
                 f,
                 "loom did not finish: {executions} executions in {seconds:.1} s and still going; \
@@ -134,9 +189,12 @@ pub struct Failure {
     pub kind: FailureKind,
     /// loom's or the panic's message, or the lab's explanation of the value.
     pub message: String,
-    /// The final value, when the execution finished.
+    /// The headline value, when the execution finished.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<u64>,
+    /// The whole final state, when the execution finished.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "state_as_string")]
+    pub state: Option<State>,
     /// The steps of the execution.
     pub schedule: Schedule,
 }
@@ -152,20 +210,32 @@ pub struct Report {
     pub threads: usize,
     /// Steps per thread.
     pub iters: u64,
-    /// The correct final value.
-    pub expected: u64,
-    /// What the value measures: `final`, `sold`, `a + b seen`.
+    /// The right final state, in words (`"4"`, `"seen=2 a=0 b=2"`).
+    pub expected: String,
+    /// What the headline value measures: `final`, `sold`, `a + b seen`.
     #[serde(skip)]
     pub measure: &'static str,
     /// Executions loom ran.
     pub executions: u64,
     /// `"pass"` or `"fail"`.
     pub verdict: &'static str,
-    /// Final value → executions that ended with it.
+    /// Final state → executions that ended with it. In JSON the keys are
+    /// the states as text: lab 01's are plain numbers (`"2"`), others name
+    /// their parts (`"sold=2 got=[1,1]"`).
     #[serde(serialize_with = "keys_as_strings")]
-    pub outcomes: BTreeMap<u64, u64>,
+    pub outcomes: BTreeMap<State, u64>,
     /// `true` when every interleaving was explored (no preemption bound, no early stop).
     pub exhaustive: bool,
+    /// What cut the search, when something did (a preemption bound, loom's
+    /// environment variables, a stop at the first failure).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bounded_by: Vec<String>,
+    /// loom environment variables that were set but ignored (the judge ignores them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_env: Vec<String>,
+    /// Executions of the second pass, in which weak compare-exchanges fail
+    /// spuriously (0 when the code uses none); included in `executions`.
+    pub spurious_executions: u64,
     /// The preemption bound, if the search was bounded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preemption_bound: Option<usize>,
@@ -177,15 +247,25 @@ pub struct Report {
     /// The failing execution's steps (also inside `failure`), for `--json` readers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
+    /// The outcome states the lab's specification rejects.
+    #[serde(skip)]
+    pub failing_states: Vec<State>,
 }
 
-fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<u64, u64>, s: S) -> Result<S::Ok, S::Error> {
+fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut out = s.serialize_map(Some(map.len()))?;
     for (k, v) in map {
         out.serialize_entry(&k.to_string(), v)?;
     }
     out.end()
+}
+
+fn state_as_string<S: serde::Serializer>(state: &Option<State>, s: S) -> Result<S::Ok, S::Error> {
+    match state {
+        Some(state) => s.serialize_str(&state.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 impl Report {
@@ -211,11 +291,10 @@ impl Report {
         let mut out = String::new();
         let scope = if self.exhaustive {
             "every interleaving".to_string()
+        } else if self.bounded_by.is_empty() {
+            "interleavings until the first failure".to_string()
         } else {
-            match self.preemption_bound {
-                Some(bound) => format!("interleavings with at most {bound} preemptions (bounded, not exhaustive)"),
-                None => "interleavings until the first failure".to_string(),
-            }
+            format!("interleavings — bounded by {}, not exhaustive", self.bounded_by.join(", "))
         };
         let _ = writeln!(
             out,
@@ -227,15 +306,31 @@ impl Report {
             plural(self.executions, "execution"),
             self.seconds
         );
+        if self.spurious_executions > 0 {
+            let _ = writeln!(
+                out,
+                "  (of which {} with weak compare-exchanges failing spuriously, as real hardware may)",
+                plural(self.spurious_executions, "execution")
+            );
+        }
+        if !self.ignored_env.is_empty() {
+            let _ = writeln!(out, "  (ignored to keep the search exhaustive: {})", self.ignored_env.join(", "));
+        }
         let verdict = if self.passed() { "PASS" } else { "FAIL" };
         let _ = writeln!(out, "verdict: {verdict}");
         if !self.outcomes.is_empty() {
             let total: u64 = self.outcomes.values().sum();
-            let _ = writeln!(out, "\nreachable outcomes ({}: executions ending with it)", self.measure);
-            for (value, count) in &self.outcomes {
+            let _ = writeln!(
+                out,
+                "\nreachable outcomes (final state: executions ending with it; right: {})",
+                self.expected
+            );
+            let texts: Vec<String> = self.outcomes.keys().map(State::to_string).collect();
+            let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(6).max(6);
+            for ((state, count), text) in self.outcomes.iter().zip(&texts) {
                 let bar = "█".repeat(((count * 30).div_ceil(total.max(1))) as usize);
-                let mark = if *value == self.expected { "  ← correct" } else { "" };
-                let _ = writeln!(out, "  {value:>6}: {count:>7}  {bar}{mark}");
+                let mark = if self.failing_states.contains(state) { "" } else { "  ← right" };
+                let _ = writeln!(out, "  {text:>width$}: {count:>7}  {bar}{mark}");
             }
         }
         if let Some(failure) = &self.failure {
@@ -249,12 +344,9 @@ impl Report {
             out.push_str(&failure.schedule.table());
             let summary = failure.schedule.summary();
             match failure.value {
-                Some(value) => {
-                    let _ = writeln!(
-                        out,
-                        "\n  {summary} → {} {value}, expected {} ({})",
-                        self.measure, self.expected, failure.message
-                    );
+                Some(_) => {
+                    let state = failure.state.as_ref().map(State::to_string).unwrap_or_default();
+                    let _ = writeln!(out, "\n  {summary} → {state}, expected {} ({})", self.expected, failure.message);
                 }
                 None => {
                     let _ = writeln!(out, "\n  {summary}\n  {}", failure.message);
@@ -317,8 +409,9 @@ struct OutOfTime;
 #[derive(Default)]
 struct Tally {
     executions: u64,
-    outcomes: BTreeMap<u64, u64>,
-    shortest_failure: Option<(u64, Vec<trace::Event>, (usize, usize))>,
+    outcomes: BTreeMap<State, u64>,
+    /// The clearest failing execution: state, why, events, clarity score.
+    shortest_failure: Option<(State, String, Vec<trace::Event>, (usize, usize))>,
 }
 
 /// (stale reads, steps): lower is easier to read.
@@ -332,57 +425,101 @@ fn clarity(events: &[trace::Event]) -> (usize, usize) {
 pub fn explore(model: &Model) -> Result<Report, CheckError> {
     let lab = model.lab;
     let variant = lab.variant(&model.variant).map_err(CheckError::NoSuchVariant)?;
-    let (lab_model, name, threads, iters) = (lab.model, variant.name, model.threads, model.iters);
-    explore_body(model, move || lab_model(name, threads, iters).unwrap_or(u64::MAX))
+    let (lab_model, name, case) = (lab.model, variant.name, model.case());
+    explore_body(model, move || lab_model(name, &case).unwrap_or_default())
+}
+
+/// The loom environment variables that are set, as `NAME=value`.
+fn loom_env_set() -> Vec<String> {
+    LOOM_ENV.iter().filter_map(|name| std::env::var(name).ok().map(|value| format!("{name}={value}"))).collect()
 }
 
 /// Explores an arbitrary model body (a learner's code, say) as [`explore`] does.
 ///
-/// `body` runs one execution on loom's threads and returns the final value.
+/// `body` runs one execution on loom's threads and returns its final state,
+/// which the lab's specification judges. Every execution runs to the end, so
+/// the report has every reachable state. When the body uses a weak
+/// compare-exchange, a second pass explores every interleaving again with each
+/// thread's first weak compare-exchange per call site failing spuriously.
 pub fn explore_body<F>(model: &Model, body: F) -> Result<Report, CheckError>
 where
-    F: Fn() -> u64 + Send + Sync + 'static,
+    F: Fn() -> State + Send + Sync + 'static,
 {
     check_size(model)?;
+    let case = model.case();
     let expected = model.expected();
     let tally = Arc::new(Mutex::new(Tally::default()));
     let started = Instant::now();
     let budget = model.time_budget;
+    let env = loom_env_set();
+    let obeyed = model.obey_loom_env && !env.is_empty();
 
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = model.preemption_bound;
+    if !model.obey_loom_env {
+        builder.max_permutations = None;
+        builder.max_duration = None;
+        builder.checkpoint_file = None;
+        builder.max_branches = LOOM_DEFAULT_MAX_BRANCHES;
+    }
+    if model.preemption_bound.is_some() || !model.obey_loom_env {
+        builder.preemption_bound = model.preemption_bound;
+    }
     // loom 0.7 reads LOOM_LOG itself but prints only through a `tracing`
     // subscriber; install one (as `loom::model` does) when it is asked for.
     let subscriber = loom_log_subscriber();
 
-    let shared = Arc::clone(&tally);
-    let run = move || {
-        trace::clear();
-        if started.elapsed() > budget {
-            panic::panic_any(OutOfTime);
-        }
-        let value = body();
-        let events = trace::take();
-        let mut tally = shared.lock().unwrap_or_else(|p| p.into_inner());
-        tally.executions += 1;
-        *tally.outcomes.entry(value).or_default() += 1;
-        if value != expected {
-            // Keep the clearest failing execution: fewest stale reads (so the
-            // order of the steps is the order values became visible), then
-            // fewest steps.
-            let score = clarity(&events);
-            if tally.shortest_failure.as_ref().is_none_or(|(_, _, best)| score < *best) {
-                tally.shortest_failure = Some((value, events, score));
+    let body = Arc::new(body);
+    let judge = model.lab.judge;
+    let pass = |spurious: bool| {
+        let (shared, body, case) = (Arc::clone(&tally), Arc::clone(&body), case.clone());
+        let run = move || {
+            trace::clear();
+            if started.elapsed() > budget {
+                panic::panic_any(OutOfTime);
             }
-        }
+            let state = body();
+            let events = trace::take();
+            let mut tally = shared.lock().unwrap_or_else(|p| p.into_inner());
+            tally.executions += 1;
+            *tally.outcomes.entry(state.clone()).or_default() += 1;
+            if let Err(why) = judge(&case, &state) {
+                // Keep the clearest failing execution: fewest stale reads (so the
+                // order of the steps is the order values became visible), then
+                // fewest steps.
+                let score = clarity(&events);
+                if tally.shortest_failure.as_ref().is_none_or(|(_, _, _, best)| score < *best) {
+                    tally.shortest_failure = Some((state, why, events, score));
+                }
+            }
+        };
+        trace::set_spurious(spurious);
+        let result = quietly(|| match &subscriber {
+            Some(subscriber) => tracing::subscriber::with_default(subscriber.clone(), || builder.check(run)),
+            None => builder.check(run),
+        });
+        let used = trace::weak_cas_used();
+        trace::set_spurious(false);
+        (result, used)
     };
-    let result = quietly(|| match subscriber {
-        Some(subscriber) => tracing::subscriber::with_default(subscriber, || builder.check(run)),
-        None => builder.check(run),
-    });
+    let (mut result, weak_used) = pass(false);
+    let first_pass = tally.lock().unwrap_or_else(|p| p.into_inner()).executions;
+    let mut spurious_executions = 0;
+    if result.is_ok() && weak_used && model.spurious {
+        result = pass(true).0;
+        spurious_executions = tally.lock().unwrap_or_else(|p| p.into_inner()).executions - first_pass;
+    }
     let seconds = started.elapsed().as_secs_f64();
     let mut tally = std::mem::take(&mut *tally.lock().unwrap_or_else(|p| p.into_inner()));
 
+    let mut bounded_by = Vec::new();
+    if let Some(bound) = model.preemption_bound {
+        bounded_by.push(format!("--preemption-bound {bound}"));
+    }
+    if obeyed {
+        bounded_by.extend(env.iter().cloned());
+    }
+    let failing_states =
+        tally.outcomes.keys().filter(|state| judge(&case, state).is_err()).cloned().collect::<Vec<_>>();
     let mut report = Report {
         lab: model.lab.number,
         variant: model.variant.clone(),
@@ -393,21 +530,27 @@ where
         executions: tally.executions,
         verdict: "pass",
         outcomes: std::mem::take(&mut tally.outcomes),
-        exhaustive: model.preemption_bound.is_none(),
+        exhaustive: bounded_by.is_empty(),
+        bounded_by,
+        ignored_env: if model.obey_loom_env { Vec::new() } else { env },
+        spurious_executions,
         preemption_bound: model.preemption_bound,
         seconds,
         failure: None,
         schedule: None,
+        failing_states,
     };
 
+    let schedule = |events: &[trace::Event]| Schedule::from_events_decoded(events, model.lab.names, model.lab.decode);
     match result {
         Ok(()) => {
-            if let Some((value, events, _)) = tally.shortest_failure {
+            if let Some((state, why, events, _)) = tally.shortest_failure {
                 report.failure = Some(Failure {
                     kind: FailureKind::WrongValue,
-                    message: (model.lab.explain)(value, expected),
-                    value: Some(value),
-                    schedule: Schedule::from_events_named(&events, model.lab.names),
+                    message: why,
+                    value: Some(state.value()),
+                    state: Some(state),
+                    schedule: schedule(&events),
                 });
             }
         }
@@ -415,46 +558,9 @@ where
             if payload.is::<OutOfTime>() {
                 return Err(CheckError::OutOfTime { executions: tally.executions, seconds });
             }
-            let message = panic_message(&*payload);
-            let events = trace::take();
-            // A panic inside loom itself (a data race, a deadlock) points into
-            // loom's source; the learner wants the line of their own code.
-            let location = LAST_PANIC
-                .with(|l| l.borrow_mut().take())
-                .map(|(_, at)| at)
-                .filter(|at| !at.contains("/.cargo/registry/"))
-                .or_else(|| {
-                    events.last().map(|e| format!("{}:{}", trace::tidy_path(e.location.file()), e.location.line()))
-                })
-                .unwrap_or_default();
-            let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
-            if message.contains("not yet implemented") {
-                return Err(CheckError::NotAttempted(at));
-            }
-            if message.contains("maximum number of branches") {
-                return Err(CheckError::RunawayLoop(at));
-            }
-            let kind = if message.contains("Causality violation") {
-                FailureKind::DataRace
-            } else if message.contains("deadlock") {
-                FailureKind::Deadlock
-            } else {
-                FailureKind::Panic
-            };
-            let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-            let first_line = if kind == FailureKind::Deadlock {
-                trace::explain_deadlock(&events, &trace::take_waiting())
-            } else {
-                first_line.to_string()
-            };
             report.executions += 1;
             report.exhaustive = false;
-            report.failure = Some(Failure {
-                kind,
-                message: if kind == FailureKind::Deadlock { first_line } else { format!("{first_line}{at}") },
-                value: None,
-                schedule: Schedule::from_events_named(&events, model.lab.names),
-            });
+            report.failure = Some(failure_of_panic(&*payload, model.lab.names, model.lab.decode)?);
         }
     }
     if let Some(failure) = &report.failure {
@@ -464,21 +570,119 @@ where
     Ok(report)
 }
 
-fn loom_log_subscriber() -> Option<impl tracing::Subscriber + Send + Sync> {
+/// What a panic that stopped loom means: a data race, a deadlock or a
+/// panic in the code (a [`Failure`]), or no verdict at all (`todo!()`, a
+/// runaway loop: a [`CheckError`]).
+fn failure_of_panic(
+    payload: &(dyn std::any::Any + Send),
+    names: &[(&str, &[&'static str])],
+    decode: Option<fn(u64) -> String>,
+) -> Result<Failure, CheckError> {
+    let message = panic_message(payload);
+    let events = trace::take();
+    // A panic inside loom itself (a data race, a deadlock) points into
+    // loom's source; the learner wants the line of their own code.
+    let location = LAST_PANIC
+        .with(|l| l.borrow_mut().take())
+        .map(|(_, at)| at)
+        .filter(|at| !at.contains("/.cargo/registry/"))
+        .or_else(|| events.last().map(|e| format!("{}:{}", trace::tidy_path(e.location.file()), e.location.line())))
+        .unwrap_or_default();
+    let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
+    if message.contains("not yet implemented") {
+        return Err(CheckError::NotAttempted(at));
+    }
+    if message.contains("maximum number of branches") {
+        return Err(CheckError::RunawayLoop(at));
+    }
+    let kind = if message.contains("Causality violation") {
+        FailureKind::DataRace
+    } else if message.contains("deadlock") {
+        FailureKind::Deadlock
+    } else {
+        FailureKind::Panic
+    };
+    let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let message = if kind == FailureKind::Deadlock {
+        trace::explain_deadlock(&events, &trace::take_waiting())
+    } else {
+        format!("{first_line}{at}")
+    };
+    Ok(Failure {
+        kind,
+        message,
+        value: None,
+        state: None,
+        schedule: Schedule::from_events_decoded(&events, names, decode),
+    })
+}
+
+/// Runs `body` as one loom execution on a single thread (loom runs exactly
+/// one): a plain sequential run in which a self-deadlock, a spin loop or a
+/// `todo!()` becomes an error with the line, not a hang or a crash.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::check::{CheckError, run_once};
+/// use racelab::sync::model::Mutex;
+///
+/// assert!(run_once(|| { let _ = Mutex::new(1_u64).lock(); }).is_ok());
+/// let twice = run_once(|| {
+///     let m = Mutex::new(0_u64);
+///     let _held = m.lock();
+///     let _again = m.lock(); // waits for itself
+/// });
+/// assert!(matches!(twice, Err(CheckError::Failed(why)) if why.contains("already holds")));
+/// ```
+pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckError> {
+    let mut builder = loom::model::Builder::new();
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.checkpoint_file = None;
+    builder.preemption_bound = None;
+    builder.max_branches = LOOM_DEFAULT_MAX_BRANCHES;
+    let result = quietly(|| {
+        builder.check(move || {
+            trace::clear();
+            body();
+        })
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(payload) => Err(CheckError::Failed(failure_of_panic(&*payload, &[], None)?.message)),
+    }
+}
+
+/// Runs `f` catching a panic quietly: `Err((message, " at file:line"))`.
+pub fn quietly_catch<R>(f: impl FnOnce() -> R) -> Result<R, (String, String)> {
+    quietly(f).map_err(|payload| {
+        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).unwrap_or_default();
+        let at = if at.is_empty() { at } else { format!(" at {at}") };
+        (panic_message(&*payload), at)
+    })
+}
+
+fn loom_log_subscriber() -> Option<Arc<dyn tracing::Subscriber + Send + Sync>> {
     std::env::var_os("LOOM_LOG")?;
-    Some(
+    Some(Arc::new(
         tracing_subscriber::fmt::Subscriber::builder()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("LOOM_LOG"))
             .with_test_writer()
             .without_time()
             .finish(),
-    )
+    ))
 }
 
 fn check_size(model: &Model) -> Result<(), CheckError> {
     let (threads, iters) = (model.threads, model.iters);
     if threads == 0 {
         return Err(CheckError::TooLarge("--threads must be at least 1".to_string()));
+    }
+    if let Some(bound) = model.preemption_bound.filter(|b| *b > MAX_PREEMPTION_BOUND) {
+        return Err(CheckError::BadInput(format!(
+            "--preemption-bound {bound} is more than loom can take (at most {MAX_PREEMPTION_BOUND})"
+        )));
     }
     let kind = model.lab.variant(&model.variant).map(|v| v.kind).unwrap_or(Kind::Racy);
     let limits = model.lab.limits;
@@ -488,6 +692,12 @@ fn check_size(model: &Model) -> Result<(), CheckError> {
             "loom models at most {} threads in lab {:02} (asked for {threads}); use `racelab run` for real threads",
             table.len(),
             model.lab.number
+        )));
+    }
+    if model.preemption_bound.is_some() && (threads as u64).saturating_mul(iters) > MAX_BOUNDED_STEPS {
+        return Err(CheckError::TooLarge(format!(
+            "{threads} threads × {iters} is too large even for a bounded search: one execution would take more \
+             scheduling steps than loom allows (threads × iterations at most {MAX_BOUNDED_STEPS})"
         )));
     }
     if iters > table[threads - 1] && model.preemption_bound.is_none() {

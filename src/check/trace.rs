@@ -33,7 +33,7 @@
 //! ```
 
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::Location;
@@ -74,6 +74,12 @@ pub enum Op {
         /// The value it expected.
         expected: u64,
     },
+    /// A `compare_exchange_weak` that failed although the value matched, as
+    /// weak compare-exchanges may on real hardware.
+    CasSpurious {
+        /// The value it found (the one it expected).
+        read: u64,
+    },
     /// A mutex acquired; `holds` is the protected value, shown with `Debug`.
     Lock {
         /// The protected value when the lock was taken.
@@ -95,7 +101,12 @@ pub enum Op {
 impl Op {
     fn kind(&self) -> &'static str {
         match self {
-            Op::Load { .. } | Op::Store { .. } | Op::Rmw { .. } | Op::CasOk { .. } | Op::CasFail { .. } => "atomic",
+            Op::Load { .. }
+            | Op::Store { .. }
+            | Op::Rmw { .. }
+            | Op::CasOk { .. }
+            | Op::CasFail { .. }
+            | Op::CasSpurious { .. } => "atomic",
             Op::Lock { .. } | Op::Unlock { .. } | Op::TryLockBusy => "mutex",
             Op::CellWrite | Op::CellRead => "cell",
         }
@@ -104,7 +115,11 @@ impl Op {
     /// The value read, if the operation reads a number.
     fn read(&self) -> Option<u64> {
         match *self {
-            Op::Load { read } | Op::Rmw { read, .. } | Op::CasOk { read, .. } | Op::CasFail { read, .. } => Some(read),
+            Op::Load { read }
+            | Op::Rmw { read, .. }
+            | Op::CasOk { read, .. }
+            | Op::CasFail { read, .. }
+            | Op::CasSpurious { read } => Some(read),
             _ => None,
         }
     }
@@ -117,15 +132,19 @@ impl Op {
         }
     }
 
-    fn describe(&self) -> String {
-        match self {
-            Op::Load { read } => format!("load {read}"),
-            Op::Store { wrote } => format!("store {wrote}"),
-            Op::Rmw { name, read, wrote } => format!("{name} {read}→{wrote}"),
-            Op::CasOk { read, wrote } => format!("cas {read}→{wrote} ok"),
-            Op::CasFail { read, expected } => format!("cas failed (expected {expected}, found {read})"),
-            Op::Lock { holds } => format!("lock (holds {holds})"),
-            Op::Unlock { leaves } => format!("unlock (leaves {leaves})"),
+    /// The operation in words, with values shown by `show`.
+    fn describe(&self, show: &dyn Fn(u64) -> String) -> String {
+        match *self {
+            Op::Load { read } => format!("load {}", show(read)),
+            Op::Store { wrote } => format!("store {}", show(wrote)),
+            Op::Rmw { name, read, wrote } => format!("{name} {}→{}", show(read), show(wrote)),
+            Op::CasOk { read, wrote } => format!("cas {}→{} ok", show(read), show(wrote)),
+            Op::CasFail { read, expected } => {
+                format!("cas failed (expected {}, found {})", show(expected), show(read))
+            }
+            Op::CasSpurious { read } => format!("cas_weak failed spuriously (found {}, as expected)", show(read)),
+            Op::Lock { ref holds } => format!("lock (holds {holds})"),
+            Op::Unlock { ref leaves } => format!("unlock (leaves {leaves})"),
             Op::TryLockBusy => "try_lock: busy".to_string(),
             Op::CellWrite => "plain write".to_string(),
             Op::CellRead => "plain read".to_string(),
@@ -164,12 +183,49 @@ pub struct Waiting {
 thread_local! {
     static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
     static WAITING: RefCell<Vec<Waiting>> = const { RefCell::new(Vec::new()) };
+    static SPURIOUS: Cell<bool> = const { Cell::new(false) };
+    static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
+    static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());
+    FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
+}
+
+/// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
+///
+/// loom's `compare_exchange_weak` never fails spuriously, but real hardware
+/// (ARM's load-linked/store-conditional) does. The checker therefore runs a
+/// second pass over every interleaving in which each thread's *first* weak
+/// compare-exchange at each call site fails although the value matched.
+pub fn set_spurious(on: bool) {
+    SPURIOUS.with(|s| s.set(on));
+    WEAK_CAS_USED.with(|u| u.set(false));
+}
+
+/// `true` if any `compare_exchange_weak` ran since [`set_spurious`].
+pub fn weak_cas_used() -> bool {
+    WEAK_CAS_USED.with(Cell::get)
+}
+
+/// Decides whether the weak compare-exchange by `thread` at `location` fails
+/// spuriously now: in the spurious pass, the first one per thread and site does.
+pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bool {
+    WEAK_CAS_USED.with(|u| u.set(true));
+    if !SPURIOUS.with(Cell::get) {
+        return false;
+    }
+    FAILED_WEAK.with(|failed| {
+        let mut failed = failed.borrow_mut();
+        let first = !failed.iter().any(|&(t, l)| t == thread && std::ptr::eq(l, location));
+        if first {
+            failed.push((thread, location));
+        }
+        first
+    })
 }
 
 /// Notes that `thread` is about to block on the mutex at `addr`.
@@ -312,7 +368,24 @@ impl Schedule {
     /// objects: `("atomic", &["a", "b"])` names the first atomic used `a` and
     /// the second `b`, when exactly that many atomics are used.
     pub fn from_events_named(events: &[Event], names: &[(&str, &[&'static str])]) -> Schedule {
+        Schedule::from_events_decoded(events, names, None)
+    }
+
+    /// Like [`from_events_named`](Self::from_events_named); when the
+    /// execution uses exactly one atomic and `decode` is given, that atomic's
+    /// values are shown decoded (lab 03's packed word as `a=2 b=0`).
+    pub fn from_events_decoded(
+        events: &[Event],
+        names: &[(&str, &[&'static str])],
+        decode: Option<fn(u64) -> String>,
+    ) -> Schedule {
         let thread_name = |t: usize| label(events, t);
+        let mut atomics: Vec<usize> = events.iter().filter(|e| e.op.kind() == "atomic").map(|e| e.addr).collect();
+        atomics.dedup();
+        atomics.sort_unstable();
+        atomics.dedup();
+        let decode = decode.filter(|_| atomics.len() == 1);
+        let show = |value: u64| decode.map_or_else(|| value.to_string(), |d| d(value));
         // Name objects by kind, numbered when a kind has more than one object.
         let mut order: Vec<(usize, &'static str)> = Vec::new();
         for e in events {
@@ -354,8 +427,10 @@ impl Schedule {
                 && at > 0
             {
                 note = Some(format!(
-                    "stale: read {read} although {} already stored {value} at step {at}",
-                    thread_name(by)
+                    "stale: read {} although {} already stored {} at step {at}",
+                    show(read),
+                    thread_name(by),
+                    show(value)
                 ));
             }
             // A plain store or a swap writes a value computed from an earlier read.
@@ -404,7 +479,7 @@ impl Schedule {
                 step,
                 thread: thread_name(e.thread),
                 object: name_of(e.addr),
-                operation: e.op.describe(),
+                operation: e.op.describe(&show),
                 read: e.op.read(),
                 wrote: e.op.wrote(),
                 note,

@@ -1,8 +1,17 @@
-//! The checks for lab 02's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
+//! The judge of lab 02's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
 //!
-//! loom at 2×1, 2×2 and 3×1 (capacity one less than the demand, so every
-//! check races for the last ticket); proptest on 1–8 real threads × 0–500
-//! attempts; for `process`, the learner's `worker` in real processes.
+//! The whole specification is checked: tickets sold *and* every buyer's
+//! answer, at capacities that leave no slack — equal to the demand (every
+//! buyer must hear yes: a buyer who gives up is caught), one less, above it,
+//! and 0:
+//!
+//! * sequential: one buy on (sold, capacity) = (0, 2), (1, 2), (2, 2), (0, 0)
+//!   must answer yes, yes, no, no and leave 1, 2, 2, 0; `worker` and `combine`
+//!   on unequal jobs, with shares larger and smaller than the attempts;
+//! * loom at 2×1 (capacity 2, 1, 0, 5), 2×2 (4, 3) and 3×1 (3, 2), with
+//!   `try_lock` contention and spurious weak compare-exchange failures;
+//! * 150 trials on 1–8 real threads with capacities around the demand;
+//! * for `process`, the learner's `worker` in real processes, unequal jobs.
 //!
 //! # Examples
 //!
@@ -16,27 +25,131 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Suite};
-use crate::labs::{model::check_then_act as model, real::check_then_act as real};
+use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use crate::labs::{Case, State, model::check_then_act as model, real::check_then_act as real};
 use crate::runner::process::WorkerCommand;
+use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
 
 /// A learner's answers to lab 02.
 pub type Answers = Learner<real::Fixes, model::Fixes>;
 
-/// Lab 02's exercise checks.
+/// Lab 02's judge.
 pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     lab: 1,
     exercises: &["mutex", "parking_lot", "atomic", "process"],
-    sizes: &[(2, 1), (2, 2), (3, 1)],
-    max_threads: 8,
-    // Each racy attempt yields the CPU on real threads; keep the property quick.
-    max_iters: 500,
+    cases,
+    real_case,
+    process_cases,
     model_run: model::run,
     real_run: real::run,
-    combine: |fixes| fixes.combine,
+    sequential,
+    combine: |fixes, reports| {
+        State::default().with("sold", (fixes.combine)(reports)).with_list("got", reports.to_vec())
+    },
+    functions,
 };
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "mutex" => &["mutex_buy"],
+        "parking_lot" => &["parking_lot_buy"],
+        "atomic" => &["atomic_buy"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => {
+            vec![Case::workers(vec![vec![2, 5], vec![3, 0]]), Case::workers(vec![vec![1, 1], vec![4, 2], vec![0, 3]])]
+        }
+        _ => vec![
+            Case::new(2, 1).with_stock(2),
+            Case::new(2, 1).with_stock(1),
+            Case::new(2, 1).with_stock(0),
+            Case::new(2, 1).with_stock(5),
+            Case::new(2, 2).with_stock(4),
+            Case::new(2, 2).with_stock(3),
+            Case::new(3, 1).with_stock(3),
+            Case::new(3, 1).with_stock(2),
+        ],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 5] = [1, 3, 10, 100, 500];
+    let case = Case::new(1 + (trial % 8) as usize, ITERS[(trial % 5) as usize]);
+    let demand = case.demand();
+    let stock = match trial % 4 {
+        0 => demand,
+        1 => demand.saturating_sub(1),
+        2 => demand + 3,
+        _ => demand / 2,
+    };
+    case.with_stock(stock)
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![2, 5], vec![3, 0]]),
+        Case::workers(vec![vec![1, 1], vec![4, 2], vec![0, 3]]),
+        Case::workers(vec![vec![500, 100], vec![50, 400]]),
+    ]
+}
+
+/// One purchase from `sold` of `capacity`: the answer and what is left sold.
+const BUYS: [(u64, u64, bool, u64); 4] = [(0, 2, true, 1), (1, 2, true, 2), (2, 2, false, 2), (0, 0, false, 0)];
+
+fn one_buy(name: &str, sold: u64, capacity: u64, answer: bool, after: u64, want: (bool, u64)) -> Result<(), String> {
+    let call = format!("{name} with {sold} of {capacity} sold");
+    expect_eq(&format!("{call} (yes or no)"), answer, want.0)?;
+    expect_eq(&format!("{call}, then the count"), after, want.1)
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = Mutex::new(sold);
+                let answer = (f.mutex)(&counter, capacity);
+                let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
+                one_buy("mutex_buy", sold, capacity, answer, now, (yes, after))?;
+            }
+            Ok(())
+        }),
+        "parking_lot" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = parking_lot::Mutex::new(sold);
+                let answer = (f.parking_lot)(&counter, capacity);
+                one_buy("parking_lot_buy", sold, capacity, answer, *counter.lock(), (yes, after))?;
+            }
+            Ok(())
+        }),
+        "atomic" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = AtomicU64::new(sold);
+                let answer = (f.atomic)(&counter, capacity);
+                one_buy("atomic_buy", sold, capacity, answer, counter.load(Relaxed), (yes, after))?;
+            }
+            Ok(())
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for (attempts, tickets, sells) in [(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2)] {
+                    expect_eq(&format!("worker({attempts}, {tickets})"), (f.worker)(attempts, tickets), sells)?;
+                }
+                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
 
 /// The reference solution's answers; `worker` starts `racelab worker 2`, when given.
 pub fn solution(worker: Option<WorkerCommand>) -> Answers {
-    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker }
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
 }

@@ -1,9 +1,18 @@
-//! The checks for lab 03's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
+//! The judge of lab 03's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
 //!
-//! loom at 1×1, 1×2 and 2×1 transfer threads, always with one observer thread
-//! (which makes these models much larger than lab 01's); proptest on 1–4 real
-//! threads × 0–2 000 transfers with an observer looking up to a million
-//! times; for `process`, the learner's worker and owner in real processes.
+//! The whole specification is checked: every observer reading of `a + b`
+//! *and* both accounts at the end (every transfer moved one unit), with more
+//! money than transfers in some cases, so a transfer that moves everything at
+//! once, or nothing, is caught:
+//!
+//! * sequential: a transfer on (5, 0) and (3, 5) must leave (4, 1) and (2, 6);
+//!   an observation of (3, 5) must say 8 and change nothing; `worker(k)` must
+//!   request `k`; `combine` must apply unequal requests;
+//! * loom at 1×1, 1×2 and 2×1 transfer threads (with 1–2 units to spare),
+//!   always with one observer thread;
+//! * 150 trials on 1–4 real threads × 1–1 000 transfers, watched by an
+//!   observer that looks 20 000 times;
+//! * for `process`, the learner's worker and owner in real processes.
 //!
 //! # Examples
 //!
@@ -15,26 +24,127 @@
 //! assert_eq!(SUITE.check("mutex", &learner).status, Status::Solved);
 //! ```
 
-use super::{Learner, Suite};
-use crate::labs::{model::invariant as model, real::invariant as real};
+use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use crate::labs::{Case, State, model::invariant as model, real::invariant as real};
 use crate::runner::process::WorkerCommand;
+use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
 
 /// A learner's answers to lab 03.
 pub type Answers = Learner<real::Fixes, model::Fixes>;
 
-/// Lab 03's exercise checks.
+/// Lab 03's judge.
 pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     lab: 2,
     exercises: &["mutex", "parking_lot", "atomic", "process"],
-    sizes: &[(1, 1), (1, 2), (2, 1)],
-    max_threads: 4,
-    max_iters: 2_000,
+    cases,
+    real_case,
+    process_cases,
     model_run: model::run,
     real_run: real::run,
-    combine: |fixes| fixes.combine,
+    sequential,
+    combine: |fixes, reports| {
+        let (a, b) = (fixes.combine)(reports);
+        State::default().with("seen", a.saturating_add(b)).with("a", a).with("b", b)
+    },
+    functions,
 };
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "mutex" => &["mutex_transfer", "mutex_total"],
+        "parking_lot" => &["parking_lot_transfer", "parking_lot_total"],
+        "atomic" => &["atomic_transfer", "atomic_total"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
+        _ => vec![
+            Case::new(1, 1).with_stock(2),
+            Case::new(1, 2).with_stock(3),
+            Case::new(2, 1).with_stock(2),
+            Case::new(2, 1).with_stock(3),
+        ],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 4] = [1, 10, 200, 1_000];
+    let mut case = Case::new(1 + (trial % 4) as usize, ITERS[(trial % 4 + trial / 4 % 2) as usize % 4]);
+    let demand = case.demand();
+    case = case.with_stock(demand + u64::from(trial % 3));
+    case.looks = Some(20_000);
+    case
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![3], vec![5]]),
+        Case::workers(vec![vec![0], vec![2], vec![1]]),
+        Case::workers(vec![vec![1_000], vec![1]]),
+    ]
+}
+
+/// (a, b) before a transfer → after it.
+const TRANSFERS: [((u64, u64), (u64, u64)); 2] = [((5, 0), (4, 1)), ((3, 5), (2, 6))];
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    let pack = real::solution::pack;
+    let unpack = real::solution::unpack;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let accounts = Mutex::new(before);
+                (f.mutex_transfer)(&accounts);
+                let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+                expect_eq(&format!("mutex_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+            }
+            let accounts = Mutex::new((3, 5));
+            expect_eq("mutex_total on (a, b) = (3, 5)", (f.mutex_total)(&accounts), 8)?;
+            let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+            expect_eq("mutex_total on (a, b) = (3, 5), then (a, b)", now, (3, 5))
+        }),
+        "parking_lot" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let accounts = parking_lot::Mutex::new(before);
+                (f.parking_lot_transfer)(&accounts);
+                let now = *accounts.lock();
+                expect_eq(&format!("parking_lot_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+            }
+            let accounts = parking_lot::Mutex::new((3, 5));
+            expect_eq("parking_lot_total on (a, b) = (3, 5)", (f.parking_lot_total)(&accounts), 8)?;
+            expect_eq("parking_lot_total on (a, b) = (3, 5), then (a, b)", *accounts.lock(), (3, 5))
+        }),
+        "atomic" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let word = AtomicU64::new(pack(before.0, before.1));
+                (f.atomic_transfer)(&word);
+                let now = unpack(word.load(Relaxed));
+                expect_eq(&format!("atomic_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+            }
+            let word = AtomicU64::new(pack(3, 5));
+            expect_eq("atomic_total on (a, b) = (3, 5)", (f.atomic_total)(&word), 8)?;
+            expect_eq("atomic_total on (a, b) = (3, 5), then (a, b)", unpack(word.load(Relaxed)), (3, 5))
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for k in [0, 1, 3, 1_000] {
+                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                }
+                for (reports, end) in [(&[3, 5][..], (0, 8)), (&[0, 2, 1][..], (0, 3)), (&[][..], (0, 0))] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), end)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
 
 /// The reference solution's answers; `worker` starts `racelab worker 3`, when given.
 pub fn solution(worker: Option<WorkerCommand>) -> Answers {
-    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker }
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
 }

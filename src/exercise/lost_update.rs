@@ -1,7 +1,11 @@
-//! The checks for lab 01's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
+//! The judge of lab 01's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
 //!
-//! loom at 2×1, 2×2 and 3×1; proptest on 1–8 real threads × 0–5 000
-//! increments; for `process`, the learner's `worker` in real processes.
+//! * sequential: each increment called twice on counts of 0 and 41 must add
+//!   exactly 2; `worker(k)` must return `k`; `combine` must add unequal reports;
+//! * loom at 2×1, 2×2 and 3×1 (every final count exact), and the process fix
+//!   as isolated workers with unequal jobs (`[0] [2]`, `[3] [1] [2]`);
+//! * 150 trials on 1–8 real threads × 0–3 000 increments;
+//! * for `process`, the learner's `worker` in real processes with unequal jobs.
 //!
 //! # Examples
 //!
@@ -16,26 +20,108 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Suite};
-use crate::labs::{model::lost_update as model, real::lost_update as real};
+use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use crate::labs::{Case, State, model::lost_update as model, real::lost_update as real};
 use crate::runner::process::WorkerCommand;
+use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
 
 /// A learner's answers to lab 01.
 pub type Answers = Learner<real::Fixes, model::Fixes>;
 
-/// Lab 01's exercise checks.
+/// Lab 01's judge.
 pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     lab: 0,
     exercises: &["mutex", "parking_lot", "atomic", "process"],
-    sizes: &[(2, 1), (2, 2), (3, 1)],
-    max_threads: 8,
-    max_iters: 5_000,
+    cases,
+    real_case,
+    process_cases,
     model_run: model::run,
     real_run: real::run,
-    combine: |fixes| fixes.combine,
+    sequential,
+    combine: |fixes, reports| State::count((fixes.combine)(reports)),
+    functions,
 };
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "mutex" => &["mutex_increment"],
+        "parking_lot" => &["parking_lot_increment"],
+        "atomic" => &["atomic_increment"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
+        _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    Case::new(1 + (trial % 8) as usize, ITERS[(trial % 6) as usize])
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![3], vec![5]]),
+        Case::workers(vec![vec![0], vec![2], vec![1]]),
+        Case::workers(vec![vec![1_000], vec![1]]),
+    ]
+}
+
+/// Two increments on counts of 0 and 41, one thread: each must add exactly 1.
+fn twice(name: &'static str, start: u64, after: u64) -> Result<(), String> {
+    expect_eq(&format!("{name}, called twice on a count of {start}, left"), after, start + 2).map(|_| ())
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            for start in [0, 41] {
+                let counter = Mutex::new(start);
+                (f.mutex)(&counter);
+                (f.mutex)(&counter);
+                twice("mutex_increment", start, *counter.lock().map_err(|_| "the mutex is poisoned")?)?;
+            }
+            Ok(())
+        }),
+        "parking_lot" => once_in_model(move || {
+            for start in [0, 41] {
+                let counter = parking_lot::Mutex::new(start);
+                (f.parking_lot)(&counter);
+                (f.parking_lot)(&counter);
+                twice("parking_lot_increment", start, *counter.lock())?;
+            }
+            Ok(())
+        }),
+        "atomic" => once_in_model(move || {
+            for start in [0, 41] {
+                let counter = AtomicU64::new(start);
+                (f.atomic)(&counter);
+                (f.atomic)(&counter);
+                twice("atomic_increment", start, counter.load(Relaxed))?;
+            }
+            Ok(())
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for k in [0, 1, 3, 1_000] {
+                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                }
+                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
 
 /// The reference solution's answers; `worker` starts `racelab worker 1`, when given.
 pub fn solution(worker: Option<WorkerCommand>) -> Answers {
-    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker }
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
 }

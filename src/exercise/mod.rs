@@ -25,12 +25,15 @@ pub mod check_then_act;
 pub mod invariant;
 pub mod lost_update;
 
+pub mod isolate;
+
 use crate::check::{CheckError, FailureKind, Model, explore_body};
 use crate::course::Status;
+use crate::labs::{Case, State};
 use crate::runner::process::{WorkerCommand, run_workers};
-use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use isolate::stage;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Set by `racelab verify`: the file each outcome is appended to, one JSON line each.
@@ -132,40 +135,150 @@ pub struct Learner<R, M> {
     pub model: M,
     /// How to start a worker process running the learner's worker (the `process` exercise).
     pub worker: Option<WorkerCommand>,
+    /// The file the answers were written in, to point at a function's line.
+    pub source: Option<Source>,
 }
 
-/// How a parent combines its workers' reports.
-pub type Combine = fn(&[u64]) -> u64;
+/// A source file: its path (as the learner sees it) and its text.
+#[derive(Clone, Copy, Debug)]
+pub struct Source {
+    /// Path relative to the repository, e.g. `labs/01_lost_update/exercise.rs`.
+    pub path: &'static str,
+    /// The file's text.
+    pub text: &'static str,
+}
 
-/// How one lab's exercises are checked: the same checks as its reference fixes.
+impl Source {
+    /// `path:line` of `fn name`, when the file defines it.
+    ///
+    /// ```
+    /// use racelab::exercise::Source;
+    /// let source = Source { path: "x.rs", text: "// one\npub fn combine(r: &[u64]) -> u64 {\n" };
+    /// assert_eq!(source.line_of("combine").as_deref(), Some("x.rs:2"));
+    /// ```
+    pub fn line_of(&self, function: &str) -> Option<String> {
+        let needle = format!("fn {function}(");
+        let line = self.text.lines().position(|l| l.contains(&needle))?;
+        Some(format!("{}:{}", self.path, line + 1))
+    }
+}
+
+/// How many real-thread trials the judge runs after loom has passed.
 ///
-/// 1. **loom**, every interleaving at each of `sizes`: every execution must
-///    end with the lab's expected value;
-/// 2. **proptest on real threads**: exact for any 1..=`max_threads` threads ×
-///    0..=`max_iters` steps;
-/// 3. for `process`, **real OS processes** running the learner's worker, and
-///    the learner's `combine` in the parent.
+/// loom proves a fix over every interleaving of the model; the real-thread
+/// stage is a backstop for what the model cannot see (a `static`, a type from
+/// `std::sync` used directly). It can only add failures, never remove them.
+/// An answer that goes wrong in 5 % of trials slips through all 150 with
+/// probability 0.95^150 ≈ 0.05 % (≤ 0.1 %).
+pub const REAL_TRIALS: u32 = 150;
+
+/// How long one exercise's check may take, in its own process, before it is
+/// stopped and reported as an endless loop (with the stage it was in).
+pub const JUDGE_TIME_LIMIT: Duration = Duration::from_secs(40);
+
+/// Why a sequential check failed: the code is wrong even with one thread.
+#[derive(Debug)]
+pub enum Sequential {
+    /// Still `todo!()` (with ` at file:line`, when known).
+    NotAttempted(String),
+    /// A logic error: the function, its inputs, what it gave, what was right.
+    Logic(String),
+}
+
+/// Calls `check` once inside loom's model, on a single thread: a plain
+/// sequential run, except that a self-deadlock, a spin loop or a `todo!()`
+/// is reported with the learner's line instead of hanging or crashing.
 ///
-/// loom runs first: it is the only check that can prove a fix, and a fix
-/// that passes it cannot deadlock the real-thread checks that follow.
+/// # Examples
+///
+/// ```
+/// use racelab::exercise::once_in_model;
+/// use racelab::sync::model::Mutex;
+///
+/// let ok = once_in_model(|| {
+///     let m = Mutex::new(1_u64);
+///     *m.lock().unwrap() += 1;
+///     if *m.lock().unwrap() == 2 { Ok(()) } else { Err("wrong".to_string()) }
+/// });
+/// assert!(ok.is_ok());
+/// ```
+pub fn once_in_model<F>(check: F) -> Result<(), Sequential>
+where
+    F: Fn() -> Result<(), String> + Send + Sync + 'static,
+{
+    let verdict = Arc::new(std::sync::Mutex::new(Ok(())));
+    let shared = Arc::clone(&verdict);
+    let result = crate::check::run_once(move || {
+        let outcome = check();
+        *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
+    });
+    match result {
+        Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
+        Err(other) => Err(Sequential::Logic(other.to_string())),
+        Ok(()) => {
+            let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));
+            verdict.map_err(Sequential::Logic)
+        }
+    }
+}
+
+/// Runs `f` (pure functions: a worker, a `combine`), turning a `todo!()` or
+/// a panic into a [`Sequential`] error.
+pub fn once_for_real<F: FnOnce() -> Result<(), String>>(f: F) -> Result<(), Sequential> {
+    match crate::check::quietly_catch(f) {
+        Ok(result) => result.map_err(Sequential::Logic),
+        Err((message, at)) if message.contains("not yet implemented") => Err(Sequential::NotAttempted(at)),
+        Err((message, at)) => Err(Sequential::Logic(format!("it panicked{at}: {message}"))),
+    }
+}
+
+/// Compares what a function call returned with the right answer.
+///
+/// ```
+/// use racelab::exercise::expect_eq;
+/// assert!(expect_eq("combine([3, 5])", 8, 8).is_ok());
+/// assert_eq!(expect_eq("combine([3, 5])", 3, 8).unwrap_err(), "`combine([3, 5])` returned 3, expected 8");
+/// ```
+pub fn expect_eq<T: PartialEq + std::fmt::Debug>(call: &str, got: T, want: T) -> Result<(), String> {
+    if got == want { Ok(()) } else { Err(format!("`{call}` returned {got:?}, expected {want:?}")) }
+}
+
+/// How one lab's exercises are judged: the lab's whole specification, at
+/// sizes that leave no slack, in this order:
+///
+/// 1. **a sequential check**: each of the learner's functions on one thread,
+///    on a few inputs, against the specification. A mismatch is a logic error,
+///    not a race, and is reported as such, naming the function and its line;
+/// 2. **loom**, every interleaving of every case, smallest first (stopping at
+///    the first failure): every execution's whole [`State`] must satisfy the
+///    lab's specification. `try_lock` contention and spurious weak
+///    compare-exchange failures are part of the model;
+/// 3. **real threads**: [`REAL_TRIALS`] trials, which can add a failure, never
+///    remove one;
+/// 4. for `process`, **real OS processes** running the learner's worker, with
+///    unequal jobs, and the learner's `combine` in the parent.
 #[derive(Debug)]
 pub struct Suite<R: 'static, M: 'static> {
     /// The lab's index in [`crate::labs::LABS`].
     pub lab: usize,
     /// The exercises, in order; each is checked through the lab variant of the same name.
     pub exercises: &'static [&'static str],
-    /// The sizes loom checks at.
-    pub sizes: &'static [(usize, u64)],
-    /// Largest thread count of the real-thread property.
-    pub max_threads: usize,
-    /// Largest step count of the real-thread property.
-    pub max_iters: u64,
+    /// The cases loom checks an exercise at, smallest first.
+    pub cases: fn(&str) -> Vec<Case>,
+    /// The case of real-thread trial `i` (0-based) of an exercise.
+    pub real_case: fn(&str, u32) -> Case,
+    /// The unequal jobs the `process` exercise runs as real worker processes.
+    pub process_cases: fn() -> Vec<Case>,
     /// Runs a variant with given fixes inside loom's model.
-    pub model_run: fn(&str, &M, usize, u64) -> Option<u64>,
+    pub model_run: fn(&str, &M, &Case) -> Option<State>,
     /// Runs a variant with given fixes on real threads.
-    pub real_run: fn(&str, &R, usize, u64) -> Option<u64>,
-    /// The fixes' `combine` (the parent's half of the process fix).
-    pub combine: fn(&R) -> Combine,
+    pub real_run: fn(&str, &R, &Case) -> Option<State>,
+    /// The sequential check of one exercise's functions.
+    pub sequential: fn(&str, &R, &M) -> Result<(), Sequential>,
+    /// The parent's half of the process fix: the state from the workers' reports.
+    pub combine: fn(&R, &[u64]) -> State,
+    /// The functions each exercise asks for (to name them in reports).
+    pub functions: fn(&str) -> &'static [&'static str],
 }
 
 impl<R, M> Suite<R, M>
@@ -177,11 +290,22 @@ where
         &crate::labs::LABS[self.lab]
     }
 
-    fn sizes_text(&self) -> String {
-        self.sizes.iter().map(|(t, k)| format!("{t}×{k}")).collect::<Vec<_>>().join(", ")
+    /// ` (`combine` at labs/…/exercise.rs:52)`, when the source is known.
+    fn where_is(&self, exercise: &str, learner: &Learner<R, M>) -> String {
+        let Some(source) = learner.source else { return String::new() };
+        let lines: Vec<String> = (self.functions)(exercise)
+            .iter()
+            .filter_map(|f| source.line_of(f).map(|at| format!("`{f}` at {at}")))
+            .collect();
+        if lines.is_empty() { String::new() } else { format!(" ({})", lines.join(", ")) }
     }
 
-    /// Checks one exercise.
+    fn function_names(&self, exercise: &str) -> String {
+        let names: Vec<String> = (self.functions)(exercise).iter().map(|f| format!("`{f}`")).collect();
+        names.join(" and ")
+    }
+
+    /// Judges one exercise, in this process (see [`judge`](Self::judge) for the isolated form).
     pub fn check(&self, exercise: &str, learner: &Learner<R, M>) -> Outcome {
         let number = self.lab().number;
         let Some(variant) = self.exercises.iter().copied().find(|e| *e == exercise) else {
@@ -189,89 +313,136 @@ where
                 format!("no exercise `{exercise}` in lab {number}; its exercises: {}", self.exercises.join(", "));
             return Outcome::new(number, exercise, Status::Failing, summary, String::new());
         };
-        if let Err(outcome) = self.with_loom(variant, learner.model) {
-            return outcome;
+        let failing =
+            |summary: String, details: String| Outcome::new(number, variant, Status::Failing, summary, details);
+
+        stage(&format!("the sequential check of {}", self.function_names(variant)));
+        match (self.sequential)(variant, &learner.real, &learner.model) {
+            Ok(()) => {}
+            Err(Sequential::NotAttempted(at)) => {
+                let summary = format!("still `todo!()`{at}");
+                return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
+            }
+            Err(Sequential::Logic(why)) => {
+                let summary = format!("not a race — a logic error{}: {why}", self.where_is(variant, learner));
+                let details = format!(
+                    "{summary}\n\nThis goes wrong with one thread, before any other thread runs: fix it \
+                     first; loom and real threads only check code that is right on one thread."
+                );
+                return failing(summary, details);
+            }
         }
-        if let Err(counterexample) = self.on_real_threads(variant, learner.real) {
-            return Outcome::new(number, exercise, Status::Failing, counterexample, String::new());
+
+        let cases = (self.cases)(variant);
+        let mut executions = 0;
+        for case in &cases {
+            stage(&format!("loom at {case}"));
+            match self.with_loom(variant, learner.model, case) {
+                Ok(report) => executions += report.executions,
+                Err(outcome) => return outcome,
+            }
         }
-        let mut summary =
-            format!("exact in every interleaving (loom: {}) and on real threads (proptest)", self.sizes_text());
+        let loom = format!("loom: {} cases, {executions} executions", cases.len());
+
         if variant == "process" {
             let Some(worker) = &learner.worker else {
-                let summary = "cannot start worker processes to check the worker for real".to_string();
-                return Outcome::new(number, exercise, Status::Failing, summary, String::new());
+                return failing(
+                    "cannot start worker processes to check the worker for real".to_string(),
+                    String::new(),
+                );
             };
+            stage("the worker in real processes");
             if let Err(error) = self.in_real_processes(worker, learner.real) {
-                return Outcome::new(number, exercise, Status::Failing, error, String::new());
+                return failing(error, String::new());
             }
-            summary.push_str(" and real processes");
+            let summary =
+                format!("right in every interleaving ({loom}) and in real worker processes with unequal jobs");
+            return Outcome::new(number, variant, Status::Solved, summary, String::new());
         }
-        Outcome::new(number, exercise, Status::Solved, summary, String::new())
+        stage(&format!("{REAL_TRIALS} trials on real threads"));
+        if let Err(why) = self.on_real_threads(variant, learner.real) {
+            let summary = format!(
+                "loom passed every interleaving, but on real threads {why} — the answer does something loom \
+                 cannot see (see \"When loom passes and real threads fail\" in the lesson)"
+            );
+            return failing(summary, String::new());
+        }
+        let summary = format!("right in every interleaving ({loom}) and in {REAL_TRIALS} trials on real threads");
+        Outcome::new(number, variant, Status::Solved, summary, String::new())
     }
 
-    fn with_loom(&self, variant: &'static str, fixes: M) -> Result<(), Outcome> {
+    fn with_loom(&self, variant: &'static str, fixes: M, case: &Case) -> Result<crate::check::Report, Outcome> {
         let number = self.lab().number;
         let run = self.model_run;
-        for &(threads, iters) in self.sizes {
-            let mut config = Model::new(self.lab(), variant, threads, iters);
-            config.time_budget = Duration::from_secs(30);
-            let report = explore_body(&config, move || run(variant, &fixes, threads, iters).unwrap_or(u64::MAX))
-                .map_err(|e| Outcome::from_check_error(number, variant, e))?;
-            if let Some(failure) = &report.failure {
-                let what = match failure.kind {
-                    FailureKind::WrongValue => "an interleaving that ends wrong",
-                    FailureKind::Deadlock => "a deadlock",
-                    FailureKind::DataRace => "a data race",
-                    FailureKind::Panic => "a panic",
-                };
-                let summary = format!("loom found {what} ({threads} threads × {iters}: {})", failure.message);
-                return Err(Outcome::new(number, variant, Status::Failing, summary, report.render()));
+        let mut config = Model::of_case(self.lab(), variant, case);
+        config.time_budget = Duration::from_secs(30);
+        // The judge's verdict must not depend on the learner's shell.
+        config.obey_loom_env = false;
+        let body_case = case.clone();
+        let report = explore_body(&config, move || run(variant, &fixes, &body_case).unwrap_or_default())
+            .map_err(|e| Outcome::from_check_error(number, variant, e))?;
+        if let Some(failure) = &report.failure {
+            let what = match failure.kind {
+                FailureKind::WrongValue => "an interleaving that ends wrong",
+                FailureKind::Deadlock => "a deadlock",
+                FailureKind::DataRace => "a data race",
+                FailureKind::Panic => "a panic",
+            };
+            let summary = format!("loom found {what} ({case}: {})", failure.message);
+            return Err(Outcome::new(number, variant, Status::Failing, summary, report.render()));
+        }
+        Ok(report)
+    }
+
+    fn on_real_threads(&self, variant: &'static str, fixes: R) -> Result<(), String> {
+        let lab = self.lab();
+        for trial in 0..REAL_TRIALS {
+            let case = (self.real_case)(variant, trial);
+            let state = (self.real_run)(variant, &fixes, &case).unwrap_or_default();
+            if let Err(why) = (lab.judge)(&case, &state) {
+                return Err(format!(
+                    "trial {} of {REAL_TRIALS} ({case}) ended {state}, expected {}: {why}",
+                    trial + 1,
+                    (lab.spec)(&case)
+                ));
             }
         }
         Ok(())
     }
 
-    fn on_real_threads(&self, variant: &'static str, fixes: R) -> Result<(), String> {
-        let (run, expected) = (self.real_run, self.lab().expected);
-        let mut runner = TestRunner::new(Config { cases: 32, failure_persistence: None, ..Config::default() });
-        let result = runner.run(&(1usize..=self.max_threads, 0u64..=self.max_iters), |(threads, iters)| {
-            let (got, want) = (run(variant, &fixes, threads, iters).unwrap_or(u64::MAX), expected(threads, iters));
-            if got == want {
-                Ok(())
-            } else {
-                Err(TestCaseError::fail(format!("{threads} threads × {iters} gave {got}, expected {want}")))
-            }
-        });
-        result.map_err(|e| one_line("on real threads", e))
-    }
-
     fn in_real_processes(&self, worker: &WorkerCommand, fixes: R) -> Result<(), String> {
-        let (lab, combine) = (self.lab(), (self.combine)(&fixes));
-        let mut runner = TestRunner::new(Config { cases: 8, failure_persistence: None, ..Config::default() });
-        let result = runner.run(&(1usize..=4, 0u64..=self.max_iters), |(workers, iters)| {
-            let reports = run_workers(worker, &(lab.jobs)(workers, iters), Duration::from_secs(60))
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let (got, want) = (combine(&reports), (lab.expected)(workers, iters));
-            if got == want {
-                Ok(())
-            } else {
-                Err(TestCaseError::fail(format!("{workers} worker processes × {iters} gave {got}, expected {want}")))
+        let lab = self.lab();
+        for case in (self.process_cases)() {
+            let jobs = case.jobs.clone().unwrap_or_default();
+            let reports = run_workers(worker, &jobs, Duration::from_secs(20))
+                .map_err(|e| format!("in real worker processes ({case}): {e}"))?;
+            let state = (self.combine)(&fixes, &reports);
+            if let Err(why) = (lab.judge)(&case, &state) {
+                return Err(format!(
+                    "in real worker processes ({case}): ended {state}, expected {}: {why}",
+                    (lab.spec)(&case)
+                ));
             }
-        });
-        result.map_err(|e| one_line("in real worker processes", e))
+        }
+        Ok(())
     }
-}
 
-/// A proptest failure as one line: where, the smallest failing case, what went wrong.
-fn one_line<T: std::fmt::Debug>(place: &str, error: proptest::test_runner::TestError<T>) -> String {
-    use proptest::test_runner::TestError;
-    let why = match error {
-        TestError::Fail(reason, _) => format!("{reason} (the smallest failing case proptest found)"),
-        TestError::Abort(reason) => format!("the property was abandoned: {reason}"),
-    };
-    let why = why.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    format!("{place}: {why}")
+    /// Judges one exercise in a process of its own, under [`JUDGE_TIME_LIMIT`].
+    ///
+    /// Called from the test named `test_name` in `tests/exercise_NN.rs`: the
+    /// test binary is started again, filtered to that one test, with
+    /// [`isolate::CHILD_ENV`] set; that child runs [`check`](Self::check) and
+    /// writes its outcome to a file. A crash (an abort, a stack overflow) or a
+    /// time-out of the child becomes an *inconclusive* failing outcome that
+    /// names the stage it was in, and never downgrades earned progress.
+    pub fn judge(&self, exercise: &str, test_name: &str, learner: impl FnOnce() -> Learner<R, M>) -> Outcome {
+        if isolate::is_child_for(exercise) {
+            let outcome = self.check(exercise, &learner());
+            isolate::record_child_outcome(&outcome);
+            return outcome;
+        }
+        isolate::judge_in_child(self.lab().number, exercise, test_name, &self.function_names(exercise))
+    }
 }
 
 /// The fixed arguments [`self_as_worker`] passes before the job's numbers.

@@ -13,7 +13,8 @@
 //! cargo test --test lab_01           # all of the lab's claims
 //! ```
 
-use super::harness::{isolated, race, race_look_early};
+use super::harness::{isolated, race, race_look_early, unequal_split};
+use crate::labs::{Case, State};
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use super::sync::cell::UnsafeCell;
 use super::sync::{Mutex, parking_lot};
@@ -117,9 +118,35 @@ pub fn expected(threads: usize, iters: u64) -> u64 {
     threads as u64 * iters
 }
 
-/// The process fix's jobs: each worker counts `iters` on its own.
+/// The process fix's jobs: the `threads × iters` increments split unequally
+/// among `threads` workers, so a `combine` that is right only for equal jobs
+/// (`reports[0] * n`, the largest report) goes wrong.
 pub fn jobs(threads: usize, iters: u64) -> Vec<Vec<u64>> {
-    vec![vec![iters]; threads]
+    unequal_split(expected(threads, iters), threads).into_iter().map(|share| vec![share]).collect()
+}
+
+/// The exact total for a case: every increment counted once.
+pub fn exact(case: &Case) -> u64 {
+    match &case.jobs {
+        Some(jobs) => jobs.iter().map(|job| job.first().copied().unwrap_or(0)).fold(0, u64::saturating_add),
+        None => expected(case.threads, case.iters),
+    }
+}
+
+/// The specification: the final count is exact.
+pub fn judge(case: &Case, state: &State) -> Result<(), String> {
+    let (value, want) = (state.value(), exact(case));
+    match want.checked_sub(value) {
+        Some(0) => Ok(()),
+        Some(1) => Err("1 update lost".to_string()),
+        Some(lost) => Err(format!("{lost} updates lost")),
+        None => Err(format!("{} more than the exact total", value - want)),
+    }
+}
+
+/// The right final state for a case, as shown to the learner.
+pub fn spec(case: &Case) -> String {
+    exact(case).to_string()
 }
 
 /// The registry's worker: a job is one number, the increments to count.
@@ -139,9 +166,10 @@ fn load(counter: &AtomicU64) -> u64 {
 ///
 /// `process` runs here as isolated workers joined by the parent (the model of
 /// processes); the real runner replaces them with OS processes.
-pub fn run(variant: &str, fixes: &Fixes, threads: usize, iters: u64) -> Option<u64> {
+pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
+    let (threads, iters) = (case.threads, case.iters);
     let atomic = || AtomicU64::new(0);
-    Some(match variant {
+    let count = match variant {
         "racy" => race(threads, iters, atomic(), racy_increment, load),
         "unsafe_cell" => race(threads, iters, UnsafeCell::new(0), data_race_increment, |cell| {
             // Safety: called after every thread has been joined: no one else can access the cell.
@@ -152,12 +180,14 @@ pub fn run(variant: &str, fixes: &Fixes, threads: usize, iters: u64) -> Option<u
         "atomic" => race(threads, iters, atomic(), fixes.atomic, load),
         "process" => {
             let worker = fixes.worker;
-            (fixes.combine)(&isolated(jobs(threads, iters), move |job| worker(job[0])))
+            let jobs = case.jobs.clone().unwrap_or_else(|| jobs(threads, iters));
+            (fixes.combine)(&isolated(jobs, move |job| worker(job[0])))
         }
         "wrong_split_lock" => race(threads, iters, Mutex::new(0), wrong_split_lock, |m| *m.lock().expect("poisoned")),
         "wrong_swap" => race(threads, iters, atomic(), wrong_swap, load),
         "wrong_private_lock" => race(threads, iters, atomic(), wrong_private_lock, load),
         "wrong_early_read" => race_look_early(threads, iters, atomic(), fixes.atomic, load),
         _ => return None,
-    })
+    };
+    Some(State::count(count))
 }

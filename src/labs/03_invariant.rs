@@ -8,8 +8,9 @@
 //! accounts (one lock, one packed atomic word, or one owner) keeps the
 //! invariant for every observer.
 //!
-//! The outcome of one execution is the sum the observer saw, or, if every
-//! observation was right, the sum after all transfers.
+//! The state of one execution is what the observer saw (the first wrong
+//! `a + b`, or the right one if every look was right) *and* both accounts at
+//! the end: a transfer that keeps `a + b` but moves nothing is wrong too.
 //!
 //! ```text
 //! racelab check 3 --variant per_variable_atomic   # loom: the torn observation
@@ -17,7 +18,8 @@
 //! cargo test --test lab_03
 //! ```
 
-use super::harness::{isolated, race_observed};
+use super::harness::{isolated, race_observed, unequal_split};
+use crate::labs::{Case, State};
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use super::sync::{Mutex, parking_lot};
 
@@ -46,6 +48,10 @@ impl Split {
 
     fn total(&self) -> u64 {
         self.a.load(Relaxed) + self.b.load(Relaxed)
+    }
+
+    fn accounts(&self) -> (u64, u64) {
+        (self.a.load(Relaxed), self.b.load(Relaxed))
     }
 }
 
@@ -104,6 +110,10 @@ fn two_locks_total(bank: &TwoLocks) -> u64 {
     a + *bank.b.lock().expect("poisoned")
 }
 
+fn two_locks_accounts(bank: &TwoLocks) -> (u64, u64) {
+    (*bank.a.lock().expect("poisoned"), *bank.b.lock().expect("poisoned"))
+}
+
 /// Atomic accounts plus a lock that only the writers take.
 pub struct WritersLocked {
     lock: Mutex<()>,
@@ -138,8 +148,8 @@ pub struct Fixes {
     pub atomic_total: fn(&AtomicU64) -> u64,
     /// Fix 3: a worker process's transfer requests.
     pub worker: fn(u64) -> u64,
-    /// Fix 3: the owner applying them (returns what it observed).
-    pub combine: fn(&[u64]) -> u64,
+    /// Fix 3: the owner applying them (returns the final accounts `(a, b)`).
+    pub combine: fn(&[u64]) -> (u64, u64),
 }
 
 impl Fixes {
@@ -156,11 +166,13 @@ impl Fixes {
     };
 }
 
-/// A bank: its accounts, how a transfer is made, and how an observer looks.
+/// A bank: its accounts, how a transfer is made, how an observer looks, and
+/// how the accounts are read once every thread has finished.
 struct Bank<S> {
     accounts: S,
     transfer: fn(&S),
     total: fn(&S) -> u64,
+    end: fn(&S) -> (u64, u64),
 }
 
 impl<S> Bank<S> {
@@ -171,17 +183,35 @@ impl<S> Bank<S> {
     fn total(&self) -> u64 {
         (self.total)(&self.accounts)
     }
+
+    fn end(&self) -> (u64, u64) {
+        (self.end)(&self.accounts)
+    }
+}
+
+/// The bank's money for a case: its stock, else one unit per transfer.
+pub fn money(case: &Case) -> u64 {
+    case.stock.unwrap_or_else(|| expected(case.threads, case.iters))
 }
 
 /// `threads` transfer threads of `iters` transfers each, watched by one observer.
-fn watched<S: Send + Sync + 'static>(threads: usize, iters: u64, accounts: S, transfer: fn(&S), total: fn(&S) -> u64) -> u64 {
-    let bank = Bank { accounts, transfer, total };
-    race_observed(threads, iters, bank, Bank::transfer, Bank::total, expected(threads, iters))
+fn watched<S: Send + Sync + 'static>(
+    case: &Case,
+    accounts: S,
+    transfer: fn(&S),
+    total: fn(&S) -> u64,
+    end: fn(&S) -> (u64, u64),
+) -> State {
+    let bank = Bank { accounts, transfer, total, end };
+    let money = money(case);
+    let (torn, (a, b)) = race_observed(case.threads, case.iters, bank, Bank::transfer, Bank::total, money, case.looks, Bank::end);
+    State::default().with("seen", torn.unwrap_or(money)).with("a", a).with("b", b)
 }
 
-/// The process fix's jobs: each worker requests `iters` transfers.
+/// The process fix's jobs: each worker requests some transfers; together
+/// `threads × iters`, split unequally.
 pub fn jobs(threads: usize, iters: u64) -> Vec<Vec<u64>> {
-    vec![vec![iters]; threads]
+    unequal_split(expected(threads, iters), threads).into_iter().map(|share| vec![share]).collect()
 }
 
 /// The registry's worker: a job is one number, the transfers to request.
@@ -192,35 +222,94 @@ pub fn worker(job: &[u64]) -> Result<u64, String> {
     }
 }
 
-/// Runs `variant` and returns what the observer saw (see the module docs),
-/// or `None` for a variant this lab does not have.
-pub fn run(variant: &str, fixes: &Fixes, threads: usize, iters: u64) -> Option<u64> {
-    let total = expected(threads, iters);
-    let split = || Split::new(total);
+/// The right `(seen, a, b)` for a case: the observer always sees all the
+/// money; every transfer moved one unit from `a` to `b`.
+fn right(case: &Case) -> (u64, u64, u64) {
+    match &case.jobs {
+        // The owner starts with one unit per requested transfer, all in `a`.
+        Some(jobs) => {
+            let moved = jobs.iter().map(|j| j.first().copied().unwrap_or(0)).fold(0, u64::saturating_add);
+            (moved, 0, moved)
+        }
+        None => {
+            let (money, moved) = (money(case), case.demand());
+            (money, money.saturating_sub(moved), moved)
+        }
+    }
+}
+
+/// The specification: every look at `a + b` saw all the money, and at the
+/// end every transfer has moved one unit from `a` to `b`.
+pub fn judge(case: &Case, state: &State) -> Result<(), String> {
+    let (money, want_a, want_b) = right(case);
+    let (seen, a, b) = (state.value(), state.get("a").unwrap_or(u64::MAX), state.get("b").unwrap_or(u64::MAX));
+    if seen < money {
+        return Err(format!("an observer saw a + b = {seen}: {} in flight between the accounts", plural(money - seen, "unit")));
+    }
+    if seen > money {
+        return Err(format!("an observer saw a + b = {seen}: {} counted twice", plural(seen - money, "unit")));
+    }
+    if (a, b) != (want_a, want_b) {
+        let moved = want_b;
+        return Err(format!(
+            "the accounts ended a={a} b={b}, but {} should leave a={want_a} b={want_b}",
+            plural(moved, "transfer")
+        ));
+    }
+    Ok(())
+}
+
+/// The right final state for a case, as shown to the learner.
+pub fn spec(case: &Case) -> String {
+    let (money, a, b) = right(case);
+    State::default().with("seen", money).with("a", a).with("b", b).to_string()
+}
+
+/// Shows a packed word as the two accounts it holds.
+pub fn decode(word: u64) -> String {
+    let (a, b) = solution::unpack(word);
+    format!("a={a} b={b}")
+}
+
+/// `1 unit`, `2 units`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// Runs `variant` and returns what the observer saw and both accounts at the
+/// end (see the module docs), or `None` for a variant this lab does not have.
+pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
+    let money = money(case);
+    let split = || Split::new(money);
+    let std_end = |m: &Mutex<(u64, u64)>| *m.lock().expect("poisoned");
     Some(match variant {
-        "racy" => watched(threads, iters, split(), racy_transfer, Split::total),
-        "per_variable_atomic" => watched(threads, iters, split(), per_variable_atomic_transfer, Split::total),
-        "mutex" => watched(threads, iters, Mutex::new((total, 0)), fixes.mutex_transfer, fixes.mutex_total),
+        "racy" => watched(case, split(), racy_transfer, Split::total, Split::accounts),
+        "per_variable_atomic" => watched(case, split(), per_variable_atomic_transfer, Split::total, Split::accounts),
+        "mutex" => watched(case, Mutex::new((money, 0)), fixes.mutex_transfer, fixes.mutex_total, std_end),
         "parking_lot" => {
-            let accounts = parking_lot::Mutex::new((total, 0));
-            watched(threads, iters, accounts, fixes.parking_lot_transfer, fixes.parking_lot_total)
+            let accounts = parking_lot::Mutex::new((money, 0));
+            watched(case, accounts, fixes.parking_lot_transfer, fixes.parking_lot_total, |m| *m.lock())
         }
         "atomic" => {
-            let accounts = AtomicU64::new(solution::pack(total, 0));
-            watched(threads, iters, accounts, fixes.atomic_transfer, fixes.atomic_total)
+            let accounts = AtomicU64::new(solution::pack(money, 0));
+            watched(case, accounts, fixes.atomic_transfer, fixes.atomic_total, |w| solution::unpack(w.load(Relaxed)))
         }
         "process" => {
             let worker = fixes.worker;
-            (fixes.combine)(&isolated(jobs(threads, iters), move |job| worker(job[0])))
+            let jobs = case.jobs.clone().unwrap_or_else(|| jobs(case.threads, case.iters));
+            let (a, b) = (fixes.combine)(&isolated(jobs, move |job| worker(job[0])));
+            State::default().with("seen", a.saturating_add(b)).with("a", a).with("b", b)
         }
-        "wrong_seqcst" => watched(threads, iters, split(), wrong_seqcst_transfer, seqcst_total),
+        "wrong_seqcst" => watched(case, split(), wrong_seqcst_transfer, seqcst_total, Split::accounts),
         "wrong_two_locks" => {
-            let accounts = TwoLocks { a: Mutex::new(total), b: Mutex::new(0) };
-            watched(threads, iters, accounts, wrong_two_locks_transfer, two_locks_total)
+            let accounts = TwoLocks { a: Mutex::new(money), b: Mutex::new(0) };
+            watched(case, accounts, wrong_two_locks_transfer, two_locks_total, two_locks_accounts)
         }
         "wrong_unlocked_reader" => {
             let accounts = WritersLocked { lock: Mutex::new(()), accounts: split() };
-            watched(threads, iters, accounts, wrong_unlocked_reader_transfer, |bank| bank.accounts.total())
+            watched(case, accounts, wrong_unlocked_reader_transfer, |bank| bank.accounts.total(), |bank| {
+                bank.accounts.accounts()
+            })
         }
         _ => return None,
     })

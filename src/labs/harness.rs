@@ -12,55 +12,79 @@ use super::sync::{Arc, OBSERVER_LOOKS, StartLine, thread};
 /// The threads wait at a [`StartLine`] first, so on real threads they really
 /// overlap (under loom, where every start order is explored anyway, the start
 /// line is a no-op).
-pub fn race<S>(threads: usize, iters: u64, shared: S, work: fn(&S), look: fn(&S) -> u64) -> u64
+pub fn race<S, T>(threads: usize, iters: u64, shared: S, work: fn(&S), look: fn(&S) -> T) -> T
 where
     S: Send + Sync + 'static,
 {
-    race_and_look(threads, iters, shared, work, look, false)
+    let shared = Arc::new(shared);
+    let start = Arc::new(StartLine::new(threads));
+    let handles = spawn_racers(threads, iters, &shared, &start, move |s| {
+        work(s);
+        true
+    });
+    for handle in handles {
+        handle.join().expect("a racing thread panicked");
+    }
+    look(&shared)
 }
 
 /// Like [`race`], but looks at `shared` *before* joining: the classic
 /// "read the total too early" mistake, kept for the wrong-fix catalogue.
-pub fn race_look_early<S>(threads: usize, iters: u64, shared: S, work: fn(&S), look: fn(&S) -> u64) -> u64
+pub fn race_look_early<S, T>(threads: usize, iters: u64, shared: S, work: fn(&S), look: fn(&S) -> T) -> T
 where
     S: Send + Sync + 'static,
 {
-    race_and_look(threads, iters, shared, work, look, true)
+    let shared = Arc::new(shared);
+    let start = Arc::new(StartLine::new(threads));
+    let handles = spawn_racers(threads, iters, &shared, &start, move |s| {
+        work(s);
+        true
+    });
+    // Looking before the joins reads a total the threads are still changing.
+    let early = look(&shared);
+    for handle in handles {
+        handle.join().expect("a racing thread panicked");
+    }
+    early
 }
 
-fn race_and_look<S>(threads: usize, iters: u64, shared: S, work: fn(&S), look: fn(&S) -> u64, early: bool) -> u64
+/// Like [`race`], where each step answers yes or no (lab 02: "did I get a
+/// ticket?"). Returns how many times each thread heard yes, in thread order,
+/// and `look(&shared)` after the joins.
+pub fn race_answers<S, T>(threads: usize, iters: u64, shared: S, work: fn(&S) -> bool, look: fn(&S) -> T) -> (Vec<u64>, T)
 where
     S: Send + Sync + 'static,
 {
     let shared = Arc::new(shared);
     let start = Arc::new(StartLine::new(threads));
     let handles = spawn_racers(threads, iters, &shared, &start, work);
-    // Looking before the joins reads a total the threads are still changing.
-    let early_look = early.then(|| look(&shared));
-    for handle in handles {
-        handle.join().expect("a racing thread panicked");
-    }
-    early_look.unwrap_or_else(|| look(&shared))
+    let yes = handles.into_iter().map(|h| h.join().expect("a racing thread panicked")).collect();
+    (yes, look(&shared))
 }
 
-/// Like [`race`], with one more thread watching: it looks at `shared` up to
-/// [`OBSERVER_LOOKS`] times while the others work and reports the first value
-/// that is not `invariant`. Returns that value, or — if the observer never
-/// saw a wrong one — `look(&shared)` after everyone has finished.
-pub fn race_observed<S>(
+/// Like [`race`], with one more thread watching: it calls `watch(&shared)` up
+/// to `looks` times (at most [`OBSERVER_LOOKS`]: once under loom) while the others work. Returns the first value
+/// it saw that was not `invariant` (if any), and `look(&shared)` after
+/// everyone has finished.
+pub fn race_observed<S, T>(
     threads: usize,
     iters: u64,
     shared: S,
     work: fn(&S),
-    look: fn(&S) -> u64,
+    watch: fn(&S) -> u64,
     invariant: u64,
-) -> u64
+    looks: Option<u64>,
+    look: fn(&S) -> T,
+) -> (Option<u64>, T)
 where
     S: Send + Sync + 'static,
 {
     let shared = Arc::new(shared);
     let start = Arc::new(StartLine::new(threads + 1));
-    let handles = spawn_racers(threads, iters, &shared, &start, work);
+    let handles = spawn_racers(threads, iters, &shared, &start, move |s| {
+        work(s);
+        true
+    });
     let observer = {
         let (shared, start) = (Arc::clone(&shared), Arc::clone(&start));
         // Named, so that schedules say `observer` rather than a number.
@@ -68,7 +92,8 @@ where
             .name("observer".to_string())
             .spawn(move || {
                 start.wait();
-                (0..OBSERVER_LOOKS).map(|_| look(&shared)).find(|&seen| seen != invariant)
+                let looks = looks.unwrap_or(OBSERVER_LOOKS).min(OBSERVER_LOOKS);
+                (0..looks).map(|_| watch(&shared)).find(|&seen| seen != invariant)
             })
             .expect("the observer thread starts")
     };
@@ -76,28 +101,32 @@ where
         handle.join().expect("a racing thread panicked");
     }
     let torn = observer.join().expect("the observer panicked");
-    torn.unwrap_or_else(|| look(&shared))
+    (torn, look(&shared))
 }
 
-/// Starts `threads` threads that wait at `start`, then call `work` `iters` times.
-fn spawn_racers<S>(
+/// Starts `threads` threads that wait at `start`, then call `work` `iters`
+/// times; each thread returns how many calls answered `true`.
+fn spawn_racers<S, W>(
     threads: usize,
     iters: u64,
     shared: &Arc<S>,
     start: &Arc<StartLine>,
-    work: fn(&S),
-) -> Vec<thread::JoinHandle<()>>
+    work: W,
+) -> Vec<thread::JoinHandle<u64>>
 where
     S: Send + Sync + 'static,
+    W: Fn(&S) -> bool + Copy + Send + 'static,
 {
     (0..threads)
         .map(|_| {
             let (shared, start) = (Arc::clone(shared), Arc::clone(start));
             thread::spawn(move || {
                 start.wait();
+                let mut yes = 0;
                 for _ in 0..iters {
-                    work(&shared);
+                    yes += u64::from(work(&shared));
                 }
+                yes
             })
         })
         .collect()
@@ -119,4 +148,22 @@ where
         .into_iter()
         .map(|handle| handle.join().expect("an isolated worker panicked"))
         .collect()
+}
+
+/// Splits `total` steps among `workers` unequally (worker `i` gets a share
+/// proportional to `i + 1`), so that a `combine` or `worker` that is right
+/// only for equal jobs goes wrong.
+///
+/// ```text
+/// 2 workers, 2 steps → [0, 2]      3 workers, 6 steps → [1, 2, 3]
+/// ```
+pub fn unequal_split(total: u64, workers: usize) -> Vec<u64> {
+    let n = workers.max(1) as u64;
+    let weights = n * (n + 1) / 2;
+    let mut shares: Vec<u64> = (1..=n).map(|w| (total as u128 * w as u128 / weights as u128) as u64).collect();
+    let given: u64 = shares.iter().sum();
+    if let Some(last) = shares.last_mut() {
+        *last += total - given;
+    }
+    shares
 }

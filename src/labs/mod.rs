@@ -18,6 +18,9 @@
 
 pub mod model;
 pub mod real;
+mod state;
+
+pub use state::{Case, State};
 
 /// What role a variant plays in its lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -63,10 +66,20 @@ pub struct Lab {
     pub variants: &'static [Variant],
     /// The correct final value for `threads` threads of `iters` steps.
     pub expected: fn(usize, u64) -> u64,
-    /// Runs a variant on real threads (`None`: no such variant).
+    /// Runs a variant on real threads and returns its headline value, e.g.
+    /// the final count (`None`: no such variant).
     pub real: fn(&str, usize, u64) -> Option<u64>,
-    /// Runs a variant inside loom's model (`None`: no such variant).
-    pub model: fn(&str, usize, u64) -> Option<u64>,
+    /// Runs a variant inside loom's model and returns the whole observable
+    /// [`State`] (`None`: no such variant).
+    pub model: fn(&str, &Case) -> Option<State>,
+    /// The lab's specification: `Ok` when a state is right for the case, else
+    /// what is wrong with it, in words ("1 update lost").
+    pub judge: fn(&Case, &State) -> Result<(), String>,
+    /// The right state for a case, as the learner reads it ("2", "sold=3 …").
+    pub spec: fn(&Case) -> String,
+    /// How to show a value of the lab's one atomic word, when it packs
+    /// several numbers (lab 03: `a=2 b=0`); `None` shows numbers as they are.
+    pub decode: Option<fn(u64) -> String>,
     /// The jobs of the process fix's workers for `threads` × `iters`, one list of numbers each.
     pub jobs: fn(usize, u64) -> Vec<Vec<u64>>,
     /// What one worker process computes from its job (the process fix).
@@ -150,8 +163,13 @@ pub static LABS: &[Lab] = &[
             },
         ],
         expected: real::lost_update::expected,
-        real: |v, t, k| real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, t, k),
-        model: |v, t, k| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, t, k),
+        real: |v, t, k| {
+            real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
+        },
+        model: |v, case| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, case),
+        judge: real::lost_update::judge,
+        spec: real::lost_update::spec,
+        decode: None,
         jobs: real::lost_update::jobs,
         worker: real::lost_update::worker,
         combine: real::lost_update::solution::combine,
@@ -197,8 +215,13 @@ pub static LABS: &[Lab] = &[
             },
         ],
         expected: real::check_then_act::expected,
-        real: |v, t, k| real::check_then_act::run(v, &real::check_then_act::Fixes::SOLUTION, t, k),
-        model: |v, t, k| model::check_then_act::run(v, &model::check_then_act::Fixes::SOLUTION, t, k),
+        real: |v, t, k| {
+            real::check_then_act::run(v, &real::check_then_act::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
+        },
+        model: |v, case| model::check_then_act::run(v, &model::check_then_act::Fixes::SOLUTION, case),
+        judge: real::check_then_act::judge,
+        spec: real::check_then_act::spec,
+        decode: None,
         jobs: real::check_then_act::jobs,
         worker: real::check_then_act::worker,
         combine: real::check_then_act::solution::combine,
@@ -245,11 +268,17 @@ pub static LABS: &[Lab] = &[
             Variant { name: "wrong_unlocked_reader", kind: WrongFix, summary: "writers lock, the observer does not" },
         ],
         expected: real::invariant::expected,
-        real: |v, t, k| real::invariant::run(v, &real::invariant::Fixes::SOLUTION, t, k),
-        model: |v, t, k| model::invariant::run(v, &model::invariant::Fixes::SOLUTION, t, k),
+        real: |v, t, k| real::invariant::run(v, &real::invariant::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value()),
+        model: |v, case| model::invariant::run(v, &model::invariant::Fixes::SOLUTION, case),
+        judge: real::invariant::judge,
+        spec: real::invariant::spec,
+        decode: Some(real::invariant::decode),
         jobs: real::invariant::jobs,
         worker: real::invariant::worker,
-        combine: real::invariant::solution::combine,
+        combine: |reports| {
+            let (a, b) = real::invariant::solution::combine(reports);
+            a.saturating_add(b)
+        },
         limits: Limits { racy: &[2, 1], fix: &[4, 2, 1] },
         // The packed-atomic fix keeps each account in 32 bits.
         max_total: u32::MAX as u64,

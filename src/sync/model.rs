@@ -33,8 +33,10 @@
 
 use crate::check::trace::{self, Op};
 use std::fmt::Debug;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 
 pub use loom::thread;
@@ -53,115 +55,148 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
     trace::record_named(current_thread(), me.name(), addr, init, op, location);
 }
 
-/// Atomic integers that record every operation, and std's `Ordering`.
+/// Atomic integers and flags that record every operation, and std's `Ordering`.
+///
+/// Every method of std's atomics that a learner is likely to reach for is
+/// here, traced: `load`, `store`, `swap`, `compare_exchange` (and `_weak`,
+/// which fails spuriously in the checker's second pass, as it may on real
+/// hardware), `fetch_add`, `fetch_sub`, `fetch_and`, `fetch_nand`, `fetch_or`,
+/// `fetch_xor`, `fetch_max`, `fetch_min`, `fetch_update` and `into_inner`.
 pub mod atomic {
-    use super::{Location, Op, record};
+    use super::{Location, Op, current_thread, record};
+    use crate::check::trace;
     pub use std::sync::atomic::Ordering;
 
-    macro_rules! traced_atomic {
-        ($(#[$doc:meta])* $name:ident, $int:ty) => {
-            $(#[$doc])*
-            #[derive(Debug)]
-            pub struct $name {
-                inner: loom::sync::atomic::$name,
-                init: $int,
-            }
+    /// How a value of an atomic type is written into the trace (as a `u64`).
+    trait Traced: Copy {
+        fn traced(self) -> u64;
+    }
 
+    macro_rules! traced_value {
+        ($($t:ty),*) => { $(impl Traced for $t {
+            #[allow(clippy::cast_sign_loss, clippy::cast_lossless, reason = "the trace shows the bits")]
+            fn traced(self) -> u64 { self as u64 }
+        })* };
+    }
+    traced_value!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+    impl Traced for bool {
+        fn traced(self) -> u64 {
+            u64::from(self)
+        }
+    }
+
+    /// The methods every traced atomic shares (bool and integers alike).
+    macro_rules! traced_common {
+        ($name:ident, $t:ty) => {
             impl $name {
-                /// Creates a new atomic integer.
-                pub fn new(value: $int) -> Self {
-                    Self { inner: loom::sync::atomic::$name::new(value), init: value }
-                }
-
                 fn note(&self, op: Op, location: &'static Location<'static>) {
-                    record(self as *const Self as usize, &self.init.to_string(), op, location);
+                    record(self as *const Self as usize, &self.init.traced().to_string(), op, location);
                 }
 
                 /// Records a read-modify-write that replaced `old` with `new`; returns `old`.
-                fn rmw(&self, name: &'static str, old: $int, new: $int, location: &'static Location<'static>) -> $int {
-                    self.note(Op::Rmw { name, read: old as u64, wrote: new as u64 }, location);
+                fn rmw(&self, name: &'static str, old: $t, new: $t, location: &'static Location<'static>) -> $t {
+                    self.note(Op::Rmw { name, read: old.traced(), wrote: new.traced() }, location);
                     old
                 }
 
                 /// Loads the value (traced).
                 #[track_caller]
-                pub fn load(&self, order: Ordering) -> $int {
+                pub fn load(&self, order: Ordering) -> $t {
                     let value = self.inner.load(order);
-                    self.note(Op::Load { read: value as u64 }, Location::caller());
+                    self.note(Op::Load { read: value.traced() }, Location::caller());
                     value
                 }
 
                 /// Stores a value (traced).
                 #[track_caller]
-                pub fn store(&self, value: $int, order: Ordering) {
+                pub fn store(&self, value: $t, order: Ordering) {
                     self.inner.store(value, order);
-                    self.note(Op::Store { wrote: value as u64 }, Location::caller());
+                    self.note(Op::Store { wrote: value.traced() }, Location::caller());
                 }
 
                 /// Swaps in a value, returning the old one (traced).
                 #[track_caller]
-                pub fn swap(&self, value: $int, order: Ordering) -> $int {
+                pub fn swap(&self, value: $t, order: Ordering) -> $t {
                     self.rmw("swap", self.inner.swap(value, order), value, Location::caller())
-                }
-
-                /// Adds to the value in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_add(&self, value: $int, order: Ordering) -> $int {
-                    let old = self.inner.fetch_add(value, order);
-                    self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
-                }
-
-                /// Subtracts from the value in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_sub(&self, value: $int, order: Ordering) -> $int {
-                    let old = self.inner.fetch_sub(value, order);
-                    self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
                 }
 
                 /// Stores `new` if the value is still `current` (traced).
                 #[track_caller]
                 pub fn compare_exchange(
                     &self,
-                    current: $int,
-                    new: $int,
+                    current: $t,
+                    new: $t,
                     success: Ordering,
                     failure: Ordering,
-                ) -> Result<$int, $int> {
+                ) -> Result<$t, $t> {
+                    self.cas(current, new, success, failure, Location::caller())
+                }
+
+                fn cas(
+                    &self,
+                    current: $t,
+                    new: $t,
+                    success: Ordering,
+                    failure: Ordering,
+                    location: &'static Location<'static>,
+                ) -> Result<$t, $t> {
                     let result = self.inner.compare_exchange(current, new, success, failure);
                     let op = match result {
-                        Ok(old) => Op::CasOk { read: old as u64, wrote: new as u64 },
-                        Err(seen) => Op::CasFail { read: seen as u64, expected: current as u64 },
+                        Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
+                        Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },
                     };
-                    self.note(op, Location::caller());
+                    self.note(op, location);
                     result
                 }
 
-                /// Like [`compare_exchange`](Self::compare_exchange); loom never fails it spuriously.
+                /// Like [`compare_exchange`](Self::compare_exchange), but allowed to fail even when
+                /// the value matches. loom never does that; the checker's second pass makes each
+                /// thread's first weak compare-exchange at each call site fail once, as real
+                /// hardware may.
                 #[track_caller]
                 pub fn compare_exchange_weak(
                     &self,
-                    current: $int,
-                    new: $int,
+                    current: $t,
+                    new: $t,
                     success: Ordering,
                     failure: Ordering,
-                ) -> Result<$int, $int> {
-                    self.compare_exchange(current, new, success, failure)
+                ) -> Result<$t, $t> {
+                    self.cas_weak(current, new, success, failure, Location::caller())
+                }
+
+                fn cas_weak(
+                    &self,
+                    current: $t,
+                    new: $t,
+                    success: Ordering,
+                    failure: Ordering,
+                    location: &'static Location<'static>,
+                ) -> Result<$t, $t> {
+                    if trace::weak_cas_fails(current_thread(), location) {
+                        let seen = self.inner.load(failure);
+                        let op = if seen == current {
+                            Op::CasSpurious { read: seen.traced() }
+                        } else {
+                            Op::CasFail { read: seen.traced(), expected: current.traced() }
+                        };
+                        self.note(op, location);
+                        return Err(seen);
+                    }
+                    self.cas(current, new, success, failure, location)
                 }
 
                 /// Applies `f` with a compare-exchange loop, as std does (each step traced).
                 #[track_caller]
-                pub fn fetch_update<F>(
-                    &self,
-                    set_order: Ordering,
-                    fetch_order: Ordering,
-                    mut f: F,
-                ) -> Result<$int, $int>
+                pub fn fetch_update<F>(&self, set_order: Ordering, fetch_order: Ordering, mut f: F) -> Result<$t, $t>
                 where
-                    F: FnMut($int) -> Option<$int>,
+                    F: FnMut($t) -> Option<$t>,
                 {
-                    let mut seen = self.load(fetch_order);
+                    let location = Location::caller();
+                    let mut seen = self.inner.load(fetch_order);
+                    self.note(Op::Load { read: seen.traced() }, location);
                     while let Some(new) = f(seen) {
-                        match self.compare_exchange_weak(seen, new, set_order, fetch_order) {
+                        // std's fetch_update uses the weak compare-exchange too.
+                        match self.cas_weak(seen, new, set_order, fetch_order, location) {
                             Ok(old) => return Ok(old),
                             Err(actual) => seen = actual,
                         }
@@ -169,27 +204,125 @@ pub mod atomic {
                     Err(seen)
                 }
 
+                /// Bitwise "and" in one indivisible step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_and(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_and(value, order);
+                    self.rmw("fetch_and", old, old & value, Location::caller())
+                }
+
+                /// Bitwise "nand" in one indivisible step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_nand(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_nand(value, order);
+                    self.rmw("fetch_nand", old, !(old & value), Location::caller())
+                }
+
+                /// Bitwise "or" in one indivisible step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_or(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_or(value, order);
+                    self.rmw("fetch_or", old, old | value, Location::caller())
+                }
+
+                /// Bitwise "xor" in one indivisible step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_xor(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_xor(value, order);
+                    self.rmw("fetch_xor", old, old ^ value, Location::caller())
+                }
+
                 /// Consumes the atomic and returns the value (not traced: nothing is shared any more).
-                pub fn into_inner(self) -> $int {
+                pub fn into_inner(self) -> $t {
                     self.inner.into_inner()
                 }
             }
 
             impl Default for $name {
                 fn default() -> Self {
-                    Self::new(0)
+                    Self::new(<$t>::default())
+                }
+            }
+
+            impl From<$t> for $name {
+                fn from(value: $t) -> Self {
+                    Self::new(value)
                 }
             }
         };
     }
 
-    traced_atomic!(
+    macro_rules! traced_int {
+        ($(#[$doc:meta])* $name:ident, $t:ty) => {
+            $(#[$doc])*
+            #[derive(Debug)]
+            pub struct $name {
+                inner: loom::sync::atomic::$name,
+                init: $t,
+            }
+
+            traced_common!($name, $t);
+
+            impl $name {
+                /// Creates a new atomic integer.
+                pub fn new(value: $t) -> Self {
+                    Self { inner: loom::sync::atomic::$name::new(value), init: value }
+                }
+
+                /// Adds in one indivisible step (wrapping), returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_add(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_add(value, order);
+                    self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
+                }
+
+                /// Subtracts in one indivisible step (wrapping), returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_sub(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_sub(value, order);
+                    self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
+                }
+
+                /// Stores the larger of the value and `value` in one step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_max(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_max(value, order);
+                    self.rmw("fetch_max", old, old.max(value), Location::caller())
+                }
+
+                /// Stores the smaller of the value and `value` in one step, returning the old value (traced).
+                #[track_caller]
+                pub fn fetch_min(&self, value: $t, order: Ordering) -> $t {
+                    let old = self.inner.fetch_min(value, order);
+                    self.rmw("fetch_min", old, old.min(value), Location::caller())
+                }
+            }
+        };
+    }
+
+    traced_int!(
         /// loom's `AtomicU64`, traced.
         AtomicU64, u64
     );
-    traced_atomic!(
+    traced_int!(
+        /// loom's `AtomicU32`, traced.
+        AtomicU32, u32
+    );
+    traced_int!(
         /// loom's `AtomicUsize`, traced.
         AtomicUsize, usize
+    );
+    traced_int!(
+        /// loom's `AtomicI64`, traced (negative values show as their bits).
+        AtomicI64, i64
+    );
+    traced_int!(
+        /// loom's `AtomicI32`, traced (negative values show as their bits).
+        AtomicI32, i32
+    );
+    traced_int!(
+        /// loom's `AtomicIsize`, traced (negative values show as their bits).
+        AtomicIsize, isize
     );
 
     /// loom's `AtomicBool`, traced (values shown as 0 and 1).
@@ -199,50 +332,41 @@ pub mod atomic {
         init: bool,
     }
 
+    traced_common!(AtomicBool, bool);
+
     impl AtomicBool {
         /// Creates a new atomic flag.
         pub fn new(value: bool) -> Self {
             Self { inner: loom::sync::atomic::AtomicBool::new(value), init: value }
         }
-
-        fn note(&self, op: Op, location: &'static Location<'static>) {
-            record(self as *const Self as usize, &u64::from(self.init).to_string(), op, location);
-        }
-
-        /// Loads the flag (traced).
-        #[track_caller]
-        pub fn load(&self, order: Ordering) -> bool {
-            let value = self.inner.load(order);
-            self.note(Op::Load { read: value.into() }, Location::caller());
-            value
-        }
-
-        /// Stores the flag (traced).
-        #[track_caller]
-        pub fn store(&self, value: bool, order: Ordering) {
-            self.inner.store(value, order);
-            self.note(Op::Store { wrote: value.into() }, Location::caller());
-        }
-
-        /// Swaps in a value, returning the old one (traced).
-        #[track_caller]
-        pub fn swap(&self, value: bool, order: Ordering) -> bool {
-            let old = self.inner.swap(value, order);
-            self.note(Op::Rmw { name: "swap", read: old.into(), wrote: value.into() }, Location::caller());
-            old
-        }
     }
 }
 
 /// loom's mutex, with `lock` and `unlock` traced (std's poisoning API).
+///
+/// Two additions make loom see what real hardware does:
+///
+/// * **`try_lock` contention.** In loom 0.7 releasing a mutex is not a
+///   scheduling point, so a `try_lock` never finds the lock taken unless the
+///   critical section happens to contain some other loom operation. Each mutex
+///   here keeps a mirror flag, set just after the lock is taken and cleared
+///   just before it is released, that `try_lock` reads first: both are loom
+///   operations, so loom places other threads' `try_lock`s inside every
+///   critical section. It keeps every outcome and costs ~1.5–2.2× executions.
+/// * **No abort on a deadlock.** loom reports a deadlock by panicking; a guard
+///   dropped while that panic unwinds would call into loom again and abort the
+///   whole process. While panicking, a guard leaves the lock as it is.
 #[derive(Debug, Default)]
 pub struct Mutex<T> {
     inner: loom::sync::Mutex<T>,
+    /// `true` while some thread holds the lock (not traced: an implementation detail).
+    held: loom::sync::atomic::AtomicBool,
 }
 
 /// The guard of a [`Mutex`]; dropping it records the unlock.
 pub struct MutexGuard<'a, T: Debug> {
-    inner: loom::sync::MutexGuard<'a, T>,
+    inner: ManuallyDrop<loom::sync::MutexGuard<'a, T>>,
+    held: &'a loom::sync::atomic::AtomicBool,
     addr: usize,
     location: &'static Location<'static>,
 }
@@ -250,7 +374,7 @@ pub struct MutexGuard<'a, T: Debug> {
 impl<T> Mutex<T> {
     /// Creates an unlocked mutex.
     pub fn new(value: T) -> Self {
-        Mutex { inner: loom::sync::Mutex::new(value) }
+        Mutex { inner: loom::sync::Mutex::new(value), held: loom::sync::atomic::AtomicBool::new(false) }
     }
 
     /// Acquires the lock, blocking (in the model) until it is free.
@@ -277,12 +401,16 @@ impl<T> Mutex<T> {
         T: Debug,
     {
         let location = Location::caller();
+        let busy = || {
+            record(self.addr(), "", Op::TryLockBusy, location);
+            Err(TryLockError::WouldBlock)
+        };
+        if self.held.load(SeqCst) {
+            return busy();
+        }
         match self.inner.try_lock() {
             Ok(guard) => Ok(self.guard(guard, location)),
-            Err(TryLockError::WouldBlock) => {
-                record(self.addr(), "", Op::TryLockBusy, location);
-                Err(TryLockError::WouldBlock)
-            }
+            Err(TryLockError::WouldBlock) => busy(),
             Err(TryLockError::Poisoned(p)) => {
                 Err(TryLockError::Poisoned(PoisonError::new(self.guard(p.into_inner(), location))))
             }
@@ -308,7 +436,8 @@ impl<T> Mutex<T> {
     {
         let holds = format!("{:?}", *inner);
         record(self.addr(), "", Op::Lock { holds }, location);
-        MutexGuard { inner, addr: self.addr(), location }
+        self.held.store(true, SeqCst);
+        MutexGuard { inner: ManuallyDrop::new(inner), held: &self.held, addr: self.addr(), location }
     }
 }
 
@@ -327,9 +456,16 @@ impl<T: Debug> DerefMut for MutexGuard<'_, T> {
 
 impl<T: Debug> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        // The unlock itself happens just after this, when `inner` is dropped.
-        let leaves = format!("{:?}", *self.inner);
+        if std::thread::panicking() {
+            // loom is unwinding this execution (a deadlock, a failed check):
+            // touching loom now would panic again and abort the process.
+            return;
+        }
+        let leaves = format!("{:?}", **self.inner);
         record(self.addr, "", Op::Unlock { leaves }, self.location);
+        self.held.store(false, SeqCst);
+        // Safety: `inner` is dropped exactly once, here, and never used again.
+        unsafe { ManuallyDrop::drop(&mut self.inner) };
     }
 }
 

@@ -25,7 +25,9 @@ pub use std::thread;
 
 /// Atomic integers and orderings: `std::sync::atomic`, unchanged.
 pub mod atomic {
-    pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    pub use std::sync::atomic::{
+        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+    };
 }
 
 /// `parking_lot`'s poison-free mutex, unchanged.
