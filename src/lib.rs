@@ -29,8 +29,9 @@
 //! let report = explore(&Model::new(lab, "racy", 2, 1)).unwrap();
 //! assert_eq!(report.verdict, "fail");
 //! // Of loom's 30 executions, 24 lose an update and 6 count correctly.
-//! assert_eq!(report.outcomes.get(&1), Some(&24));
-//! assert_eq!(report.outcomes.get(&2), Some(&6));
+//! use racelab::labs::State;
+//! assert_eq!(report.outcomes.get(&State::count(1)), Some(&24));
+//! assert_eq!(report.outcomes.get(&State::count(2)), Some(&6));
 //! ```
 //!
 //! and `fetch_add` passes every interleaving with exactly one outcome:
@@ -41,7 +42,7 @@
 //! let lab = labs::find("1").unwrap();
 //! let report = explore(&Model::new(lab, "atomic", 3, 1)).unwrap();
 //! assert_eq!(report.verdict, "pass");
-//! assert_eq!(report.outcomes.keys().collect::<Vec<_>>(), vec![&3]);
+//! assert_eq!(report.outcomes.keys().map(|s| s.to_string()).collect::<Vec<_>>(), vec!["3"]);
 //! ```
 //!
 //! ## How the crate is laid out

@@ -86,7 +86,7 @@ fn check_json_of_a_fix_passes_with_one_outcome() {
 fn check_text_prints_outcomes_and_the_failing_schedule() {
     let text = stdout(&racelab(&["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1"]));
     assert!(text.contains("verdict: FAIL"), "{text}");
-    assert!(text.contains("reachable outcomes (final"), "{text}");
+    assert!(text.contains("reachable outcomes (final state"), "{text}");
     assert!(text.contains("step  thread  operation"), "{text}");
     assert!(text.contains("→ final 1, expected 2 (1 update lost)"), "{text}");
 }

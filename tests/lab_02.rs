@@ -59,7 +59,11 @@ fn loom_schedule_shows_both_buyers_passing_the_check() {
     assert_eq!(checks.len(), 2, "both buyers saw 0 sold:\n{}", failure.schedule.table());
     let sells = failure.schedule.steps.iter().filter(|s| s.operation.starts_with("fetch_add")).count();
     assert_eq!(sells, 2, "and both sold:\n{}", failure.schedule.table());
-    assert!(report.render().contains("→ sold 2, expected 1 (1 ticket oversold)"), "{}", report.render());
+    let text = report.render();
+    assert!(
+        text.contains("→ sold=2 got=[1,1], expected sold=1, with yeses adding up to it (1 ticket oversold)"),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -344,8 +344,11 @@ impl Report {
             out.push_str(&failure.schedule.table());
             let summary = failure.schedule.summary();
             match failure.value {
-                Some(_) => {
-                    let state = failure.state.as_ref().map(State::to_string).unwrap_or_default();
+                Some(value) => {
+                    let state = match &failure.state {
+                        Some(state) if !state.is_count() => state.to_string(),
+                        _ => format!("{} {value}", self.measure),
+                    };
                     let _ = writeln!(out, "\n  {summary} → {state}, expected {} ({})", self.expected, failure.message);
                 }
                 None => {

@@ -18,7 +18,7 @@
 //! cargo test --test lab_02
 //! ```
 
-use super::harness::{isolated, race_answers, unequal_split};
+use super::harness::{isolated, race_answers};
 use crate::labs::{Case, State};
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use super::sync::{Mutex, parking_lot, wait_for_io};
@@ -149,11 +149,13 @@ impl<C> BoxOffice<C> {
     }
 }
 
-/// The process fix's jobs: `[attempts, tickets]` per worker. The attempts are
-/// `iters` each; the tickets are split among the workers up front, unequally
-/// (so a `worker` or `combine` that is right only for equal shares goes wrong).
+/// The process fix's jobs: `[attempts, tickets]` per worker: `iters`
+/// attempts each, and the tickets split among the workers up front, as evenly
+/// as possible (so every share is at most the attempts, and together they sell
+/// the whole capacity). The judge adds unequal jobs of its own.
 pub fn jobs(threads: usize, iters: u64) -> Vec<Vec<u64>> {
-    unequal_split(capacity(threads, iters), threads).into_iter().map(|tickets| vec![iters, tickets]).collect()
+    let (total, n) = (capacity(threads, iters), threads.max(1) as u64);
+    (0..n).map(|i| vec![iters, total / n + u64::from(i < total % n)]).collect()
 }
 
 /// The registry's worker: a job is `[attempts, tickets]`.

@@ -56,6 +56,11 @@ impl State {
         self.parts.iter().find(|(l, _)| *l == label).map_or(&[], |(_, v)| v.as_slice())
     }
 
+    /// `true` when the state is one unnamed number (lab 01's count).
+    pub fn is_count(&self) -> bool {
+        matches!(self.parts.as_slice(), [("", values)] if values.len() == 1)
+    }
+
     /// The headline number: the first part's first value.
     pub fn value(&self) -> u64 {
         self.parts.first().and_then(|(_, v)| v.first().copied()).unwrap_or(u64::MAX)
