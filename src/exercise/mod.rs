@@ -25,6 +25,7 @@ pub mod check_then_act;
 pub mod invariant;
 pub mod lost_update;
 
+pub mod catalogue;
 pub mod isolate;
 
 use crate::check::{CheckError, FailureKind, Model, explore_body};

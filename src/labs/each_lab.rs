@@ -16,3 +16,15 @@ pub mod check_then_act;
 /// Lab 03 — an invariant across two counters.
 #[path = "03_invariant.rs"]
 pub mod invariant;
+
+/// Lab 01's catalogue of learner answers (mutation tests of the judge).
+#[path = "../exercise/answers/01_lost_update.rs"]
+pub mod answers_lost_update;
+
+/// Lab 02's catalogue of learner answers.
+#[path = "../exercise/answers/02_check_then_act.rs"]
+pub mod answers_check_then_act;
+
+/// Lab 03's catalogue of learner answers.
+#[path = "../exercise/answers/03_invariant.rs"]
+pub mod answers_invariant;

@@ -22,6 +22,32 @@ mod state;
 
 pub use state::{Case, State};
 
+/// One learner answer in a lab's catalogue: a lab's fixes with one
+/// exercise's functions replaced by a plausible answer, right or wrong.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<F> {
+    /// A short name, e.g. `split_lock`.
+    pub name: &'static str,
+    /// The exercise it answers.
+    pub exercise: &'static str,
+    /// `true` for a right answer the judge must accept.
+    pub right: bool,
+    /// The fixes, with the answer in place.
+    pub fixes: F,
+}
+
+impl<F> Answer<F> {
+    /// A wrong answer: the judge must reject it.
+    pub fn wrong(name: &'static str, exercise: &'static str, fixes: F) -> Self {
+        Answer { name, exercise, right: false, fixes }
+    }
+
+    /// A right answer: the judge must accept it.
+    pub fn right(name: &'static str, exercise: &'static str, fixes: F) -> Self {
+        Answer { name, exercise, right: true, fixes }
+    }
+}
+
 /// What role a variant plays in its lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,194 @@
+//! Lab 01's catalogue of learner answers: plausible wrong ones the judge must
+//! reject, and unusual right ones it must accept (mutation tests of the judge).
+//!
+//! Compiled once per backend like the lab code, and run through the very
+//! checks `racelab verify 1` runs (`cargo test --test judge`).
+
+use super::lost_update::Fixes;
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use super::sync::{Mutex, parking_lot};
+use crate::labs::Answer;
+
+const S: Fixes = Fixes::SOLUTION;
+
+// --- wrong --------------------------------------------------------------
+
+/// Locks to read, unlocks, locks again to write: the gap is unlocked.
+fn split_lock(counter: &Mutex<u64>) {
+    let seen = *counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") = seen + 1;
+}
+
+/// Takes the lock and forgets to add.
+fn lock_only(counter: &Mutex<u64>) {
+    let _guard = counter.lock();
+}
+
+/// Locks twice in one thread: waits for itself forever.
+fn lock_twice(counter: &Mutex<u64>) {
+    let _held = counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") += 1;
+}
+
+/// Gives up when the lock is busy: an increment is lost under contention.
+fn try_lock_give_up(counter: &Mutex<u64>) {
+    if let Ok(mut count) = counter.try_lock() {
+        *count += 1;
+    }
+}
+
+/// parking_lot's `try_lock`, giving up when busy.
+fn parking_lot_try_lock_give_up(counter: &parking_lot::Mutex<u64>) {
+    if let Some(mut count) = counter.try_lock() {
+        *count += 1;
+    }
+}
+
+/// parking_lot, split into a locked read and a locked write.
+fn parking_lot_split(counter: &parking_lot::Mutex<u64>) {
+    let seen = *counter.lock();
+    *counter.lock() = seen + 1;
+}
+
+/// A separate load and store: the racy counter again.
+fn load_then_store(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+}
+
+/// SeqCst does not make two steps one.
+fn seqcst_load_store(counter: &AtomicU64) {
+    let seen = counter.load(SeqCst);
+    counter.store(seen + 1, SeqCst);
+}
+
+/// An atomic swap of a value read earlier.
+fn load_then_swap(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    counter.swap(seen + 1, Relaxed);
+}
+
+/// One compare-exchange; a lost race loses the increment.
+fn cas_once(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    let _ = counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed);
+}
+
+/// Retries when another thread got in, but treats a weak failure that found
+/// the expected value as "done": a spurious failure loses the increment.
+fn weak_cas_spurious_give_up(counter: &AtomicU64) {
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => continue,
+            Err(_) => return, // "cannot happen": it can, on real hardware
+        }
+    }
+}
+
+/// Adds the wrong amount.
+fn fetch_add_two(counter: &AtomicU64) {
+    counter.fetch_add(2, Relaxed);
+}
+
+/// Right only when every worker had the same job.
+fn combine_first_times_count(reports: &[u64]) -> u64 {
+    reports.first().map_or(0, |first| first * reports.len() as u64)
+}
+
+/// The largest report, not the sum.
+fn combine_max(reports: &[u64]) -> u64 {
+    reports.iter().copied().max().unwrap_or(0)
+}
+
+/// Counts from 1: one short.
+fn worker_off_by_one(iters: u64) -> u64 {
+    (1..iters).count() as u64
+}
+
+/// Ignores its job.
+fn worker_ignores_job(_iters: u64) -> u64 {
+    1
+}
+
+// --- right, if unusual ------------------------------------------------------
+
+/// A named guard, read and written through it.
+fn guard_in_a_variable(counter: &Mutex<u64>) {
+    let mut count = counter.lock().expect("poisoned");
+    *count = *count + 1;
+}
+
+/// `try_lock` first, then the blocking `lock`: never gives up.
+fn try_lock_then_lock(counter: &Mutex<u64>) {
+    match counter.try_lock() {
+        Ok(mut count) => *count += 1,
+        Err(_) => *counter.lock().expect("poisoned") += 1,
+    }
+}
+
+/// An explicit guard dropped at the end.
+fn parking_lot_explicit_drop(counter: &parking_lot::Mutex<u64>) {
+    let mut count = counter.lock();
+    *count += 1;
+    drop(count);
+}
+
+/// A weak compare-exchange loop that retries on every failure.
+fn weak_cas_loop(counter: &AtomicU64) {
+    let mut seen = counter.load(Relaxed);
+    while let Err(now) = counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+        seen = now;
+    }
+}
+
+/// `fetch_update`, which loops for you.
+fn fetch_update(counter: &AtomicU64) {
+    let _ = counter.fetch_update(Relaxed, Relaxed, |n| Some(n + 1));
+}
+
+/// Two steps that only ever add: over by one for an instant, exact at the end.
+fn add_two_take_one(counter: &AtomicU64) {
+    counter.fetch_add(2, Relaxed);
+    counter.fetch_sub(1, Relaxed);
+}
+
+/// The count without a loop.
+fn worker_returns_job(iters: u64) -> u64 {
+    iters
+}
+
+/// A fold instead of `sum`.
+fn combine_fold(reports: &[u64]) -> u64 {
+    reports.iter().fold(0, |total, r| total + r)
+}
+
+/// Every answer in the catalogue.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("split_lock", "mutex", Fixes { mutex: split_lock, ..S }),
+        Answer::wrong("lock_only", "mutex", Fixes { mutex: lock_only, ..S }),
+        Answer::wrong("lock_twice", "mutex", Fixes { mutex: lock_twice, ..S }),
+        Answer::wrong("try_lock_give_up", "mutex", Fixes { mutex: try_lock_give_up, ..S }),
+        Answer::wrong("parking_lot_try_lock_give_up", "parking_lot", Fixes { parking_lot: parking_lot_try_lock_give_up, ..S }),
+        Answer::wrong("parking_lot_split", "parking_lot", Fixes { parking_lot: parking_lot_split, ..S }),
+        Answer::wrong("load_then_store", "atomic", Fixes { atomic: load_then_store, ..S }),
+        Answer::wrong("seqcst_load_store", "atomic", Fixes { atomic: seqcst_load_store, ..S }),
+        Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
+        Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
+        Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
+        Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
+        Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
+        Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
+        Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
+        Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
+        Answer::right("parking_lot_explicit_drop", "parking_lot", Fixes { parking_lot: parking_lot_explicit_drop, ..S }),
+        Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
+        Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
+        Answer::right("add_two_take_one", "atomic", Fixes { atomic: add_two_take_one, ..S }),
+        Answer::right("worker_returns_job_combine_fold", "process", Fixes { worker: worker_returns_job, combine: combine_fold, ..S }),
+    ]
+}
