@@ -72,3 +72,62 @@ fn lab_02_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
 fn lab_03_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     judge_lab(3);
 }
+
+// ---------------------------------------------------------------------------
+// Each exercise is judged in a process of its own, under a time limit
+// ---------------------------------------------------------------------------
+
+mod isolation {
+    use racelab::course::Status;
+    use racelab::exercise::lost_update::{Answers, SUITE, solution};
+    use std::time::{Duration, Instant};
+
+    fn spins_forever(_iters: u64) -> u64 {
+        loop {
+            std::hint::spin_loop();
+        }
+    }
+
+    fn aborts(_reports: &[u64]) -> u64 {
+        std::process::abort()
+    }
+
+    fn with_real(edit: impl FnOnce(&mut racelab::labs::real::lost_update::Fixes)) -> Answers {
+        let mut learner = solution(None);
+        edit(&mut learner.real);
+        learner
+    }
+
+    #[test]
+    fn an_endless_loop_is_stopped_and_named_with_its_stage() {
+        let started = Instant::now();
+        let outcome = SUITE.judge_within(
+            "process",
+            "isolation::an_endless_loop_is_stopped_and_named_with_its_stage",
+            Duration::from_secs(3),
+            || with_real(|f| f.worker = spins_forever),
+        );
+        assert!(started.elapsed() < Duration::from_secs(20), "stopped at the limit");
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.inconclusive, "a time-out is no verdict: it must not downgrade progress");
+        assert!(outcome.summary.contains("did not finish in 3 s"), "{}", outcome.summary);
+        assert!(outcome.summary.contains("sequential check of `worker` and `combine`"), "{}", outcome.summary);
+    }
+
+    #[test]
+    fn an_abort_is_reported_not_fatal() {
+        let outcome =
+            SUITE.judge("process", "isolation::an_abort_is_reported_not_fatal", || with_real(|f| f.combine = aborts));
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.inconclusive);
+        assert!(outcome.summary.contains("aborted (SIGABRT)"), "{}", outcome.summary);
+    }
+
+    #[test]
+    fn a_right_answer_is_judged_the_same_in_its_own_process() {
+        let outcome =
+            SUITE.judge("mutex", "isolation::a_right_answer_is_judged_the_same_in_its_own_process", || solution(None));
+        assert_eq!(outcome.status, Status::Solved, "{}", outcome.summary);
+        assert!(!outcome.inconclusive);
+    }
+}

@@ -413,9 +413,12 @@ struct OutOfTime;
 struct Tally {
     executions: u64,
     outcomes: BTreeMap<State, u64>,
-    /// The clearest failing execution: state, why, events, clarity score.
-    shortest_failure: Option<(State, String, Vec<trace::Event>, (usize, usize))>,
+    /// The clearest failing execution so far.
+    shortest_failure: Option<Clearest>,
 }
+
+/// A failing execution: its state, why it is wrong, its events, its clarity score.
+type Clearest = (State, String, Vec<trace::Event>, (usize, usize));
 
 /// (stale reads, steps): lower is easier to read.
 fn clarity(events: &[trace::Event]) -> (usize, usize) {

@@ -52,13 +52,14 @@ pub fn record_child_outcome(outcome: &Outcome) {
     }
 }
 
-fn time_limit() -> Duration {
+/// The time limit: `RACELAB_JUDGE_TIME_LIMIT` seconds, else the default.
+pub fn time_limit() -> Duration {
     std::env::var(LIMIT_ENV).ok().and_then(|s| s.parse::<u64>().ok()).map_or(JUDGE_TIME_LIMIT, Duration::from_secs)
 }
 
 /// Judges `exercise` of lab `lab` in a child process (the test `test_name` of
 /// this test binary); `functions` names the learner's functions for messages.
-pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str) -> Outcome {
+pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str, limit: Duration) -> Outcome {
     let inconclusive = |summary: String, details: String| Outcome {
         lab,
         exercise: exercise.to_string(),
@@ -103,7 +104,6 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str)
         Ok(child) => child,
         Err(e) => return inconclusive(format!("cannot start the judge: {e}"), String::new()),
     };
-    let limit = time_limit();
     let status = child.wait_timeout(limit);
     let timed_out = !matches!(status, Ok(Some(_)));
     if timed_out {

@@ -437,12 +437,23 @@ where
     /// time-out of the child becomes an *inconclusive* failing outcome that
     /// names the stage it was in, and never downgrades earned progress.
     pub fn judge(&self, exercise: &str, test_name: &str, learner: impl FnOnce() -> Learner<R, M>) -> Outcome {
+        self.judge_within(exercise, test_name, isolate::time_limit(), learner)
+    }
+
+    /// Like [`judge`](Self::judge), with a time limit of `limit`.
+    pub fn judge_within(
+        &self,
+        exercise: &str,
+        test_name: &str,
+        limit: Duration,
+        learner: impl FnOnce() -> Learner<R, M>,
+    ) -> Outcome {
         if isolate::is_child_for(exercise) {
             let outcome = self.check(exercise, &learner());
             isolate::record_child_outcome(&outcome);
             return outcome;
         }
-        isolate::judge_in_child(self.lab().number, exercise, test_name, &self.function_names(exercise))
+        isolate::judge_in_child(self.lab().number, exercise, test_name, &self.function_names(exercise), limit)
     }
 }
 

@@ -18,7 +18,7 @@
 //! cargo test --test lab_03
 //! ```
 
-use super::harness::{isolated, race_observed, unequal_split};
+use super::harness::{Observer, isolated, race_observed, unequal_split};
 use crate::labs::{Case, State};
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use super::sync::{Mutex, parking_lot};
@@ -204,7 +204,10 @@ fn watched<S: Send + Sync + 'static>(
 ) -> State {
     let bank = Bank { accounts, transfer, total, end };
     let money = money(case);
-    let (torn, (a, b)) = race_observed(case.threads, case.iters, bank, Bank::transfer, Bank::total, money, case.looks, Bank::end);
+    let (torn, (a, b)) = {
+        let observer = Observer { watch: Bank::total, invariant: money, looks: case.looks };
+        race_observed(case.threads, case.iters, bank, Bank::transfer, observer, Bank::end)
+    };
     State::default().with("seen", torn.unwrap_or(money)).with("a", a).with("b", b)
 }
 

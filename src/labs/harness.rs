@@ -62,18 +62,26 @@ where
     (yes, look(&shared))
 }
 
-/// Like [`race`], with one more thread watching: it calls `watch(&shared)` up
-/// to `looks` times (at most [`OBSERVER_LOOKS`]: once under loom) while the others work. Returns the first value
-/// it saw that was not `invariant` (if any), and `look(&shared)` after
-/// everyone has finished.
+/// An observer thread: what it computes at each look, what it should always
+/// see, and how many times it looks (at most [`OBSERVER_LOOKS`]: once under loom).
+pub struct Observer<S> {
+    /// One look, e.g. `a + b`.
+    pub watch: fn(&S) -> u64,
+    /// What every look should return.
+    pub invariant: u64,
+    /// How many looks (`None`: [`OBSERVER_LOOKS`]).
+    pub looks: Option<u64>,
+}
+
+/// Like [`race`], with one more thread watching (see [`Observer`]). Returns
+/// the first value the observer saw that was not its invariant (if any), and
+/// `look(&shared)` after everyone has finished.
 pub fn race_observed<S, T>(
     threads: usize,
     iters: u64,
     shared: S,
     work: fn(&S),
-    watch: fn(&S) -> u64,
-    invariant: u64,
-    looks: Option<u64>,
+    observer: Observer<S>,
     look: fn(&S) -> T,
 ) -> (Option<u64>, T)
 where
@@ -92,6 +100,7 @@ where
             .name("observer".to_string())
             .spawn(move || {
                 start.wait();
+                let Observer { watch, invariant, looks } = observer;
                 let looks = looks.unwrap_or(OBSERVER_LOOKS).min(OBSERVER_LOOKS);
                 (0..looks).map(|_| watch(&shared)).find(|&seen| seen != invariant)
             })
