@@ -691,8 +691,7 @@ fn check_size(model: &Model) -> Result<(), CheckError> {
         )));
     }
     let kind = model.lab.variant(&model.variant).map(|v| v.kind).unwrap_or(Kind::Racy);
-    let limits = model.lab.limits;
-    let table = if matches!(kind, Kind::Racy | Kind::WrongFix | Kind::DataRace) { limits.racy } else { limits.fix };
+    let table = model.lab.limits.table(&model.variant, kind);
     if threads > table.len() {
         return Err(CheckError::TooLarge(format!(
             "loom models at most {} threads in lab {:02} (asked for {threads}); use `racelab run` for real threads",
@@ -706,7 +705,7 @@ fn check_size(model: &Model) -> Result<(), CheckError> {
              scheduling steps than loom allows (threads × iterations at most {MAX_BOUNDED_STEPS})"
         )));
     }
-    if iters > table[threads - 1] && model.preemption_bound.is_none() {
+    if iters > table[threads - 1] && model.preemption_bound.is_none() && model.jobs.is_none() {
         let finishes: Vec<String> =
             table.iter().enumerate().filter(|(_, k)| **k > 0).map(|(t, k)| format!("{}×{k}", t + 1)).collect();
         return Err(CheckError::TooLarge(format!(

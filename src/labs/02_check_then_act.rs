@@ -224,7 +224,10 @@ pub fn spec(case: &Case) -> String {
             let each = worker_sales(jobs);
             State::default().with("sold", each.iter().sum()).with_list("got", each).to_string()
         }
-        None => format!("sold={}, with yeses adding up to it", stock(case).min(case.demand())),
+        None => {
+            let want = stock(case).min(case.demand());
+            format!("sold={want}, got adding up to {want}")
+        }
     }
 }
 

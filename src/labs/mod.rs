@@ -140,6 +140,19 @@ pub struct Limits {
     pub racy: &'static [u64],
     /// For fixes.
     pub fix: &'static [u64],
+    /// Variants whose models grow faster or slower than their kind's, with their own table.
+    pub by_variant: &'static [(&'static str, &'static [u64])],
+}
+
+impl Limits {
+    /// The table for `variant` of kind `kind`: index `t - 1` is the most
+    /// iterations loom explores exhaustively with `t` threads.
+    pub fn table(&self, variant: &str, kind: Kind) -> &'static [u64] {
+        if let Some((_, table)) = self.by_variant.iter().find(|(name, _)| *name == variant) {
+            return table;
+        }
+        if matches!(kind, Kind::Racy | Kind::WrongFix | Kind::DataRace) { self.racy } else { self.fix }
+    }
 }
 
 impl Lab {
@@ -199,7 +212,7 @@ pub static LABS: &[Lab] = &[
         jobs: real::lost_update::jobs,
         worker: real::lost_update::worker,
         combine: real::lost_update::solution::combine,
-        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 2] },
+        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 2], by_variant: &[] },
         max_total: crate::runner::MAX_TOTAL,
         run_size: (2, 1_000_000),
         check_size: (2, 2),
@@ -251,7 +264,7 @@ pub static LABS: &[Lab] = &[
         jobs: real::check_then_act::jobs,
         worker: real::check_then_act::worker,
         combine: real::check_then_act::solution::combine,
-        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 1] },
+        limits: Limits { racy: &[8, 3, 1], fix: &[8, 3, 1], by_variant: &[] },
         max_total: crate::runner::MAX_TOTAL,
         // Many short trials: each has one race for the last ticket.
         run_size: (4, 1_000),
@@ -305,7 +318,7 @@ pub static LABS: &[Lab] = &[
             let (a, b) = real::invariant::solution::combine(reports);
             a.saturating_add(b)
         },
-        limits: Limits { racy: &[2, 1], fix: &[4, 2, 1] },
+        limits: Limits { racy: &[2, 1], fix: &[4, 2, 1], by_variant: &[] },
         // The packed-atomic fix keeps each account in 32 bits.
         max_total: u32::MAX as u64,
         run_size: (2, 1_000_000),
