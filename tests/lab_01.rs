@@ -376,3 +376,56 @@ mod learner_checks {
         assert_eq!(SUITE.check("process", &learner).status, Status::Failing);
     }
 }
+
+// ---------------------------------------------------------------------------
+// the model backend: std's atomic API, traced; loom's environment reported
+// ---------------------------------------------------------------------------
+
+#[test]
+fn model_atomics_offer_std_api_and_trace_every_call() {
+    use racelab::check::trace;
+    use racelab::sync::model::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+    loom::model(|| {
+        trace::clear();
+        let n = AtomicU64::new(5);
+        assert_eq!(n.fetch_max(9, Relaxed), 5);
+        assert_eq!(n.fetch_min(7, Relaxed), 9);
+        assert_eq!(n.fetch_and(0b110, Relaxed), 7);
+        assert_eq!(n.fetch_or(0b001, Relaxed), 6);
+        assert_eq!(n.fetch_xor(0b010, Relaxed), 7);
+        assert_eq!(n.fetch_nand(0b101, Relaxed), 5);
+        assert_eq!(n.swap(3, Relaxed), !5);
+        assert_eq!(n.fetch_update(Relaxed, Relaxed, |v| Some(v * 2)), Ok(3));
+        assert_eq!(n.load(Relaxed), 6);
+        let flag = AtomicBool::new(false);
+        assert!(!flag.fetch_or(true, Relaxed));
+        assert_eq!(flag.compare_exchange(true, false, Relaxed, Relaxed), Ok(true));
+        let names: Vec<String> = trace::take().iter().map(|e| format!("{:?}", e.op)).collect();
+        for op in ["fetch_max", "fetch_min", "fetch_and", "fetch_or", "fetch_xor", "fetch_nand", "swap"] {
+            assert!(names.iter().any(|n| n.contains(op)), "{op} is traced: {names:?}");
+        }
+    });
+}
+
+#[test]
+fn a_search_cut_by_loom_environment_variables_is_labelled_bounded() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "1", "--variant", "racy", "--threads", "2", "--iters", "2", "--json"])
+        .env("LOOM_MAX_PERMUTATIONS", "5")
+        .output()
+        .expect("racelab runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["exhaustive"], false, "{doc}");
+    // loom tests this limit only every LOOM_CHECKPOINT_INTERVAL executions, so it
+    // may not have cut this small search: the label is conservative, never optimistic.
+    assert_eq!(doc["bounded_by"][0], "LOOM_MAX_PERMUTATIONS=5", "{doc}");
+}
+
+#[test]
+fn a_preemption_bound_loom_cannot_take_is_an_input_error() {
+    let model = Model { preemption_bound: Some(256), ..Model::new(lab(), "racy", 2, 1) };
+    assert!(matches!(explore(&model), Err(racelab::check::CheckError::BadInput(_))));
+    let model = Model { preemption_bound: Some(2), ..Model::new(lab(), "racy", 2, 1_000) };
+    let error = explore(&model).expect_err("too large even bounded");
+    assert!(error.to_string().contains("too large even for a bounded search"), "{error}");
+}

@@ -13,7 +13,7 @@ mod common;
 
 use common::{assert_fix_is_exact, lab, loom, reachable, real, worker_command, wrong_fixes};
 use proptest::prelude::*;
-use racelab::check::FailureKind;
+use racelab::check::{FailureKind, Model, explore};
 use racelab::labs::Lab;
 use racelab::runner::process::run_workers;
 use std::time::Duration;
@@ -213,5 +213,19 @@ mod learner_checks {
         assert_eq!(outcome.status, Status::Failing);
         assert!(outcome.summary.contains("an observer saw a + b"), "{}", outcome.summary);
         assert!(outcome.details.contains("tests/lab_03.rs:"), "points at the learner's lines:\n{}", outcome.details);
+    }
+}
+
+#[test]
+fn loom_refuses_the_sizes_it_cannot_finish_in_a_minute() {
+    // Measured in a debug build on 2 cores: racy 2×1 was unfinished after 60 s,
+    // mutex 3×1 took 36 s, the packed atomic 2×2 was unfinished after 60 s.
+    for (variant, threads, iters) in [("racy", 2, 1), ("mutex", 3, 1), ("atomic", 2, 2)] {
+        let error = explore(&Model::new(bank(), variant, threads, iters)).expect_err("refused");
+        assert!(error.to_string().contains("too large") || error.to_string().contains("at most"), "{variant}: {error}");
+    }
+    // … and accepts the largest sizes that finish in seconds.
+    for (variant, threads, iters) in [("per_variable_atomic", 2, 1), ("mutex", 2, 2), ("atomic", 2, 1)] {
+        assert!(explore(&Model::new(bank(), variant, threads, iters)).is_ok(), "{variant} {threads}×{iters}");
     }
 }

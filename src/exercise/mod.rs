@@ -291,13 +291,15 @@ where
         &crate::labs::LABS[self.lab]
     }
 
-    /// ` (`combine` at labs/…/exercise.rs:52)`, when the source is known.
-    fn where_is(&self, exercise: &str, learner: &Learner<R, M>) -> String {
+    /// ` (`combine` at labs/…/exercise.rs:52)` for the functions that `why`
+    /// names (all of the exercise's, if it names none), when the source is known.
+    fn where_is(&self, exercise: &str, learner: &Learner<R, M>, why: &str) -> String {
         let Some(source) = learner.source else { return String::new() };
-        let lines: Vec<String> = (self.functions)(exercise)
-            .iter()
-            .filter_map(|f| source.line_of(f).map(|at| format!("`{f}` at {at}")))
-            .collect();
+        let functions = (self.functions)(exercise);
+        let named: Vec<&str> = functions.iter().copied().filter(|f| why.contains(&format!("`{f}"))).collect();
+        let shown = if named.is_empty() { functions.to_vec() } else { named };
+        let lines: Vec<String> =
+            shown.iter().filter_map(|f| source.line_of(f).map(|at| format!("`{f}` at {at}"))).collect();
         if lines.is_empty() { String::new() } else { format!(" ({})", lines.join(", ")) }
     }
 
@@ -325,7 +327,7 @@ where
                 return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
             }
             Err(Sequential::Logic(why)) => {
-                let summary = format!("not a race — a logic error{}: {why}", self.where_is(variant, learner));
+                let summary = format!("not a race — a logic error{}: {why}", self.where_is(variant, learner, &why));
                 let details = format!(
                     "{summary}\n\nThis goes wrong with one thread, before any other thread runs: fix it \
                      first; loom and real threads only check code that is right on one thread."
