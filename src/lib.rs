@@ -3,7 +3,9 @@
 //! Threads share one address space. That is their power — no copying, no
 //! messages — and their danger: two threads that update the same memory
 //! without coordination lose updates. Processes each own their memory, so they
-//! cannot race on it, but they pay to start and must send their results back.
+//! cannot race on it — but only while nothing is shared: two processes that
+//! update the same file, database row or shared mapping race again. And they
+//! pay to start and must send their results back.
 //!
 //! racelab turns those claims into code you can run, measure and check:
 //!
@@ -55,8 +57,11 @@
 //!   threads and worker processes; [`bench`] measures; [`cli`] is the
 //!   `racelab` command.
 //!
-//! The lessons are in `labs/NN_slug/README.md`; each claim in them is a test
-//! in `tests/lab_NN.rs`.
+//! The lessons are in `labs/NN_slug/README.md`; their loom figures are tests
+//! in `tests/lab_NN.rs`, their quoted outputs are checked by
+//! `tests/transcripts.rs`, and a learner's answers are judged by
+//! [`exercise`] (`racelab verify N`), whose own catalogue of right and wrong
+//! answers is tested by `tests/judge.rs`.
 //!
 //! [loom]: https://docs.rs/loom
 
