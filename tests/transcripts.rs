@@ -73,7 +73,7 @@ fn blocks(text: &str) -> Vec<Block> {
         {
             let end = (i + 2..lines.len()).find(|&j| lines[j].trim() == "```").unwrap_or(lines.len());
             let args: Vec<String> = command.split_whitespace().map(str::to_string).collect();
-            if args.first().is_some_and(|a| CHECKED.contains(&a.as_str())) && end > i + 2 {
+            if args.first().is_some_and(|a| CHECKED.contains(&a.as_str())) {
                 found.push(Block { line: i + 2, args, output: i + 2..end });
             }
             i = end;
