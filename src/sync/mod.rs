@@ -44,3 +44,4 @@
 
 pub mod model;
 pub mod real;
+mod traced;

@@ -49,6 +49,9 @@ fn current_thread() -> usize {
     id.trim_start_matches("ThreadId(").trim_end_matches(')').parse().unwrap_or(usize::MAX)
 }
 
+/// Under loom nothing happens before an operation: loom itself decides who runs.
+fn before(_op: &'static str, _location: &'static Location<'static>) {}
+
 /// Records one operation on the shared object at `addr`.
 fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
     let me = loom::thread::current();
@@ -63,265 +66,34 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
 /// hardware), `fetch_add`, `fetch_sub`, `fetch_and`, `fetch_nand`, `fetch_or`,
 /// `fetch_xor`, `fetch_max`, `fetch_min`, `fetch_update` and `into_inner`.
 pub mod atomic {
-    use super::{Location, Op, current_thread, record};
+    use super::{Location, Op, before, current_thread, record};
     use crate::check::trace;
+    use crate::sync::traced::{Traced, traced_common, traced_int};
     pub use std::sync::atomic::Ordering;
-
-    /// How a value of an atomic type is written into the trace (as a `u64`).
-    trait Traced: Copy {
-        fn traced(self) -> u64;
-    }
-
-    macro_rules! traced_value {
-        ($($t:ty),*) => { $(impl Traced for $t {
-            #[allow(clippy::cast_sign_loss, clippy::cast_lossless, reason = "the trace shows the bits")]
-            fn traced(self) -> u64 { self as u64 }
-        })* };
-    }
-    traced_value!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
-    impl Traced for bool {
-        fn traced(self) -> u64 {
-            u64::from(self)
-        }
-    }
-
-    /// The methods every traced atomic shares (bool and integers alike).
-    macro_rules! traced_common {
-        ($name:ident, $t:ty) => {
-            impl $name {
-                fn note(&self, op: Op, location: &'static Location<'static>) {
-                    record(self as *const Self as usize, &self.init.traced().to_string(), op, location);
-                }
-
-                /// Records a read-modify-write that replaced `old` with `new`; returns `old`.
-                fn rmw(&self, name: &'static str, old: $t, new: $t, location: &'static Location<'static>) -> $t {
-                    self.note(Op::Rmw { name, read: old.traced(), wrote: new.traced() }, location);
-                    old
-                }
-
-                /// Loads the value (traced).
-                #[track_caller]
-                pub fn load(&self, order: Ordering) -> $t {
-                    let value = self.inner.load(order);
-                    self.note(Op::Load { read: value.traced() }, Location::caller());
-                    value
-                }
-
-                /// Stores a value (traced).
-                #[track_caller]
-                pub fn store(&self, value: $t, order: Ordering) {
-                    self.inner.store(value, order);
-                    self.note(Op::Store { wrote: value.traced() }, Location::caller());
-                }
-
-                /// Swaps in a value, returning the old one (traced).
-                #[track_caller]
-                pub fn swap(&self, value: $t, order: Ordering) -> $t {
-                    self.rmw("swap", self.inner.swap(value, order), value, Location::caller())
-                }
-
-                /// Stores `new` if the value is still `current` (traced).
-                #[track_caller]
-                pub fn compare_exchange(
-                    &self,
-                    current: $t,
-                    new: $t,
-                    success: Ordering,
-                    failure: Ordering,
-                ) -> Result<$t, $t> {
-                    self.cas(current, new, success, failure, Location::caller())
-                }
-
-                fn cas(
-                    &self,
-                    current: $t,
-                    new: $t,
-                    success: Ordering,
-                    failure: Ordering,
-                    location: &'static Location<'static>,
-                ) -> Result<$t, $t> {
-                    let result = self.inner.compare_exchange(current, new, success, failure);
-                    let op = match result {
-                        Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
-                        Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },
-                    };
-                    self.note(op, location);
-                    result
-                }
-
-                /// Like [`compare_exchange`](Self::compare_exchange), but allowed to fail even when
-                /// the value matches. loom never does that; the checker's second pass makes each
-                /// thread's first weak compare-exchange at each call site fail once, as real
-                /// hardware may.
-                #[track_caller]
-                pub fn compare_exchange_weak(
-                    &self,
-                    current: $t,
-                    new: $t,
-                    success: Ordering,
-                    failure: Ordering,
-                ) -> Result<$t, $t> {
-                    self.cas_weak(current, new, success, failure, Location::caller())
-                }
-
-                fn cas_weak(
-                    &self,
-                    current: $t,
-                    new: $t,
-                    success: Ordering,
-                    failure: Ordering,
-                    location: &'static Location<'static>,
-                ) -> Result<$t, $t> {
-                    if trace::weak_cas_fails(current_thread(), location) {
-                        // The hardware saw `current` and still failed to store (an ARM
-                        // load-linked/store-conditional pair losing its reservation). Shown
-                        // without touching the model's memory: a read here would add
-                        // branches of its own, and a write would add values to read.
-                        let _ = (success, new);
-                        self.note(Op::CasSpurious { read: current.traced() }, location);
-                        return Err(current);
-                    }
-                    self.cas(current, new, success, failure, location)
-                }
-
-                /// Applies `f` with a compare-exchange loop, as std does (each step traced).
-                #[track_caller]
-                pub fn fetch_update<F>(&self, set_order: Ordering, fetch_order: Ordering, mut f: F) -> Result<$t, $t>
-                where
-                    F: FnMut($t) -> Option<$t>,
-                {
-                    let location = Location::caller();
-                    let mut seen = self.inner.load(fetch_order);
-                    self.note(Op::Load { read: seen.traced() }, location);
-                    while let Some(new) = f(seen) {
-                        // std's fetch_update uses the weak compare-exchange too.
-                        match self.cas_weak(seen, new, set_order, fetch_order, location) {
-                            Ok(old) => return Ok(old),
-                            Err(actual) => seen = actual,
-                        }
-                    }
-                    Err(seen)
-                }
-
-                /// Bitwise "and" in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_and(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_and(value, order);
-                    self.rmw("fetch_and", old, old & value, Location::caller())
-                }
-
-                /// Bitwise "nand" in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_nand(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_nand(value, order);
-                    self.rmw("fetch_nand", old, !(old & value), Location::caller())
-                }
-
-                /// Bitwise "or" in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_or(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_or(value, order);
-                    self.rmw("fetch_or", old, old | value, Location::caller())
-                }
-
-                /// Bitwise "xor" in one indivisible step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_xor(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_xor(value, order);
-                    self.rmw("fetch_xor", old, old ^ value, Location::caller())
-                }
-
-                /// Consumes the atomic and returns the value (not traced: nothing is shared any more).
-                pub fn into_inner(self) -> $t {
-                    self.inner.into_inner()
-                }
-            }
-
-            impl Default for $name {
-                fn default() -> Self {
-                    Self::new(<$t>::default())
-                }
-            }
-
-            impl From<$t> for $name {
-                fn from(value: $t) -> Self {
-                    Self::new(value)
-                }
-            }
-        };
-    }
-
-    macro_rules! traced_int {
-        ($(#[$doc:meta])* $name:ident, $t:ty) => {
-            $(#[$doc])*
-            #[derive(Debug)]
-            pub struct $name {
-                inner: loom::sync::atomic::$name,
-                init: $t,
-            }
-
-            traced_common!($name, $t);
-
-            impl $name {
-                /// Creates a new atomic integer.
-                pub fn new(value: $t) -> Self {
-                    Self { inner: loom::sync::atomic::$name::new(value), init: value }
-                }
-
-                /// Adds in one indivisible step (wrapping), returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_add(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_add(value, order);
-                    self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
-                }
-
-                /// Subtracts in one indivisible step (wrapping), returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_sub(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_sub(value, order);
-                    self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
-                }
-
-                /// Stores the larger of the value and `value` in one step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_max(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_max(value, order);
-                    self.rmw("fetch_max", old, old.max(value), Location::caller())
-                }
-
-                /// Stores the smaller of the value and `value` in one step, returning the old value (traced).
-                #[track_caller]
-                pub fn fetch_min(&self, value: $t, order: Ordering) -> $t {
-                    let old = self.inner.fetch_min(value, order);
-                    self.rmw("fetch_min", old, old.min(value), Location::caller())
-                }
-            }
-        };
-    }
 
     traced_int!(
         /// loom's `AtomicU64`, traced.
-        AtomicU64, u64
+        AtomicU64, u64, loom::sync::atomic::AtomicU64
     );
     traced_int!(
         /// loom's `AtomicU32`, traced.
-        AtomicU32, u32
+        AtomicU32, u32, loom::sync::atomic::AtomicU32
     );
     traced_int!(
         /// loom's `AtomicUsize`, traced.
-        AtomicUsize, usize
+        AtomicUsize, usize, loom::sync::atomic::AtomicUsize
     );
     traced_int!(
         /// loom's `AtomicI64`, traced (negative values show as their bits).
-        AtomicI64, i64
+        AtomicI64, i64, loom::sync::atomic::AtomicI64
     );
     traced_int!(
         /// loom's `AtomicI32`, traced (negative values show as their bits).
-        AtomicI32, i32
+        AtomicI32, i32, loom::sync::atomic::AtomicI32
     );
     traced_int!(
         /// loom's `AtomicIsize`, traced (negative values show as their bits).
-        AtomicIsize, isize
+        AtomicIsize, isize, loom::sync::atomic::AtomicIsize
     );
 
     /// loom's `AtomicBool`, traced (values shown as 0 and 1).
