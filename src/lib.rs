@@ -75,5 +75,6 @@ pub mod exercise;
 #[allow(clippy::duplicate_mod, reason = "each lab file is compiled once per backend on purpose: see `sync`")]
 pub mod labs;
 pub mod runner;
+pub mod stepper;
 pub mod sync;
 pub mod verify;

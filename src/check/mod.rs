@@ -250,6 +250,9 @@ pub struct Report {
     /// The outcome states the lab's specification rejects.
     #[serde(skip)]
     pub failing_states: Vec<State>,
+    /// The `racelab step` command that replays the failing schedule (or why it cannot be replayed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
 }
 
 fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
@@ -355,6 +358,9 @@ impl Report {
                     let _ = writeln!(out, "\n  {summary}\n  {}", failure.message);
                 }
             }
+            if let Some(replay) = &self.replay {
+                let _ = writeln!(out, "\nstep through it yourself:\n  {replay}");
+            }
         }
         out
     }
@@ -432,7 +438,19 @@ pub fn explore(model: &Model) -> Result<Report, CheckError> {
     let lab = model.lab;
     let variant = lab.variant(&model.variant).map_err(CheckError::NoSuchVariant)?;
     let (lab_model, name, case) = (lab.model, variant.name, model.case());
-    explore_body(model, move || lab_model(name, &case).unwrap_or_default())
+    let body_case = case.clone();
+    let mut report = explore_body(model, move || lab_model(name, &body_case).unwrap_or_default())?;
+    // A failing schedule of the lab's own code can be replayed by the stepper, move by move.
+    if let Some(failure) =
+        report.failure.as_ref().filter(|f| matches!(f.kind, FailureKind::WrongValue | FailureKind::Deadlock))
+    {
+        let stepping = crate::stepper::Stepping::new(lab, name, case);
+        report.replay = Some(match crate::stepper::moves_for(&stepping, &failure.schedule) {
+            Ok(moves) => stepping.command(&moves),
+            Err(why) => why,
+        });
+    }
+    Ok(report)
 }
 
 /// The loom environment variables that are set, as `NAME=value`.
@@ -545,6 +563,7 @@ where
         failure: None,
         schedule: None,
         failing_states,
+        replay: None,
     };
 
     let schedule = |events: &[trace::Event]| Schedule::from_events_decoded(events, model.lab.names, model.lab.decode);

@@ -186,10 +186,38 @@ thread_local! {
     static SPURIOUS: Cell<bool> = const { Cell::new(false) };
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
     static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The operation a thread is about to perform (the stepper shows it as that
+/// thread's next step).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// The backend's number for the thread.
+    pub thread: usize,
+    /// The operation's name: `load`, `lock`, `fetch_add`, …
+    pub op: &'static str,
+    /// The source line.
+    pub location: &'static Location<'static>,
+}
+
+/// Notes that `thread` is about to perform `op` at `location`.
+pub fn set_pending(thread: usize, op: &'static str, location: &'static Location<'static>) {
+    PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        pending.retain(|p| p.thread != thread);
+        pending.push(Pending { thread, op, location });
+    });
+}
+
+/// The operations threads are about to perform.
+pub fn pending() -> Vec<Pending> {
+    PENDING.with(|pending| pending.borrow().clone())
 }
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
+    PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());
     FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
@@ -292,9 +320,16 @@ pub fn record_named(
     location: &'static Location<'static>,
 ) {
     let thread_name = thread_name.map(str::to_string);
+    // The operation is done: the thread has no pending step until its next one.
+    PENDING.with(|pending| pending.borrow_mut().retain(|p| p.thread != thread));
     EVENTS.with(|events| {
         events.borrow_mut().push(Event { thread, thread_name, addr, init: init.to_string(), op, location });
     });
+}
+
+/// A copy of the events recorded since the last [`clear`].
+pub fn snapshot() -> Vec<Event> {
+    EVENTS.with(|events| events.borrow().clone())
 }
 
 /// Takes the events recorded since the last [`clear`].

@@ -19,6 +19,7 @@
 pub mod model;
 pub mod real;
 mod state;
+pub mod step;
 
 pub use state::{Case, State};
 
@@ -98,6 +99,9 @@ pub struct Lab {
     /// Runs a variant inside loom's model and returns the whole observable
     /// [`State`] (`None`: no such variant).
     pub model: fn(&str, &Case) -> Option<State>,
+    /// Runs a variant on shuttle's threads with the learner as the scheduler
+    /// (see [`crate::stepper`]; `None`: no such variant).
+    pub step: fn(&str, &Case) -> Option<State>,
     /// The lab's specification: `Ok` when a state is right for the case, else
     /// what is wrong with it, in words ("1 update lost").
     pub judge: fn(&Case, &State) -> Result<(), String>,
@@ -206,6 +210,7 @@ pub static LABS: &[Lab] = &[
             real::lost_update::run(v, &real::lost_update::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
         },
         model: |v, case| model::lost_update::run(v, &model::lost_update::Fixes::SOLUTION, case),
+        step: |v, case| step::lost_update::run(v, &step::lost_update::Fixes::SOLUTION, case),
         judge: real::lost_update::judge,
         spec: real::lost_update::spec,
         decode: None,
@@ -258,6 +263,7 @@ pub static LABS: &[Lab] = &[
             real::check_then_act::run(v, &real::check_then_act::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
         },
         model: |v, case| model::check_then_act::run(v, &model::check_then_act::Fixes::SOLUTION, case),
+        step: |v, case| step::check_then_act::run(v, &step::check_then_act::Fixes::SOLUTION, case),
         judge: real::check_then_act::judge,
         spec: real::check_then_act::spec,
         decode: None,
@@ -309,6 +315,7 @@ pub static LABS: &[Lab] = &[
         expected: real::invariant::expected,
         real: |v, t, k| real::invariant::run(v, &real::invariant::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value()),
         model: |v, case| model::invariant::run(v, &model::invariant::Fixes::SOLUTION, case),
+        step: |v, case| step::invariant::run(v, &step::invariant::Fixes::SOLUTION, case),
         judge: real::invariant::judge,
         spec: real::invariant::spec,
         decode: Some(real::invariant::decode),

@@ -44,4 +44,5 @@
 
 pub mod model;
 pub mod real;
+pub mod step;
 mod traced;

@@ -1,0 +1,270 @@
+//! The stepper's backend: shuttle's threads, with the learner as the scheduler.
+//!
+//! [shuttle](https://docs.rs/shuttle) runs the lab code on its own simulated
+//! threads and asks a [`Scheduler`](shuttle::scheduler::Scheduler) which
+//! thread moves at every shared-memory operation. racelab's scheduler
+//! ([`crate::stepper`]) asks the learner. The types here are shuttle's,
+//! wrapped like the [`model`](super::model) backend's: before each operation
+//! the thread announces it (so the screen can show every thread's next step
+//! and its line), and after it the operation is written to the trace.
+//!
+//! shuttle treats every atomic as sequentially consistent: a load always reads
+//! the latest store. The stepper therefore never shows a stale read; loom's
+//! model does (`racelab check`), and the stepper says so when a loom schedule
+//! depends on one.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::sync::step::atomic::{AtomicU64, Ordering};
+//!
+//! shuttle::check_random(|| {
+//!     let counter = AtomicU64::new(0);
+//!     counter.fetch_add(1, Ordering::Relaxed);
+//!     assert_eq!(counter.load(Ordering::Relaxed), 1);
+//! }, 1);
+//! ```
+
+use crate::check::trace::{self, Op};
+use std::fmt::Debug;
+use std::ops::{Deref, DerefMut};
+use std::panic::Location;
+use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+
+pub use shuttle::thread;
+pub use std::sync::Arc;
+
+/// shuttle's number for the running task (0 is the main thread).
+fn current_thread() -> usize {
+    usize::from(shuttle::current::me())
+}
+
+/// Announces the operation the running thread is about to perform.
+fn before(op: &'static str, location: &'static Location<'static>) {
+    trace::set_pending(current_thread(), op, location);
+}
+
+/// Records one operation on the shared object at `addr`.
+fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
+    let me = shuttle::thread::current();
+    // shuttle calls the main thread "main-thread"; schedules call it `main`, as loom's do.
+    let name = me.name().filter(|name| !name.starts_with("main"));
+    trace::record_named(current_thread(), name, addr, init, op, location);
+}
+
+/// Atomic integers and flags over shuttle's, announced and traced.
+pub mod atomic {
+    use super::{Location, Op, before, current_thread, record};
+    use crate::check::trace;
+    use crate::sync::traced::{Traced, traced_common, traced_int};
+    pub use std::sync::atomic::Ordering;
+
+    traced_int!(
+        /// shuttle's `AtomicU64`, traced.
+        AtomicU64, u64, shuttle::sync::atomic::AtomicU64
+    );
+    traced_int!(
+        /// shuttle's `AtomicU32`, traced.
+        AtomicU32, u32, shuttle::sync::atomic::AtomicU32
+    );
+    traced_int!(
+        /// shuttle's `AtomicUsize`, traced.
+        AtomicUsize, usize, shuttle::sync::atomic::AtomicUsize
+    );
+    traced_int!(
+        /// shuttle's `AtomicI64`, traced (negative values show as their bits).
+        AtomicI64, i64, shuttle::sync::atomic::AtomicI64
+    );
+    traced_int!(
+        /// shuttle's `AtomicI32`, traced (negative values show as their bits).
+        AtomicI32, i32, shuttle::sync::atomic::AtomicI32
+    );
+    traced_int!(
+        /// shuttle's `AtomicIsize`, traced (negative values show as their bits).
+        AtomicIsize, isize, shuttle::sync::atomic::AtomicIsize
+    );
+
+    /// shuttle's `AtomicBool`, traced (values shown as 0 and 1).
+    #[derive(Debug)]
+    pub struct AtomicBool {
+        inner: shuttle::sync::atomic::AtomicBool,
+        init: bool,
+    }
+
+    traced_common!(AtomicBool, bool);
+
+    impl AtomicBool {
+        /// Creates a new atomic flag.
+        pub fn new(value: bool) -> Self {
+            Self { inner: shuttle::sync::atomic::AtomicBool::new(value), init: value }
+        }
+    }
+}
+
+/// shuttle's mutex, with `lock`, `try_lock` and the unlock announced and traced.
+#[derive(Debug, Default)]
+pub struct Mutex<T> {
+    inner: shuttle::sync::Mutex<T>,
+}
+
+/// The guard of a [`Mutex`]; dropping it is a step of its own (the unlock).
+pub struct MutexGuard<'a, T: Debug> {
+    inner: Option<shuttle::sync::MutexGuard<'a, T>>,
+    addr: usize,
+    location: &'static Location<'static>,
+}
+
+impl<T> Mutex<T> {
+    /// Creates an unlocked mutex.
+    pub fn new(value: T) -> Self {
+        Mutex { inner: shuttle::sync::Mutex::new(value) }
+    }
+
+    /// Acquires the lock; a thread that finds it taken waits (and cannot be picked).
+    #[track_caller]
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, T>>
+    where
+        T: Debug,
+    {
+        let location = Location::caller();
+        before("lock", location);
+        match self.inner.lock() {
+            Ok(guard) => Ok(self.guard(guard, location)),
+            Err(poisoned) => Err(PoisonError::new(self.guard(poisoned.into_inner(), location))),
+        }
+    }
+
+    /// Acquires the lock if it is free right now.
+    #[track_caller]
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>>
+    where
+        T: Debug,
+    {
+        let location = Location::caller();
+        before("try_lock", location);
+        match self.inner.try_lock() {
+            Ok(guard) => Ok(self.guard(guard, location)),
+            Err(TryLockError::WouldBlock) => {
+                record(self.addr(), "", Op::TryLockBusy, location);
+                Err(TryLockError::WouldBlock)
+            }
+            Err(TryLockError::Poisoned(p)) => {
+                Err(TryLockError::Poisoned(PoisonError::new(self.guard(p.into_inner(), location))))
+            }
+        }
+    }
+
+    /// Consumes the mutex and returns the value.
+    pub fn into_inner(self) -> LockResult<T> {
+        self.inner.into_inner()
+    }
+
+    fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+
+    fn guard<'a>(
+        &'a self,
+        inner: shuttle::sync::MutexGuard<'a, T>,
+        location: &'static Location<'static>,
+    ) -> MutexGuard<'a, T>
+    where
+        T: Debug,
+    {
+        record(self.addr(), "", Op::Lock { holds: format!("{:?}", *inner) }, location);
+        MutexGuard { inner: Some(inner), addr: self.addr(), location }
+    }
+}
+
+impl<T: Debug> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.inner.as_deref().expect("the guard is held until dropped")
+    }
+}
+
+impl<T: Debug> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.inner.as_deref_mut().expect("the guard is held until dropped")
+    }
+}
+
+impl<T: Debug> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        let Some(inner) = self.inner.take() else { return };
+        if std::thread::panicking() {
+            drop(inner);
+            return;
+        }
+        // The unlock is a step the learner picks, like any other operation.
+        before("unlock", self.location);
+        shuttle::thread::yield_now();
+        record(self.addr, "", Op::Unlock { leaves: format!("{:?}", *inner) }, self.location);
+        drop(inner);
+    }
+}
+
+/// `parking_lot`'s API (no poisoning) over shuttle's mutex.
+pub mod parking_lot {
+    use std::fmt::Debug;
+
+    /// A mutex whose `lock()` returns the guard directly, like `parking_lot`'s.
+    #[derive(Debug, Default)]
+    pub struct Mutex<T>(super::Mutex<T>);
+
+    /// The guard of a `parking_lot`-style [`Mutex`].
+    pub type MutexGuard<'a, T> = super::MutexGuard<'a, T>;
+
+    impl<T> Mutex<T> {
+        /// Creates an unlocked mutex.
+        pub fn new(value: T) -> Self {
+            Mutex(super::Mutex::new(value))
+        }
+
+        /// Acquires the lock; there is no poisoning to handle.
+        #[track_caller]
+        pub fn lock(&self) -> MutexGuard<'_, T>
+        where
+            T: Debug,
+        {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        /// Acquires the lock if it is free right now.
+        #[track_caller]
+        pub fn try_lock(&self) -> Option<MutexGuard<'_, T>>
+        where
+            T: Debug,
+        {
+            self.0.try_lock().ok()
+        }
+
+        /// Consumes the mutex and returns the value.
+        pub fn into_inner(self) -> T {
+            self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+    }
+}
+
+/// Plain memory: a data race is not stepped (it is undefined behaviour); loom checks it.
+pub use super::real::cell;
+
+/// Waiting on I/O: nothing here, the learner decides who runs meanwhile.
+pub fn wait_for_io() {}
+
+/// An observer looks once per step the learner gives it.
+pub const OBSERVER_LOOKS: u64 = 1;
+
+/// The real backend's start barrier; a no-op here, since the learner picks who starts.
+#[derive(Debug)]
+pub struct StartLine;
+
+impl StartLine {
+    /// A start line for `threads` threads (ignored when stepping).
+    pub fn new(_threads: usize) -> Self {
+        StartLine
+    }
+
+    /// Returns at once.
+    pub fn wait(&self) {}
+}
