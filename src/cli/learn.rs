@@ -8,7 +8,7 @@ use crate::labs::{self, Kind, LABS, Lab};
 use crate::runner::process::WorkerCommand;
 use crate::verify::{self, Verification};
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write as _};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -250,8 +250,10 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
                 2,
             ));
         }
-        print!("Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ", lab.folder());
-        let _ = std::io::stdout().flush();
+        super::out(&format!(
+            "Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ",
+            lab.folder()
+        ))?;
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
