@@ -240,6 +240,16 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Shows a learner command's text, then says if progress was not saved (exit
+/// 2); otherwise exits 0, or `failed` when the command's answer is "no".
+fn show(shown: learn::Shown, failed: u8) -> Result<u8, Failure> {
+    out(&shown.text)?;
+    match shown.unsaved {
+        Some(why) => Err(Failure(format!("progress was not saved: {why}"), 2)),
+        None => Ok(if shown.ok { 0 } else { failed }),
+    }
+}
+
 /// A JSON document and a newline on stdout.
 fn out_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
@@ -328,15 +338,13 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 "compiling labs/{}/exercise.rs and running its checks (the first build takes a minute)…",
                 lab.folder()
             );
-            let (text, solved) = learn::verify(&mut course, lab, seconds(timeout, "--timeout", MAX_TIMEOUT)?)?;
-            out(&text)?;
-            Ok(if solved { 0 } else { 1 })
+            let shown = learn::verify(&mut course, lab, seconds(timeout, "--timeout", MAX_TIMEOUT)?)?;
+            show(shown, 1)
         }
         Some(Command::Hint { lab, exercise, more }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
-            out(&learn::hint(&mut course, lab, exercise.as_deref(), more)?)?;
-            Ok(0)
+            show(learn::hint(&mut course, lab, exercise.as_deref(), more)?, 0)
         }
         Some(Command::Watch { lab }) => watch::run(lab.as_deref()),
         Some(Command::Reset { lab, yes }) => {

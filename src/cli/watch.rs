@@ -102,6 +102,14 @@ fn next_input(rx: &Receiver<Input>) -> Option<Input> {
     }
 }
 
+/// A command's text, and a line when progress could not be saved.
+fn with_unsaved(shown: learn::Shown) -> String {
+    match shown.unsaved {
+        Some(why) => format!("{}error: progress was not saved: {why}\n", shown.text),
+        None => shown.text,
+    }
+}
+
 /// Runs the watch loop until the learner quits.
 pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     let mut course = Course::load()?;
@@ -137,7 +145,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
             return format!("checking lab {:02} (dry run)\n", lab.number);
         }
         match learn::verify(course, lab, Duration::from_secs(180)) {
-            Ok((text, _)) => text,
+            Ok(shown) => with_unsaved(shown),
             Err(Failure(message, _)) => format!("error: {message}\n"),
         }
     };
@@ -145,6 +153,10 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number, lab.title));
     show(is_raw, &footer(lab));
     while let Some(input) = next_input(&rx) {
+        // Other commands may have saved progress meanwhile: start from the file, not from memory.
+        if let Ok(now) = crate::course::Progress::load(&course.root) {
+            course.progress = now;
+        }
         match input {
             Input::Quit | Input::Key('q') => break,
             Input::Saved(path) => {
@@ -167,7 +179,9 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
                 show(is_raw, &footer(lab));
             }
             Input::Key('h') => {
-                let text = learn::hint(&mut course, lab, None, true).unwrap_or_else(|Failure(m, _)| format!("{m}\n"));
+                let text = learn::hint(&mut course, lab, None, true)
+                    .map(with_unsaved)
+                    .unwrap_or_else(|Failure(m, _)| format!("error: {m}\n"));
                 show(is_raw, &format!("\n{text}"));
                 show(is_raw, &footer(lab));
             }
