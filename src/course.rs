@@ -319,13 +319,30 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 pub fn root() -> Result<PathBuf, String> {
     let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let built = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(Path::to_path_buf)
-        .chain(std::iter::once(built))
-        .find(|dir| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file())
-        .ok_or_else(|| {
-            "cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string()
-        })
+    let course = |dir: &Path| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file();
+    // A course folder that lost its metadata: say which file is missing, and
+    // where, rather than quietly using the folder racelab was built from.
+    let damaged = |dir: &Path| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        manifest.contains("name = \"racelab\"")
+            && dir.join("labs").is_dir()
+            && !dir.join("labs").join("info.toml").exists()
+    };
+    for dir in here.ancestors() {
+        if course(dir) {
+            return Ok(dir.to_path_buf());
+        }
+        if damaged(dir) {
+            return Err(format!(
+                "{} is missing: racelab needs it to find the course (`git checkout -- labs/info.toml` restores it)",
+                dir.join("labs").join("info.toml").display()
+            ));
+        }
+    }
+    if course(&built) {
+        return Ok(built);
+    }
+    Err("cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string())
 }
 
 /// The exercise file `labs/NN_slug/exercise.rs` derived from its solution:

@@ -185,3 +185,245 @@ fn stat(pid: u32) -> Option<(char, u32)> {
 fn alive(pid: u32) -> bool {
     stat(pid).is_some_and(|(state, _)| state != 'Z')
 }
+
+// ── verify and watch, with a stand-in for cargo ─────────────────────────────
+//
+// `verify` asks `$CARGO` to build the checks and runs the test binary cargo
+// names. Here `$CARGO` is a script that names a shell script as the "test
+// binary", so each test decides what the learner's checks do (report, crash,
+// hang, leave a child holding the output open) without building anything.
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+const EXERCISES: [&str; 4] = ["mutex", "parking_lot", "atomic", "process"];
+
+/// A course folder whose "checks" for lab N are the shell script `checks`(N).
+struct FakeCourse {
+    dir: tempfile::TempDir,
+}
+
+impl FakeCourse {
+    fn new(checks: &[(u8, &str)]) -> FakeCourse {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for folder in ["labs/01_lost_update", "labs/02_check_then_act", "tmp"] {
+            std::fs::create_dir_all(root.join(folder)).expect("folder");
+        }
+        for file in ["Cargo.toml", "labs/info.toml"] {
+            std::fs::copy(std::path::Path::new(REPO).join(file), root.join(file)).expect("copy");
+        }
+        for folder in ["labs/01_lost_update", "labs/02_check_then_act"] {
+            std::fs::write(root.join(folder).join("exercise.rs"), "// the learner's answers\n").expect("exercise");
+        }
+        let executable = |path: &std::path::Path, text: &str| {
+            std::fs::write(path, text).expect("script");
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        };
+        let cargo = format!(
+            "#!/bin/sh\nfor a; do t=$a; done\n\
+             echo \"{{\\\"reason\\\":\\\"compiler-artifact\\\",\\\"target\\\":{{\\\"name\\\":\\\"$t\\\"}},\\\"executable\\\":\\\"{}/checks_$t\\\"}}\"\n",
+            root.display()
+        );
+        executable(&root.join("cargo"), &cargo);
+        for (lab, script) in checks {
+            executable(&root.join(format!("checks_exercise_{lab:02}")), &format!("#!/bin/sh\n{script}\n"));
+        }
+        FakeCourse { dir }
+    }
+
+    fn root(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn racelab(&self, args: &[&str]) -> Command {
+        let mut command = racelab();
+        command
+            .current_dir(self.root())
+            .args(args)
+            .env("CARGO", self.root().join("cargo"))
+            .env("TMPDIR", self.root().join("tmp"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// What racelab left in its temporary folder.
+    fn temp_files(&self) -> Vec<String> {
+        std::fs::read_dir(self.root().join("tmp"))
+            .expect("tmp")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// The pids the checks wrote to `pids` (one a line).
+    fn pids(&self) -> Vec<u32> {
+        let text = std::fs::read_to_string(self.root().join("pids")).unwrap_or_default();
+        text.lines().filter_map(|l| l.trim().parse().ok()).collect()
+    }
+
+    fn progress(&self) -> racelab::course::Progress {
+        racelab::course::Progress::load(self.root()).expect("progress")
+    }
+}
+
+/// A check script that reports `status` for every exercise of `lab` after `pause` seconds.
+fn reporting(lab: u8, status: &str, pause: &str) -> String {
+    let lines: Vec<String> = EXERCISES
+        .iter()
+        .map(|e| {
+            format!(
+                "echo '{{\"lab\":{lab},\"exercise\":\"{e}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\"}}' >> \"$RACELAB_VERIFY_OUT\""
+            )
+        })
+        .collect();
+    format!("sleep {pause}\n{}", lines.join("\n"))
+}
+
+/// Writes its own pid and that of a child holding stdout open to `pids`, then waits.
+const HANG_HOLDING_THE_PIPE: &str = "sleep 300 &\necho $$ >> pids\necho $! >> pids\nwait";
+
+/// Waits (up to 10 s) until the checks have written `n` pids.
+fn wait_for_pids(course: &FakeCourse, n: usize) -> Vec<u32> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids = course.pids();
+        if pids.len() >= n || Instant::now() > deadline {
+            return pids;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_verifies_at_once_keep_both_results() {
+    for round in 0..3 {
+        let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0.3")), (2, &reporting(2, "failing", "0.3"))]);
+        let one = course.racelab(&["verify", "1"]).spawn().expect("verify 1");
+        let two = course.racelab(&["verify", "2"]).spawn().expect("verify 2");
+        let (one, two) = (one.wait_with_output().expect("verify 1"), two.wait_with_output().expect("verify 2"));
+        assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stderr));
+        assert_eq!(two.status.code(), Some(1), "{}", String::from_utf8_lossy(&two.stderr));
+        let progress = course.progress();
+        for e in EXERCISES {
+            assert_eq!(progress.status(1, e), racelab::course::Status::Solved, "round {round}: lab 1 {e} kept");
+            assert_eq!(progress.status(2, e), racelab::course::Status::Failing, "round {round}: lab 2 {e} kept");
+        }
+    }
+}
+
+#[test]
+fn a_crash_never_turns_solved_into_failing_but_a_verdict_does() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    assert!(course.racelab(&["verify", "1"]).status().expect("verify").success());
+    std::fs::write(course.root().join("checks_exercise_01"), "#!/bin/sh\necho 'thread panicked' >&2\nkill -ABRT $$\n")
+        .expect("a crashing check");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "not solved this time: {text}");
+    assert!(text.contains("not judged: the check crashed before reporting a result: thread panicked"), "{text}");
+    assert!(text.contains("your earlier \"solved\" stands"), "{text}");
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "still solved");
+
+    std::fs::write(course.root().join("checks_exercise_01"), format!("#!/bin/sh\n{}\n", reporting(1, "failing", "0")))
+        .expect("a failing check");
+    assert_eq!(course.racelab(&["verify", "1"]).status().expect("verify").code(), Some(1));
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Failing, "a verdict counts");
+}
+
+#[test]
+fn the_time_limit_covers_a_child_that_holds_the_output_open() {
+    let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+    let started = Instant::now();
+    let out = course.racelab(&["verify", "1", "--timeout", "1"]).output().expect("verify");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("did not finish in 1 s"), "{text}");
+    assert!(!text.contains("--preemption-bound"), "verify advises only its own flags: {text}");
+    let pids = course.pids();
+    assert_eq!(pids.len(), 2, "the checks and their child started");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "no temporary file left");
+}
+
+#[test]
+fn checks_that_exit_leaving_a_child_behind_end_with_nothing_left_running() {
+    let course = FakeCourse::new(&[(1, "sleep 300 &\necho $! >> pids\nexit 0")]);
+    let started = Instant::now();
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let pids = course.pids();
+    assert!(!pids.is_empty() && pids.iter().all(|&pid| !alive(pid)), "the stray child was killed: {pids:?}");
+}
+
+#[test]
+fn sigint_or_sigterm_on_verify_stops_the_checks_and_removes_temp_files() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+        racelab::course::Progress::update(course.root(), |p| {
+            p.status.insert(racelab::course::key(1, "mutex"), racelab::course::Status::Solved)
+        })
+        .expect("earlier progress");
+        let mut verify = course.racelab(&["verify", "1"]).spawn().expect("verify");
+        let pids = wait_for_pids(&course, 2);
+        assert_eq!(pids.len(), 2, "the checks started");
+        // Safety: kill only sends a signal to the racelab we started.
+        unsafe {
+            libc::kill(verify.id() as libc::pid_t, signal);
+        }
+        let status = wait_at_most(&mut verify, Duration::from_secs(10));
+        assert_eq!(status.and_then(|s| s.code()), Some(130), "signal {signal}: racelab stops at once");
+        assert!(pids.iter().all(|&pid| !alive(pid)), "signal {signal}: nothing left running: {pids:?}");
+        assert_eq!(course.temp_files(), Vec::<String>::new(), "signal {signal}: no temporary file left");
+        assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "nothing lost");
+    }
+}
+
+#[test]
+fn q_in_watch_stops_a_running_check_at_once() {
+    use std::io::Write as _;
+    let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+    let mut watch = course.racelab(&["watch", "1"]).stdin(Stdio::piped()).spawn().expect("watch");
+    std::thread::sleep(Duration::from_millis(500)); // let it start watching
+    std::fs::write(course.root().join("labs/01_lost_update/exercise.rs"), "// saved\n").expect("save");
+    let pids = wait_for_pids(&course, 2);
+    assert_eq!(pids.len(), 2, "the save started a check");
+    writeln!(watch.stdin.take().expect("stdin"), "q").expect("q");
+    let status = wait_at_most(&mut watch, Duration::from_secs(10));
+    assert!(status.is_some_and(|s| s.success()), "watch left at once: {status:?}");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "no temporary file left");
+}
+
+#[test]
+fn a_missing_exercise_points_to_reset_and_a_missing_info_toml_is_named() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    std::fs::remove_file(course.root().join("labs/01_lost_update/exercise.rs")).expect("remove");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("labs/01_lost_update/exercise.rs is missing; `racelab reset 1` restores it"), "{err}");
+
+    std::fs::remove_file(course.root().join("labs/info.toml")).expect("remove");
+    let out = course.racelab(&["list"]).output().expect("list");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("labs/info.toml is missing"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}

@@ -6,10 +6,11 @@ use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
 use crate::exercise;
 use crate::labs::{self, Kind, LABS, Lab};
 use crate::runner::process::WorkerCommand;
-use crate::verify::{self, Verification};
+use crate::verify::{self, Stopped, Verification};
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// The course as the learner left it.
@@ -150,12 +151,41 @@ pub(crate) fn welcome(course: &Course) -> String {
 
 /// Runs `verify` for `lab`, records the outcomes and renders them; the
 /// results are shown even when progress cannot be saved.
-pub(crate) fn verify(course: &mut Course, lab: &'static Lab, timeout: Duration) -> Result<Shown, Failure> {
+///
+/// Setting `stop` ends the checks at once, kills what they started and saves nothing.
+pub(crate) fn verify(
+    course: &mut Course,
+    lab: &'static Lab,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Shown, Failure> {
     let info = course.info.lab(lab.number)?;
+    if !course.exercise_path(lab).is_file() {
+        return Err(Failure(
+            format!(
+                "labs/{}/exercise.rs is missing; `racelab reset {}` restores it as shipped",
+                lab.folder(),
+                lab.number
+            ),
+            2,
+        ));
+    }
     let names: Vec<&str> = info.exercises.iter().map(|e| e.name.as_str()).collect();
-    let verification = verify::verify(&course.root, lab.number, &names, timeout)?;
+    let verification = verify::verify(&course.root, lab.number, &names, timeout, stop).map_err(stopped)?;
     let unsaved = course.record(&verification).err();
     Ok(Shown { text: render_verification(course, lab, &verification), ok: verification.solved(), unsaved })
+}
+
+/// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
+pub(crate) const INTERRUPTED: u8 = 130;
+
+fn stopped(why: Stopped) -> Failure {
+    match why {
+        Stopped::Interrupted => {
+            Failure("interrupted: the checks were stopped and nothing was saved".to_string(), INTERRUPTED)
+        }
+        Stopped::Error(message) => Failure(message, 2),
+    }
 }
 
 /// A check's summary as `verify` shows it: without advice about `check`'s
@@ -279,11 +309,12 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
         std::fs::read_to_string(&solution_path).map_err(|e| format!("cannot read {}: {e}", solution_path.display()))?;
     let shipped = course::exercise_from_solution(&solution);
     let path = course.exercise_path(lab);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == shipped {
+    // A missing exercise holds no changes to lose: restore it without asking.
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() == Some(&shipped) {
         return Ok(format!("labs/{}/exercise.rs is already as shipped.\n", lab.folder()));
     }
-    if !yes {
+    if !yes && current.is_some() {
         if !std::io::stdin().is_terminal() {
             return Err(Failure(
                 format!("labs/{}/exercise.rs has your changes; pass --yes to overwrite them", lab.folder()),
@@ -324,6 +355,7 @@ struct Line {
 pub(crate) fn dev_check(
     course: &Course,
     worker: &dyn Fn(&Lab) -> Result<WorkerCommand, String>,
+    stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
     let mut lines: Vec<Line> = Vec::new();
     let mut check = |ok: bool, text: String| lines.push(Line { ok, text });
@@ -372,13 +404,14 @@ pub(crate) fn dev_check(
         let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
         check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));
 
-        match verify::verify(&course.root, n, names, Duration::from_secs(300)) {
+        match verify::verify(&course.root, n, names, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
                 let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();
                 check(unsolved, format!("lab {n:02}: the exercise as it stands is unsolved ({})", statuses.join(", ")));
             }
-            Err(e) => check(false, format!("lab {n:02}: cannot run the exercise's checks: {e}")),
+            Err(Stopped::Interrupted) => return Err(stopped(Stopped::Interrupted)),
+            Err(Stopped::Error(e)) => check(false, format!("lab {n:02}: cannot run the exercise's checks: {e}")),
         }
     }
     let failed = lines.iter().filter(|l| !l.ok).count();

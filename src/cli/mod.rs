@@ -11,6 +11,7 @@ use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
 use learn::Course;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// racelab: watch threads lose updates, fix them, and let loom prove the fix.
@@ -240,6 +241,20 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// A flag set by the first Ctrl-C, SIGTERM or SIGHUP, for commands that must
+/// stop what they started (test binaries, cargo) before they exit. A second
+/// signal exits at once (status 130).
+pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        signal_hook::flag::register_conditional_shutdown(signal, i32::from(learn::INTERRUPTED), stop.clone())
+            .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
+            .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
+    }
+    Ok(stop)
+}
+
 /// Shows a learner command's text, then says if progress was not saved (exit
 /// 2); otherwise exits 0, or `failed` when the command's answer is "no".
 fn show(shown: learn::Shown, failed: u8) -> Result<u8, Failure> {
@@ -338,7 +353,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 "compiling labs/{}/exercise.rs and running its checks (the first build takes a minute)…",
                 lab.folder()
             );
-            let shown = learn::verify(&mut course, lab, seconds(timeout, "--timeout", MAX_TIMEOUT)?)?;
+            let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
+            let stop = stop_on_signals()?;
+            let shown = learn::verify(&mut course, lab, timeout, &stop)?;
             show(shown, 1)
         }
         Some(Command::Hint { lab, exercise, more }) => {
@@ -354,7 +371,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Dev(DevCommand::Check)) => {
-            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command)?;
+            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command, &*stop_on_signals()?)?;
             out(&text)?;
             Ok(if ok { 0 } else { 1 })
         }
