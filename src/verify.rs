@@ -120,6 +120,26 @@ impl Drop for Group {
     }
 }
 
+/// The temporary folders of `verify` are named `racelab-verify-<pid>-…`.
+const SCRATCH: &str = "racelab-verify-";
+
+/// Removes the temporary folders of `verify`s that were killed outright
+/// (SIGKILL: no clean-up could run), recognised by their racelab's pid being gone.
+fn remove_stale_scratch() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.strip_prefix(SCRATCH)).and_then(|rest| rest.split('-').next());
+        let Some(pid) = pid.and_then(|p| p.parse::<libc::pid_t>().ok()).filter(|&p| p > 0) else { continue };
+        // Safety: signal 0 sends nothing; it only asks whether the process exists.
+        let gone =
+            unsafe { libc::kill(pid, 0) } == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -199,8 +219,9 @@ pub fn verify(
 
     // The results and the checks' stderr go to files (removed with the folder
     // on every way out): no pipe that a learner's stray child could hold open.
+    remove_stale_scratch();
     let scratch = tempfile::Builder::new()
-        .prefix("racelab-verify-")
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
         .tempdir()
         .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     let (results, errors) = (scratch.path().join("outcomes.jsonl"), scratch.path().join("stderr.txt"));

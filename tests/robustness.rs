@@ -427,3 +427,21 @@ fn a_missing_exercise_points_to_reset_and_a_missing_info_toml_is_named() {
     assert!(err.contains("labs/info.toml is missing"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn the_temp_folder_of_a_verify_killed_outright_is_removed_by_the_next() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    // A racelab that is gone: a process we started and reaped.
+    let mut gone = Command::new("true").spawn().expect("true");
+    let gone_pid = gone.id();
+    gone.wait().expect("reaped");
+    let stale = course.root().join(format!("tmp/racelab-verify-{gone_pid}-abc123"));
+    let live = course.root().join(format!("tmp/racelab-verify-{}-def456", std::process::id()));
+    for dir in [&stale, &live] {
+        std::fs::create_dir_all(dir).expect("folder");
+        std::fs::write(dir.join("outcomes.jsonl"), "").expect("file");
+    }
+    assert!(course.racelab(&["verify", "1"]).status().expect("verify").success());
+    assert!(!stale.exists(), "the dead racelab's folder is removed");
+    assert!(live.exists(), "a live racelab's folder is kept");
+}

@@ -69,10 +69,10 @@ enum Command {
         /// racy, mutex, parking_lot, atomic, process, unsafe_cell, or a wrong fix.
         #[arg(long, default_value = "racy")]
         variant: String,
-        /// Model threads [default: the lab's, e.g. 2; 2–3 finish in seconds].
+        /// Model threads, from 1 to the lab's loom limit (3 in lab 01) [default: the lab's, e.g. 2].
         #[arg(long)]
         threads: Option<usize>,
-        /// Steps per model thread [default: the lab's, e.g. 2].
+        /// Steps per model thread, at most 10000 [default: the lab's, e.g. 2].
         #[arg(long)]
         iters: Option<u64>,
         /// Explore only interleavings with at most this many preemptions, 0–255 (faster, not exhaustive).
@@ -151,7 +151,7 @@ enum Command {
 /// How big a real run is; a lab's own default shows its race on real hardware.
 #[derive(Debug, clap::Args)]
 struct RealSize {
-    /// Threads (worker processes for `process`) [default: the lab's, e.g. 2].
+    /// Threads, 1–1024; worker processes for `process` and in `bench`, 1–64 [default: the lab's, e.g. 2].
     #[arg(long)]
     threads: Option<usize>,
     /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
