@@ -78,7 +78,7 @@ enum Command {
         /// Explore only interleavings with at most this many preemptions, 0–255 (faster, not exhaustive).
         #[arg(long)]
         preemption_bound: Option<u8>,
-        /// Give up after this many seconds.
+        /// Give up after this many seconds (at most 3600).
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
         /// Print one JSON document instead of text.
@@ -101,11 +101,15 @@ enum Command {
     },
     /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
     ///
-    /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error.
+    /// Ctrl-C stops everything it started. A check that crashes or runs out of time never
+    /// undoes an earlier "solved".
+    ///
+    /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error (or when
+    /// progress could not be saved), 130 when interrupted.
     Verify {
         /// Lab number or name (default: the first lab with an unsolved exercise).
         lab: Option<String>,
-        /// Seconds the checks may take once compiled (an endless loop is killed after this).
+        /// Seconds the checks may take once compiled, at most 3600 (an endless loop is killed after this).
         #[arg(long, default_value_t = 180.0)]
         timeout: f64,
     },
@@ -120,6 +124,8 @@ enum Command {
         more: bool,
     },
     /// Re-check your exercise every time you save a file in labs/ (h: hint, n: next, q: quit).
+    ///
+    /// q or Ctrl-C also stops a check that is running, at once.
     Watch {
         /// Lab number or name to start with (default: the first lab with an unsolved exercise).
         lab: Option<String>,
