@@ -120,6 +120,57 @@ impl Drop for Group {
     }
 }
 
+/// Makes racelab the reaper of its orphaned descendants (Linux: a child
+/// subreaper), so that a process the checks started in a group or session of
+/// its own, and left behind when they were killed, becomes racelab's child.
+fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    // Safety: prctl sets an attribute of this process; no memory is involved.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong);
+    }
+}
+
+/// Kills and reaps every child racelab still has — the orphans adopted by
+/// [`adopt_orphans`] — until none has appeared for 100 ms (at most 3 s).
+fn kill_adopted() {
+    #[cfg(target_os = "linux")]
+    {
+        let me = std::process::id();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut quiet = 0;
+        while quiet < 5 && Instant::now() < deadline {
+            let children = children_of(me);
+            quiet = if children.is_empty() { quiet + 1 } else { 0 };
+            for pid in children {
+                // Safety: a signal and a wait for a child of this process that
+                // no `Child` handle owns any more (every one was waited for).
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The children of `parent`, from /proc.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<libc::pid_t> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (name) state ppid …`: the name may hold spaces or parentheses.
+            let ppid = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().nth(1)?.parse::<u32>().ok());
+            ppid == Some(parent)
+        })
+        .collect()
+}
+
 /// The temporary folders of `verify` are named `racelab-verify-<pid>-…`.
 const SCRATCH: &str = "racelab-verify-";
 
@@ -232,14 +283,23 @@ pub fn verify(
         .current_dir(root)
         .args(["--test-threads", "2"])
         .env(OUT_ENV, &results)
+        // Temporary files the checks make (the judge's, a learner's) land in the
+        // folder removed on every way out.
+        .env("TMPDIR", scratch.path())
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(stderr_file);
+    adopt_orphans();
     let mut checks = Group::spawn(&mut command, &exe.display().to_string())?;
-    let finished = checks.wait(Some(started + timeout), stop)?;
-    // Whatever happened, nothing the checks started keeps running.
+    let finished = checks.wait(Some(started + timeout), stop);
+    // Whatever happened, nothing the checks started keeps running: their
+    // group is killed, then whatever they started elsewhere (the judge runs
+    // each exercise in a process group of its own) comes back to racelab as
+    // an orphan and is killed too.
     drop(checks);
+    kill_adopted();
+    let finished = finished?;
     let timed_out = finished.is_none();
     let check_seconds = started.elapsed().as_secs_f64();
 

@@ -445,3 +445,33 @@ fn the_temp_folder_of_a_verify_killed_outright_is_removed_by_the_next() {
     assert!(!stale.exists(), "the dead racelab's folder is removed");
     assert!(live.exists(), "a live racelab's folder is kept");
 }
+
+/// Starts a child in a session of its own (out of reach of the checks' group,
+/// as the judge's per-exercise processes are), makes a temp file, then waits.
+const HANG_WITH_A_CHILD_ELSEWHERE: &str =
+    "setsid sleep 300 &\necho $! >> pids\nmktemp > /dev/null\necho $$ >> pids\nwait";
+
+#[test]
+#[cfg(target_os = "linux")]
+fn what_the_checks_start_in_another_group_is_stopped_too() {
+    // On a time-out…
+    let course = FakeCourse::new(&[(1, HANG_WITH_A_CHILD_ELSEWHERE)]);
+    let out = course.racelab(&["verify", "1", "--timeout", "1"]).output().expect("verify");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("did not finish in 1 s"));
+    let pids = course.pids();
+    assert_eq!(pids.len(), 2, "the checks and their child started");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "time-out: nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "time-out: no temporary file left");
+
+    // …and on Ctrl-C.
+    let course = FakeCourse::new(&[(1, HANG_WITH_A_CHILD_ELSEWHERE)]);
+    let mut verify = course.racelab(&["verify", "1"]).spawn().expect("verify");
+    let pids = wait_for_pids(&course, 2);
+    // Safety: kill only sends a signal to the racelab we started.
+    unsafe {
+        libc::kill(verify.id() as libc::pid_t, libc::SIGINT);
+    }
+    assert_eq!(wait_at_most(&mut verify, Duration::from_secs(10)).and_then(|s| s.code()), Some(130));
+    assert!(pids.iter().all(|&pid| !alive(pid)), "Ctrl-C: nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "Ctrl-C: no temporary file left");
+}
