@@ -21,15 +21,17 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn a_closed_stdout_ends_the_command_quietly() {
-    // `racelab run 1 | true`: the reader is gone before racelab writes.
-    let mut child = racelab()
+    // `racelab run 1 | true`: the reader is gone before racelab writes. (The
+    // read end is closed before racelab starts: a `Stdio::piped()` dropped
+    // afterwards could still be open in another test's child between fork and exec.)
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = racelab()
         .args(["run", "1", "--trials", "1", "--iters", "10"])
-        .stdout(Stdio::piped())
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .expect("racelab runs");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("racelab ends");
     assert_eq!(stderr(&out), "", "nothing on stderr, like a Unix tool");
     assert_eq!(out.status.code(), Some(141), "the status a shell shows for a closed pipe");
 
