@@ -5,7 +5,11 @@
 //! `racelab hint` work even while an exercise does not compile (exercises are
 //! compiled only by their own test target, never by the binary).
 //!
-//! Progress lives in `.racelab/progress.json` at the repository root. It is
+//! Progress lives in `.racelab/progress.json` at the repository root. Every
+//! change is a read-modify-write under an exclusive lock on
+//! `.racelab/progress.lock` ([`Progress::update`]), so two commands at once
+//! (`verify 1 & verify 2`, a `hint --more` during a `verify`, a long `watch`)
+//! merge their changes instead of overwriting each other's. The file is
 //! written to a temporary file in the same folder and renamed over the old
 //! one, so a crash mid-write leaves either the old or the new file, never a
 //! torn one.
@@ -20,9 +24,11 @@
 //! assert_eq!(exercise, "fn f() -> u64 {\n    // TODO: return one.\n    todo!()\n}\n");
 //! ```
 
+use crate::exercise::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The course metadata, parsed from `labs/info.toml`.
 #[derive(Debug, Deserialize)]
@@ -129,25 +135,83 @@ pub fn key(lab: u8, exercise: &str) -> String {
     format!("{lab:02}/{exercise}")
 }
 
+/// More hint layers than any exercise has: a count above this is damage, not progress.
+pub const MAX_HINT_COUNT: usize = 1000;
+
+/// How long a command waits for another one to finish saving progress.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
 impl Progress {
     /// The file progress is kept in, under `root`.
     pub fn path(root: &Path) -> PathBuf {
         root.join(".racelab").join("progress.json")
     }
 
-    /// Loads progress; a missing file is a fresh start, an unreadable one an error.
+    /// The lock every change of progress holds (a separate file, since the
+    /// progress file itself is replaced by a rename on every save).
+    pub fn lock_path(root: &Path) -> PathBuf {
+        root.join(".racelab").join("progress.lock")
+    }
+
+    /// Loads progress; a missing file is a fresh start, an unreadable or
+    /// damaged one (not an object, unknown statuses, absurd counts) an error
+    /// that names the file.
     pub fn load(root: &Path) -> Result<Progress, String> {
         let path = Self::path(root);
         match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
+            Ok(text) => Self::parse(&text)
                 .map_err(|e| format!("{} is not valid progress ({e}); delete it to start over", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Progress::default()),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
     }
 
-    /// Saves progress atomically: a temporary file renamed over the old one.
+    fn parse(text: &str) -> Result<Progress, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        // serde would read a struct from an array (`[]` as empty progress): require an object.
+        if !value.is_object() {
+            return Err("expected a JSON object with `status` and `hints`".to_string());
+        }
+        let progress: Progress = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        if let Some((key, count)) = progress.hints.iter().find(|(_, n)| **n > MAX_HINT_COUNT) {
+            return Err(format!("{count} hints seen for {key}, more than any exercise has"));
+        }
+        Ok(progress)
+    }
+
+    /// Changes progress under the lock: reads the file as it is now, applies
+    /// `change`, writes the result if anything changed, and returns what
+    /// `change` returned with the progress as saved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use racelab::course::{Progress, Status, key};
+    ///
+    /// let root = tempfile::tempdir().unwrap();
+    /// Progress::update(root.path(), |p| p.status.insert(key(1, "mutex"), Status::Solved)).unwrap();
+    /// let (_, now) = Progress::update(root.path(), |p| p.hints.insert(key(1, "atomic"), 1)).unwrap();
+    /// assert_eq!(now.status(1, "mutex"), Status::Solved, "the second update kept the first");
+    /// ```
+    pub fn update<T>(root: &Path, change: impl FnOnce(&mut Progress) -> T) -> Result<(T, Progress), String> {
+        let _lock = Lock::take(root)?;
+        let mut progress = Self::load(root)?;
+        let before = progress.clone();
+        let result = change(&mut progress);
+        if progress != before {
+            progress.write(root)?;
+        }
+        Ok((result, progress))
+    }
+
+    /// Saves progress as it is (replacing whatever the file holds), under the lock.
+    /// To change progress without losing another command's changes, use [`Progress::update`].
     pub fn save(&self, root: &Path) -> Result<(), String> {
+        let _lock = Lock::take(root)?;
+        self.write(root)
+    }
+
+    fn write(&self, root: &Path) -> Result<(), String> {
         let path = Self::path(root);
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         write_atomically(&path, &text)
@@ -156,6 +220,83 @@ impl Progress {
     /// The status of one exercise.
     pub fn status(&self, lab: u8, exercise: &str) -> Status {
         self.status.get(&key(lab, exercise)).copied().unwrap_or_default()
+    }
+
+    /// Records a check's outcome. An inconclusive one (the check crashed, timed
+    /// out or was interrupted) never turns an earned "solved" into "failing";
+    /// a genuine verdict always counts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use racelab::course::{Progress, Status};
+    /// use racelab::exercise::Outcome;
+    ///
+    /// let mut progress = Progress::default();
+    /// let mut outcome = Outcome {
+    ///     lab: 1, exercise: "mutex".into(), status: Status::Solved,
+    ///     summary: String::new(), details: String::new(), inconclusive: false,
+    /// };
+    /// progress.record(&outcome);
+    /// outcome.status = Status::Failing;
+    /// outcome.inconclusive = true; // a time-out: no verdict
+    /// progress.record(&outcome);
+    /// assert_eq!(progress.status(1, "mutex"), Status::Solved);
+    /// ```
+    pub fn record(&mut self, outcome: &Outcome) {
+        let key = key(outcome.lab, &outcome.exercise);
+        if outcome.inconclusive && self.status.get(&key) == Some(&Status::Solved) {
+            return;
+        }
+        self.status.insert(key, outcome.status);
+    }
+}
+
+/// An exclusive `flock` on `.racelab/progress.lock`, released when dropped.
+struct Lock(std::fs::File);
+
+impl Lock {
+    fn take(root: &Path) -> Result<Lock, String> {
+        use std::os::fd::AsRawFd;
+        let path = Progress::lock_path(root);
+        let dir = path.parent().unwrap_or(root);
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .or_else(|_| std::fs::File::open(&path))
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            // Safety: flock on a descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(Lock(file));
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::WouldBlock && error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(format!("cannot lock {}: {error}", path.display()));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "another racelab command has held {} for {} s; try again when it is done",
+                    path.display(),
+                    LOCK_WAIT.as_secs()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // Safety: unlocks the descriptor this guard owns (closing it would too).
+        unsafe {
+            libc::flock(self.0.as_raw_fd(), libc::LOCK_UN);
+        }
     }
 }
 
@@ -178,13 +319,30 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 pub fn root() -> Result<PathBuf, String> {
     let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let built = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(Path::to_path_buf)
-        .chain(std::iter::once(built))
-        .find(|dir| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file())
-        .ok_or_else(|| {
-            "cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string()
-        })
+    let course = |dir: &Path| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file();
+    // A course folder that lost its metadata: say which file is missing, and
+    // where, rather than quietly using the folder racelab was built from.
+    let damaged = |dir: &Path| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        manifest.contains("name = \"racelab\"")
+            && dir.join("labs").is_dir()
+            && !dir.join("labs").join("info.toml").exists()
+    };
+    for dir in here.ancestors() {
+        if course(dir) {
+            return Ok(dir.to_path_buf());
+        }
+        if damaged(dir) {
+            return Err(format!(
+                "{} is missing: racelab needs it to find the course (`git checkout -- labs/info.toml` restores it)",
+                dir.join("labs").join("info.toml").display()
+            ));
+        }
+    }
+    if course(&built) {
+        return Ok(built);
+    }
+    Err("cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string())
 }
 
 /// The exercise file `labs/NN_slug/exercise.rs` derived from its solution:

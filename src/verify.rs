@@ -8,6 +8,13 @@
 //! 2. the test binary itself, run directly with [`OUT_ENV`] set, in its own
 //!    process group and under a time limit, so that a learner's endless loop
 //!    is killed — with any worker processes it started — instead of hanging.
+//!    Its output goes to files, not pipes, so nothing it starts can stretch
+//!    the time limit by holding a pipe open.
+//!
+//! Both run in their own process group, which is killed when `verify` ends
+//! for any reason: finished, timed out, or stopped by the caller's flag
+//! (set on Ctrl-C or SIGTERM by the CLI, or by `q` in `watch`). The temporary
+//! files live in one folder removed on every way out.
 //!
 //! Each check appends its [`Outcome`] as a JSON line to the file named by
 //! [`OUT_ENV`]; no test output is parsed.
@@ -17,9 +24,9 @@ use crate::exercise::{OUT_ENV, Outcome};
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use wait_timeout::ChildExt;
 
 /// What `verify` found.
 #[derive(Debug)]
@@ -43,38 +50,199 @@ impl Verification {
     }
 }
 
+/// Why `verify` gave no verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// `stop` was set (Ctrl-C, SIGTERM, `q` in `watch`): everything started was killed.
+    Interrupted,
+    /// Something outside the learner's code failed (cargo missing, no temp folder).
+    Error(String),
+}
+
+impl From<String> for Stopped {
+    fn from(message: String) -> Self {
+        Stopped::Error(message)
+    }
+}
+
 fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
+/// A child in its own process group. Dropping it kills the whole group
+/// (the child and anything it started) and reaps the child: every way out of
+/// `verify` — finished, timed out, interrupted, an error — leaves nothing running.
+struct Group(Child);
+
+impl Group {
+    fn spawn(command: &mut Command, what: &str) -> Result<Group, String> {
+        command.process_group(0);
+        #[cfg(target_os = "linux")]
+        // Safety: only prctl between fork and exec. If racelab itself is killed
+        // outright (SIGKILL: no clean-up runs), the child goes with it.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+                Ok(())
+            });
+        }
+        command.spawn().map(Group).map_err(|e| format!("cannot run {what}: {e}"))
+    }
+
+    fn kill_group(&mut self) {
+        // Safety: killpg only sends a signal, to the group this child leads.
+        unsafe {
+            libc::killpg(self.0.id() as libc::pid_t, libc::SIGKILL);
+        }
+    }
+
+    /// Waits until the child exits (`Some`), `deadline` passes or `stop` is set (`None`).
+    fn wait(&mut self, deadline: Option<Instant>, stop: &AtomicBool) -> Result<Option<ExitStatus>, Stopped> {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                return Err(Stopped::Interrupted);
+            }
+            if let Some(status) = self.0.try_wait().map_err(|e| format!("cannot wait for a child process: {e}"))? {
+                return Ok(Some(status));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill_group();
+        let _ = self.0.wait();
+    }
+}
+
+/// Makes racelab the reaper of its orphaned descendants (Linux: a child
+/// subreaper), so that a process the checks started in a group or session of
+/// its own, and left behind when they were killed, becomes racelab's child.
+fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    // Safety: prctl sets an attribute of this process; no memory is involved.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong);
+    }
+}
+
+/// Kills and reaps every child racelab still has — the orphans adopted by
+/// [`adopt_orphans`] — until none has appeared for 100 ms (at most 3 s).
+fn kill_adopted() {
+    #[cfg(target_os = "linux")]
+    {
+        let me = std::process::id();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut quiet = 0;
+        while quiet < 5 && Instant::now() < deadline {
+            let children = children_of(me);
+            quiet = if children.is_empty() { quiet + 1 } else { 0 };
+            for pid in children {
+                // Safety: a signal and a wait for a child of this process that
+                // no `Child` handle owns any more (every one was waited for).
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The children of `parent`, from /proc.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<libc::pid_t> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (name) state ppid …`: the name may hold spaces or parentheses.
+            let ppid = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().nth(1)?.parse::<u32>().ok());
+            ppid == Some(parent)
+        })
+        .collect()
+}
+
+/// The temporary folders of `verify` are named `racelab-verify-<pid>-…`.
+const SCRATCH: &str = "racelab-verify-";
+
+/// Removes the temporary folders of `verify`s that were killed outright
+/// (SIGKILL: no clean-up could run), recognised by their racelab's pid being gone.
+fn remove_stale_scratch() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.strip_prefix(SCRATCH)).and_then(|rest| rest.split('-').next());
+        let Some(pid) = pid.and_then(|p| p.parse::<libc::pid_t>().ok()).filter(|&p| p > 0) else { continue };
+        // Safety: signal 0 sends nothing; it only asks whether the process exists.
+        let gone =
+            unsafe { libc::kill(pid, 0) } == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
 /// Compiles `exercise_NN`; returns the test binary, or the compiler's errors.
-fn build(root: &Path, target: &str) -> Result<Result<PathBuf, String>, String> {
-    let output = Command::new(cargo())
+fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf, String>, Stopped> {
+    let mut command = Command::new(cargo());
+    command
         .current_dir(root)
         .args(["test", "--no-run", "--quiet", "--message-format=json-render-diagnostics", "--test", target])
         .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run cargo ({}): {e}", cargo().display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut cargo_run = Group::spawn(&mut command, &format!("cargo ({})", cargo().display()))?;
+    let (stdout, stderr) = (read_all(cargo_run.0.stdout.take()), read_all(cargo_run.0.stderr.take()));
+    // cargo has its own process group (so that it can be stopped with its
+    // compilers): Ctrl-C reaches racelab only, which stops the build here.
+    let status = cargo_run.wait(None, stop)?.ok_or_else(|| "cargo stopped unexpectedly".to_string())?;
+    drop(cargo_run);
+    let stdout = String::from_utf8_lossy(&stdout.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).trim_end().to_string();
     let executable =
         stdout.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|msg| {
             let is_target = msg["reason"] == "compiler-artifact" && msg["target"]["name"] == target;
             is_target.then(|| msg["executable"].as_str().map(PathBuf::from)).flatten()
         });
-    match (output.status.success(), executable) {
+    match (status.success(), executable) {
         (true, Some(exe)) => Ok(Ok(exe)),
-        _ => {
-            let stderr = String::from_utf8_lossy(&output.stderr).trim_end().to_string();
-            Ok(Err(if stderr.is_empty() { format!("cargo could not build `{target}`") } else { stderr }))
-        }
+        _ => Ok(Err(if stderr.is_empty() { format!("cargo could not build `{target}`") } else { stderr })),
     }
 }
 
 /// Compiles and checks lab `lab`'s exercise, giving the checks `timeout` to finish.
-pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Result<Verification, String> {
+///
+/// Setting `stop` (from a signal handler, or `watch`'s `q`) ends the build or
+/// the checks at once: their processes are killed and the temporary files removed.
+pub fn verify(
+    root: &Path,
+    lab: u8,
+    exercises: &[&str],
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Verification, Stopped> {
     let target = format!("exercise_{lab:02}");
     let started = Instant::now();
-    let built = build(root, &target)?;
+    let built = build(root, &target, stop)?;
     let build_seconds = started.elapsed().as_secs_f64();
     let exe = match built {
         Ok(exe) => exe,
@@ -100,47 +268,51 @@ pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Re
         }
     };
 
-    let results = tempfile::NamedTempFile::new().map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    // The results and the checks' stderr go to files (removed with the folder
+    // on every way out): no pipe that a learner's stray child could hold open.
+    remove_stale_scratch();
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let (results, errors) = (scratch.path().join("outcomes.jsonl"), scratch.path().join("stderr.txt"));
+    let stderr_file = std::fs::File::create(&errors).map_err(|e| format!("cannot create {}: {e}", errors.display()))?;
     let started = Instant::now();
-    let mut child = Command::new(&exe)
+    let mut command = Command::new(&exe);
+    command
         .current_dir(root)
         .args(["--test-threads", "2"])
-        .env(OUT_ENV, results.path())
+        .env(OUT_ENV, &results)
+        // Temporary files the checks make (the judge's, a learner's) land in the
+        // folder removed on every way out.
+        .env("TMPDIR", scratch.path())
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    // Drain the pipes while waiting, so a chatty test never blocks on a full pipe.
-    let drains: Vec<_> = [child.stdout.take().map(box_read), child.stderr.take().map(box_read)]
-        .into_iter()
-        .flatten()
-        .map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut sink = Vec::new();
-                let _ = pipe.read_to_end(&mut sink);
-            })
-        })
-        .collect();
-    let finished = child.wait_timeout(timeout).map_err(|e| format!("cannot wait for the checks: {e}"))?;
+        .stdout(Stdio::null())
+        .stderr(stderr_file);
+    adopt_orphans();
+    let mut checks = Group::spawn(&mut command, &exe.display().to_string())?;
+    let finished = checks.wait(Some(started + timeout), stop);
+    // Whatever happened, nothing the checks started keeps running: their
+    // group is killed, then whatever they started elsewhere (the judge runs
+    // each exercise in a process group of its own) comes back to racelab as
+    // an orphan and is killed too.
+    drop(checks);
+    kill_adopted();
+    let finished = finished?;
     let timed_out = finished.is_none();
-    if timed_out {
-        // Safety: killpg only sends a signal; the group is the test binary and
-        // the worker processes it started (it was spawned with process_group(0)).
-        unsafe {
-            libc::killpg(child.id() as libc::pid_t, libc::SIGKILL);
-        }
-        let _ = child.wait();
-    }
-    for drain in drains {
-        let _ = drain.join();
-    }
     let check_seconds = started.elapsed().as_secs_f64();
 
-    let text = std::fs::read_to_string(results.path()).unwrap_or_default();
+    let text = std::fs::read_to_string(&results).unwrap_or_default();
     let found: Vec<Outcome> = text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let last_error = std::fs::read_to_string(&errors)
+        .unwrap_or_default()
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| format!(": {}", l.chars().take(200).collect::<String>()))
+        .unwrap_or_default();
     let outcomes = exercises
         .iter()
         .map(|name| {
@@ -149,9 +321,13 @@ pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Re
                 exercise: name.to_string(),
                 status: Status::Failing,
                 summary: if timed_out {
-                    format!("the checks did not finish in {:.0} s: is there an endless loop?", timeout.as_secs_f64())
+                    format!(
+                        "the checks did not finish in {:.0} s: is there an endless loop? \
+                         (`racelab verify {lab} --timeout SECONDS` allows longer)",
+                        timeout.as_secs_f64()
+                    )
                 } else {
-                    "the check crashed before reporting a result".to_string()
+                    format!("the check crashed before reporting a result{last_error}")
                 },
                 details: String::new(),
                 inconclusive: true,
@@ -159,8 +335,4 @@ pub fn verify(root: &Path, lab: u8, exercises: &[&str], timeout: Duration) -> Re
         })
         .collect();
     Ok(Verification { lab, outcomes, compile_error: None, build_seconds, check_seconds })
-}
-
-fn box_read<R: Read + Send + 'static>(pipe: R) -> Box<dyn Read + Send> {
-    Box::new(pipe)
 }

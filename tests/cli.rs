@@ -33,7 +33,14 @@ fn assert_clean_error(args: &[&str], needle: &str) {
 
 #[test]
 fn welcome_lists_the_labs_and_the_next_command() {
-    let out = racelab(&[]);
+    // In a fresh course folder: the learner's own progress in this one must not change the answer.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("labs")).expect("labs");
+    for file in ["Cargo.toml", "labs/info.toml"] {
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file), dir.path().join(file))
+            .expect("copy");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_racelab")).current_dir(dir.path()).output().expect("racelab runs");
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("01  The lost update"), "{text}");
@@ -146,15 +153,34 @@ fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
     assert_clean_error(&["run", "1", "--threads", "0"], "--threads must be between 1 and");
     assert_clean_error(&["run", "1", "--threads", "100000"], "--threads must be between 1 and");
     assert_clean_error(&["run", "1", "--iters", "100000000000"], "too many");
-    assert_clean_error(&["run", "1", "--trials", "0"], "--trials must be at least 1");
+    assert_clean_error(&["run", "1", "--trials", "0"], "--trials must be between 1 and 10000 (got 0)");
     assert_clean_error(&["run", "1", "--variant", "unsafe_cell"], "runs only under loom");
-    assert_clean_error(&["check", "1", "--threads", "0"], "at least 1");
-    assert_clean_error(&["check", "1", "--threads", "9"], "at most 3 threads");
+    assert_clean_error(&["check", "1", "--threads", "0"], "--threads must be between 1 and 3 for `racy`");
+    assert_clean_error(&["check", "1", "--threads", "9"], "--threads must be between 1 and 3 for `racy`");
     assert_clean_error(&["check", "1", "--threads", "3", "--iters", "5"], "too large");
     assert_clean_error(&["check", "1", "--timeout=-1"], "--timeout must be a positive");
     assert_clean_error(&["run", "1", "--threads", "many"], "invalid value 'many'");
     assert_clean_error(&["run", "1", "--threads", "-3"], "unexpected argument '-3'");
     assert_clean_error(&["frobnicate"], "unrecognized subcommand");
+}
+
+#[test]
+fn every_limit_names_itself() {
+    assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
+    assert_clean_error(
+        &["check", "1", "--iters", "18446744073709551615", "--preemption-bound", "0"],
+        "--iters must be at most 10000",
+    );
+    assert_clean_error(&["run", "1", "--iters", "0"], "there is nothing to race");
+    assert_clean_error(&["run", "1", "--trials", "10001"], "--trials must be between 1 and 10000");
+    assert_clean_error(&["bench", "1", "--trials", "10001"], "--trials must be between 1 and 10000");
+    assert_clean_error(&["run", "1", "--budget", "601"], "--budget must be at most 600 seconds");
+    assert_clean_error(&["run", "1", "--timeout", "3601"], "--timeout must be at most 3600 seconds");
+    assert_clean_error(&["check", "1", "--timeout", "1e300"], "--timeout must be at most 3600 seconds");
+    assert_clean_error(&["run", "1", "--variant", "process", "--threads", "65"], "between 1 and 64 for `process`");
+    assert_clean_error(&["run", "1", "--threads", "1025"], "--threads must be between 1 and 1024");
+    assert_clean_error(&["bench", "1", "--threads", "65"], "between 1 and 64 for bench");
+    assert_clean_error(&["worker", "1", "18446744073709551615"], "numbers must be at most 10000000000");
 }
 
 #[test]
@@ -164,7 +190,7 @@ fn a_worker_that_dies_is_named_and_no_total_is_printed() {
         &["run", "1", "--variant", "process", "--fault", "hang", "--timeout", "0.5"],
         "did not report within",
     );
-    assert_clean_error(&["run", "1", "--variant", "process", "--fault", "garbage"], "sent no report");
+    assert_clean_error(&["run", "1", "--variant", "process", "--fault", "garbage"], r#"got "hello, parent\n""#);
 }
 
 #[test]

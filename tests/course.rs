@@ -89,9 +89,12 @@ fn progress_is_written_atomically_and_a_damaged_file_is_reported() {
     let mut progress = Progress::default();
     progress.status.insert(course::key(1, "atomic"), Status::Solved);
     progress.save(dir.path()).expect("save");
-    let folder: Vec<PathBuf> =
+    let mut folder: Vec<PathBuf> =
         std::fs::read_dir(dir.path().join(".racelab")).expect("folder").flatten().map(|e| e.path()).collect();
-    assert_eq!(folder, vec![Progress::path(dir.path())], "no temporary file is left behind");
+    folder.sort();
+    let mut expected = vec![Progress::lock_path(dir.path()), Progress::path(dir.path())];
+    expected.sort();
+    assert_eq!(folder, expected, "the progress, its lock, and no temporary file left behind");
     assert_eq!(Progress::load(dir.path()).expect("load"), progress);
 
     std::fs::write(Progress::path(dir.path()), "{ \"status\": ").expect("damage it");
@@ -171,4 +174,125 @@ fn watch_rechecks_when_a_file_is_saved_and_quits_on_q() {
     wait_for("bye");
     let status = child.wait().expect("watch exits");
     assert!(status.success());
+}
+
+// ── Progress is never lost (issue 8) ────────────────────────────────────────
+
+#[test]
+fn concurrent_updates_merge_instead_of_overwriting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let root = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..20 {
+                    Progress::update(&root, |p| p.hints.insert(format!("{t:02}/{i}"), 1)).expect("update");
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("no panic");
+    }
+    let progress = Progress::load(dir.path()).expect("load");
+    assert_eq!(progress.hints.len(), 160, "every one of 8 × 20 updates kept");
+}
+
+/// Holds `.racelab/progress.lock` the way racelab does, until dropped (closing the file unlocks it).
+struct HeldLock(#[allow(dead_code)] std::fs::File);
+
+impl HeldLock {
+    fn take(root: &Path) -> HeldLock {
+        use std::os::fd::AsRawFd;
+        std::fs::create_dir_all(root.join(".racelab")).expect("folder");
+        let file = std::fs::File::create(Progress::lock_path(root)).expect("lock file");
+        // Safety: flock on a descriptor we own.
+        assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
+        HeldLock(file)
+    }
+}
+
+#[test]
+fn a_hint_during_another_save_merges_with_it() {
+    let dir = scratch_course();
+    let lock = HeldLock::take(dir.path());
+    // `racelab hint --more` starts while another command is in the middle of saving…
+    let hint = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .current_dir(dir.path())
+        .args(["hint", "1", "mutex", "--more"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("racelab runs");
+    std::thread::sleep(Duration::from_millis(300));
+    // …which writes its result (as `verify` would) and lets go.
+    std::fs::write(Progress::path(dir.path()), r#"{"status": {"01/atomic": "solved"}, "hints": {}}"#).expect("write");
+    drop(lock);
+    let out = hint.wait_with_output().expect("hint ends");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let progress = Progress::load(dir.path()).expect("load");
+    assert_eq!(progress.status(1, "atomic"), Status::Solved, "the other command's result is kept");
+    assert_eq!(progress.hints.get("01/mutex"), Some(&1), "and the hint count is saved");
+}
+
+#[test]
+fn progress_of_the_wrong_shape_is_an_error_that_names_the_file() {
+    let dir = scratch_course();
+    std::fs::create_dir_all(dir.path().join(".racelab")).expect("folder");
+    for damaged in ["[]", r#"{"hints": {"01/mutex": 18446744073709551615}}"#, r#"{"hints": {"01/mutex": -1}}"#] {
+        std::fs::write(Progress::path(dir.path()), damaged).expect("damage");
+        for args in [&["list"][..], &["hint", "1", "--more"]] {
+            let out = racelab_in(dir.path(), args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{damaged}: {err}");
+            assert!(err.contains(".racelab/progress.json is not valid progress"), "{damaged}: {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        }
+        assert_eq!(std::fs::read_to_string(Progress::path(dir.path())).expect("still there"), damaged, "untouched");
+    }
+}
+
+#[test]
+fn hint_counts_saturate_at_the_last_hint() {
+    let dir = scratch_course();
+    std::fs::create_dir_all(dir.path().join(".racelab")).expect("folder");
+    std::fs::write(Progress::path(dir.path()), r#"{"hints": {"01/mutex": 1000}}"#).expect("write");
+    let out = racelab_in(dir.path(), &["hint", "1", "mutex", "--more"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text(&out).contains("hint 3/3"), "{}", text(&out));
+    assert_eq!(Progress::load(dir.path()).expect("load").hints.get("01/mutex"), Some(&3));
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_read_only_course_still_shows_the_hint_then_says_progress_was_not_saved() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = scratch_course();
+    let read_only = std::fs::Permissions::from_mode(0o555);
+    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join("labs/01_lost_update")] {
+        std::fs::set_permissions(&folder, read_only.clone()).expect("chmod");
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_racelab"));
+    command.current_dir(dir.path()).args(["hint", "1", "--more"]).stdin(Stdio::null());
+    // Safety: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            // Permissions do not bind root: be nobody, for whom this folder is read-only.
+            if libc::geteuid() == 0 && (libc::setgid(65534) != 0 || libc::setuid(65534) != 0) {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().expect("racelab runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join("labs/01_lost_update")] {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    }
+    assert!(text(&out).contains("hint 1/3"), "the hint is shown: {}", text(&out));
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: progress was not saved: cannot create"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }

@@ -6,10 +6,11 @@ use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
 use crate::exercise;
 use crate::labs::{self, Kind, LABS, Lab};
 use crate::runner::process::WorkerCommand;
-use crate::verify::{self, Verification};
+use crate::verify::{self, Stopped, Verification};
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write as _};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// The course as the learner left it.
@@ -54,13 +55,27 @@ impl Course {
         self.root.join("labs").join(lab.folder()).join("solution.rs")
     }
 
-    /// Saves the outcomes of a verification in the progress file.
+    /// Saves the outcomes of a verification, merged under the lock with
+    /// whatever other commands saved meanwhile.
     pub fn record(&mut self, verification: &Verification) -> Result<(), String> {
-        for outcome in &verification.outcomes {
-            self.progress.status.insert(course::key(outcome.lab, &outcome.exercise), outcome.status);
-        }
-        self.progress.save(&self.root)
+        let ((), now) = Progress::update(&self.root, |progress| {
+            for outcome in &verification.outcomes {
+                progress.record(outcome);
+            }
+        })?;
+        self.progress = now;
+        Ok(())
     }
+}
+
+/// What a command shows, and whether it could save the learner's progress.
+pub(crate) struct Shown {
+    /// The text for stdout.
+    pub text: String,
+    /// `verify`: every exercise solved.
+    pub ok: bool,
+    /// Why progress could not be saved (the text is still worth showing).
+    pub unsaved: Option<String>,
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -134,13 +149,52 @@ pub(crate) fn welcome(course: &Course) -> String {
     out
 }
 
-/// Runs `verify` for `lab`, records the outcomes and renders them.
-pub(crate) fn verify(course: &mut Course, lab: &'static Lab, timeout: Duration) -> Result<(String, bool), Failure> {
+/// Runs `verify` for `lab`, records the outcomes and renders them; the
+/// results are shown even when progress cannot be saved.
+///
+/// Setting `stop` ends the checks at once, kills what they started and saves nothing.
+pub(crate) fn verify(
+    course: &mut Course,
+    lab: &'static Lab,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Shown, Failure> {
     let info = course.info.lab(lab.number)?;
+    if !course.exercise_path(lab).is_file() {
+        return Err(Failure(
+            format!(
+                "labs/{}/exercise.rs is missing; `racelab reset {}` restores it as shipped",
+                lab.folder(),
+                lab.number
+            ),
+            2,
+        ));
+    }
     let names: Vec<&str> = info.exercises.iter().map(|e| e.name.as_str()).collect();
-    let verification = verify::verify(&course.root, lab.number, &names, timeout)?;
-    course.record(&verification)?;
-    Ok((render_verification(course, lab, &verification), verification.solved()))
+    let verification = verify::verify(&course.root, lab.number, &names, timeout, stop).map_err(stopped)?;
+    let unsaved = course.record(&verification).err();
+    Ok(Shown { text: render_verification(course, lab, &verification), ok: verification.solved(), unsaved })
+}
+
+/// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
+pub(crate) const INTERRUPTED: u8 = 130;
+
+fn stopped(why: Stopped) -> Failure {
+    match why {
+        Stopped::Interrupted => {
+            Failure("interrupted: what verify started was stopped, and nothing was saved".to_string(), INTERRUPTED)
+        }
+        Stopped::Error(message) => Failure(message, 2),
+    }
+}
+
+/// A check's summary as `verify` shows it: without advice about `check`'s
+/// flags, which `verify` does not have.
+fn for_verify(summary: &str) -> &str {
+    match summary.find("--preemption-bound") {
+        Some(at) => summary[..at].rfind("; ").map_or(summary, |cut| &summary[..cut]),
+        None => summary,
+    }
 }
 
 fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
@@ -162,7 +216,14 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         return out;
     }
     for o in &v.outcomes {
-        let _ = writeln!(out, "  {} {:<14} {}: {}", o.status.mark(), o.exercise, o.status.label(), o.summary);
+        let summary = for_verify(&o.summary);
+        if o.inconclusive {
+            let kept = course.progress.status(lab.number, &o.exercise) == Status::Solved;
+            let note = if kept { " (your earlier \"solved\" stands)" } else { "" };
+            let _ = writeln!(out, "  ? {:<14} not judged: {summary}{note}", o.exercise);
+        } else {
+            let _ = writeln!(out, "  {} {:<14} {}: {summary}", o.status.mark(), o.exercise, o.status.label());
+        }
     }
     let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved).count();
     let _ = writeln!(out, "progress: {solved} of {} solved", v.outcomes.len());
@@ -201,7 +262,7 @@ pub(crate) fn hint(
     lab: &'static Lab,
     exercise: Option<&str>,
     more: bool,
-) -> Result<String, Failure> {
+) -> Result<Shown, Failure> {
     let info = course.info.lab(lab.number)?;
     let exercise = match exercise {
         Some(name) => info.exercise(name)?,
@@ -213,8 +274,21 @@ pub(crate) fn hint(
             .ok_or_else(|| format!("lab {} has no exercises", lab.number))?,
     };
     let key = course::key(lab.number, &exercise.name);
-    let seen = course.progress.hints.get(&key).copied().unwrap_or(0);
-    let shown = (if more { seen + 1 } else { seen.max(1) }).min(exercise.hints.len());
+    let total = exercise.hints.len();
+    // How many layers to show, from the count as saved *now* (another command may have changed it).
+    let layers = |seen: usize| (if more { seen.saturating_add(1) } else { seen.max(1) }).min(total);
+    let saved = Progress::update(&course.root, |progress| {
+        let shown = layers(progress.hints.get(&key).copied().unwrap_or(0));
+        progress.hints.insert(key.clone(), shown);
+        shown
+    });
+    let (shown, unsaved) = match saved {
+        Ok((shown, now)) => {
+            course.progress = now;
+            (shown, None)
+        }
+        Err(e) => (layers(course.progress.hints.get(&key).copied().unwrap_or(0)), Some(e)),
+    };
     let mut out = String::new();
     let _ = writeln!(out, "lab {:02} · {} ({}) — {}", lab.number, exercise.name, exercise.function, exercise.summary);
     for (i, text) in exercise.hints.iter().take(shown).enumerate() {
@@ -225,11 +299,7 @@ pub(crate) fn hint(
     } else {
         let _ = writeln!(out, "\n(that was the last hint; `labs/{}/solution.rs` has the answer)", lab.folder());
     }
-    if shown != seen {
-        course.progress.hints.insert(key, shown);
-        course.progress.save(&course.root)?;
-    }
-    Ok(out)
+    Ok(Shown { text: out, ok: true, unsaved })
 }
 
 /// `racelab reset N`: restores the shipped exercise, asking before overwriting changes.
@@ -239,19 +309,22 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
         std::fs::read_to_string(&solution_path).map_err(|e| format!("cannot read {}: {e}", solution_path.display()))?;
     let shipped = course::exercise_from_solution(&solution);
     let path = course.exercise_path(lab);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == shipped {
+    // A missing exercise holds no changes to lose: restore it without asking.
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() == Some(&shipped) {
         return Ok(format!("labs/{}/exercise.rs is already as shipped.\n", lab.folder()));
     }
-    if !yes {
+    if !yes && current.is_some() {
         if !std::io::stdin().is_terminal() {
             return Err(Failure(
                 format!("labs/{}/exercise.rs has your changes; pass --yes to overwrite them", lab.folder()),
                 2,
             ));
         }
-        print!("Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ", lab.folder());
-        let _ = std::io::stdout().flush();
+        super::out(&format!(
+            "Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ",
+            lab.folder()
+        ))?;
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
@@ -260,11 +333,14 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
     }
     course::write_atomically(&path, &shipped)?;
     if let Ok(info) = course.info.lab(lab.number) {
-        for e in &info.exercises {
-            course.progress.status.insert(course::key(lab.number, &e.name), Status::NotAttempted);
-        }
+        let ((), now) = Progress::update(&course.root, |progress| {
+            for e in &info.exercises {
+                progress.status.insert(course::key(lab.number, &e.name), Status::NotAttempted);
+            }
+        })
+        .map_err(|e| format!("labs/{}/exercise.rs was restored, but progress was not saved: {e}", lab.folder()))?;
+        course.progress = now;
     }
-    course.progress.save(&course.root)?;
     Ok(format!("labs/{}/exercise.rs restored; its exercises are marked not attempted.\n", lab.folder()))
 }
 
@@ -279,6 +355,7 @@ struct Line {
 pub(crate) fn dev_check(
     course: &Course,
     worker: &dyn Fn(&Lab) -> Result<WorkerCommand, String>,
+    stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
     let mut lines: Vec<Line> = Vec::new();
     let mut check = |ok: bool, text: String| lines.push(Line { ok, text });
@@ -327,13 +404,14 @@ pub(crate) fn dev_check(
         let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
         check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));
 
-        match verify::verify(&course.root, n, names, Duration::from_secs(300)) {
+        match verify::verify(&course.root, n, names, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
                 let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();
                 check(unsolved, format!("lab {n:02}: the exercise as it stands is unsolved ({})", statuses.join(", ")));
             }
-            Err(e) => check(false, format!("lab {n:02}: cannot run the exercise's checks: {e}")),
+            Err(Stopped::Interrupted) => return Err(stopped(Stopped::Interrupted)),
+            Err(Stopped::Error(e)) => check(false, format!("lab {n:02}: cannot run the exercise's checks: {e}")),
         }
     }
     let failed = lines.iter().filter(|l| !l.ok).count();

@@ -1,6 +1,7 @@
 //! The `racelab` command line. The doc comments below are its `--help`.
 
 mod learn;
+mod panics;
 mod watch;
 
 use crate::bench;
@@ -10,6 +11,7 @@ use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
 use learn::Course;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// racelab: watch threads lose updates, fix them, and let loom prove the fix.
@@ -42,13 +44,13 @@ enum Command {
         variant: String,
         #[command(flatten)]
         size: RealSize,
-        /// Run exactly this many trials (default: racy until one goes wrong, fixes once).
+        /// Run exactly this many trials, at most 10000 (default: racy until one goes wrong, fixes once).
         #[arg(long)]
         trials: Option<usize>,
-        /// Seconds a racy run may keep trying to show the race.
+        /// Seconds a racy run may keep trying to show the race (at most 600).
         #[arg(long, default_value_t = 2.0)]
         budget: f64,
-        /// Seconds the worker processes of one trial may take.
+        /// Seconds the worker processes of one trial may take (at most 3600).
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
         /// Print one JSON document instead of text.
@@ -67,16 +69,16 @@ enum Command {
         /// racy, mutex, parking_lot, atomic, process, unsafe_cell, or a wrong fix.
         #[arg(long, default_value = "racy")]
         variant: String,
-        /// Model threads [default: the lab's, e.g. 2; 2–3 finish in seconds].
+        /// Model threads, from 1 to the lab's loom limit (3 in lab 01) [default: the lab's, e.g. 2].
         #[arg(long)]
         threads: Option<usize>,
-        /// Steps per model thread [default: the lab's, e.g. 2].
+        /// Steps per model thread, at most 10000 [default: the lab's, e.g. 2].
         #[arg(long)]
         iters: Option<u64>,
-        /// Explore only interleavings with at most this many preemptions (faster, not exhaustive).
+        /// Explore only interleavings with at most this many preemptions, 0–255 (faster, not exhaustive).
         #[arg(long)]
-        preemption_bound: Option<usize>,
-        /// Give up after this many seconds.
+        preemption_bound: Option<u8>,
+        /// Give up after this many seconds (at most 3600).
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
         /// Print one JSON document instead of text.
@@ -90,7 +92,7 @@ enum Command {
         lab: String,
         #[command(flatten)]
         size: RealSize,
-        /// Trials per variant (the median is reported).
+        /// Trials per variant, at most 10000 (the median is reported).
         #[arg(long, default_value_t = 7)]
         trials: usize,
         /// Print one JSON document instead of text.
@@ -99,11 +101,15 @@ enum Command {
     },
     /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
     ///
-    /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error.
+    /// Ctrl-C stops everything it started. A check that crashes or runs out of time never
+    /// undoes an earlier "solved".
+    ///
+    /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error (or when
+    /// progress could not be saved), 130 when interrupted.
     Verify {
         /// Lab number or name (default: the first lab with an unsolved exercise).
         lab: Option<String>,
-        /// Seconds the checks may take once compiled (an endless loop is killed after this).
+        /// Seconds the checks may take once compiled, at most 3600 (an endless loop is killed after this).
         #[arg(long, default_value_t = 180.0)]
         timeout: f64,
     },
@@ -118,6 +124,8 @@ enum Command {
         more: bool,
     },
     /// Re-check your exercise every time you save a file in labs/ (h: hint, n: next, q: quit).
+    ///
+    /// q or Ctrl-C also stops a check that is running, at once.
     Watch {
         /// Lab number or name to start with (default: the first lab with an unsolved exercise).
         lab: Option<String>,
@@ -149,7 +157,7 @@ enum Command {
 /// How big a real run is; a lab's own default shows its race on real hardware.
 #[derive(Debug, clap::Args)]
 struct RealSize {
-    /// Threads (worker processes for `process`) [default: the lab's, e.g. 2].
+    /// Threads, 1–1024; worker processes for `process` and in `bench`, 1–64 [default: the lab's, e.g. 2].
     #[arg(long)]
     threads: Option<usize>,
     /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
@@ -191,48 +199,156 @@ impl From<String> for Failure {
     }
 }
 
+/// Exit status when stdout is closed early (`racelab run 1 | head -1`): what a
+/// shell reports for a Unix tool ended by SIGPIPE, without its message.
+const CLOSED_PIPE: u8 = 141;
+
 /// Parses the command line and runs it.
+///
+/// Every way out is one line on stderr (or, for a closed stdout, nothing) and
+/// an exit status: a panic anywhere is caught here and reported as one line.
 pub fn main() -> ExitCode {
+    panics::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    match dispatch(cli.command) {
-        Ok(code) => ExitCode::from(code),
-        Err(Failure(message, code)) => {
-            eprintln!("error: {message}");
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli.command)));
+    match result {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(Failure(message, code))) => {
+            if !message.is_empty() {
+                say_error(&message);
+            }
             ExitCode::from(code)
         }
+        Err(_) => {
+            say_error(&panics::describe());
+            ExitCode::from(2)
+        }
     }
+}
+
+/// One line on stderr; a closed stderr is no reason to panic.
+pub(crate) fn say_error(message: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+}
+
+/// Writes `text` to stdout. A closed stdout ends the command quietly, as it
+/// does for common Unix tools; any other write error is one line.
+pub(crate) fn out(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure(String::new(), CLOSED_PIPE)),
+        Err(e) => Err(Failure(format!("cannot write to stdout: {e}"), 2)),
+    }
+}
+
+/// A flag set by the first Ctrl-C, SIGTERM or SIGHUP, for commands that must
+/// stop what they started (test binaries, cargo) before they exit. A second
+/// signal exits at once (status 130).
+pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        signal_hook::flag::register_conditional_shutdown(signal, i32::from(learn::INTERRUPTED), stop.clone())
+            .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
+            .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
+    }
+    Ok(stop)
+}
+
+/// Shows a learner command's text, then says if progress was not saved (exit
+/// 2); otherwise exits 0, or `failed` when the command's answer is "no".
+fn show(shown: learn::Shown, failed: u8) -> Result<u8, Failure> {
+    out(&shown.text)?;
+    match shown.unsaved {
+        Some(why) => Err(Failure(format!("progress was not saved: {why}"), 2)),
+        None => Ok(if shown.ok { 0 } else { failed }),
+    }
+}
+
+/// A JSON document and a newline on stdout.
+fn out_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    out(&format!("{text}\n"))
 }
 
 /// Help and version go out as clap prints them; a usage mistake becomes one line.
 fn usage_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind::*;
+    use std::io::Write as _;
     if matches!(error.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
-        error.exit();
+        // `racelab --help | head -1` must not complain about the closed pipe.
+        let _ = write!(std::io::stdout().lock(), "{}", error.render());
+        return ExitCode::SUCCESS;
     }
     let text = error.to_string();
     let first = text.lines().next().unwrap_or("error: bad arguments").trim_end();
-    eprintln!("{first} (see `racelab --help`)");
+    let _ = writeln!(std::io::stderr().lock(), "{first} (see `racelab --help`)");
     ExitCode::from(2)
 }
 
-fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
+/// Longest `--timeout` any command accepts, in seconds (an hour).
+const MAX_TIMEOUT: f64 = 3600.0;
+/// Longest `run --budget`, in seconds.
+const MAX_BUDGET: f64 = 600.0;
+/// Most trials `run` and `bench` accept.
+const MAX_TRIALS: usize = 10_000;
+/// Most steps per model thread `check` accepts (loom explores every one of them).
+const MAX_CHECK_ITERS: u64 = 10_000;
+
+/// A positive number of seconds, at most `max`.
+fn seconds(value: f64, flag: &str, max: f64) -> Result<Duration, String> {
+    if value > max {
+        return Err(format!("{flag} must be at most {max} seconds (got {value})"));
+    }
     Duration::try_from_secs_f64(value)
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| format!("{flag} must be a positive number of seconds (got {value})"))
 }
 
+fn trials_in_range(trials: usize) -> Result<usize, String> {
+    if (1..=MAX_TRIALS).contains(&trials) {
+        Ok(trials)
+    } else {
+        Err(format!("--trials must be between 1 and {MAX_TRIALS} (got {trials})"))
+    }
+}
+
+/// `check`'s size, refused with the flag's range before loom starts.
+fn check_size(lab: &Lab, variant: &str, threads: usize, iters: u64) -> Result<(), String> {
+    let kind = lab.variant(variant)?.kind;
+    let table = if matches!(kind, Kind::Fix) { lab.limits.fix } else { lab.limits.racy };
+    let max = table.len();
+    if threads == 0 || threads > max {
+        return Err(format!(
+            "--threads must be between 1 and {max} for `{variant}` in lab {:02}: loom models at most {max} threads \
+             here (got {threads}); `racelab run` runs more on real threads",
+            lab.number
+        ));
+    }
+    if iters > MAX_CHECK_ITERS {
+        return Err(format!(
+            "--iters must be at most {MAX_CHECK_ITERS} for check (got {iters}): loom explores every step; \
+             `racelab run` runs millions on real threads"
+        ));
+    }
+    Ok(())
+}
+
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     match command {
         None => {
-            print!("{}", learn::welcome(&Course::load()?));
+            out(&learn::welcome(&Course::load()?))?;
             Ok(0)
         }
         Some(Command::List) => {
-            print!("{}", learn::list(&Course::load()?));
+            out(&learn::list(&Course::load()?))?;
             Ok(0)
         }
         Some(Command::Verify { lab, timeout }) => {
@@ -243,31 +359,31 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 "compiling labs/{}/exercise.rs and running its checks (the first build takes a minute)…",
                 lab.folder()
             );
-            let (text, solved) = learn::verify(&mut course, lab, seconds(timeout, "--timeout")?)?;
-            print!("{text}");
-            Ok(if solved { 0 } else { 1 })
+            let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
+            let stop = stop_on_signals()?;
+            let shown = learn::verify(&mut course, lab, timeout, &stop)?;
+            show(shown, 1)
         }
         Some(Command::Hint { lab, exercise, more }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
-            print!("{}", learn::hint(&mut course, lab, exercise.as_deref(), more)?);
-            Ok(0)
+            show(learn::hint(&mut course, lab, exercise.as_deref(), more)?, 0)
         }
         Some(Command::Watch { lab }) => watch::run(lab.as_deref()),
         Some(Command::Reset { lab, yes }) => {
             let mut course = Course::load()?;
             let lab = labs::find(&lab)?;
-            print!("{}", learn::reset(&mut course, lab, yes)?);
+            out(&learn::reset(&mut course, lab, yes)?)?;
             Ok(0)
         }
         Some(Command::Dev(DevCommand::Check)) => {
-            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command)?;
-            print!("{text}");
+            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command, &*stop_on_signals()?)?;
+            out(&text)?;
             Ok(if ok { 0 } else { 1 })
         }
         Some(Command::Show { lab }) => {
             let lab = labs::find(&lab)?;
-            print!("{}", lab.lesson);
+            out(lab.lesson)?;
             Ok(0)
         }
         Some(Command::Run { lab, variant, size, trials, budget, timeout, json, fault }) => {
@@ -280,12 +396,19 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let options = RunOptions {
                 threads,
                 iters,
-                trials,
-                budget: seconds(budget, "--budget")?,
+                trials: trials.map(trials_in_range).transpose()?,
+                budget: seconds(budget, "--budget", MAX_BUDGET)?,
                 worker: Some(worker),
-                worker_timeout: seconds(timeout, "--timeout")?,
+                worker_timeout: seconds(timeout, "--timeout", MAX_TIMEOUT)?,
             };
             runner::validate(lab, &variant, &options)?;
+            if iters == 0 {
+                return Err(Failure(
+                    "--iters 0 gives every thread nothing to do: there is nothing to race; use --iters 1 or more"
+                        .to_string(),
+                    2,
+                ));
+            }
             let bar = progress_bar(json);
             let report = runner::run(lab, &variant, &options, |done, planned| {
                 bar.set_length(planned as u64);
@@ -294,33 +417,43 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             bar.finish_and_clear();
             let report = report?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+                out_json(&report)?
             } else {
-                print!("{}", report.render(lab));
+                out(&report.render(lab))?
             }
             Ok(0)
         }
         Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+            check_size(lab, &variant, threads, iters)?;
             let mut model = Model::new(lab, &variant, threads, iters);
-            model.preemption_bound = preemption_bound;
-            model.time_budget = seconds(timeout, "--timeout")?;
+            model.preemption_bound = preemption_bound.map(usize::from);
+            model.time_budget = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+                out_json(&report)?
             } else {
-                print!("{}", report.render());
+                out(&report.render())?
             }
             Ok(if report.passed() { 0 } else { 1 })
         }
         Some(Command::Bench { lab, size, trials, json }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = size.or_defaults(lab);
+            if threads == 0 || threads > runner::MAX_PROCESSES {
+                return Err(Failure(
+                    format!(
+                        "--threads must be between 1 and {} for bench, which runs `process` too (got {threads})",
+                        runner::MAX_PROCESSES
+                    ),
+                    2,
+                ));
+            }
             let options = RunOptions {
                 threads,
                 iters,
-                trials: Some(trials),
+                trials: Some(trials_in_range(trials)?),
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()
             };
@@ -329,21 +462,28 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             let bench = bench::run(lab, &options)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&bench).map_err(|e| e.to_string())?);
+                out_json(&bench)?
             } else {
-                print!("{}", bench.render());
+                out(&bench.render())?
             }
             Ok(0)
         }
         Some(Command::Worker { lab, fault, job }) => {
             let lab = labs::find(&lab)?;
+            let max = lab.max_total.min(runner::MAX_TOTAL);
+            if let Some(big) = job.iter().find(|&&n| n > max) {
+                return Err(Failure(
+                    format!("a lab {:02} worker's numbers must be at most {max} (got {big})", lab.number),
+                    2,
+                ));
+            }
             match fault {
                 Some(Fault::Crash) => std::process::abort(),
                 Some(Fault::Hang) => loop {
                     std::thread::park();
                 },
-                Some(Fault::Garbage) => println!("hello, parent"),
-                None => println!("{}{}", runner::process::REPORT, (lab.worker)(&job)?),
+                Some(Fault::Garbage) => out("hello, parent\n")?,
+                None => out(&format!("{}{}\n", runner::process::REPORT, (lab.worker)(&job)?))?,
             }
             Ok(0)
         }

@@ -4,6 +4,9 @@
 //! the files). Keys come from `crossterm` in raw mode on a terminal — `h` hint,
 //! `n` next lab, `q` or Ctrl-C quit — and from lines on stdin otherwise (so a
 //! script can drive it). The terminal is restored on every way out.
+//!
+//! `q`, Ctrl-C and SIGTERM stop a running check at once (its processes are
+//! killed, its temporary files removed) and leave.
 
 use super::Failure;
 use super::learn::{self, Course};
@@ -11,6 +14,8 @@ use crate::labs::{LABS, Lab};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -49,7 +54,7 @@ fn show(raw: bool, text: &str) {
     let _ = out.flush();
 }
 
-fn keys_from_terminal(tx: mpsc::Sender<Input>) {
+fn keys_from_terminal(tx: mpsc::Sender<Input>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         loop {
             let input = match event::read() {
@@ -62,7 +67,11 @@ fn keys_from_terminal(tx: mpsc::Sender<Input>) {
                 Ok(_) => continue,
                 Err(_) => Input::Quit,
             };
-            let quit = matches!(input, Input::Quit);
+            let quit = matches!(input, Input::Quit | Input::Key('q'));
+            if quit {
+                // Stops a check that is running now, at once.
+                stop.store(true, Ordering::SeqCst);
+            }
             if tx.send(input).is_err() || quit {
                 return;
             }
@@ -70,16 +79,20 @@ fn keys_from_terminal(tx: mpsc::Sender<Input>) {
     });
 }
 
-fn keys_from_lines(tx: mpsc::Sender<Input>) {
+fn keys_from_lines(tx: mpsc::Sender<Input>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
-            if let Some(c) = line.trim().chars().next()
-                && tx.send(Input::Key(c)).is_err()
-            {
-                return;
+            if let Some(c) = line.trim().chars().next() {
+                if c == 'q' {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                if tx.send(Input::Key(c)).is_err() || c == 'q' {
+                    return;
+                }
             }
         }
+        stop.store(true, Ordering::SeqCst);
         let _ = tx.send(Input::Quit); // end of input: leave
     });
 }
@@ -89,8 +102,18 @@ fn footer(lab: &Lab) -> String {
 }
 
 /// Waits for the next input; several file events within a moment count as one save.
-fn next_input(rx: &Receiver<Input>) -> Option<Input> {
-    let first = rx.recv().ok()?;
+/// A stop signal (Ctrl-C outside raw mode, SIGTERM) counts as quitting.
+fn next_input(rx: &Receiver<Input>, stop: &AtomicBool) -> Option<Input> {
+    let first = loop {
+        if stop.load(Ordering::SeqCst) {
+            return Some(Input::Quit);
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(input) => break input,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    };
     let Input::Saved(path) = first else { return Some(first) };
     loop {
         match rx.recv_timeout(Duration::from_millis(300)) {
@@ -99,6 +122,14 @@ fn next_input(rx: &Receiver<Input>) -> Option<Input> {
             Err(RecvTimeoutError::Timeout) => return Some(Input::Saved(path)),
             Err(RecvTimeoutError::Disconnected) => return None,
         }
+    }
+}
+
+/// A command's text, and a line when progress could not be saved.
+fn with_unsaved(shown: learn::Shown) -> String {
+    match shown.unsaved {
+        Some(why) => format!("{}error: progress was not saved: {why}\n", shown.text),
+        None => shown.text,
     }
 }
 
@@ -124,27 +155,34 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     let dir = learn::labs_dir(&course);
     watcher.watch(&dir, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
 
+    let stop = super::stop_on_signals()?;
     let raw = if std::io::stdin().is_terminal() { RawMode::enable() } else { None };
     let is_raw = raw.is_some();
     if is_raw {
-        keys_from_terminal(tx)
+        keys_from_terminal(tx, stop.clone())
     } else {
-        keys_from_lines(tx)
+        keys_from_lines(tx, stop.clone())
     }
 
-    let check = |course: &mut Course, lab: &'static Lab| -> String {
+    // `None`: the check was stopped (q, Ctrl-C): leave.
+    let check = |course: &mut Course, lab: &'static Lab| -> Option<String> {
         if dry {
-            return format!("checking lab {:02} (dry run)\n", lab.number);
+            return Some(format!("checking lab {:02} (dry run)\n", lab.number));
         }
-        match learn::verify(course, lab, Duration::from_secs(180)) {
-            Ok((text, _)) => text,
-            Err(Failure(message, _)) => format!("error: {message}\n"),
+        match learn::verify(course, lab, Duration::from_secs(180), &stop) {
+            Ok(shown) => Some(with_unsaved(shown)),
+            Err(Failure(_, learn::INTERRUPTED)) => None,
+            Err(Failure(message, _)) => Some(format!("error: {message}\n")),
         }
     };
 
     show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number, lab.title));
     show(is_raw, &footer(lab));
-    while let Some(input) = next_input(&rx) {
+    while let Some(input) = next_input(&rx, &stop) {
+        // Other commands may have saved progress meanwhile: start from the file, not from memory.
+        if let Ok(now) = crate::course::Progress::load(&course.root) {
+            course.progress = now;
+        }
         match input {
             Input::Quit | Input::Key('q') => break,
             Input::Saved(path) => {
@@ -162,12 +200,17 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
                     let _ = execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
                 }
                 show(is_raw, &format!("{name} saved: checking lab {:02}…\n", lab.number));
-                let report = check(&mut course, lab);
+                let Some(report) = check(&mut course, lab) else {
+                    show(is_raw, "stopped the running check\n");
+                    break;
+                };
                 show(is_raw, &report);
                 show(is_raw, &footer(lab));
             }
             Input::Key('h') => {
-                let text = learn::hint(&mut course, lab, None, true).unwrap_or_else(|Failure(m, _)| format!("{m}\n"));
+                let text = learn::hint(&mut course, lab, None, true)
+                    .map(with_unsaved)
+                    .unwrap_or_else(|Failure(m, _)| format!("error: {m}\n"));
                 show(is_raw, &format!("\n{text}"));
                 show(is_raw, &footer(lab));
             }

@@ -111,9 +111,15 @@ pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, 
             lab.number
         ));
     }
-    let max = if variant == "process" { MAX_PROCESSES } else { MAX_THREADS };
-    if options.threads == 0 || options.threads > max {
-        return Err(format!("--threads must be between 1 and {max} (got {})", options.threads));
+    if variant == "process" {
+        if options.threads == 0 || options.threads > MAX_PROCESSES {
+            return Err(format!(
+                "--threads must be between 1 and {MAX_PROCESSES} for `process`, one worker process each (got {})",
+                options.threads
+            ));
+        }
+    } else if options.threads == 0 || options.threads > MAX_THREADS {
+        return Err(format!("--threads must be between 1 and {MAX_THREADS} (got {})", options.threads));
     }
     let max_total = lab.max_total.min(MAX_TOTAL);
     if (options.threads as u64).saturating_mul(options.iters) > max_total {

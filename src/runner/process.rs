@@ -23,10 +23,9 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::thread::JoinHandle;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
-use wait_timeout::ChildExt;
 
 /// The prefix of the one line a worker prints: `report 1000000`.
 pub const REPORT: &str = "report ";
@@ -80,8 +79,37 @@ impl WorkerCommand {
         command.args(job.iter().map(u64::to_string));
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        die_with_parent(&mut command);
         command
     }
+}
+
+/// Makes the child get SIGKILL when the thread that started it ends (Linux):
+/// a parent stopped by Ctrl-C, SIGTERM or SIGKILL leaves no worker behind.
+///
+/// The signal follows the *thread* that spawned the child, so spawn workers
+/// from a thread that outlives them (as [`run_workers`] does: it waits for them).
+fn die_with_parent(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id() as libc::pid_t;
+        // Safety: between fork and exec only async-signal-safe calls (prctl, getppid).
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died before prctl: then nobody would collect the report.
+                if libc::getppid() != parent {
+                    return Err(std::io::Error::other("the parent ended before the worker started"));
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
 }
 
 /// Why the parent has no total.
@@ -98,17 +126,40 @@ impl std::error::Error for WorkerError {}
 
 struct Worker {
     child: Child,
-    stdout: JoinHandle<String>,
-    stderr: JoinHandle<String>,
+    status: Option<ExitStatus>,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
 }
 
-fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
-    // One reader thread per pipe, so a chatty worker never blocks on a full pipe.
+/// The workers of one trial. Dropping the crew kills and reaps every worker
+/// still running, so no way out of [`run_workers`] leaves one running or a zombie.
+struct Crew(Vec<Worker>);
+
+impl Drop for Crew {
+    fn drop(&mut self) {
+        for worker in self.0.iter_mut().filter(|w| w.status.is_none()) {
+            let _ = worker.child.kill();
+            let _ = worker.child.wait();
+        }
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> Receiver<String> {
+    // One reader thread per pipe, so a chatty worker never blocks on a full pipe;
+    // the text comes back through a channel, so the parent can stop waiting for it.
+    let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = tx.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    rx
+}
+
+/// A worker's output, waiting at most until `deadline` for the pipe to close
+/// (a child of the worker may hold it open).
+fn collect(pipe: &Receiver<String>, deadline: Instant) -> Option<String> {
+    pipe.recv_timeout(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100))).ok()
 }
 
 fn signal_name(signal: i32) -> &'static str {
@@ -124,87 +175,107 @@ fn signal_name(signal: i32) -> &'static str {
     }
 }
 
-/// Kills and reaps every worker still running, so none is left as a zombie.
-fn kill_all(workers: &mut [Worker]) {
-    for worker in workers.iter_mut() {
-        let _ = worker.child.kill();
-        let _ = worker.child.wait();
+/// How a worker that failed ended.
+fn how_it_ended(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(signal)) => format!("was killed by signal {signal} ({})", signal_name(signal)),
+        _ => format!("ended abnormally ({status})"),
+    }
+}
+
+/// At most this much of a worker's output is quoted in an error.
+const QUOTED: usize = 200;
+
+/// `text` as printed, in quotes with escapes, shortened to [`QUOTED`] characters.
+fn quote(text: &str) -> String {
+    if text.chars().count() <= QUOTED {
+        format!("{text:?}")
+    } else {
+        let head: String = text.chars().take(QUOTED).collect();
+        format!("{head:?}… ({} bytes in all)", text.len())
     }
 }
 
 /// Starts one worker per job, waits for all of them (at most `timeout` in
 /// total) and returns their reports in worker order.
+///
+/// The first worker to fail is reported as soon as it ends, whatever the
+/// others are doing; the others are then killed and reaped.
 pub fn run_workers(command: &WorkerCommand, jobs: &[Vec<u64>], timeout: Duration) -> Result<Vec<u64>, WorkerError> {
     let deadline = Instant::now() + timeout;
-    let mut workers: Vec<Worker> = Vec::with_capacity(jobs.len());
+    let mut crew = Crew(Vec::with_capacity(jobs.len()));
     for (i, job) in jobs.iter().enumerate() {
-        match command.command(job, i + 1 == jobs.len()).spawn() {
-            Ok(mut child) => {
-                let stdout = drain(child.stdout.take().expect("stdout is piped"));
-                let stderr = drain(child.stderr.take().expect("stderr is piped"));
-                workers.push(Worker { child, stdout, stderr });
-            }
-            Err(e) => {
-                kill_all(&mut workers);
-                return Err(WorkerError(format!(
-                    "could not start worker {} ({}): {e}",
-                    i + 1,
-                    command.program.display()
-                )));
-            }
-        }
+        let mut child = command.command(job, i + 1 == jobs.len()).spawn().map_err(|e| {
+            WorkerError(format!("could not start worker {} ({}): {e}", i + 1, command.program.display()))
+        })?;
+        let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(WorkerError(format!("worker {} has no output pipe", i + 1)));
+        };
+        crew.0.push(Worker { child, status: None, stdout: drain(stdout), stderr: drain(stderr) });
     }
 
-    for i in 0..workers.len() {
-        let pid = workers[i].child.id();
-        let left = deadline.saturating_duration_since(Instant::now());
-        let status = match workers[i].child.wait_timeout(left) {
-            Ok(Some(status)) => status,
-            Ok(None) => {
-                kill_all(&mut workers);
-                return Err(WorkerError(format!(
-                    "worker {} (pid {pid}) did not report within {:.0} s; all workers were killed",
-                    i + 1,
-                    timeout.as_secs_f64()
-                )));
-            }
-            Err(e) => {
-                kill_all(&mut workers);
-                return Err(WorkerError(format!("could not wait for worker {} (pid {pid}): {e}", i + 1)));
-            }
-        };
-        if !status.success() {
-            kill_all(&mut workers);
-            let how = {
-                use std::os::unix::process::ExitStatusExt;
-                match (status.code(), status.signal()) {
-                    (Some(code), _) => format!("exited with status {code}"),
-                    (None, Some(signal)) => format!("was killed by signal {signal} ({})", signal_name(signal)),
-                    _ => format!("ended abnormally ({status})"),
+    // Poll every worker, so whichever fails first is reported at once.
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let mut running = None;
+        for (i, worker) in crew.0.iter_mut().enumerate().filter(|(_, w)| w.status.is_none()) {
+            let pid = worker.child.id();
+            match worker.child.try_wait() {
+                Ok(Some(status)) => {
+                    worker.status = Some(status);
+                    if !status.success() {
+                        let stderr = collect(&worker.stderr, Instant::now() + Duration::from_millis(500));
+                        let last = stderr
+                            .unwrap_or_default()
+                            .lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty())
+                            .map(|l| format!(": {}", l.trim()));
+                        return Err(WorkerError(format!(
+                            "worker {} (pid {pid}) {}{}; no total, since its count is missing",
+                            i + 1,
+                            how_it_ended(status),
+                            last.unwrap_or_default()
+                        )));
+                    }
                 }
-            };
-            let worker = workers.swap_remove(i);
-            let stderr = worker.stderr.join().unwrap_or_default();
-            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).map(|l| format!(": {}", l.trim()));
+                Ok(None) => running = running.or(Some((i, pid))),
+                Err(e) => return Err(WorkerError(format!("could not wait for worker {} (pid {pid}): {e}", i + 1))),
+            }
+        }
+        let Some((i, pid)) = running else { break };
+        let now = Instant::now();
+        if now >= deadline {
             return Err(WorkerError(format!(
-                "worker {} (pid {pid}) {how}{}; no total, since its count is missing",
+                "worker {} (pid {pid}) did not report within {:.0} s; all workers were killed",
                 i + 1,
-                last.unwrap_or_default()
+                timeout.as_secs_f64()
             )));
         }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
 
-    let mut reports = Vec::with_capacity(workers.len());
-    for (i, worker) in workers.into_iter().enumerate() {
-        let stdout = worker.stdout.join().unwrap_or_default();
-        let _ = worker.stderr.join();
+    let mut reports = Vec::with_capacity(crew.0.len());
+    for (i, worker) in crew.0.iter().enumerate() {
+        let Some(stdout) = collect(&worker.stdout, deadline) else {
+            return Err(WorkerError(format!(
+                "worker {} ended but its output stayed open for {:.0} s (a process it started still holds it?); no total",
+                i + 1,
+                timeout.as_secs_f64()
+            )));
+        };
         let report = stdout.lines().find_map(|line| line.trim().strip_prefix(REPORT)).map(str::trim);
         match report.map(str::parse::<u64>) {
             Some(Ok(value)) => reports.push(value),
             _ => {
-                let said = stdout.lines().next().unwrap_or("nothing").trim();
+                let said = if stdout.is_empty() { "nothing".to_string() } else { quote(&stdout) };
                 return Err(WorkerError(format!(
-                    "worker {} sent no report (expected `{REPORT}<number>`, got `{said}`); no total",
+                    "worker {} sent no report (expected a line `{REPORT}<number>`, got {said}); no total",
                     i + 1
                 )));
             }

@@ -1,0 +1,479 @@
+//! Issue 8: nothing lost, nothing left running, no panics, limits that mean
+//! what they say. Each test reproduces one case a learner (or an unkind user)
+//! met, with the real binary where a person would type the command.
+
+use racelab::runner::process::{WorkerCommand, run_workers};
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn racelab() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_racelab"));
+    command.stdin(Stdio::null());
+    command
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+// ── No panics ───────────────────────────────────────────────────────────────
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    // `racelab run 1 | true`: the reader is gone before racelab writes. (The
+    // read end is closed before racelab starts: a `Stdio::piped()` dropped
+    // afterwards could still be open in another test's child between fork and exec.)
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = racelab()
+        .args(["run", "1", "--trials", "1", "--iters", "10"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("racelab runs");
+    assert_eq!(stderr(&out), "", "nothing on stderr, like a Unix tool");
+    assert_eq!(out.status.code(), Some(141), "the status a shell shows for a closed pipe");
+
+    // `racelab check 1 --json | head -c 100`: the reader leaves after 100 bytes.
+    let mut child = racelab()
+        .args(["check", "1", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("racelab runs");
+    let mut first = [0u8; 100];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("100 bytes");
+    let out = child.wait_with_output().expect("racelab ends");
+    assert_eq!(stderr(&out), "", "nothing on stderr");
+    assert!(matches!(out.status.code(), Some(1 | 141)), "the verdict (1) or a closed pipe (141): {:?}", out.status);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn threads_beyond_the_process_limit_end_in_one_line() {
+    use std::os::unix::process::CommandExt;
+    let mut command = racelab();
+    command.current_dir("/").args(["run", "1", "--threads", "1024", "--iters", "10"]);
+    // Safety: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            // RLIMIT_NPROC does not bind root: run as nobody, as a learner would not be root.
+            if libc::geteuid() == 0 && (libc::setgid(65534) != 0 || libc::setuid(65534) != 0) {
+                return Err(std::io::Error::last_os_error());
+            }
+            let limit = libc::rlimit { rlim_cur: 60, rlim_max: 60 };
+            if libc::setrlimit(libc::RLIMIT_NPROC, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().expect("racelab runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: the system refused to start another thread"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_panic_prints_one_line_even_with_rust_backtrace_set() {
+    // An overflow that used to panic in a debug build: the CLI now refuses the size.
+    let out = racelab()
+        .args(["check", "1", "--iters", "18446744073709551615", "--preemption-bound", "0"])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("racelab runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("--iters must be at most"), "{err}");
+}
+
+// ── Workers ─────────────────────────────────────────────────────────────────
+
+/// A worker per job: job 0 sleeps (as itself, via exec), any other job kills itself.
+fn sleeper_and_suicide() -> WorkerCommand {
+    WorkerCommand::new("sh", ["-c", "if [ \"$1\" = 0 ]; then exec sleep 60; else kill -9 $$; fi", "sh"])
+}
+
+#[test]
+fn a_killed_worker_is_reported_at_once_not_after_the_others() {
+    let started = Instant::now();
+    let error = run_workers(&sleeper_and_suicide(), &[vec![0], vec![1]], Duration::from_secs(60))
+        .expect_err("no total without worker 2");
+    assert!(error.0.contains("worker 2") && error.0.contains("SIGKILL"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10), "reported while worker 1 still sleeps: {error}");
+}
+
+#[test]
+fn garbage_from_a_worker_is_quoted_as_printed() {
+    let garbage = WorkerCommand::new("sh", ["-c", "printf 'hello,\\tparent\\n  second line'", "sh"]);
+    let error = run_workers(&garbage, &[vec![1]], Duration::from_secs(10)).expect_err("no report");
+    assert!(error.0.contains(r#"got "hello,\tparent\n  second line""#), "{error}");
+}
+
+#[test]
+fn a_worker_whose_child_holds_the_pipe_open_cannot_stretch_the_time_limit() {
+    // The worker reports, then leaves a grandchild holding its stdout for 8 s.
+    let holder = WorkerCommand::new("sh", ["-c", "echo report 1; sleep 8 & exit 0", "sh"]);
+    let started = Instant::now();
+    let result = run_workers(&holder, &[vec![1]], Duration::from_secs(2));
+    assert!(started.elapsed() < Duration::from_secs(10), "the 2 s limit holds: {result:?}");
+    let error = result.expect_err("the output never closed");
+    assert!(error.0.contains("output stayed open"), "{error}");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn workers_die_with_their_parent() {
+    // A parent `racelab run` killed outright (SIGKILL: no clean-up runs) leaves no worker.
+    let mut parent = racelab()
+        .args(["run", "1", "--variant", "process", "--threads", "3", "--fault", "hang", "--timeout", "120"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("racelab runs");
+    let parent_pid = parent.id();
+    // Workers 1 and 2 report at once; worker 3 hangs until its parent is gone.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let workers = loop {
+        let hanging: Vec<u32> = children_of(parent_pid)
+            .into_iter()
+            .filter(|&pid| alive(pid))
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| c.split(|&b| b == 0).any(|arg| arg == b"hang"))
+            })
+            .collect();
+        if !hanging.is_empty() || Instant::now() > deadline {
+            break hanging;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(workers.len(), 1, "the hanging worker started");
+    parent.kill().expect("kill the parent");
+    parent.wait().expect("reap the parent");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while workers.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left: Vec<u32> = workers.into_iter().filter(|&pid| alive(pid)).collect();
+    assert!(left.is_empty(), "workers still running after their parent died: {left:?}");
+}
+
+/// The pids whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| stat(pid).is_some_and(|(_, ppid)| ppid == parent))
+        .collect()
+}
+
+/// State and parent pid of `pid`, from /proc/PID/stat.
+fn stat(pid: u32) -> Option<(char, u32)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &text[text.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((state, ppid))
+}
+
+/// Running (a zombie waiting for its reaper has stopped running).
+fn alive(pid: u32) -> bool {
+    stat(pid).is_some_and(|(state, _)| state != 'Z')
+}
+
+// ── verify and watch, with a stand-in for cargo ─────────────────────────────
+//
+// `verify` asks `$CARGO` to build the checks and runs the test binary cargo
+// names. Here `$CARGO` is a script that names a shell script as the "test
+// binary", so each test decides what the learner's checks do (report, crash,
+// hang, leave a child holding the output open) without building anything.
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+const EXERCISES: [&str; 4] = ["mutex", "parking_lot", "atomic", "process"];
+
+/// A course folder whose "checks" for lab N are the shell script `checks`(N).
+struct FakeCourse {
+    dir: tempfile::TempDir,
+}
+
+impl FakeCourse {
+    fn new(checks: &[(u8, &str)]) -> FakeCourse {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for folder in ["labs/01_lost_update", "labs/02_check_then_act", "tmp"] {
+            std::fs::create_dir_all(root.join(folder)).expect("folder");
+        }
+        for file in ["Cargo.toml", "labs/info.toml"] {
+            std::fs::copy(std::path::Path::new(REPO).join(file), root.join(file)).expect("copy");
+        }
+        for folder in ["labs/01_lost_update", "labs/02_check_then_act"] {
+            std::fs::write(root.join(folder).join("exercise.rs"), "// the learner's answers\n").expect("exercise");
+        }
+        let executable = |path: &std::path::Path, text: &str| {
+            std::fs::write(path, text).expect("script");
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        };
+        let cargo = format!(
+            "#!/bin/sh\nfor a; do t=$a; done\n\
+             echo \"{{\\\"reason\\\":\\\"compiler-artifact\\\",\\\"target\\\":{{\\\"name\\\":\\\"$t\\\"}},\\\"executable\\\":\\\"{}/checks_$t\\\"}}\"\n",
+            root.display()
+        );
+        executable(&root.join("cargo"), &cargo);
+        for (lab, script) in checks {
+            executable(&root.join(format!("checks_exercise_{lab:02}")), &format!("#!/bin/sh\n{script}\n"));
+        }
+        FakeCourse { dir }
+    }
+
+    fn root(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn racelab(&self, args: &[&str]) -> Command {
+        let mut command = racelab();
+        command
+            .current_dir(self.root())
+            .args(args)
+            .env("CARGO", self.root().join("cargo"))
+            .env("TMPDIR", self.root().join("tmp"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// What racelab left in its temporary folder.
+    fn temp_files(&self) -> Vec<String> {
+        std::fs::read_dir(self.root().join("tmp"))
+            .expect("tmp")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// The pids the checks wrote to `pids` (one a line).
+    fn pids(&self) -> Vec<u32> {
+        let text = std::fs::read_to_string(self.root().join("pids")).unwrap_or_default();
+        text.lines().filter_map(|l| l.trim().parse().ok()).collect()
+    }
+
+    fn progress(&self) -> racelab::course::Progress {
+        racelab::course::Progress::load(self.root()).expect("progress")
+    }
+}
+
+/// A check script that reports `status` for every exercise of `lab` after `pause` seconds.
+fn reporting(lab: u8, status: &str, pause: &str) -> String {
+    let lines: Vec<String> = EXERCISES
+        .iter()
+        .map(|e| {
+            format!(
+                "echo '{{\"lab\":{lab},\"exercise\":\"{e}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\"}}' >> \"$RACELAB_VERIFY_OUT\""
+            )
+        })
+        .collect();
+    format!("sleep {pause}\n{}", lines.join("\n"))
+}
+
+/// Writes its own pid and that of a child holding stdout open to `pids`, then waits.
+const HANG_HOLDING_THE_PIPE: &str = "sleep 300 &\necho $$ >> pids\necho $! >> pids\nwait";
+
+/// Waits (up to 10 s) until the checks have written `n` pids.
+fn wait_for_pids(course: &FakeCourse, n: usize) -> Vec<u32> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids = course.pids();
+        if pids.len() >= n || Instant::now() > deadline {
+            return pids;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_verifies_at_once_keep_both_results() {
+    for round in 0..3 {
+        let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0.3")), (2, &reporting(2, "failing", "0.3"))]);
+        let one = course.racelab(&["verify", "1"]).spawn().expect("verify 1");
+        let two = course.racelab(&["verify", "2"]).spawn().expect("verify 2");
+        let (one, two) = (one.wait_with_output().expect("verify 1"), two.wait_with_output().expect("verify 2"));
+        assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stderr));
+        assert_eq!(two.status.code(), Some(1), "{}", String::from_utf8_lossy(&two.stderr));
+        let progress = course.progress();
+        for e in EXERCISES {
+            assert_eq!(progress.status(1, e), racelab::course::Status::Solved, "round {round}: lab 1 {e} kept");
+            assert_eq!(progress.status(2, e), racelab::course::Status::Failing, "round {round}: lab 2 {e} kept");
+        }
+    }
+}
+
+#[test]
+fn a_crash_never_turns_solved_into_failing_but_a_verdict_does() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    assert!(course.racelab(&["verify", "1"]).status().expect("verify").success());
+    std::fs::write(course.root().join("checks_exercise_01"), "#!/bin/sh\necho 'thread panicked' >&2\nkill -ABRT $$\n")
+        .expect("a crashing check");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "not solved this time: {text}");
+    assert!(text.contains("not judged: the check crashed before reporting a result: thread panicked"), "{text}");
+    assert!(text.contains("your earlier \"solved\" stands"), "{text}");
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "still solved");
+
+    std::fs::write(course.root().join("checks_exercise_01"), format!("#!/bin/sh\n{}\n", reporting(1, "failing", "0")))
+        .expect("a failing check");
+    assert_eq!(course.racelab(&["verify", "1"]).status().expect("verify").code(), Some(1));
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Failing, "a verdict counts");
+}
+
+#[test]
+fn the_time_limit_covers_a_child_that_holds_the_output_open() {
+    let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+    let started = Instant::now();
+    let out = course.racelab(&["verify", "1", "--timeout", "1"]).output().expect("verify");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("did not finish in 1 s"), "{text}");
+    assert!(!text.contains("--preemption-bound"), "verify advises only its own flags: {text}");
+    let pids = course.pids();
+    assert_eq!(pids.len(), 2, "the checks and their child started");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "no temporary file left");
+}
+
+#[test]
+fn checks_that_exit_leaving_a_child_behind_end_with_nothing_left_running() {
+    let course = FakeCourse::new(&[(1, "sleep 300 &\necho $! >> pids\nexit 0")]);
+    let started = Instant::now();
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let pids = course.pids();
+    assert!(!pids.is_empty() && pids.iter().all(|&pid| !alive(pid)), "the stray child was killed: {pids:?}");
+}
+
+#[test]
+fn sigint_or_sigterm_on_verify_stops_the_checks_and_removes_temp_files() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+        racelab::course::Progress::update(course.root(), |p| {
+            p.status.insert(racelab::course::key(1, "mutex"), racelab::course::Status::Solved)
+        })
+        .expect("earlier progress");
+        let mut verify = course.racelab(&["verify", "1"]).spawn().expect("verify");
+        let pids = wait_for_pids(&course, 2);
+        assert_eq!(pids.len(), 2, "the checks started");
+        // Safety: kill only sends a signal to the racelab we started.
+        unsafe {
+            libc::kill(verify.id() as libc::pid_t, signal);
+        }
+        let status = wait_at_most(&mut verify, Duration::from_secs(10));
+        assert_eq!(status.and_then(|s| s.code()), Some(130), "signal {signal}: racelab stops at once");
+        assert!(pids.iter().all(|&pid| !alive(pid)), "signal {signal}: nothing left running: {pids:?}");
+        assert_eq!(course.temp_files(), Vec::<String>::new(), "signal {signal}: no temporary file left");
+        assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "nothing lost");
+    }
+}
+
+#[test]
+fn q_in_watch_stops_a_running_check_at_once() {
+    use std::io::Write as _;
+    let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
+    let mut watch = course.racelab(&["watch", "1"]).stdin(Stdio::piped()).spawn().expect("watch");
+    std::thread::sleep(Duration::from_millis(500)); // let it start watching
+    std::fs::write(course.root().join("labs/01_lost_update/exercise.rs"), "// saved\n").expect("save");
+    let pids = wait_for_pids(&course, 2);
+    assert_eq!(pids.len(), 2, "the save started a check");
+    writeln!(watch.stdin.take().expect("stdin"), "q").expect("q");
+    let status = wait_at_most(&mut watch, Duration::from_secs(10));
+    assert!(status.is_some_and(|s| s.success()), "watch left at once: {status:?}");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "no temporary file left");
+}
+
+#[test]
+fn a_missing_exercise_points_to_reset_and_a_missing_info_toml_is_named() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    std::fs::remove_file(course.root().join("labs/01_lost_update/exercise.rs")).expect("remove");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("labs/01_lost_update/exercise.rs is missing; `racelab reset 1` restores it"), "{err}");
+
+    std::fs::remove_file(course.root().join("labs/info.toml")).expect("remove");
+    let out = course.racelab(&["list"]).output().expect("list");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("labs/info.toml is missing"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn the_temp_folder_of_a_verify_killed_outright_is_removed_by_the_next() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    // A racelab that is gone: a process we started and reaped.
+    let mut gone = Command::new("true").spawn().expect("true");
+    let gone_pid = gone.id();
+    gone.wait().expect("reaped");
+    let stale = course.root().join(format!("tmp/racelab-verify-{gone_pid}-abc123"));
+    let live = course.root().join(format!("tmp/racelab-verify-{}-def456", std::process::id()));
+    for dir in [&stale, &live] {
+        std::fs::create_dir_all(dir).expect("folder");
+        std::fs::write(dir.join("outcomes.jsonl"), "").expect("file");
+    }
+    assert!(course.racelab(&["verify", "1"]).status().expect("verify").success());
+    assert!(!stale.exists(), "the dead racelab's folder is removed");
+    assert!(live.exists(), "a live racelab's folder is kept");
+}
+
+/// Starts a child in a session of its own (out of reach of the checks' group,
+/// as the judge's per-exercise processes are), makes a temp file, then waits.
+const HANG_WITH_A_CHILD_ELSEWHERE: &str =
+    "setsid sleep 300 &\necho $! >> pids\nmktemp > /dev/null\necho $$ >> pids\nwait";
+
+#[test]
+#[cfg(target_os = "linux")]
+fn what_the_checks_start_in_another_group_is_stopped_too() {
+    // On a time-out…
+    let course = FakeCourse::new(&[(1, HANG_WITH_A_CHILD_ELSEWHERE)]);
+    let out = course.racelab(&["verify", "1", "--timeout", "1"]).output().expect("verify");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("did not finish in 1 s"));
+    let pids = course.pids();
+    assert_eq!(pids.len(), 2, "the checks and their child started");
+    assert!(pids.iter().all(|&pid| !alive(pid)), "time-out: nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "time-out: no temporary file left");
+
+    // …and on Ctrl-C.
+    let course = FakeCourse::new(&[(1, HANG_WITH_A_CHILD_ELSEWHERE)]);
+    let mut verify = course.racelab(&["verify", "1"]).spawn().expect("verify");
+    let pids = wait_for_pids(&course, 2);
+    // Safety: kill only sends a signal to the racelab we started.
+    unsafe {
+        libc::kill(verify.id() as libc::pid_t, libc::SIGINT);
+    }
+    assert_eq!(wait_at_most(&mut verify, Duration::from_secs(10)).and_then(|s| s.code()), Some(130));
+    assert!(pids.iter().all(|&pid| !alive(pid)), "Ctrl-C: nothing left running: {pids:?}");
+    assert_eq!(course.temp_files(), Vec::<String>::new(), "Ctrl-C: no temporary file left");
+}
