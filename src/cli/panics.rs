@@ -28,6 +28,10 @@ fn one_line(info: &PanicHookInfo<'_>) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "an unknown panic".to_string());
+    // The harness already says it in one line (and released the threads it had started).
+    if message.starts_with("the system refused to start") {
+        return message;
+    }
     if message.contains("failed to spawn thread") {
         let why = message.split_once("message: \"").and_then(|(_, rest)| rest.split_once('"')).map(|(why, _)| why);
         return format!(

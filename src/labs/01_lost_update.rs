@@ -115,7 +115,7 @@ impl Fixes {
 
 /// The exact total: every increment counted once.
 pub fn expected(threads: usize, iters: u64) -> u64 {
-    threads as u64 * iters
+    (threads as u64).saturating_mul(iters)
 }
 
 /// The process fix's jobs: the `threads × iters` increments split unequally

@@ -32,7 +32,7 @@ pub(crate) use super::sync;
 
 /// The money in the bank: every transfer moves one unit, so `threads × iters` units.
 pub fn expected(threads: usize, iters: u64) -> u64 {
-    threads as u64 * iters
+    (threads as u64).saturating_mul(iters)
 }
 
 /// Two accounts, each its own atomic.

@@ -94,17 +94,20 @@ where
         true
     });
     let observer = {
-        let (shared, start) = (Arc::clone(&shared), Arc::clone(&start));
+        let (mine, line) = (Arc::clone(&shared), Arc::clone(&start));
         // Named, so that schedules say `observer` rather than a number.
-        thread::Builder::new()
-            .name("observer".to_string())
-            .spawn(move || {
-                start.wait();
-                let Observer { watch, invariant, looks } = observer;
-                let looks = looks.unwrap_or(OBSERVER_LOOKS).min(OBSERVER_LOOKS);
-                (0..looks).map(|_| watch(&shared)).find(|&seen| seen != invariant)
-            })
-            .expect("the observer thread starts")
+        let spawned = thread::Builder::new().name("observer".to_string()).spawn(move || {
+            if !line.wait() {
+                return None;
+            }
+            let Observer { watch, invariant, looks } = observer;
+            let looks = looks.unwrap_or(OBSERVER_LOOKS).min(OBSERVER_LOOKS);
+            (0..looks).map(|_| watch(&mine)).find(|&seen| seen != invariant)
+        });
+        match spawned {
+            Ok(handle) => handle,
+            Err(e) => refused(&start, handles, threads + 1, e),
+        }
     };
     for handle in handles {
         handle.join().expect("a racing thread panicked");
@@ -126,19 +129,40 @@ where
     S: Send + Sync + 'static,
     W: Fn(&S) -> bool + Copy + Send + 'static,
 {
-    (0..threads)
-        .map(|_| {
-            let (shared, start) = (Arc::clone(shared), Arc::clone(start));
-            thread::spawn(move || {
-                start.wait();
-                let mut yes = 0;
-                for _ in 0..iters {
-                    yes += u64::from(work(&shared));
-                }
-                yes
-            })
-        })
-        .collect()
+    let mut handles = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        let (mine, line) = (Arc::clone(shared), Arc::clone(start));
+        let spawned = thread::Builder::new().spawn(move || {
+            if !line.wait() {
+                return 0;
+            }
+            let mut yes = 0;
+            for _ in 0..iters {
+                yes += u64::from(work(&mine));
+            }
+            yes
+        });
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(e) => refused(start, handles, threads, e),
+        }
+    }
+    handles
+}
+
+/// The system refused a thread: release the ones waiting at the start line,
+/// join them, and stop with one clear line.
+fn refused<R>(start: &StartLine, started: Vec<thread::JoinHandle<R>>, wanted: usize, error: impl std::fmt::Display) -> ! {
+    start.abandon();
+    let count = started.len();
+    for handle in started {
+        let _ = handle.join();
+    }
+    panic!(
+        "the system refused to start another thread ({error}): thread {} of {wanted}; a process or thread \
+         limit (`ulimit -u`)? try fewer --threads",
+        count + 1
+    )
 }
 
 /// Runs `worker(&jobs[i])` in isolation for each worker `i` and returns the

@@ -99,7 +99,9 @@ pub const OBSERVER_LOOKS: u64 = 1_000_000;
 ///
 /// Without it the first thread may finish before the last one starts, and a
 /// race that is really there goes unseen. Under loom it is a no-op, because
-/// loom already explores every start order.
+/// loom already explores every start order. If a thread cannot be started
+/// (the system's thread limit), [`abandon`](Self::abandon) releases the ones
+/// already waiting, and [`wait`](Self::wait) tells them not to run.
 ///
 /// # Examples
 ///
@@ -108,20 +110,38 @@ pub const OBSERVER_LOOKS: u64 = 1_000_000;
 ///
 /// let line = Arc::new(StartLine::new(2));
 /// let other = { let line = Arc::clone(&line); thread::spawn(move || line.wait()) };
-/// line.wait(); // returns once both threads have arrived
-/// other.join().unwrap();
+/// assert!(line.wait()); // returns `true` once both threads have arrived
+/// assert!(other.join().unwrap());
 /// ```
 #[derive(Debug)]
-pub struct StartLine(std::sync::Barrier);
+pub struct StartLine {
+    state: std::sync::Mutex<(usize, bool)>,
+    go: std::sync::Condvar,
+    threads: usize,
+}
 
 impl StartLine {
     /// A start line for `threads` threads.
     pub fn new(threads: usize) -> Self {
-        StartLine(std::sync::Barrier::new(threads))
+        StartLine { state: std::sync::Mutex::new((0, false)), go: std::sync::Condvar::new(), threads }
     }
 
-    /// Blocks until every thread has arrived.
-    pub fn wait(&self) {
-        self.0.wait();
+    /// Blocks until every thread has arrived (`true`), or the race was abandoned (`false`).
+    pub fn wait(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.0 += 1;
+        if state.0 >= self.threads {
+            self.go.notify_all();
+        }
+        while state.0 < self.threads && !state.1 {
+            state = self.go.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        !state.1
+    }
+
+    /// Releases every waiting thread without a race: they return `false` from `wait`.
+    pub fn abandon(&self) {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).1 = true;
+        self.go.notify_all();
     }
 }
