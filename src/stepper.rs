@@ -81,10 +81,9 @@ pub struct Next {
 pub struct Choice<'a> {
     /// What happened so far.
     pub events: &'a [Event],
-    /// The threads that can move, lowest number first.
+    /// The threads that can move, lowest number first (a thread waiting for a
+    /// lock, or joining others, cannot).
     pub next: Vec<Next>,
-    /// Threads that cannot move now (waiting for a lock, or joining).
-    pub waiting: Vec<String>,
 }
 
 /// The chooser's answer.
@@ -173,9 +172,9 @@ impl Scheduler for Learner {
                 wanted
             }
             None => {
-                let events = trace::snapshot();
-                let waiting = Vec::new();
-                match (self.chooser)(&Choice { events: &events, next: next.clone(), waiting }) {
+                let chooser = &mut self.chooser;
+                let decision = trace::with_events(|events| chooser(&Choice { events, next: next.clone() }));
+                match decision {
                     Decision::Pick(t) if next.iter().any(|n| n.thread == t) => t,
                     Decision::Pick(_) | Decision::Stop => {
                         *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;

@@ -69,3 +69,69 @@ fn a_lock_held_across_both_threads_reaches_no_wrong_state() {
         assert!(ending.verdict.is_ok(), "{moves:?}: {:?}", ending.verdict);
     }
 }
+
+// ---------------------------------------------------------------------------
+// `racelab step` and `racelab check --random`, as a learner types them
+// ---------------------------------------------------------------------------
+
+fn racelab(args: &[&str], stdin: &str) -> (String, String, Option<i32>) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("racelab runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("moves written");
+    let out = child.wait_with_output().expect("racelab ends");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn a_learner_steps_the_racy_counter_to_a_lost_update() {
+    let (out, err, code) = racelab(&["step", "1", "--threads", "2", "--iters", "1"], "1\n2\n9\n2\n");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("who moves next?"), "{out}");
+    assert!(
+        out.contains("`9` is not a thread that can move now"),
+        "a bad move gets one line and the prompt again:\n{out}"
+    );
+    assert!(out.contains("outcome: final 1, expected 2 — 1 update lost"), "{out}");
+    assert!(out.contains("--schedule 1,2,2"), "{out}");
+}
+
+#[test]
+fn undo_takes_back_a_move_and_end_of_input_quits() {
+    let (out, _, code) = racelab(&["step", "1"], "1\nu\n1\n1\n");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("stopped after"), "end of input stops cleanly:\n{out}");
+}
+
+#[test]
+fn a_replayed_schedule_prints_the_same_outcome_as_check() {
+    let (check, _, _) = racelab(&["check", "2", "--variant", "racy", "--threads", "2", "--iters", "1"], "");
+    let command = check.lines().rev().find(|l| l.contains("cargo run -- step")).expect("check prints a replay command");
+    let args: Vec<&str> = command.trim().trim_start_matches("cargo run -- ").split_whitespace().collect();
+    let (replayed, err, code) = racelab(&args, "");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(replayed.contains("outcome: sold=2 got=[1,1]"), "{replayed}");
+    assert!(check.contains("→ sold=2 got=[1,1]"), "{check}");
+}
+
+#[test]
+fn random_schedules_past_looms_reach_fail_the_race_and_pass_the_fix() {
+    let args = ["check", "1", "--random", "--threads", "4", "--iters", "100", "--iterations", "200", "--seed", "3"];
+    let (out, _, code) = racelab(&args, "");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not exhaustive") && out.contains("verdict: FAIL") && out.contains("--schedule "), "{out}");
+    let mut fix = args.to_vec();
+    fix.extend(["--variant", "mutex"]);
+    let (out, _, code) = racelab(&fix, "");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("no failure found"), "{out}");
+}

@@ -327,6 +327,11 @@ pub fn record_named(
     });
 }
 
+/// Calls `f` with the events recorded since the last [`clear`], without copying them.
+pub fn with_events<R>(f: impl FnOnce(&[Event]) -> R) -> R {
+    EVENTS.with(|events| f(&events.borrow()))
+}
+
 /// A copy of the events recorded since the last [`clear`].
 pub fn snapshot() -> Vec<Event> {
     EVENTS.with(|events| events.borrow().clone())

@@ -2,6 +2,7 @@
 
 mod learn;
 mod panics;
+mod step;
 mod watch;
 
 use crate::bench;
@@ -84,6 +85,35 @@ enum Command {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Random schedules instead of loom's exhaustive search: sizes past loom's reach, not exhaustive.
+        #[arg(long)]
+        random: bool,
+        /// With --random: how many schedules, 1–100000.
+        #[arg(long, default_value_t = 1000, requires = "random")]
+        iterations: u64,
+        /// With --random: the seed (the same seed gives the same schedules).
+        #[arg(long, default_value_t = 1, requires = "random")]
+        seed: u64,
+    },
+    /// Be the scheduler: run a lab's code and choose which thread moves at every step.
+    ///
+    /// Type a thread's number to move it, u to undo, q to quit. With --schedule the moves are
+    /// replayed without asking (every failing schedule `check` prints ends with this command).
+    Step {
+        /// Lab number or name.
+        lab: String,
+        /// racy, mutex, parking_lot, atomic, process, or a wrong fix.
+        #[arg(long, default_value = "racy")]
+        variant: String,
+        /// Threads, 1–8 [default: the lab's loom size, e.g. 2].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Steps per thread, 0–100 [default: the lab's loom size].
+        #[arg(long)]
+        iters: Option<u64>,
+        /// Moves to replay, e.g. 1,2,2,1 (thread numbers; 0 is main).
+        #[arg(long)]
+        schedule: Option<String>,
     },
     /// Measure what each fix costs on this machine: median time per variant and ratio to racy.
     Bench {
@@ -151,6 +181,9 @@ enum Command {
         fault: Option<Fault>,
         /// The job's numbers (lab 01: increments to count).
         job: Vec<u64>,
+        /// Run this catalogued learner answer's worker instead of the lab's (the dev check).
+        #[arg(long)]
+        answer: Option<String>,
     },
 }
 
@@ -321,9 +354,30 @@ fn trials_in_range(trials: usize) -> Result<usize, String> {
 }
 
 /// `check`'s size, refused with the flag's range before loom starts.
+/// Most schedules `check --random` runs.
+const MAX_RANDOM: u64 = 100_000;
+/// Most threads and steps the stepper takes (each step can be a question to the learner).
+const MAX_STEP_THREADS: usize = 8;
+const MAX_STEP_ITERS: u64 = 100;
+
+/// What `step` and `check --random` run, within their limits.
+fn stepping(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Result<crate::stepper::Stepping, String> {
+    let kind = lab.variant(variant)?.kind;
+    if kind == Kind::DataRace {
+        return Err(format!("`{variant}` is a data race on plain memory: only loom runs it (`racelab check`)"));
+    }
+    if threads == 0 || threads > MAX_STEP_THREADS {
+        return Err(format!("--threads must be between 1 and {MAX_STEP_THREADS} here (got {threads})"));
+    }
+    if iters > MAX_STEP_ITERS {
+        return Err(format!("--iters must be at most {MAX_STEP_ITERS} here (got {iters})"));
+    }
+    Ok(crate::stepper::Stepping::new(lab, variant, crate::labs::Case::new(threads, iters)))
+}
+
 fn check_size(lab: &Lab, variant: &str, threads: usize, iters: u64) -> Result<(), String> {
     let kind = lab.variant(variant)?.kind;
-    let table = if matches!(kind, Kind::Fix) { lab.limits.fix } else { lab.limits.racy };
+    let table = lab.limits.table(variant, kind);
     let max = table.len();
     if threads == 0 || threads > max {
         return Err(format!(
@@ -423,7 +477,40 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json }) => {
+        Some(Command::Check { lab, variant, threads, iters, random: true, iterations, seed, .. }) => {
+            let lab = labs::find(&lab)?;
+            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+            let stepping = stepping(lab, &variant, threads, iters)?;
+            if iterations == 0 || iterations > MAX_RANDOM {
+                return Err(Failure(format!("--iterations must be between 1 and {MAX_RANDOM} (got {iterations})"), 2));
+            }
+            let (text, passed) = step::random(&stepping, iterations, seed);
+            out(&text)?;
+            Ok(if passed { 0 } else { 1 })
+        }
+        Some(Command::Step { lab, variant, threads, iters, schedule }) => {
+            let lab = labs::find(&lab)?;
+            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+            let stepping = stepping(lab, &variant, threads, iters)?;
+            match schedule {
+                Some(list) => {
+                    let moves = list
+                        .split(',')
+                        .map(|m| {
+                            m.trim().parse::<usize>().map_err(|_| format!("--schedule: `{m}` is not a thread number"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    out(&step::replay(&stepping, &moves)?)?;
+                }
+                None => step::interactive(
+                    &stepping,
+                    Box::new(std::io::BufReader::new(std::io::stdin())),
+                    Box::new(std::io::stdout()),
+                )?,
+            }
+            Ok(0)
+        }
+        Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json, .. }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
             check_size(lab, &variant, threads, iters)?;
@@ -468,7 +555,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Worker { lab, fault, job }) => {
+        Some(Command::Worker { lab, fault, job, answer }) => {
             let lab = labs::find(&lab)?;
             let max = lab.max_total.min(runner::MAX_TOTAL);
             if let Some(big) = job.iter().find(|&&n| n > max) {
@@ -483,7 +570,14 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     std::thread::park();
                 },
                 Some(Fault::Garbage) => out("hello, parent\n")?,
-                None => out(&format!("{}{}\n", runner::process::REPORT, (lab.worker)(&job)?))?,
+                None => {
+                    let report = match answer {
+                        Some(name) => crate::exercise::catalogue::worker_report(lab.number, &name, &job)
+                            .ok_or_else(|| format!("lab {:02} has no catalogued answer `{name}`", lab.number))?,
+                        None => (lab.worker)(&job)?,
+                    };
+                    out(&format!("{}{report}\n", runner::process::REPORT))?
+                }
             }
             Ok(0)
         }
