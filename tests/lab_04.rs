@@ -21,8 +21,11 @@ fn processes() -> &'static Lab {
     lab(4)
 }
 
+/// The `racelab` binary built for these tests, or `RACELAB_HELPER` (e.g. a
+/// release build, to measure start-up as the lesson quotes it).
 fn helper() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_BIN_EXE_racelab"));
+    let path =
+        std::env::var_os("RACELAB_HELPER").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_racelab")), PathBuf::from);
     os::use_helper(&path);
     path
 }
@@ -213,7 +216,8 @@ fn a_worker_killed_mid_run_is_reported_and_leaves_nothing_behind() {
 
 #[test]
 fn start_up_is_reported_as_medians_with_their_spread() {
-    let startup = os::startup(&helper(), 20).expect("measured");
+    let rounds = std::env::var("RACELAB_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let startup = os::startup(&helper(), rounds).expect("measured");
     print!("{}", startup.render());
     for s in [startup.thread, startup.fork, startup.spawn] {
         assert!(s.q1_ms <= s.median_ms && s.median_ms <= s.q3_ms, "{s:?}");
