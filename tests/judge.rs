@@ -73,6 +73,11 @@ fn lab_03_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     judge_lab(3);
 }
 
+#[test]
+fn lab_04_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
+    judge_lab(4);
+}
+
 // ---------------------------------------------------------------------------
 // Each exercise is judged in a process of its own, under a time limit
 // ---------------------------------------------------------------------------

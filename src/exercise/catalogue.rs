@@ -19,7 +19,7 @@
 //! assert!(answers.iter().filter(|a| a.right).count() >= 5);
 //! ```
 
-use super::{Learner, Outcome, check_then_act, invariant, lost_update};
+use super::{Learner, Outcome, check_then_act, invariant, lost_update, processes};
 use crate::course::Status;
 use crate::labs::{model, real};
 use crate::runner::process::WorkerCommand;
@@ -44,6 +44,7 @@ pub fn answers(lab: u8) -> Vec<Entry> {
         1 => entries(real::answers_lost_update::catalogue()),
         2 => entries(real::answers_check_then_act::catalogue()),
         3 => entries(real::answers_invariant::catalogue()),
+        4 => entries(real::answers_processes::catalogue()),
         _ => Vec::new(),
     }
 }
@@ -82,6 +83,7 @@ pub fn judge(lab: u8, name: &str, worker: Option<WorkerCommand>) -> Option<Verdi
         1 => run!(lost_update::SUITE, answers_lost_update),
         2 => run!(check_then_act::SUITE, answers_check_then_act),
         3 => run!(invariant::SUITE, answers_invariant),
+        4 => run!(processes::SUITE, answers_processes),
         _ => None,
     }
 }
@@ -100,6 +102,9 @@ pub fn worker_report(lab: u8, name: &str, job: &[u64]) -> Option<u64> {
             .map(|a| (a.fixes.worker)(arg(0), arg(1))),
         3 => {
             real::answers_invariant::catalogue().into_iter().find(|a| a.name == name).map(|a| (a.fixes.worker)(arg(0)))
+        }
+        4 => {
+            real::answers_processes::catalogue().into_iter().find(|a| a.name == name).map(|a| (a.fixes.worker)(arg(0)))
         }
         _ => None,
     }

@@ -24,6 +24,7 @@
 pub mod check_then_act;
 pub mod invariant;
 pub mod lost_update;
+pub mod processes;
 
 pub mod catalogue;
 pub mod isolate;
@@ -116,6 +117,7 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
         1 => lost_update::SUITE.exercises,
         2 => check_then_act::SUITE.exercises,
         3 => invariant::SUITE.exercises,
+        4 => processes::SUITE.exercises,
         _ => &[],
     }
 }
@@ -128,6 +130,7 @@ pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) ->
         1 => Some(lost_update::SUITE.check(exercise, &lost_update::solution(worker))),
         2 => Some(check_then_act::SUITE.check(exercise, &check_then_act::solution(worker))),
         3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
+        4 => Some(processes::SUITE.check(exercise, &processes::solution(worker))),
         _ => None,
     }
 }

@@ -28,3 +28,11 @@ pub mod answers_check_then_act;
 /// Lab 03's catalogue of learner answers.
 #[path = "../exercise/answers/03_invariant.rs"]
 pub mod answers_invariant;
+
+/// Lab 04 — processes: fork, spawn, a page shared on purpose.
+#[path = "04_processes.rs"]
+pub mod processes;
+
+/// Lab 04's catalogue of learner answers.
+#[path = "../exercise/answers/04_processes.rs"]
+pub mod answers_processes;

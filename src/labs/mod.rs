@@ -17,6 +17,7 @@
 //! ```
 
 pub mod model;
+pub mod os;
 pub mod real;
 mod state;
 pub mod step;
@@ -349,6 +350,80 @@ pub static LABS: &[Lab] = &[
             } else {
                 format!("an observer saw a + b = {value}: {} counted twice", plural(value - expected, "unit"))
             }
+        },
+    },
+    Lab {
+        number: 4,
+        slug: "processes",
+        title: "Processes: isolation fixes races only while nothing is shared",
+        unit: "increments",
+        measure: "final",
+        lesson: include_str!("../../labs/04_processes/README.md"),
+        variants: &[
+            Variant {
+                name: "racy",
+                kind: Racy,
+                summary: "worker processes share a page; separate load and store on its counter",
+            },
+            Variant { name: "atomic", kind: Fix, summary: "fetch_add on the counter in the shared page" },
+            Variant { name: "lock", kind: Fix, summary: "a spin lock that lives in the shared page" },
+            Variant { name: "process", kind: Fix, summary: "share nothing: workers count alone; the parent sums" },
+            Variant {
+                name: "wrong_fork_copy",
+                kind: WrongFix,
+                summary: "children count in their fork copy: the parent sees none of it",
+            },
+            Variant {
+                name: "wrong_locked_parts",
+                kind: WrongFix,
+                summary: "each read and each write locked on its own (CPython's v.value += 1)",
+            },
+            Variant {
+                name: "wrong_test_then_set",
+                kind: WrongFix,
+                summary: "wait until the lock is free, then take it: two workers take it",
+            },
+            Variant {
+                name: "wrong_relaxed_lock",
+                kind: WrongFix,
+                summary: "a spin lock with Relaxed orderings: the next holder may read a stale count",
+            },
+        ],
+        expected: real::processes::expected,
+        real: os::real,
+        model: |v, case| model::processes::run(v, &model::processes::Fixes::SOLUTION, case),
+        judge: real::processes::judge,
+        spec: real::processes::spec,
+        decode: None,
+        jobs: real::processes::jobs,
+        worker: os::serve,
+        combine: real::processes::solution::combine,
+        // Measured in a debug build, 2 cores: the spin lock passes 2×1 / 2×2 / 2×3 in 21 / 309 /
+        // 7 104 executions (0.7 s) and exceeds loom's branch limit at 3×1 (a waiting worker spins
+        // while two others run); wrong_locked_parts takes 43 s at 2×2, wrong_relaxed_lock 0.9 s.
+        limits: Limits {
+            racy: &[8, 3, 1],
+            fix: &[8, 3, 1],
+            by_variant: &[
+                ("lock", &[8, 3]),
+                ("wrong_locked_parts", &[8, 1]),
+                ("wrong_test_then_set", &[8, 1]),
+                ("wrong_relaxed_lock", &[8, 2]),
+            ],
+        },
+        max_total: crate::runner::MAX_TOTAL,
+        run_size: (2, 1_000_000),
+        check_size: (2, 1),
+        catalogue_size: (2, 1),
+        // With two objects, a worker always takes the lock before it touches the counter.
+        names: &[("atomic", &["lock", "counter"])],
+        explain: |value, expected| match expected.checked_sub(value) {
+            Some(lost) if value == 0 && lost > 0 => {
+                format!("all {lost} increments lost: the parent's counter is still 0")
+            }
+            Some(1) => "1 update lost".to_string(),
+            Some(lost) => format!("{lost} updates lost"),
+            None => format!("{} more than the exact total", value - expected),
         },
     },
 ];

@@ -343,3 +343,12 @@ impl StartLine {
     /// Nothing to release.
     pub fn abandon(&self) {}
 }
+
+/// Spin-loop hints: under loom a spin is a yield, so that loom runs another
+/// thread instead of exploring an endless spin (lab 04's lock in shared memory).
+pub mod hint {
+    /// Tells loom this thread is waiting for another: loom schedules someone else.
+    pub fn spin_loop() {
+        loom::hint::spin_loop();
+    }
+}

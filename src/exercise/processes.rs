@@ -1,0 +1,128 @@
+//! The judge of lab 04's exercises: `atomic`, `lock`, `process`.
+//!
+//! * sequential: each increment called twice on counts of 0 and 41 must add
+//!   exactly 2, and a lock must be free again afterwards; `worker(k)` must
+//!   return `k`; `combine` must add unequal reports;
+//! * loom at 2×1, 2×2 and 3×1 (the lock at 2×3 instead of 3×1): workers whose only shared state is the page
+//!   (the counter and the lock in it); the process fix as isolated workers
+//!   with unequal jobs (`[0] [2]`, `[3] [1] [2]`);
+//! * 150 trials on real threads sharing a page (1–8 threads × 0–3 000
+//!   increments; the spin lock at 1–4 threads × 0–1 000, since a spinning
+//!   thread on a 2-core machine waits out the holder's time slice);
+//! * for `process`, the learner's `worker` in real processes with unequal jobs.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::course::Status;
+//! use racelab::exercise::processes::{SUITE, solution};
+//!
+//! let mut learner = solution(None);
+//! assert_eq!(SUITE.check("lock", &learner).status, Status::Solved);
+//! learner.model.atomic = racelab::labs::model::processes::racy_increment;
+//! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
+//! ```
+
+use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use crate::labs::{Case, State, model::processes as model, real::processes as real};
+use crate::runner::process::WorkerCommand;
+use crate::sync::model::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+
+/// A learner's answers to lab 04.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+/// Lab 04's judge.
+pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
+    lab: 3,
+    exercises: &["atomic", "lock", "process"],
+    cases,
+    real_case,
+    process_cases,
+    model_run: model::run,
+    real_run: real::run,
+    sequential,
+    combine: |fixes, reports| State::count((fixes.combine)(reports)),
+    functions,
+};
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "atomic" => &["atomic_increment"],
+        "lock" => &["locked_increment"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
+        // A spin lock with three workers exceeds loom's branch limit (one waits while two run).
+        "lock" => vec![Case::new(2, 1), Case::new(2, 2), Case::new(2, 3)],
+        _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
+    }
+}
+
+fn real_case(exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    match exercise {
+        "lock" => Case::new(1 + (trial % 4) as usize, ITERS[(trial % 5) as usize]),
+        _ => Case::new(1 + (trial % 8) as usize, ITERS[(trial % 6) as usize]),
+    }
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![3], vec![5]]),
+        Case::workers(vec![vec![0], vec![2], vec![1]]),
+        Case::workers(vec![vec![1_000], vec![1]]),
+    ]
+}
+
+/// Two increments on counts of 0 and 41, one thread: each must add exactly 1.
+fn twice(name: &'static str, start: u64, after: u64) -> Result<(), String> {
+    expect_eq(&format!("{name}, called twice on a count of {start}, left"), after, start + 2).map(|_| ())
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "atomic" => once_in_model(move || {
+            for start in [0, 41] {
+                let counter = AtomicU64::new(start);
+                (f.atomic)(&counter);
+                (f.atomic)(&counter);
+                twice("atomic_increment", start, counter.load(Relaxed))?;
+            }
+            Ok(())
+        }),
+        "lock" => once_in_model(move || {
+            for start in [0, 41] {
+                let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(start));
+                (f.lock)(&lock, &counter);
+                (f.lock)(&lock, &counter);
+                twice("locked_increment", start, counter.load(Relaxed))?;
+                if lock.load(Relaxed) {
+                    return Err("`locked_increment` left the lock taken: no other worker could ever take it".into());
+                }
+            }
+            Ok(())
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for k in [0, 1, 3, 1_000] {
+                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                }
+                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// The reference solution's answers; `worker` starts `racelab worker 4`, when given.
+pub fn solution(worker: Option<WorkerCommand>) -> Answers {
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
+}

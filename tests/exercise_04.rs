@@ -1,0 +1,77 @@
+//! Checks YOUR answers in `labs/04_processes/exercise.rs`.
+//!
+//! ```text
+//! cargo test --test exercise_04    # these checks, as plain cargo tests
+//! cargo run -- verify 4            # the same, summarised, and your progress saved
+//! ```
+//!
+//! This target is not part of a plain `cargo test` (`test = false` in
+//! Cargo.toml): a half-written exercise that does not compile can never break
+//! the course's own tests, `racelab list` or `racelab hint`.
+
+use racelab::exercise::processes::{Answers, SUITE};
+use racelab::exercise::{Learner, Source, self_as_worker, worker_job};
+
+/// Your exercise, on real threads.
+#[allow(unused_variables, unused_imports, dead_code)]
+mod real {
+    pub use racelab::sync::real as sync;
+    pub mod exercise {
+        include!("../labs/04_processes/exercise.rs");
+    }
+}
+
+/// Your exercise, inside loom's model (the very same source).
+#[allow(unused_variables, unused_imports, dead_code)]
+mod model {
+    pub use racelab::sync::model as sync;
+    pub mod exercise {
+        include!("../labs/04_processes/exercise.rs");
+    }
+}
+
+/// Your functions, as the lab's variants use them on one backend.
+macro_rules! your_fixes {
+    ($backend:ident) => {
+        racelab::labs::$backend::processes::Fixes {
+            atomic: $backend::exercise::atomic_increment,
+            lock: $backend::exercise::locked_increment,
+            worker: $backend::exercise::worker,
+            combine: $backend::exercise::combine,
+        }
+    };
+}
+
+const PROCESS_TEST: &str = "process_fix_counts_exactly_in_real_processes";
+
+fn you() -> Answers {
+    Learner {
+        real: your_fixes!(real),
+        model: your_fixes!(model),
+        worker: self_as_worker(PROCESS_TEST).ok(),
+        source: Some(Source {
+            path: "labs/04_processes/exercise.rs",
+            text: include_str!("../labs/04_processes/exercise.rs"),
+        }),
+    }
+}
+
+#[test]
+fn atomic_fix_is_exact_in_every_interleaving() {
+    SUITE.judge("atomic", "atomic_fix_is_exact_in_every_interleaving", you).conclude();
+}
+
+#[test]
+fn lock_in_the_shared_page_is_exact_in_every_interleaving() {
+    SUITE.judge("lock", "lock_in_the_shared_page_is_exact_in_every_interleaving", you).conclude();
+}
+
+#[test]
+fn process_fix_counts_exactly_in_real_processes() {
+    // Started again by the check below as a worker process: run only `worker`.
+    if let Some(job) = worker_job() {
+        println!("report {}", real::exercise::worker(job[0]));
+        return;
+    }
+    SUITE.judge("process", "process_fix_counts_exactly_in_real_processes", you).conclude();
+}
