@@ -115,6 +115,25 @@ enum Command {
         #[arg(long)]
         schedule: Option<String>,
     },
+    /// Lab 04's demonstration: fork copies the parent's memory, spawn starts fresh, and what
+    /// starting each costs (thread vs fork vs spawn, medians and spread).
+    Demo {
+        /// Lab number or name (only lab 04 has one).
+        #[arg(default_value = "4")]
+        lab: String,
+        /// Child processes of each kind, 1–16.
+        #[arg(long, default_value_t = 2)]
+        children: usize,
+        /// Increments each child counts, at most 100000000.
+        #[arg(long, default_value_t = 1_000_000)]
+        iters: u64,
+        /// Start-up rounds to time, 1–10000.
+        #[arg(long, default_value_t = 200)]
+        rounds: u64,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure what each fix costs on this machine: median time per variant and ratio to racy.
     Bench {
         /// Lab number or name.
@@ -524,6 +543,27 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 out(&report.render())?
             }
             Ok(if report.passed() { 0 } else { 1 })
+        }
+        Some(Command::Demo { lab, children, iters, rounds, json }) => {
+            let lab = labs::find(&lab)?;
+            if lab.number != 4 {
+                return Err(Failure(format!("lab {:02} has no demonstration; lab 04 does", lab.number), 2));
+            }
+            if !(1..=16).contains(&children) || iters > 100_000_000 || !(1..=10_000).contains(&rounds) {
+                return Err(Failure(
+                    "--children must be 1–16, --iters at most 100000000, --rounds 1–10000".to_string(),
+                    2,
+                ));
+            }
+            let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
+            let demo = labs::os::demo(&exe, children, iters, 5)?;
+            let startup = labs::os::startup(&exe, rounds)?;
+            if json {
+                out_json(&serde_json::json!({ "demo": demo, "startup": startup }))?
+            } else {
+                out(&format!("{}{}", demo.render(), startup.render()))?
+            }
+            Ok(0)
         }
         Some(Command::Bench { lab, size, trials, json }) => {
             let lab = labs::find(&lab)?;

@@ -98,6 +98,11 @@ impl Outcome {
         };
         let summary = match &error {
             CheckError::NotAttempted(at) => format!("still `todo!()`{at}"),
+            CheckError::RunawayLoop(at) => format!(
+                "loom could not finish one execution: a loop that waits for another thread{at}. If it is a spin \
+                 loop, call `hint::spin_loop()` (from the lab's `sync`) inside it, so loom runs the others; a \
+                 loop that can wait forever is a bug either way"
+            ),
             CheckError::OutOfTime { executions, seconds } => format!(
                 "loom did not finish: {executions} executions in {seconds:.0} s — the reference answer takes \
                  about a second here; does yours loop or retry far more than it needs to?"
@@ -106,7 +111,8 @@ impl Outcome {
         };
         let mut outcome = Outcome::new(lab, exercise, status, summary, String::new());
         // Running out of time on a slow or busy machine is no verdict.
-        outcome.inconclusive = matches!(error, CheckError::OutOfTime { .. });
+        // Nor is a loop loom cannot finish: a correct spin lock without a spin hint is one.
+        outcome.inconclusive = matches!(error, CheckError::OutOfTime { .. } | CheckError::RunawayLoop(_));
         outcome
     }
 }

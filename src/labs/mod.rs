@@ -392,6 +392,7 @@ pub static LABS: &[Lab] = &[
         expected: real::processes::expected,
         real: os::real,
         model: |v, case| model::processes::run(v, &model::processes::Fixes::SOLUTION, case),
+        step: |v, case| step::processes::run(v, &step::processes::Fixes::SOLUTION, case),
         judge: real::processes::judge,
         spec: real::processes::spec,
         decode: None,

@@ -249,6 +249,14 @@ pub mod parking_lot {
 /// Plain memory: a data race is not stepped (it is undefined behaviour); loom checks it.
 pub use super::real::cell;
 
+/// Hints to the scheduler.
+pub mod hint {
+    /// A thread that spins lets others move: when stepping, a yield point.
+    pub fn spin_loop() {
+        shuttle::thread::yield_now();
+    }
+}
+
 /// Waiting on I/O: nothing here, the learner decides who runs meanwhile.
 pub fn wait_for_io() {}
 
