@@ -404,6 +404,34 @@ pub(crate) fn dev_check(
         let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
         check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));
 
+        // The judge's own mutation test: every catalogued learner answer through the judge.
+        let answers = exercise::catalogue::answers(n);
+        if !answers.is_empty() {
+            let (mut killed, mut accepted, mut misjudged) = (0, 0, Vec::new());
+            for entry in &answers {
+                let worker = worker(lab).ok().map(|w| w.args(["--answer", entry.name]));
+                let verdict = exercise::catalogue::judge(n, entry.name, worker);
+                let solved = verdict.as_ref().is_some_and(|v| v.outcome.status == Status::Solved);
+                match (entry.right, solved) {
+                    (false, false) => killed += 1,
+                    (true, true) => accepted += 1,
+                    _ => misjudged.push(format!("{}/{}", entry.exercise, entry.name)),
+                }
+            }
+            let wrong = answers.iter().filter(|a| !a.right).count();
+            let right = answers.len() - wrong;
+            let rate = if wrong == 0 { 100 } else { killed * 100 / wrong };
+            let note =
+                if misjudged.is_empty() { String::new() } else { format!("; misjudged: {}", misjudged.join(", ")) };
+            check(
+                killed == wrong && accepted == right && wrong >= 10 && right >= 5,
+                format!(
+                    "lab {n:02}: the judge rejects {killed} of {wrong} catalogued wrong learner answers (kill rate \
+                     {rate} %) and accepts {accepted} of {right} right ones{note}"
+                ),
+            );
+        }
+
         match verify::verify(&course.root, n, names, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);

@@ -54,6 +54,16 @@ impl WorkerCommand {
         }
     }
 
+    /// Appends arguments for every worker (before the job's numbers).
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
     /// Sets an environment variable for every worker.
     pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push((key.into(), value.into()));
