@@ -420,7 +420,7 @@ pub(crate) fn dev_check(
             }
             let wrong = answers.iter().filter(|a| !a.right).count();
             let right = answers.len() - wrong;
-            let rate = (killed * 100).checked_div(wrong).unwrap_or(100);
+            let rate = (killed * 100_usize).checked_div(wrong).unwrap_or(100);
             let note =
                 if misjudged.is_empty() { String::new() } else { format!("; misjudged: {}", misjudged.join(", ")) };
             check(
