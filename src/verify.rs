@@ -1,4 +1,4 @@
-//! `racelab verify N`: compile the learner's exercise, run its checks, collect
+//! `cargo run -- verify N`: compile the learner's exercise, run its checks, collect
 //! the outcomes.
 //!
 //! Two steps, so that each failure is reported for what it is:
@@ -323,7 +323,7 @@ pub fn verify(
                 summary: if timed_out {
                     format!(
                         "the checks did not finish in {:.0} s: is there an endless loop? \
-                         (`racelab verify {lab} --timeout SECONDS` allows longer)",
+                         (`cargo run -- verify {lab} --timeout SECONDS` allows longer)",
                         timeout.as_secs_f64()
                     )
                 } else {

@@ -44,7 +44,12 @@ fn welcome_lists_the_labs_and_the_next_command() {
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("01  The lost update"), "{text}");
-    assert!(text.contains("racelab show 1"), "{text}");
+    assert!(text.contains("cargo run -- show 1"), "{text}");
+    // Every command it prints works when typed as printed in a fresh clone.
+    assert!(
+        !text.contains("`racelab ") && !text.contains("  racelab "),
+        "commands are printed as `cargo run -- …`:\n{text}"
+    );
 }
 
 #[test]

@@ -420,7 +420,7 @@ fn a_missing_exercise_points_to_reset_and_a_missing_info_toml_is_named() {
     let out = course.racelab(&["verify", "1"]).output().expect("verify");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("labs/01_lost_update/exercise.rs is missing; `racelab reset 1` restores it"), "{err}");
+    assert!(err.contains("labs/01_lost_update/exercise.rs is missing; `cargo run -- reset 1` restores it"), "{err}");
 
     std::fs::remove_file(course.root().join("labs/info.toml")).expect("remove");
     let out = course.racelab(&["list"]).output().expect("list");

@@ -250,7 +250,7 @@ pub struct Report {
     /// The outcome states the lab's specification rejects.
     #[serde(skip)]
     pub failing_states: Vec<State>,
-    /// The `racelab step` command that replays the failing schedule (or why it cannot be replayed).
+    /// The `cargo run -- step` command that replays the failing schedule (or why it cannot be replayed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replay: Option<String>,
 }
@@ -713,7 +713,7 @@ fn check_size(model: &Model) -> Result<(), CheckError> {
     let table = model.lab.limits.table(&model.variant, kind);
     if threads > table.len() {
         return Err(CheckError::TooLarge(format!(
-            "loom models at most {} threads in lab {:02} (asked for {threads}); use `racelab run` for real threads",
+            "loom models at most {} threads in lab {:02} (asked for {threads}); use `cargo run -- run` for real threads",
             table.len(),
             model.lab.number
         )));

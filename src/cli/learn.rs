@@ -87,7 +87,7 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-/// `racelab list`: the labs, their exercises with status, and their variants.
+/// `cargo run -- list`: the labs, their exercises with status, and their variants.
 pub(crate) fn list(course: &Course) -> String {
     let mut out = String::new();
     for lab in LABS {
@@ -120,7 +120,7 @@ pub(crate) fn welcome(course: &Course) -> String {
     }
     out.push('\n');
     match course.current() {
-        None => out.push_str("Every exercise is solved. `racelab bench` measures what each fix costs.\n"),
+        None => out.push_str("Every exercise is solved. `cargo run -- bench` measures what each fix costs.\n"),
         Some((lab, exercise)) => {
             let n = lab.number;
             let file = format!("labs/{}/exercise.rs", lab.folder);
@@ -130,14 +130,14 @@ pub(crate) fn welcome(course: &Course) -> String {
                 {
                     let _ = write!(
                         out,
-                        "Next:\n  racelab show {n}                   read the lesson\n  racelab run {n}                    see it go wrong on real threads\n  racelab check {n} --variant racy   let loom find the interleaving\n  then edit {file} ({}) and run `racelab verify {n}`\n",
+                        "Next:\n  cargo run -- show {n}                   read the lesson\n  cargo run -- run {n}                    see it go wrong on real threads\n  cargo run -- check {n} --variant racy   let loom find the interleaving\n  cargo run -- step {n}                   be the scheduler: make it go wrong yourself\n  then edit {file} ({}) and run `cargo run -- verify {n}`\n",
                         exercise.function
                     );
                 }
                 status => {
                     let _ = write!(
                         out,
-                        "Next: `{}` is {} — edit {file} ({}), then `racelab verify {n}`.\n      Stuck? `racelab hint {n}`. Re-check on every save: `racelab watch`.\n",
+                        "Next: `{}` is {} — edit {file} ({}), then `cargo run -- verify {n}`.\n      Stuck? `cargo run -- hint {n}`. Re-check on every save: `cargo run -- watch`.\n",
                         exercise.name,
                         status.label(),
                         exercise.function
@@ -163,7 +163,7 @@ pub(crate) fn verify(
     if !course.exercise_path(lab).is_file() {
         return Err(Failure(
             format!(
-                "labs/{}/exercise.rs is missing; `racelab reset {}` restores it as shipped",
+                "labs/{}/exercise.rs is missing; `cargo run -- reset {}` restores it as shipped",
                 lab.folder(),
                 lab.number
             ),
@@ -209,8 +209,8 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         let _ = writeln!(out, "\n{errors}\n");
         let _ = writeln!(
             out,
-            "Your exercise does not compile: fix the error above, then `racelab verify {}` again.\n\
-             (Other labs, `racelab list` and `racelab hint` keep working meanwhile.)",
+            "Your exercise does not compile: fix the error above, then `cargo run -- verify {}` again.\n\
+             (Other labs, `cargo run -- list` and `cargo run -- hint` keep working meanwhile.)",
             lab.number
         );
         return out;
@@ -240,7 +240,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
                 .map(|e| e.function.clone());
             let _ = writeln!(
                 out,
-                "\nnext: edit {file} ({}), then `racelab verify {n}`; stuck? `racelab hint {n}`",
+                "\nnext: edit {file} ({}), then `cargo run -- verify {n}`; stuck? `cargo run -- hint {n}`",
                 function.unwrap_or_default(),
                 n = lab.number
             );
@@ -248,7 +248,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         None => {
             let _ = writeln!(
                 out,
-                "\nLab {:02} is solved. `racelab bench {}` shows what each fix costs.",
+                "\nLab {:02} is solved. `cargo run -- bench {}` shows what each fix costs.",
                 lab.number, lab.number
             );
         }
@@ -256,7 +256,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
     out
 }
 
-/// `racelab hint`: the hints revealed so far for one exercise; `more` reveals the next.
+/// `cargo run -- hint`: the hints revealed so far for one exercise; `more` reveals the next.
 pub(crate) fn hint(
     course: &mut Course,
     lab: &'static Lab,
@@ -295,14 +295,14 @@ pub(crate) fn hint(
         let _ = writeln!(out, "\n  hint {}/{}: {text}", i + 1, exercise.hints.len());
     }
     if shown < exercise.hints.len() {
-        let _ = writeln!(out, "\n(`racelab hint {} {} --more` for the next hint)", lab.number, exercise.name);
+        let _ = writeln!(out, "\n(`cargo run -- hint {} {} --more` for the next hint)", lab.number, exercise.name);
     } else {
         let _ = writeln!(out, "\n(that was the last hint; `labs/{}/solution.rs` has the answer)", lab.folder());
     }
     Ok(Shown { text: out, ok: true, unsaved })
 }
 
-/// `racelab reset N`: restores the shipped exercise, asking before overwriting changes.
+/// `cargo run -- reset N`: restores the shipped exercise, asking before overwriting changes.
 pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result<String, Failure> {
     let solution_path = course.solution_path(lab);
     let solution =
@@ -350,7 +350,7 @@ struct Line {
     text: String,
 }
 
-/// `racelab dev check`: every exercise unsolved as shipped, every solution
+/// `cargo run -- dev check`: every exercise unsolved as shipped, every solution
 /// passing, every wrong fix rejected, every exercise mirroring its solution.
 pub(crate) fn dev_check(
     course: &Course,
@@ -377,7 +377,7 @@ pub(crate) fn dev_check(
         check(
             exercise == course::exercise_from_solution(&solution),
             format!(
-                "lab {n:02}: exercise.rs mirrors solution.rs line for line (as shipped; `racelab reset {n}` restores it)"
+                "lab {n:02}: exercise.rs mirrors solution.rs line for line (as shipped; `cargo run -- reset {n}` restores it)"
             ),
         );
 

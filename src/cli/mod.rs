@@ -40,7 +40,7 @@ enum Command {
     Run {
         /// Lab number or name.
         lab: String,
-        /// racy, mutex, parking_lot, atomic, process, or a wrong fix (see `racelab list`).
+        /// racy, mutex, parking_lot, atomic, process, or a wrong fix (see `cargo run -- list`).
         #[arg(long, default_value = "racy")]
         variant: String,
         #[command(flatten)]
@@ -251,7 +251,7 @@ impl From<String> for Failure {
     }
 }
 
-/// Exit status when stdout is closed early (`racelab run 1 | head -1`): what a
+/// Exit status when stdout is closed early (`cargo run -- run 1 | head -1`): what a
 /// shell reports for a Unix tool ended by SIGPIPE, without its message.
 const CLOSED_PIPE: u8 = 141;
 
@@ -383,7 +383,7 @@ const MAX_STEP_ITERS: u64 = 100;
 fn stepping(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Result<crate::stepper::Stepping, String> {
     let kind = lab.variant(variant)?.kind;
     if kind == Kind::DataRace {
-        return Err(format!("`{variant}` is a data race on plain memory: only loom runs it (`racelab check`)"));
+        return Err(format!("`{variant}` is a data race on plain memory: only loom runs it (`cargo run -- check`)"));
     }
     if threads == 0 || threads > MAX_STEP_THREADS {
         return Err(format!("--threads must be between 1 and {MAX_STEP_THREADS} here (got {threads})"));
@@ -401,14 +401,14 @@ fn check_size(lab: &Lab, variant: &str, threads: usize, iters: u64) -> Result<()
     if threads == 0 || threads > max {
         return Err(format!(
             "--threads must be between 1 and {max} for `{variant}` in lab {:02}: loom models at most {max} threads \
-             here (got {threads}); `racelab run` runs more on real threads",
+             here (got {threads}); `cargo run -- run` runs more on real threads",
             lab.number
         ));
     }
     if iters > MAX_CHECK_ITERS {
         return Err(format!(
             "--iters must be at most {MAX_CHECK_ITERS} for check (got {iters}): loom explores every step; \
-             `racelab run` runs millions on real threads"
+             `cargo run -- run` runs millions on real threads"
         ));
     }
     Ok(())
@@ -624,7 +624,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     }
 }
 
-/// How this binary starts a worker process for `lab`: `racelab worker N <job…>`.
+/// How this binary starts a worker process for `lab`: `cargo run -- worker N <job…>`.
 pub(crate) fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
     Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number.to_string()]))

@@ -1,4 +1,4 @@
-//! `racelab watch`: re-check the exercise every time the learner saves.
+//! `cargo run -- watch`: re-check the exercise every time the learner saves.
 //!
 //! File events come from the `notify` crate (inotify on Linux: no polling of
 //! the files). Keys come from `crossterm` in raw mode on a terminal — `h` hint,
@@ -220,7 +220,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
                         lab = next;
                         show(
                             is_raw,
-                            &format!("\nlab {:02}: {} — `racelab show {}`\n", lab.number, lab.title, lab.number),
+                            &format!("\nlab {:02}: {} — `cargo run -- show {}`\n", lab.number, lab.title, lab.number),
                         );
                     }
                     None => show(is_raw, "\nThis is the last lab.\n"),

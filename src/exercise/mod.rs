@@ -7,7 +7,7 @@
 //! failing (with the failing schedule of the learner's own code), or solved.
 //! The very same suite runs on the reference solution in `tests/lab_NN.rs`.
 //!
-//! `racelab verify N` runs `cargo test --test exercise_NN` with
+//! `cargo run -- verify N` runs `cargo test --test exercise_NN` with
 //! [`OUT_ENV`] set; every [`Outcome::conclude`] appends one JSON line there,
 //! which is how `verify` learns the results without parsing test output.
 //!
@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Set by `racelab verify`: the file each outcome is appended to, one JSON line each.
+/// Set by `cargo run -- verify`: the file each outcome is appended to, one JSON line each.
 pub const OUT_ENV: &str = "RACELAB_VERIFY_OUT";
 /// Set in a worker process started by an exercise check (see [`self_as_worker`]).
 pub const WORKER_ENV: &str = "RACELAB_EXERCISE_WORKER";
@@ -63,7 +63,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Records the outcome for `racelab verify` (when asked to) and fails
+    /// Records the outcome for `cargo run -- verify` (when asked to) and fails
     /// the calling test unless the exercise is solved.
     #[track_caller]
     pub fn conclude(&self) {
@@ -79,7 +79,7 @@ impl Outcome {
         match self.status {
             Status::Solved => println!("lab {:02} · {}: solved — {}", self.lab, self.exercise, self.summary),
             Status::NotAttempted => panic!(
-                "lab {:02} · {}: not attempted yet — {}\n(`racelab hint {}` when you are stuck)",
+                "lab {:02} · {}: not attempted yet — {}\n(`cargo run -- hint {}` when you are stuck)",
                 self.lab, self.exercise, self.summary, self.lab
             ),
             Status::Failing => panic!("lab {:02} · {}: {}\n\n{}", self.lab, self.exercise, self.summary, self.details),

@@ -123,11 +123,11 @@ pub struct Lab {
     pub limits: Limits,
     /// The largest threads × iterations a real run accepts.
     pub max_total: u64,
-    /// `racelab run`'s default threads × iterations: big enough to show the race on real hardware.
+    /// `cargo run -- run`'s default threads × iterations: big enough to show the race on real hardware.
     pub run_size: (usize, u64),
     /// The size at which loom must reject every catalogued wrong fix.
     pub catalogue_size: (usize, u64),
-    /// `racelab check`'s default threads × iterations.
+    /// `cargo run -- check`'s default threads × iterations.
     pub check_size: (usize, u64),
     /// Names for the objects in a schedule, per kind, in order of first use.
     pub names: &'static [(&'static str, &'static [&'static str])],
@@ -439,5 +439,5 @@ pub fn find(name: &str) -> Result<&'static Lab, String> {
     let wanted = name.trim();
     LABS.iter()
         .find(|lab| wanted.parse::<u8>().ok() == Some(lab.number) || wanted == lab.slug || wanted == lab.folder())
-        .ok_or_else(|| format!("no lab `{wanted}`; `racelab list` shows the labs (1–{})", LABS.len()))
+        .ok_or_else(|| format!("no lab `{wanted}`; `cargo run -- list` shows the labs (1–{})", LABS.len()))
 }

@@ -218,21 +218,21 @@ impl RunReport {
         if self.wrong_trials > 0 {
             let _ = writeln!(
                 out,
-                "Wrong in {} of {} trials. `racelab check {} --variant {}` shows an interleaving that goes wrong.",
+                "Wrong in {} of {} trials. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
                 self.wrong_trials, self.trials, self.lab, self.variant
             );
         } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
             let _ = writeln!(
                 out,
                 "Exact in all {} trials, as a fix must be. A run cannot prove a fix, though: \
-                 `racelab check {} --variant {}` explores every interleaving.",
+                 `cargo run -- check {} --variant {}` explores every interleaving.",
                 self.trials, self.lab, self.variant
             );
         } else {
             let _ = writeln!(
                 out,
                 "Right in all {} trials ({:.1} s) — this time. The race is still there: \
-                 `racelab check {} --variant {}` finds the interleaving that goes wrong.",
+                 `cargo run -- check {} --variant {}` finds the interleaving that goes wrong.",
                 self.trials, self.seconds, self.lab, self.variant
             );
         }
