@@ -195,7 +195,8 @@ pub struct Failure {
     /// The whole final state, when the execution finished.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "state_as_string")]
     pub state: Option<State>,
-    /// The steps of the execution.
+    /// The steps of the execution (in JSON once, as the report's top-level `schedule`).
+    #[serde(skip)]
     pub schedule: Schedule,
 }
 

@@ -156,8 +156,10 @@ pub(crate) fn welcome(course: &Course) -> String {
 pub(crate) fn verify(
     course: &mut Course,
     lab: &'static Lab,
+    only: Option<&str>,
     timeout: Duration,
     stop: &AtomicBool,
+    json: bool,
 ) -> Result<Shown, Failure> {
     let info = course.info.lab(lab.number)?;
     if !course.exercise_path(lab).is_file() {
@@ -170,10 +172,27 @@ pub(crate) fn verify(
             2,
         ));
     }
-    let names: Vec<&str> = info.exercises.iter().map(|e| e.name.as_str()).collect();
+    let mut names: Vec<&str> = info.exercises.iter().map(|e| e.name.as_str()).collect();
+    if let Some(only) = only {
+        info.exercise(only)?;
+        names.retain(|name| *name == only);
+    }
     let verification = verify::verify(&course.root, lab.number, &names, timeout, stop).map_err(stopped)?;
     let unsaved = course.record(&verification).err();
-    Ok(Shown { text: render_verification(course, lab, &verification), ok: verification.solved(), unsaved })
+    let text = if json {
+        let document = serde_json::json!({
+            "lab": lab.number,
+            "solved": verification.solved(),
+            "outcomes": verification.outcomes,
+            "compile_error": verification.compile_error,
+            "build_seconds": verification.build_seconds,
+            "check_seconds": verification.check_seconds,
+        });
+        format!("{}\n", serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?)
+    } else {
+        render_verification(course, lab, &verification)
+    };
+    Ok(Shown { text, ok: verification.solved(), unsaved })
 }
 
 /// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
@@ -227,7 +246,8 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
     }
     let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved).count();
     let _ = writeln!(out, "progress: {solved} of {} solved", v.outcomes.len());
-    if let Some(failing) = v.outcomes.iter().find(|o| o.status == Status::Failing && !o.details.is_empty()) {
+    // Every failing exercise's schedule (or counterexample), not just the first.
+    for failing in v.outcomes.iter().filter(|o| o.status == Status::Failing && !o.details.is_empty()) {
         let _ = writeln!(out, "\n── {} ──\n{}", failing.exercise, failing.details.trim_end());
     }
     match v.outcomes.iter().find(|o| o.status != Status::Solved) {

@@ -158,9 +158,14 @@ enum Command {
     Verify {
         /// Lab number or name (default: the first lab with an unsolved exercise).
         lab: Option<String>,
+        /// Only this exercise (e.g. `atomic`); the others are neither shown nor saved.
+        exercise: Option<String>,
         /// Seconds the checks may take once compiled, at most 3600 (an endless loop is killed after this).
         #[arg(long, default_value_t = 180.0)]
         timeout: f64,
+        /// Print one JSON document (lab, solved, outcomes, compile_error) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Show a hint for the exercise you are on; `--more` reveals the next layer.
     Hint {
@@ -424,7 +429,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             out(&learn::list(&Course::load()?))?;
             Ok(0)
         }
-        Some(Command::Verify { lab, timeout }) => {
+        Some(Command::Verify { lab, exercise, timeout, json }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
             // The first build of the checks compiles loom and friends: say so, or it looks like a hang.
@@ -434,7 +439,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             );
             let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             let stop = stop_on_signals()?;
-            let shown = learn::verify(&mut course, lab, timeout, &stop)?;
+            let shown = learn::verify(&mut course, lab, exercise.as_deref(), timeout, &stop, json)?;
             show(shown, 1)
         }
         Some(Command::Hint { lab, exercise, more }) => {

@@ -169,7 +169,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
         if dry {
             return Some(format!("checking lab {:02} (dry run)\n", lab.number));
         }
-        match learn::verify(course, lab, Duration::from_secs(180), &stop) {
+        match learn::verify(course, lab, None, Duration::from_secs(180), &stop, false) {
             Ok(shown) => Some(with_unsaved(shown)),
             Err(Failure(_, learn::INTERRUPTED)) => None,
             Err(Failure(message, _)) => Some(format!("error: {message}\n")),
