@@ -99,9 +99,10 @@ pub(crate) fn list(course: &Course) -> String {
                 let _ = writeln!(out, "      {} {:<14} {:<14} {}", status.mark(), e.name, status.label(), e.summary);
             }
         }
-        let _ = writeln!(out, "    variants (racelab run|check {} --variant NAME):", lab.number);
+        let _ = writeln!(out, "    variants (cargo run -- run|check|step {} --variant NAME):", lab.number);
         for v in lab.variants {
-            let _ = writeln!(out, "      {:<20} {:<22} {}", v.name, kind_label(v.kind), v.summary);
+            let width = lab.variants.iter().map(|v| v.name.len()).max().unwrap_or(20);
+            let _ = writeln!(out, "      {:<width$}  {:<22} {}", v.name, kind_label(v.kind), v.summary);
         }
     }
     out
@@ -116,7 +117,8 @@ pub(crate) fn welcome(course: &Course) -> String {
                 info.exercises.iter().filter(|e| course.progress.status(lab.number, &e.name) == Status::Solved).count();
             (solved, info.exercises.len())
         });
-        let _ = writeln!(out, "  {:02}  {:<48} {solved}/{total} exercises solved", lab.number, lab.title);
+        let width = LABS.iter().map(|l| l.title.chars().count()).max().unwrap_or(48);
+        let _ = writeln!(out, "  {:02}  {:<width$}  {solved}/{total} exercises solved", lab.number, lab.title);
     }
     out.push('\n');
     match course.current() {
