@@ -135,3 +135,20 @@ fn random_schedules_past_looms_reach_fail_the_race_and_pass_the_fix() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("no failure found"), "{out}");
 }
+
+#[test]
+fn check_writes_a_self_contained_html_page_of_the_schedule() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("racy.html");
+    let path = file.to_str().expect("a UTF-8 path");
+    let (_, err, code) =
+        racelab(&["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1", "--html", path], "");
+    assert_eq!(code, Some(1), "{err}");
+    let page = std::fs::read_to_string(&file).expect("the page is written");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    for lane in ["<th>T1</th>", "<th>T2</th>", "<th>main</th>"] {
+        assert!(page.contains(lane), "a lane per thread: {lane}");
+    }
+    assert!(page.contains("overwrites T2") && page.contains("1 update lost") && page.contains("--schedule 1,2,2"));
+    assert!(!page.contains("<script") && !page.contains("http"), "self-contained: no scripts, no links");
+}

@@ -27,6 +27,7 @@
 //! Each execution's result is the lab's whole [`State`] (lab 02: tickets sold
 //! *and* every buyer's answer), judged by the lab's specification.
 
+pub mod html;
 pub mod trace;
 
 use crate::labs::{Case, Kind, Lab, State};

@@ -85,6 +85,9 @@ enum Command {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page (a lane per thread) to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<std::path::PathBuf>,
         /// Random schedules instead of loom's exhaustive search: sizes past loom's reach, not exhaustive.
         #[arg(long)]
         random: bool,
@@ -534,7 +537,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json, .. }) => {
+        Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json, html, .. }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
             check_size(lab, &variant, threads, iters)?;
@@ -542,6 +545,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             model.preemption_bound = preemption_bound.map(usize::from);
             model.time_budget = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
+            if let Some(path) = html {
+                std::fs::write(&path, check::html::page(&report))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
             if json {
                 out_json(&report)?
             } else {
