@@ -128,6 +128,9 @@ pub struct Progress {
     /// Hint layers revealed per exercise.
     #[serde(default)]
     pub hints: BTreeMap<String, usize>,
+    /// Stepping puzzles solved: puzzle id → the fewest moves the learner needed.
+    #[serde(default)]
+    pub puzzles: BTreeMap<String, usize>,
 }
 
 /// The progress key of an exercise: `"01/mutex"`.

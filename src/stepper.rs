@@ -329,3 +329,138 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
     }
     Ok(ending.moves)
 }
+
+/// A goal to reach by stepping: a lab, a variant, a size, and a state to make.
+#[derive(Debug)]
+pub struct Puzzle {
+    /// Its name on the command line, e.g. `lose-one`.
+    pub id: &'static str,
+    /// Lab number.
+    pub lab: u8,
+    /// The variant to step.
+    pub variant: &'static str,
+    /// Threads and steps per thread.
+    pub size: (usize, u64),
+    /// The goal, in words.
+    pub goal: &'static str,
+    /// Whether a final state reaches the goal.
+    pub reached: fn(&State) -> bool,
+}
+
+/// Every puzzle, in course order.
+pub static PUZZLES: &[Puzzle] = &[
+    Puzzle {
+        id: "lose-one",
+        lab: 1,
+        variant: "racy",
+        size: (2, 1),
+        goal: "make two increments end at 1",
+        reached: |s| s.value() == 1,
+    },
+    Puzzle {
+        id: "two-of-six",
+        lab: 1,
+        variant: "racy",
+        size: (2, 3),
+        goal: "make two threads of 3 increments end at 2 (not 1: why?)",
+        reached: |s| s.value() == 2,
+    },
+    Puzzle {
+        id: "locked-and-lost",
+        lab: 1,
+        variant: "wrong_split_lock",
+        size: (2, 1),
+        goal: "lose an update although every read and every write holds the lock",
+        reached: |s| s.value() == 1,
+    },
+    Puzzle {
+        id: "oversell",
+        lab: 2,
+        variant: "racy",
+        size: (2, 1),
+        goal: "sell a ticket past capacity (1 ticket, 2 buyers)",
+        reached: |s| s.value() > 1,
+    },
+    Puzzle {
+        id: "undersell",
+        lab: 2,
+        variant: "wrong_ignored_cas",
+        size: (2, 2),
+        goal: "leave a ticket unsold while a buyer wanted it (3 tickets, 4 attempts)",
+        reached: |s| s.value() < 3,
+    },
+    Puzzle {
+        id: "torn",
+        lab: 3,
+        variant: "per_variable_atomic",
+        size: (1, 1),
+        goal: "make the observer see a + b ≠ 1 with atomic accounts",
+        reached: |s| s.value() != 1,
+    },
+    Puzzle {
+        id: "counted-twice",
+        lab: 3,
+        variant: "per_variable_atomic",
+        size: (1, 1),
+        goal: "make the observer count the unit twice: a + b = 2",
+        reached: |s| s.value() == 2,
+    },
+    Puzzle {
+        id: "two-locks",
+        lab: 3,
+        variant: "wrong_two_locks",
+        size: (1, 1),
+        goal: "with a lock per account, make the observer see the unit in neither",
+        reached: |s| s.value() == 0,
+    },
+];
+
+impl Puzzle {
+    /// Finds a puzzle by id.
+    pub fn find(id: &str) -> Result<&'static Puzzle, String> {
+        PUZZLES.iter().find(|p| p.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = PUZZLES.iter().map(|p| p.id).collect();
+            format!("no puzzle `{id}`; the puzzles: {}", ids.join(", "))
+        })
+    }
+
+    /// What to step for this puzzle.
+    pub fn stepping(&self) -> Result<Stepping, String> {
+        let lab = crate::labs::find(&self.lab.to_string())?;
+        Ok(Stepping::new(lab, self.variant, Case::new(self.size.0, self.size.1)))
+    }
+
+    /// The fewest moves that reach the goal, found by trying every schedule
+    /// (the sizes are small: at most a few thousand executions).
+    pub fn fewest_moves(&self) -> Result<Option<usize>, String> {
+        let stepping = self.stepping()?;
+        let mut best: Option<usize> = None;
+        // Depth-first over move sequences: each run replays a prefix and reports the choices there.
+        let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut runs = 0;
+        while let Some(prefix) = stack.pop() {
+            runs += 1;
+            if runs > 20_000 {
+                return Err(format!("puzzle `{}` has too many schedules to search", self.id));
+            }
+            let options: std::rc::Rc<std::cell::RefCell<Vec<usize>>> = std::rc::Rc::default();
+            let seen = std::rc::Rc::clone(&options);
+            let ending = run(&stepping, &prefix, move |choice: &Choice| {
+                *seen.borrow_mut() = choice.next.iter().map(|n| n.thread).collect();
+                Decision::Stop
+            });
+            if ending.stopped {
+                if best.is_none_or(|b| prefix.len() < b) {
+                    for option in options.borrow().iter() {
+                        let mut longer = prefix.clone();
+                        longer.push(*option);
+                        stack.push(longer);
+                    }
+                }
+            } else if ending.state.as_ref().is_some_and(self.reached) {
+                best = Some(best.map_or(ending.moves.len(), |b| b.min(ending.moves.len())));
+            }
+        }
+        Ok(best)
+    }
+}

@@ -152,3 +152,36 @@ fn check_writes_a_self_contained_html_page_of_the_schedule() {
     assert!(page.contains("overwrites T2") && page.contains("1 update lost") && page.contains("--schedule 1,2,2"));
     assert!(!page.contains("<script") && !page.contains("http"), "self-contained: no scripts, no links");
 }
+
+#[test]
+fn every_puzzle_can_be_solved_and_knows_its_fewest_moves() {
+    for puzzle in stepper::PUZZLES {
+        let fewest =
+            puzzle.fewest_moves().expect("a small search").unwrap_or_else(|| panic!("{} is solvable", puzzle.id));
+        assert!(fewest >= 1, "{}", puzzle.id);
+    }
+    // Two increments end at 1 in three moves: T1 reads, T2 reads, T2 writes (T1's write is forced).
+    assert_eq!(stepper::Puzzle::find("lose-one").and_then(|p| p.fewest_moves()), Ok(Some(3)));
+}
+
+#[test]
+fn a_puzzle_solved_by_replay_is_recorded_with_its_moves() {
+    let dir = tempfile::tempdir().expect("a course folder");
+    std::fs::create_dir_all(dir.path().join("labs")).expect("labs");
+    for file in ["Cargo.toml", "labs/info.toml"] {
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file), dir.path().join(file))
+            .expect("copy");
+    }
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_racelab"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let solved = run(&["step", "--puzzle", "oversell", "--schedule", "1,2,1"]);
+    assert!(solved.contains("puzzle `oversell` solved in"), "{solved}");
+    let list = run(&["step"]);
+    assert!(list.lines().any(|l| l.contains("oversell") && l.contains("✓")), "{list}");
+}

@@ -103,8 +103,11 @@ enum Command {
     /// Type a thread's number to move it, u to undo, q to quit. With --schedule the moves are
     /// replayed without asking (every failing schedule `check` prints ends with this command).
     Step {
-        /// Lab number or name.
-        lab: String,
+        /// Lab number or name (none: list the puzzles).
+        lab: Option<String>,
+        /// Play a puzzle: step towards its goal (`cargo run -- step` lists them).
+        #[arg(long, conflicts_with = "lab")]
+        puzzle: Option<String>,
         /// racy, mutex, parking_lot, atomic, process, or a wrong fix.
         #[arg(long, default_value = "racy")]
         variant: String,
@@ -515,11 +518,26 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             out(&text)?;
             Ok(if passed { 0 } else { 1 })
         }
-        Some(Command::Step { lab, variant, threads, iters, schedule }) => {
-            let lab = labs::find(&lab)?;
-            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
-            let stepping = stepping(lab, &variant, threads, iters)?;
-            match schedule {
+        Some(Command::Step { lab, puzzle, variant, threads, iters, schedule }) => {
+            let puzzle = puzzle.map(|id| crate::stepper::Puzzle::find(&id)).transpose()?;
+            let stepping = match (&lab, puzzle) {
+                (_, Some(puzzle)) => {
+                    out(&format!("puzzle `{}`: {}\n", puzzle.id, puzzle.goal))?;
+                    puzzle.stepping()?
+                }
+                (Some(lab), None) => {
+                    let lab = labs::find(lab)?;
+                    let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+                    stepping(lab, &variant, threads, iters)?
+                }
+                (None, None) => {
+                    let best =
+                        crate::course::Progress::load(&Course::load()?.root).map(|p| p.puzzles).unwrap_or_default();
+                    out(&step::puzzles(&best))?;
+                    return Ok(0);
+                }
+            };
+            let ending = match schedule {
                 Some(list) => {
                     let moves = list
                         .split(',')
@@ -527,13 +545,27 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                             m.trim().parse::<usize>().map_err(|_| format!("--schedule: `{m}` is not a thread number"))
                         })
                         .collect::<Result<Vec<_>, _>>()?;
-                    out(&step::replay(&stepping, &moves)?)?;
+                    let (text, ending) = step::replay(&stepping, &moves)?;
+                    out(&text)?;
+                    Some(ending)
                 }
                 None => step::interactive(
                     &stepping,
                     Box::new(std::io::BufReader::new(std::io::stdin())),
                     Box::new(std::io::stdout()),
                 )?,
+            };
+            if let (Some(puzzle), Some(ending)) = (puzzle, ending) {
+                let (text, solved) = step::judge_puzzle(puzzle, &ending);
+                out(&text)?;
+                if let Some(moves) = solved {
+                    let root = Course::load()?.root;
+                    crate::course::Progress::update(&root, |p| {
+                        let best = p.puzzles.entry(puzzle.id.to_string()).or_insert(moves);
+                        *best = (*best).min(moves);
+                    })
+                    .map_err(|e| Failure(format!("progress was not saved: {e}"), 2))?;
+                }
             }
             Ok(0)
         }

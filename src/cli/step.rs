@@ -89,8 +89,8 @@ fn outcome(stepping: &Stepping, ending: &Ending) -> String {
     text
 }
 
-/// Replays `moves` without asking and prints the schedule and the outcome.
-pub(super) fn replay(stepping: &Stepping, moves: &[usize]) -> Result<String, String> {
+/// Replays `moves` without asking; the schedule and the outcome as text, and the ending.
+pub(super) fn replay(stepping: &Stepping, moves: &[usize]) -> Result<(String, Ending), String> {
     let ending = stepper::replay(stepping, moves);
     if let Some(bad) = &ending.bad_move {
         return Err(format!("--schedule {}: {bad}", join(moves)));
@@ -104,7 +104,7 @@ pub(super) fn replay(stepping: &Stepping, moves: &[usize]) -> Result<String, Str
         );
     }
     text.push_str(&outcome(stepping, &ending));
-    Ok(text)
+    Ok((text, ending))
 }
 
 fn join(moves: &[usize]) -> String {
@@ -119,7 +119,11 @@ fn title(stepping: &Stepping) -> String {
 }
 
 /// Steps interactively: reads moves from `input`, writes screens to `output`.
-pub(super) fn interactive(stepping: &Stepping, input: Box<dyn BufRead>, output: Box<dyn Write>) -> Result<(), String> {
+pub(super) fn interactive(
+    stepping: &Stepping,
+    input: Box<dyn BufRead>,
+    output: Box<dyn Write>,
+) -> Result<Option<Ending>, String> {
     let input = Rc::new(RefCell::new(input));
     let output = Rc::new(RefCell::new(output));
     let say = |out: &Rc<RefCell<Box<dyn Write>>>, text: &str| {
@@ -191,13 +195,48 @@ pub(super) fn interactive(stepping: &Stepping, input: Box<dyn BufRead>, output: 
                     say(&output, &format!("; to come back: {}", stepping.command(&ending.moves)));
                 }
                 say(&output, "\n");
-                return Ok(());
+                return Ok(None);
             }
             None => {
                 say(&output, &format!("\n{}", outcome(stepping, &ending)));
-                return Ok(());
+                return Ok(Some(ending));
             }
         }
+    }
+}
+
+/// The puzzles, with the learner's best for each.
+pub(super) fn puzzles(best: &std::collections::BTreeMap<String, usize>) -> String {
+    let mut text =
+        String::from("Stepping puzzles: you are the scheduler; reach the goal in as few moves as you can.\n\n");
+    let width = stepper::PUZZLES.iter().map(|p| p.id.len()).max().unwrap_or(10);
+    let what = |p: &stepper::Puzzle| format!("{} {}×{}", p.variant, p.size.0, p.size.1);
+    let what_width = stepper::PUZZLES.iter().map(|p| what(p).chars().count()).max().unwrap_or(22);
+    for puzzle in stepper::PUZZLES {
+        let mark = best.get(puzzle.id).map_or("·".to_string(), |moves| format!("✓ {moves} moves"));
+        let _ = writeln!(
+            text,
+            "  {:<width$}  lab {:02} {:<what_width$}  {:<11}  {}",
+            puzzle.id,
+            puzzle.lab,
+            what(puzzle),
+            mark,
+            puzzle.goal
+        );
+    }
+    text.push_str("\nStart one: cargo run -- step --puzzle lose-one\n");
+    text
+}
+
+/// How a puzzle attempt went, and the fewest moves possible.
+pub(super) fn judge_puzzle(puzzle: &stepper::Puzzle, ending: &Ending) -> (String, Option<usize>) {
+    let fewest = puzzle.fewest_moves().ok().flatten();
+    let best = fewest.map_or(String::new(), |n| format!(" (the fewest possible: {n})"));
+    match &ending.state {
+        Some(state) if (puzzle.reached)(state) => {
+            (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
+        }
+        _ => (format!("puzzle `{}` not solved: the goal was to {}{best}\n", puzzle.id, puzzle.goal), None),
     }
 }
 
