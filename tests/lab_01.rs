@@ -444,3 +444,13 @@ fn a_preemption_bound_loom_cannot_take_is_an_input_error() {
     let error = explore(&model).expect_err("too large even bounded");
     assert!(error.to_string().contains("too large even for a bounded search"), "{error}");
 }
+
+#[test]
+fn loom_marks_the_update_lost_under_a_split_lock() {
+    let report = loom("wrong_split_lock", 2, 1);
+    let failure = report.failure.as_ref().expect("the split lock loses an update");
+    let marked = failure.schedule.steps.iter().find(|s| s.note.as_deref().is_some_and(|n| n.starts_with("overwrites")));
+    let marked = marked.unwrap_or_else(|| panic!("a lost write under the lock is marked:\n{}", failure.schedule.table()));
+    assert!(marked.operation.starts_with("unlock"), "{}", marked.operation);
+    assert!(marked.note.as_deref().is_some_and(|n| n.contains("read under an earlier lock")), "{:?}", marked.note);
+}

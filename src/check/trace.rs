@@ -89,6 +89,8 @@ pub enum Op {
     Unlock {
         /// The protected value when the lock was released.
         leaves: String,
+        /// `true` if the holder wrote through the guard (`*guard = …`, `+=`).
+        wrote: bool,
     },
     /// A `try_lock` that found the mutex taken.
     TryLockBusy,
@@ -144,7 +146,7 @@ impl Op {
             }
             Op::CasSpurious { read } => format!("cas_weak failed spuriously (found {}, as expected)", show(read)),
             Op::Lock { ref holds } => format!("lock (holds {holds})"),
-            Op::Unlock { ref leaves } => format!("unlock (leaves {leaves})"),
+            Op::Unlock { ref leaves, .. } => format!("unlock (leaves {leaves})"),
             Op::TryLockBusy => "try_lock: busy".to_string(),
             Op::CellWrite => "plain write".to_string(),
             Op::CellRead => "plain read".to_string(),
@@ -455,6 +457,12 @@ impl Schedule {
         let mut last_read: HashMap<(usize, usize), usize> = HashMap::new();
         let mut steps = Vec::with_capacity(events.len());
 
+        // Mutexes: the value each thread found when it took the lock, and the value it
+        // last saw in a section that only read — a later write computed from that
+        // read, after another thread's write, is a lost update made under the lock.
+        let mut section: HashMap<(usize, usize), (String, usize)> = HashMap::new();
+        let mut seen_under_lock: HashMap<(usize, usize), (String, usize)> = HashMap::new();
+        let mut lock_writes: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
         for (i, e) in events.iter().enumerate() {
             let step = i + 1;
             if let Ok(init) = e.init.parse::<u64>() {
@@ -493,6 +501,43 @@ impl Schedule {
                         thread_name(e.thread)
                     ));
                 }
+            }
+            match &e.op {
+                Op::Lock { holds } => {
+                    section.insert((e.thread, e.addr), (holds.clone(), step));
+                }
+                Op::Unlock { wrote: false, .. } => {
+                    if let Some(found) = section.remove(&(e.thread, e.addr)) {
+                        seen_under_lock.insert((e.thread, e.addr), found);
+                    }
+                }
+                Op::Unlock { wrote: true, .. } => {
+                    let found = section.remove(&(e.thread, e.addr));
+                    if let (Some((now, locked_at)), Some((then, read_at))) =
+                        (found, seen_under_lock.remove(&(e.thread, e.addr)))
+                    {
+                        let missed: Vec<(usize, usize)> = lock_writes
+                            .get(&e.addr)
+                            .into_iter()
+                            .flatten()
+                            .copied()
+                            .filter(|&(at, by)| at > read_at && at < locked_at && by != e.thread)
+                            .collect();
+                        if now != then && !missed.is_empty() {
+                            let list: Vec<String> = missed
+                                .iter()
+                                .map(|&(at, by)| format!("{}'s update at step {at}", thread_name(by)))
+                                .collect();
+                            note = Some(format!(
+                                "overwrites {}: {} wrote a value computed from the {then} it read under an earlier lock (step {read_at})",
+                                list.join(" and "),
+                                thread_name(e.thread)
+                            ));
+                        }
+                    }
+                    lock_writes.entry(e.addr).or_default().push((step, e.thread));
+                }
+                _ => {}
             }
             if e.op.read().is_some() {
                 last_read.insert((e.thread, e.addr), step);

@@ -27,7 +27,7 @@ fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
     for (step, event) in schedule.steps.iter().zip(events) {
         let now = match &event.op {
             Op::Lock { holds } => format!("held by {} (holds {holds})", step.thread),
-            Op::Unlock { leaves } => format!("free (holds {leaves})"),
+            Op::Unlock { leaves, .. } => format!("free (holds {leaves})"),
             Op::TryLockBusy => continue,
             _ => match (step.wrote, step.read) {
                 (Some(v), _) | (None, Some(v)) => {

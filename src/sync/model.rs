@@ -140,6 +140,8 @@ pub struct MutexGuard<'a, T: Debug> {
     held: &'a loom::sync::atomic::AtomicBool,
     addr: usize,
     location: &'static Location<'static>,
+    /// Whether the holder wrote through the guard.
+    wrote: bool,
 }
 
 impl<T> Mutex<T> {
@@ -208,7 +210,7 @@ impl<T> Mutex<T> {
         let holds = format!("{:?}", *inner);
         record(self.addr(), "", Op::Lock { holds }, location);
         self.held.store(true, SeqCst);
-        MutexGuard { inner: ManuallyDrop::new(inner), held: &self.held, addr: self.addr(), location }
+        MutexGuard { inner: ManuallyDrop::new(inner), held: &self.held, addr: self.addr(), location, wrote: false }
     }
 }
 
@@ -221,6 +223,7 @@ impl<T: Debug> Deref for MutexGuard<'_, T> {
 
 impl<T: Debug> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
+        self.wrote = true;
         &mut self.inner
     }
 }
@@ -233,7 +236,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
             return;
         }
         let leaves = format!("{:?}", **self.inner);
-        record(self.addr, "", Op::Unlock { leaves }, self.location);
+        record(self.addr, "", Op::Unlock { leaves, wrote: self.wrote }, self.location);
         self.held.store(false, SeqCst);
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };

@@ -112,6 +112,8 @@ pub struct MutexGuard<'a, T: Debug> {
     inner: Option<shuttle::sync::MutexGuard<'a, T>>,
     addr: usize,
     location: &'static Location<'static>,
+    /// Whether the holder wrote through the guard.
+    wrote: bool,
 }
 
 impl<T> Mutex<T> {
@@ -172,7 +174,7 @@ impl<T> Mutex<T> {
         T: Debug,
     {
         record(self.addr(), "", Op::Lock { holds: format!("{:?}", *inner) }, location);
-        MutexGuard { inner: Some(inner), addr: self.addr(), location }
+        MutexGuard { inner: Some(inner), addr: self.addr(), location, wrote: false }
     }
 }
 
@@ -185,6 +187,7 @@ impl<T: Debug> Deref for MutexGuard<'_, T> {
 
 impl<T: Debug> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
+        self.wrote = true;
         self.inner.as_deref_mut().expect("the guard is held until dropped")
     }
 }
@@ -199,7 +202,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
         // The unlock is a step the learner picks, like any other operation.
         before("unlock", self.location);
         shuttle::thread::yield_now();
-        record(self.addr, "", Op::Unlock { leaves: format!("{:?}", *inner) }, self.location);
+        record(self.addr, "", Op::Unlock { leaves: format!("{:?}", *inner), wrote: self.wrote }, self.location);
         drop(inner);
     }
 }
