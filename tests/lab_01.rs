@@ -450,7 +450,8 @@ fn loom_marks_the_update_lost_under_a_split_lock() {
     let report = loom("wrong_split_lock", 2, 1);
     let failure = report.failure.as_ref().expect("the split lock loses an update");
     let marked = failure.schedule.steps.iter().find(|s| s.note.as_deref().is_some_and(|n| n.starts_with("overwrites")));
-    let marked = marked.unwrap_or_else(|| panic!("a lost write under the lock is marked:\n{}", failure.schedule.table()));
+    let marked =
+        marked.unwrap_or_else(|| panic!("a lost write under the lock is marked:\n{}", failure.schedule.table()));
     assert!(marked.operation.starts_with("unlock"), "{}", marked.operation);
     assert!(marked.note.as_deref().is_some_and(|n| n.contains("read under an earlier lock")), "{:?}", marked.note);
 }

@@ -189,6 +189,42 @@ thread_local! {
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
     static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+    static INTERFERE: Cell<Interference> = const { Cell::new(Interference { left: 0, used: 0, other: None }) };
+}
+
+/// Makes the next `times` compare-exchanges (strong or weak) meet contention:
+/// just before each, another (simulated) thread replaces the value `v` with
+/// `other(v)`, so the exchange fails and must be retried. The judge runs each
+/// compare-and-swap answer this way on one thread: a loop that gives up after
+/// a few lost races is caught, one that retries succeeds.
+pub fn interfere(times: u32, other: fn(u64) -> u64) {
+    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other) }));
+}
+
+/// The simulated contention of [`interfere`]: how many left, how many happened.
+#[derive(Clone, Copy, Debug)]
+struct Interference {
+    left: u32,
+    used: u32,
+    other: Option<fn(u64) -> u64>,
+}
+
+/// The interference due at this compare-exchange, if any (and counts it).
+pub fn interference() -> Option<fn(u64) -> u64> {
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        let other = i.other.filter(|_| i.left > 0)?;
+        i.left -= 1;
+        i.used += 1;
+        cell.set(i);
+        Some(other)
+    })
+}
+
+/// How many times another thread got in first since [`interfere`] (an answer
+/// that uses no compare-exchange, `fetch_add` say, meets none).
+pub fn interference_used() -> u32 {
+    INTERFERE.with(|cell| cell.get().used)
 }
 
 /// The operation a thread is about to perform (the stepper shows it as that
@@ -219,6 +255,7 @@ pub fn pending() -> Vec<Pending> {
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
+    INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());

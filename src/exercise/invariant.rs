@@ -24,7 +24,8 @@
 //! assert_eq!(SUITE.check("mutex", &learner).status, Status::Solved);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use super::{LOST_RACES, Learner, Sequential, Suite, expect_eq, expect_that, once_for_real, once_in_model};
+use crate::check::trace;
 use crate::labs::{Case, State, model::invariant as model, real::invariant as real};
 use crate::runner::process::WorkerCommand;
 use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
@@ -100,39 +101,63 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let accounts = Mutex::new(before);
                 (f.mutex_transfer)(&accounts);
                 let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
-                expect_eq(&format!("mutex_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+                expect_that(&format!("after `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
             }
             let accounts = Mutex::new((3, 5));
             expect_eq("mutex_total on (a, b) = (3, 5)", (f.mutex_total)(&accounts), 8)?;
             let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
-            expect_eq("mutex_total on (a, b) = (3, 5), then (a, b)", now, (3, 5))
+            expect_that("after `mutex_total` on (a, b) = (3, 5) the accounts are", now, (3, 5))
         }),
         "parking_lot" => once_in_model(move || {
             for (before, after) in TRANSFERS {
                 let accounts = parking_lot::Mutex::new(before);
                 (f.parking_lot_transfer)(&accounts);
                 let now = *accounts.lock();
-                expect_eq(&format!("parking_lot_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+                expect_that(
+                    &format!("after `parking_lot_transfer` on (a, b) = {before:?} the accounts are"),
+                    now,
+                    after,
+                )?;
             }
             let accounts = parking_lot::Mutex::new((3, 5));
             expect_eq("parking_lot_total on (a, b) = (3, 5)", (f.parking_lot_total)(&accounts), 8)?;
-            expect_eq("parking_lot_total on (a, b) = (3, 5), then (a, b)", *accounts.lock(), (3, 5))
+            expect_that("after `parking_lot_total` on (a, b) = (3, 5) the accounts are", *accounts.lock(), (3, 5))
         }),
         "atomic" => once_in_model(move || {
             for (before, after) in TRANSFERS {
                 let word = AtomicU64::new(pack(before.0, before.1));
                 (f.atomic_transfer)(&word);
                 let now = unpack(word.load(Relaxed));
-                expect_eq(&format!("atomic_transfer on (a, b) = {before:?}, then (a, b)"), now, after)?;
+                expect_that(&format!("after `atomic_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
             }
             let word = AtomicU64::new(pack(3, 5));
             expect_eq("atomic_total on (a, b) = (3, 5)", (f.atomic_total)(&word), 8)?;
-            expect_eq("atomic_total on (a, b) = (3, 5), then (a, b)", unpack(word.load(Relaxed)), (3, 5))
+            expect_that(
+                "after `atomic_total` on (a, b) = (3, 5) the accounts are",
+                unpack(word.load(Relaxed)),
+                (3, 5),
+            )?;
+            // Contended: other transfers land between this transfer's load and its exchange.
+            trace::interfere(LOST_RACES, |word| {
+                let (a, b) = real::solution::unpack(word);
+                real::solution::pack(a - 1, b + 1)
+            });
+            let word = AtomicU64::new(pack(100, 0));
+            (f.atomic_transfer)(&word);
+            let other = u64::from(trace::interference_used());
+            expect_that(
+                &format!(
+                    "from (100, 0), when other transfers got in first {other} times in a row, `atomic_transfer` must \
+                     still move its unit: the accounts are"
+                ),
+                unpack(word.load(Relaxed)),
+                (100 - other - 1, other + 1),
+            )
         }),
         _ => {
             let f = *real;
             once_for_real(|| {
-                for k in [0, 1, 3, 1_000] {
+                for k in [0, 1, 3, 1_000, 1_000_000] {
                     expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
                 }
                 for (reports, end) in [(&[3, 5][..], (0, 8)), (&[0, 2, 1][..], (0, 3)), (&[][..], (0, 0))] {

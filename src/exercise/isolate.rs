@@ -142,6 +142,17 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str,
     let _ = stderr.read_to_string(&mut output);
     let tail: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
     let tail = tail[tail.len().saturating_sub(8)..].join("\n");
+    if output.contains("has overflowed its stack") {
+        // A learner's deep recursion is a verdict, not an accident of the machine.
+        return Outcome {
+            lab,
+            exercise: exercise.to_string(),
+            status: Status::Failing,
+            summary: format!("the stack overflowed{during}: deep recursion in {functions}? count with a loop instead"),
+            details: tail,
+            inconclusive: false,
+        };
+    }
     let how = match status {
         Ok(Some(s)) => match s.signal() {
             Some(libc::SIGABRT) => "aborted (SIGABRT)".to_string(),

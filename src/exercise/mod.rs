@@ -104,8 +104,10 @@ impl Outcome {
                  loop that can wait forever is a bug either way"
             ),
             CheckError::OutOfTime { executions, seconds } => format!(
-                "loom did not finish: {executions} executions in {seconds:.0} s — the reference answer takes \
-                 about a second here; does yours loop or retry far more than it needs to?"
+                "loom did not finish within its budget ({executions} executions in {seconds:.0} s; the reference \
+                 answer needs a few thousand): the answer may well be right, but every extra atomic operation or \
+                 lock per step multiplies the interleavings — one compare-and-swap loop, or one lock, per step \
+                 keeps it checkable"
             ),
             other => other.to_string(),
         };
@@ -165,7 +167,50 @@ pub struct Source {
     pub text: &'static str,
 }
 
+/// What an exercise never needs and the judge cannot check: `unsafe` (a
+/// pointer kept past its guard is a data race loom does not see), and state
+/// outside the shared object (`static`, `thread_local!`: loom sees neither).
+const OFF_LIMITS: [(&str, &str); 3] = [
+    ("unsafe", "`unsafe` code: a pointer kept past its guard is a data race that loom's model does not see"),
+    ("thread_local!", "a `thread_local!`: state outside the shared object, which loom does not see"),
+    ("static ", "a `static`: state outside the shared object, which loom does not see"),
+];
+
 impl Source {
+    /// The text of `fn name` (from its signature to its closing brace), when the file has it.
+    pub fn body_of(&self, function: &str) -> Option<&'static str> {
+        let text = self.text;
+        let start = text.find(&format!("fn {function}("))?;
+        let open = start + text[start..].find('{')?;
+        let mut depth = 0usize;
+        for (i, c) in text[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(&text[start..=open + i]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Why the judge will not judge `function`, if it uses something off limits.
+    ///
+    /// ```
+    /// use racelab::exercise::Source;
+    /// let source = Source { path: "x.rs", text: "fn f() {\n    // unsafe in a comment is fine\n    unsafe { g() }\n}\n" };
+    /// assert!(source.off_limits("f").unwrap().contains("`unsafe`"));
+    /// ```
+    pub fn off_limits(&self, function: &str) -> Option<String> {
+        let body = self.body_of(function)?;
+        let code: String = body.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+        OFF_LIMITS.iter().find(|(word, _)| code.contains(word)).map(|(_, why)| why.to_string())
+    }
+
     /// `path:line` of `fn name`, when the file defines it.
     ///
     /// ```
@@ -248,6 +293,22 @@ pub fn once_for_real<F: FnOnce() -> Result<(), String>>(f: F) -> Result<(), Sequ
         Err((message, at)) => Err(Sequential::Logic(format!("it panicked{at}: {message}"))),
     }
 }
+
+/// Compares a state after a call with the right one: `what` says which, e.g.
+/// "after two calls of `f` on 0 the count is".
+///
+/// ```
+/// use racelab::exercise::expect_that;
+/// let why = expect_that("after `f` the count is", 1, 2).unwrap_err();
+/// assert_eq!(why, "after `f` the count is 1, expected 2");
+/// ```
+pub fn expect_that<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(), String> {
+    if got == want { Ok(()) } else { Err(format!("{what} {got:?}, expected {want:?}")) }
+}
+
+/// How many lost races the judge's contended run puts before each
+/// compare-and-swap answer (see [`crate::check::trace::interfere`]).
+pub const LOST_RACES: u32 = 16;
 
 /// Compares what a function call returned with the right answer.
 ///
@@ -334,6 +395,18 @@ where
         };
         let failing =
             |summary: String, details: String| Outcome::new(number, variant, Status::Failing, summary, details);
+
+        if let Some(source) = learner.source {
+            for function in (self.functions)(variant) {
+                if let Some(why) = source.off_limits(function) {
+                    let at = source.line_of(function).map(|at| format!(" ({at})")).unwrap_or_default();
+                    return failing(
+                        format!("`{function}`{at} uses {why}; the exercise never needs it — rewrite it without"),
+                        String::new(),
+                    );
+                }
+            }
+        }
 
         stage(&format!("the sequential check of {}", self.function_names(variant)));
         match (self.sequential)(variant, &learner.real, &learner.model) {

@@ -176,6 +176,9 @@ impl<T> Mutex<T> {
         let location = Location::caller();
         let busy = || {
             record(self.addr(), "", Op::TryLockBusy, location);
+            // A thread that found the lock taken lets the others run, as a spinning
+            // thread does on hardware; it also lets loom finish a `try_lock` spin loop.
+            loom::thread::yield_now();
             Err(TryLockError::WouldBlock)
         };
         if self.held.load(SeqCst) {
@@ -195,6 +198,12 @@ impl<T> Mutex<T> {
         self.inner.into_inner()
     }
 
+    /// Whether a thread panicked while holding the lock. In the model a panic
+    /// ends the execution, so a running check never sees a poisoned lock.
+    pub fn is_poisoned(&self) -> bool {
+        false
+    }
+
     fn addr(&self) -> usize {
         self as *const Self as usize
     }
@@ -211,6 +220,13 @@ impl<T> Mutex<T> {
         record(self.addr(), "", Op::Lock { holds }, location);
         self.held.store(true, SeqCst);
         MutexGuard { inner: ManuallyDrop::new(inner), held: &self.held, addr: self.addr(), location, wrote: false }
+    }
+}
+
+impl<'a, T: Debug> MutexGuard<'a, T> {
+    /// `parking_lot`'s fair unlock: here, an ordinary unlock.
+    pub fn unlock_fair(guard: Self) {
+        drop(guard);
     }
 }
 

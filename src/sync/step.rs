@@ -161,6 +161,11 @@ impl<T> Mutex<T> {
         self.inner.into_inner()
     }
 
+    /// Whether a thread panicked while holding the lock (never, while stepping).
+    pub fn is_poisoned(&self) -> bool {
+        false
+    }
+
     fn addr(&self) -> usize {
         self as *const Self as usize
     }
@@ -175,6 +180,13 @@ impl<T> Mutex<T> {
     {
         record(self.addr(), "", Op::Lock { holds: format!("{:?}", *inner) }, location);
         MutexGuard { inner: Some(inner), addr: self.addr(), location, wrote: false }
+    }
+}
+
+impl<'a, T: Debug> MutexGuard<'a, T> {
+    /// `parking_lot`'s fair unlock: here, an ordinary unlock.
+    pub fn unlock_fair(guard: Self) {
+        drop(guard);
     }
 }
 

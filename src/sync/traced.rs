@@ -12,18 +12,24 @@
 /// How a value of an atomic type is written into the trace (as a `u64`).
 pub(crate) trait Traced: Copy {
     fn traced(self) -> u64;
+    fn untraced(bits: u64) -> Self;
 }
 
 macro_rules! traced_value {
     ($($t:ty),*) => { $(impl Traced for $t {
         #[allow(clippy::cast_sign_loss, clippy::cast_lossless, reason = "the trace shows the bits")]
         fn traced(self) -> u64 { self as u64 }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap, reason = "the bits back")]
+        fn untraced(bits: u64) -> Self { bits as $t }
     })* };
 }
 traced_value!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 impl Traced for bool {
     fn traced(self) -> u64 {
         u64::from(self)
+    }
+    fn untraced(bits: u64) -> Self {
+        bits != 0
     }
 }
 
@@ -86,6 +92,12 @@ macro_rules! traced_common {
                 failure: Ordering,
                 location: &'static Location<'static>,
             ) -> Result<$t, $t> {
+                // The judge's "contended" run: another thread changes the value just
+                // before this exchange (see `trace::interfere`).
+                if let Some(other) = trace::interference() {
+                    let now = self.inner.load(failure);
+                    self.inner.store(<$t as Traced>::untraced(other(now.traced())), failure);
+                }
                 let result = self.inner.compare_exchange(current, new, success, failure);
                 let op = match result {
                     Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },

@@ -87,6 +87,36 @@ fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     }
 }
 
+/// Retries a few times, then gives up: right until a fourth thread gets in first.
+fn cas_three_tries(counter: &AtomicU64) {
+    for _ in 0..3 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// A 16-bit count: right for small jobs, wraps at 65 536.
+fn worker_u16(iters: u64) -> u64 {
+    let mut count: u16 = 0;
+    for _ in 0..iters {
+        count = count.wrapping_add(1);
+    }
+    u64::from(count)
+}
+
+/// Spins on `try_lock` until it gets the lock: never gives up.
+fn try_lock_spin(counter: &Mutex<u64>) {
+    loop {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        std::hint::spin_loop();
+    }
+}
+
 /// Adds the wrong amount.
 fn fetch_add_two(counter: &AtomicU64) {
     counter.fetch_add(2, Relaxed);
@@ -184,12 +214,15 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
+        Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
+        Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
+        Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),
         Answer::right("parking_lot_explicit_drop", "parking_lot", Fixes { parking_lot: parking_lot_explicit_drop, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),

@@ -90,6 +90,20 @@ fn cas_two_tries(sold: &AtomicU64, capacity: u64) -> bool {
     false
 }
 
+/// A weak compare-exchange loop with four attempts, then "sold out".
+fn weak_cas_four_tries(sold: &AtomicU64, capacity: u64) -> bool {
+    for _ in 0..4 {
+        let now = sold.load(Relaxed);
+        if now >= capacity {
+            return false;
+        }
+        if sold.compare_exchange_weak(now, now + 1, Relaxed, Relaxed).is_ok() {
+            return true;
+        }
+    }
+    false
+}
+
 /// Takes a number first, checks after: the count ends above capacity.
 fn fetch_add_then_check(sold: &AtomicU64, capacity: u64) -> bool {
     sold.fetch_add(1, Relaxed) < capacity
@@ -194,6 +208,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),
+        Answer::wrong("weak_cas_four_tries", "atomic", Fixes { atomic: weak_cas_four_tries, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("worker_ignores_attempts", "process", Fixes { worker: worker_ignores_attempts, ..S }),
         Answer::wrong("worker_ignores_tickets", "process", Fixes { worker: worker_ignores_tickets, ..S }),

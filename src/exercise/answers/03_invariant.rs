@@ -58,6 +58,26 @@ fn packed_cas_once(accounts: &AtomicU64) {
     let _ = accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed);
 }
 
+/// A strong compare-exchange with two attempts, then nothing.
+fn packed_cas_two_tries(accounts: &AtomicU64) {
+    for _ in 0..2 {
+        let word = accounts.load(Relaxed);
+        let (a, b) = unpack(word);
+        if accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// A 16-bit count of requests: wraps at 65 536.
+fn worker_u16(transfers: u64) -> u64 {
+    let mut count: u16 = 0;
+    for _ in 0..transfers {
+        count = count.wrapping_add(1);
+    }
+    u64::from(count)
+}
+
 /// Two atomic steps on the packed word: an observer sees the unit in neither account.
 fn packed_two_steps(accounts: &AtomicU64) {
     accounts.fetch_sub(1 << 32, Relaxed);
@@ -159,6 +179,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("packed_load_then_store", "atomic", Fixes { atomic_transfer: packed_load_then_store, ..S }),
         Answer::wrong("packed_cas_once", "atomic", Fixes { atomic_transfer: packed_cas_once, ..S }),
         Answer::wrong("packed_two_steps", "atomic", Fixes { atomic_transfer: packed_two_steps, ..S }),
+        Answer::wrong("packed_cas_two_tries", "atomic", Fixes { atomic_transfer: packed_cas_two_tries, ..S }),
+        Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),
         Answer::wrong("total_two_loads", "atomic", Fixes { atomic_total: total_two_loads, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic_transfer: weak_cas_spurious_give_up, ..S }),
