@@ -1,38 +1,73 @@
-//! `racelab bench`: what each fix costs, measured on this machine.
+//! `racelab bench`: what each variant costs on this machine, across thread counts.
 //!
-//! Every racy variant and fix of a lab runs the same workload several times on
-//! real threads (or processes); the table reports the median time, the median
-//! cost per increment, and each variant's ratio to the racy version measured
-//! in the same run. Medians and ratios, not single times: the machine is
-//! shared and noisy.
+//! Every racy variant and fix of a lab runs the same workload at each thread
+//! count (1, 2, 4, … up to 4× the cores by default), several trials each, on
+//! real threads (or processes). Each point reports throughput — steps per
+//! second — as the median of its trials *and* their spread (min–max), and
+//! two ratios: against the same variant at the first thread count (does it
+//! scale?) and against a baseline variant at the same thread count (which is
+//! faster?). The machine is shared and noisy: a single figure would lie.
 //!
 //! # Examples
 //!
 //! ```
-//! use racelab::bench::median;
+//! use racelab::bench::{default_threads, median, ratio};
 //!
 //! assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
 //! assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
+//! assert_eq!(default_threads(2), vec![1, 2, 4, 8]);
+//! assert_eq!(default_threads(3), vec![1, 2, 4, 8, 12]);
+//! // Ratios keep two significant digits: a small ratio is never printed as 0.0.
+//! assert_eq!(ratio(0.0123), "0.012");
+//! assert_eq!(ratio(1.0), "1.0");
+//! assert_eq!(ratio(57.4), "57");
 //! ```
 
 use crate::labs::{Kind, Lab};
 use crate::runner::{self, RunOptions};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::path::Path;
 
-/// One variant's measurements.
+/// Throughput of one point: steps per second over its trials.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Spread {
+    /// The median trial's steps per second.
+    pub median: f64,
+    /// The slowest trial's.
+    pub min: f64,
+    /// The fastest trial's.
+    pub max: f64,
+}
+
+/// One variant at one thread count.
 #[derive(Clone, Debug, Serialize)]
-pub struct Row {
-    /// Variant name.
-    pub variant: String,
-    /// Median wall-clock seconds of one trial.
+pub struct Point {
+    /// Threads (worker processes for `process`).
+    pub threads: usize,
+    /// Median wall-clock seconds of one trial (start-up included).
     pub median_seconds: f64,
-    /// Median nanoseconds per step (trial time ÷ threads × iterations); null with no steps.
+    /// Steps per second (median, min, max); null with no steps.
+    pub throughput: Option<Spread>,
+    /// Median nanoseconds per step, all threads together (1e9 ÷ median throughput); null with no steps.
     pub ns_per_step: Option<f64>,
-    /// Median time divided by the racy version's median time.
-    pub ratio_to_racy: f64,
+    /// Median throughput ÷ this variant's at the first thread count: above 1, it scales.
+    pub scaling: Option<f64>,
+    /// Median throughput ÷ the baseline variant's at the same thread count.
+    pub vs_baseline: Option<f64>,
     /// Trials whose final value was exact.
     pub exact_trials: usize,
+}
+
+/// One variant across every thread count.
+#[derive(Clone, Debug, Serialize)]
+pub struct Series {
+    /// Variant name.
+    pub variant: String,
+    /// Its role: `racy` or `fix`.
+    pub kind: Kind,
+    /// One point per thread count, in the order asked for.
+    pub points: Vec<Point>,
 }
 
 /// A whole benchmark run.
@@ -40,16 +75,20 @@ pub struct Row {
 pub struct Bench {
     /// Lab number.
     pub lab: u8,
-    /// Threads (worker processes for `process`).
-    pub threads: usize,
+    /// The thread counts measured.
+    pub threads: Vec<usize>,
     /// Steps per thread.
     pub iters: u64,
     /// What a step is: increments, purchase attempts, transfers.
     pub unit: &'static str,
-    /// Trials per variant.
+    /// Trials per point.
     pub trials: usize,
-    /// One row per variant, racy first.
-    pub rows: Vec<Row>,
+    /// Cores this machine offers (`std::thread::available_parallelism`).
+    pub cores: usize,
+    /// The variant `vs_baseline` divides by.
+    pub baseline: String,
+    /// One series per variant, racy first.
+    pub rows: Vec<Series>,
 }
 
 /// The median of `values` (sorted in place).
@@ -63,60 +102,249 @@ pub fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Measures the racy variant and every fix of `lab` with `options` (whose
-/// `trials` must be set).
-pub fn run(lab: &Lab, options: &RunOptions) -> Result<Bench, String> {
+/// The cores of this machine (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `1, 2, 4, …` below `4 × cores`, then `4 × cores` itself (at most [`runner::MAX_PROCESSES`]).
+pub fn default_threads(cores: usize) -> Vec<usize> {
+    let top = (4 * cores.max(1)).min(runner::MAX_PROCESSES);
+    let mut threads: Vec<usize> =
+        std::iter::successors(Some(1_usize), |&n| Some(n * 2)).take_while(|&n| n < top).collect();
+    threads.push(top);
+    threads
+}
+
+/// A ratio with two significant digits (`0.012`, `1.0`, `57`): never `0.0`
+/// for a ratio that is not zero; `—` when there is none.
+pub fn ratio(x: f64) -> String {
+    if !x.is_finite() || x <= 0.0 {
+        return "—".to_string();
+    }
+    let decimals = (1 - x.log10().floor() as i32).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// Three significant digits, for throughput in millions per second.
+fn sig3(x: f64) -> String {
+    if !x.is_finite() || x <= 0.0 {
+        return "—".to_string();
+    }
+    let decimals = (2 - x.log10().floor() as i32).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// The variant ratios are taken against: `atomic` (one hot counter, right)
+/// when the lab has it, else the racy version.
+pub fn default_baseline(lab: &Lab) -> &'static str {
+    if lab.variant("atomic").is_ok_and(|v| v.kind == Kind::Fix) { "atomic" } else { "racy" }
+}
+
+/// Measures the racy variant and every fix of `lab` at each of `threads`
+/// with `options` (whose `trials` must be set; its `threads` is ignored).
+/// `progress(variant, threads)` is called after each trial.
+pub fn run(
+    lab: &Lab,
+    options: &RunOptions,
+    threads: &[usize],
+    baseline: &str,
+    mut progress: impl FnMut(&str, usize),
+) -> Result<Bench, String> {
     let trials = options.trials.unwrap_or(5);
-    let options = RunOptions { trials: Some(trials), ..options.clone() };
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<Series> = Vec::new();
     for variant in lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)) {
-        let report = runner::run(lab, variant.name, &options, |_, _| {})?;
-        let mut times: Vec<f64> = report.runs.iter().map(|t| t.seconds).collect();
-        let median_seconds = median(&mut times);
-        let steps = options.threads as u64 * options.iters;
-        rows.push(Row {
-            variant: variant.name.to_string(),
-            median_seconds,
-            ns_per_step: (steps > 0).then(|| median_seconds * 1e9 / steps as f64),
-            ratio_to_racy: f64::NAN,
-            exact_trials: report.runs.iter().filter(|t| t.observed == report.expected).count(),
-        });
+        let mut points = Vec::new();
+        for &n in threads {
+            let options = RunOptions { trials: Some(trials), threads: n, ..options.clone() };
+            let report = runner::run(lab, variant.name, &options, |_, _| progress(variant.name, n))?;
+            let steps = n as u64 * options.iters;
+            let mut times: Vec<f64> = report.runs.iter().map(|t| t.seconds).collect();
+            let median_seconds = median(&mut times);
+            let throughput = (steps > 0).then(|| {
+                let mut rates: Vec<f64> = report.runs.iter().map(|t| steps as f64 / t.seconds.max(1e-9)).collect();
+                let mid = median(&mut rates);
+                Spread { median: mid, min: rates[0], max: rates[rates.len() - 1] }
+            });
+            points.push(Point {
+                threads: n,
+                median_seconds,
+                ns_per_step: throughput.map(|t| 1e9 / t.median),
+                throughput,
+                scaling: None,
+                vs_baseline: None,
+                exact_trials: report.runs.iter().filter(|t| t.observed == report.expected).count(),
+            });
+        }
+        let first = points.first().and_then(|p| p.throughput).map(|t| t.median);
+        for p in &mut points {
+            p.scaling = p.throughput.zip(first).map(|(t, f)| t.median / f);
+        }
+        rows.push(Series { variant: variant.name.to_string(), kind: variant.kind, points });
     }
-    let racy = rows.iter().find(|r| lab.variant(&r.variant).is_ok_and(|v| v.kind == Kind::Racy));
-    let base = racy.map_or(f64::NAN, |r| r.median_seconds);
-    for row in &mut rows {
-        row.ratio_to_racy = row.median_seconds / base;
+    let base: Vec<Option<f64>> = rows
+        .iter()
+        .find(|s| s.variant == baseline)
+        .map(|s| s.points.iter().map(|p| p.throughput.map(|t| t.median)).collect())
+        .unwrap_or_default();
+    for series in &mut rows {
+        for (i, p) in series.points.iter_mut().enumerate() {
+            p.vs_baseline = p.throughput.zip(base.get(i).copied().flatten()).map(|(t, b)| t.median / b);
+        }
     }
-    Ok(Bench { lab: lab.number, threads: options.threads, iters: options.iters, unit: lab.unit, trials, rows })
+    Ok(Bench {
+        lab: lab.number,
+        threads: threads.to_vec(),
+        iters: options.iters,
+        unit: lab.unit,
+        trials,
+        cores: cores(),
+        baseline: baseline.to_string(),
+        rows,
+    })
 }
 
 impl Bench {
-    /// The table as a learner reads it.
+    /// The tables as a learner reads them: throughput with its spread, then
+    /// the two ratios.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "lab {:02} · {} threads (or processes) × {} {} · median of {} trials",
-            self.lab, self.threads, self.iters, self.unit, self.trials
+            "lab {:02} · {} {} per thread (or worker process) · {} trials per point · {} cores here",
+            self.lab, self.iters, self.unit, self.trials, self.cores
         );
-        let _ = writeln!(out, "  {:<12} {:>12} {:>14} {:>8} {:>7}", "variant", "median", "ns/step", "× racy", "exact");
-        for r in &self.rows {
-            // With no steps there is no per-step cost, only start-up.
-            let per = r.ns_per_step.map_or("—".to_string(), |ns| format!("{ns:.2}"));
-            let _ = writeln!(
-                out,
-                "  {:<12} {:>9.2} ms {:>14} {:>8.1} {:>4}/{}",
-                r.variant,
-                r.median_seconds * 1e3,
-                per,
-                r.ratio_to_racy,
-                r.exact_trials,
-                self.trials
-            );
+        if self.iters == 0 {
+            out.push_str("No steps: median milliseconds per trial (start-up alone), not throughput.\n");
+        } else {
+            let _ = writeln!(out, "Million {} per second: median (min–max).", self.unit);
+        }
+        let label = |n: usize| if n == 1 { "1 thread".to_string() } else { format!("{n} threads") };
+        let width = 19;
+        let _ = write!(out, "  {:<13}", "variant");
+        for &n in &self.threads {
+            let _ = write!(out, " {:>width$}", label(n));
+        }
+        let _ = writeln!(out, " {:>7}", "exact");
+        for s in &self.rows {
+            let _ = write!(out, "  {:<13}", s.variant);
+            for p in &s.points {
+                let cell = match p.throughput {
+                    Some(t) => format!("{} ({}–{})", sig3(t.median / 1e6), sig3(t.min / 1e6), sig3(t.max / 1e6)),
+                    None => format!("{:.2} ms", p.median_seconds * 1e3),
+                };
+                let _ = write!(out, " {cell:>width$}");
+            }
+            let exact: usize = s.points.iter().map(|p| p.exact_trials).sum();
+            let _ = writeln!(out, " {:>7}", format!("{exact}/{}", self.trials * s.points.len()));
+        }
+        if self.iters > 0 {
+            self.render_ratios(&mut out, "Scaling: median ÷ the same variant's at", |p| p.scaling, true);
+            self.render_ratios(&mut out, "Against", |p| p.vs_baseline, false);
         }
         out.push_str(
-            "Times include starting the threads (or processes); ratios compare runs made minutes apart at most.\n",
+            "Times include starting the threads (or processes). Run it again: the spread between runs is part of \
+             the answer.\n",
         );
         out
+    }
+
+    fn render_ratios(&self, out: &mut String, title: &str, pick: fn(&Point) -> Option<f64>, scaling: bool) {
+        let first = self.threads.first().copied().unwrap_or(1);
+        let _ = if scaling {
+            writeln!(
+                out,
+                "{title} {first} {} (above 1: more threads helped):",
+                if first == 1 { "thread" } else { "threads" }
+            )
+        } else {
+            writeln!(out, "{title} `{}` at the same threads (median ÷ median; above 1: faster):", self.baseline)
+        };
+        let _ = write!(out, "  {:<13}", "variant");
+        for &n in &self.threads {
+            let _ = write!(out, " {n:>6}");
+        }
+        out.push('\n');
+        for s in &self.rows {
+            let _ = write!(out, "  {:<13}", s.variant);
+            for p in &s.points {
+                let _ = write!(out, " {:>6}", pick(p).map_or("—".to_string(), ratio));
+            }
+            out.push('\n');
+        }
+    }
+
+    /// Draws median throughput against threads, one line per variant with
+    /// min–max bars, both axes logarithmic, as an SVG file at `path`.
+    pub fn plot(&self, path: &Path) -> Result<(), String> {
+        use plotters::prelude::*;
+        let failed = |e: &dyn std::fmt::Display| format!("cannot draw {}: {e}", path.display());
+        let rates: Vec<f64> = self
+            .rows
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|p| p.throughput))
+            .flat_map(|t| [t.min, t.max])
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .map(|r| r / 1e6)
+            .collect();
+        if rates.is_empty() {
+            return Err("nothing to plot: with --iters 0 there is no throughput".to_string());
+        }
+        let lo = rates.iter().copied().fold(f64::INFINITY, f64::min) / 1.5;
+        let hi = rates.iter().copied().fold(0.0, f64::max) * 1.5;
+        // Threads on a log₂ axis: each doubling is one step, labelled 1, 2, 4, …
+        let log2 = |n: usize| (n.max(1) as f64).log2();
+        let xmin = self.threads.iter().copied().map(log2).fold(f64::INFINITY, f64::min) - 0.3;
+        let xmax = self.threads.iter().copied().map(log2).fold(0.0, f64::max) + 0.3;
+
+        let root = SVGBackend::new(path, (900, 620)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| failed(&e))?;
+        let caption =
+            format!("racelab bench {} · {} {} per thread · {} cores", self.lab, self.iters, self.unit, self.cores);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            // Head room above the lines for the legend.
+            .build_cartesian_2d(xmin..xmax, (lo..hi * 6.0).log_scale())
+            .map_err(|e| failed(&e))?;
+        let doublings = (xmax - xmin).ceil() as usize + 1;
+        chart
+            .configure_mesh()
+            .x_desc("threads (worker processes for `process`), doubling at each step")
+            .y_desc(format!("million {} per second (median; bars: min–max)", self.unit))
+            .x_labels(doublings * 2)
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-6 { format!("{}", 2_f64.powf(x.round())) } else { String::new() }
+            })
+            .y_label_formatter(&|y| sig3(*y))
+            .draw()
+            .map_err(|e| failed(&e))?;
+        for (i, s) in self.rows.iter().enumerate() {
+            let color = Palette99::pick(i).to_rgba();
+            let points: Vec<(f64, Spread)> =
+                s.points.iter().filter_map(|p| p.throughput.map(|t| (log2(p.threads), t))).collect();
+            let label = if s.kind == Kind::Racy { format!("{} (wrong)", s.variant) } else { s.variant.clone() };
+            chart
+                .draw_series(LineSeries::new(points.iter().map(|(x, t)| (*x, t.median / 1e6)), color.stroke_width(2)))
+                .map_err(|e| failed(&e))?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            chart
+                .draw_series(points.iter().map(|(x, t)| {
+                    ErrorBar::new_vertical(*x, t.min / 1e6, t.median / 1e6, t.max / 1e6, color.filled(), 8)
+                }))
+                .map_err(|e| failed(&e))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| failed(&e))?;
+        root.present().map_err(|e| failed(&e))?;
+        Ok(())
     }
 }

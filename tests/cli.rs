@@ -138,16 +138,42 @@ fn run_process_counts_in_worker_processes() {
 
 #[test]
 fn bench_reports_a_median_and_a_ratio_per_variant() {
-    let out = racelab(&["bench", "1", "--iters", "1000", "--trials", "3", "--json"]);
+    let out = racelab(&["bench", "1", "--threads", "1,2", "--iters", "1000", "--trials", "3", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let doc = json(&out);
+    assert_eq!(doc["threads"], serde_json::json!([1, 2]));
     let rows = doc["rows"].as_array().expect("rows");
     let names: Vec<&str> = rows.iter().filter_map(|r| r["variant"].as_str()).collect();
     assert_eq!(names, ["racy", "mutex", "parking_lot", "atomic", "process"]);
     for row in rows.iter().skip(1) {
-        assert_eq!(row["exact_trials"], 3, "every fix is exact: {row}");
-        assert!(row["median_seconds"].as_f64().unwrap() > 0.0);
+        let points = row["points"].as_array().expect("points");
+        assert_eq!(points.len(), 2, "one point per thread count: {row}");
+        for p in points {
+            assert_eq!(p["exact_trials"], 3, "every fix is exact: {row}");
+            let t = &p["throughput"];
+            let (min, median, max) =
+                (t["min"].as_f64().unwrap(), t["median"].as_f64().unwrap(), t["max"].as_f64().unwrap());
+            assert!(0.0 < min && min <= median && median <= max, "a spread: {t}");
+            assert!(p["vs_baseline"].as_f64().unwrap() > 0.0);
+        }
+        assert_eq!(points[0]["scaling"], 1.0, "scaling is against the first thread count");
     }
+}
+
+#[test]
+fn bench_draws_an_svg_plot_and_prints_spread_and_ratios() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let svg = dir.path().join("bench.svg");
+    let svg_arg = svg.to_string_lossy().to_string();
+    let out = racelab(&["bench", "6", "--threads", "1,2", "--iters", "2000", "--trials", "2", "--plot", &svg_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needed in ["median (min–max)", "Scaling:", "Against `atomic`", "sharded", "false_shared", "thread_local"] {
+        assert!(text.contains(needed), "{needed}: {text}");
+    }
+    assert!(!text.contains(" 0.0 "), "no ratio is printed as 0.0: {text}");
+    let drawn = std::fs::read_to_string(&svg).expect("the plot was written");
+    assert!(drawn.starts_with("<svg") && drawn.contains("sharded") && drawn.contains("<polyline"), "{drawn}");
 }
 
 #[test]
@@ -185,6 +211,9 @@ fn every_limit_names_itself() {
     assert_clean_error(&["run", "1", "--variant", "process", "--threads", "65"], "between 1 and 64 for `process`");
     assert_clean_error(&["run", "1", "--threads", "1025"], "--threads must be between 1 and 1024");
     assert_clean_error(&["bench", "1", "--threads", "65"], "between 1 and 64 for bench");
+    assert_clean_error(&["bench", "1", "--threads", "1,0"], "between 1 and 64 for bench");
+    assert_clean_error(&["bench", "1", "--plot", "out.png"], "--plot writes SVG");
+    assert_clean_error(&["bench", "6", "--baseline", "wrong_publish_store"], "--baseline must be");
     assert_clean_error(&["worker", "1", "18446744073709551615"], "numbers must be at most 10000000000");
 }
 

@@ -78,6 +78,11 @@ fn lab_04_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     judge_lab(4);
 }
 
+#[test]
+fn lab_06_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
+    judge_lab(6);
+}
+
 // ---------------------------------------------------------------------------
 // Each exercise is judged in a process of its own, under a time limit
 // ---------------------------------------------------------------------------

@@ -140,16 +140,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Measure what each fix costs on this machine: median time per variant and ratio to racy.
+    /// Measure what each variant costs on this machine: throughput across thread counts.
+    ///
+    /// Every point is several trials: the median and the spread (min–max) are printed, with
+    /// each variant's scaling and its ratio to a baseline variant.
     Bench {
         /// Lab number or name.
         #[arg(default_value = "1")]
         lab: String,
-        #[command(flatten)]
-        size: RealSize,
-        /// Trials per variant, at most 10000 (the median is reported).
-        #[arg(long, default_value_t = 7)]
+        /// Thread counts, comma-separated, each 1–64 (worker processes for `process`)
+        /// [default: 1, 2, 4, … up to 4× the cores].
+        #[arg(long, value_delimiter = ',')]
+        threads: Vec<usize>,
+        /// Steps per thread: increments, purchase attempts, transfers [default: the lab's, e.g. 1000000].
+        #[arg(long)]
+        iters: Option<u64>,
+        /// Trials per point, at most 10000 (median and min–max are reported).
+        #[arg(long, default_value_t = 5)]
         trials: usize,
+        /// The variant ratios are taken against [default: atomic, else racy].
+        #[arg(long)]
+        baseline: Option<String>,
+        /// Also draw throughput against threads as an SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<std::path::PathBuf>,
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -609,33 +623,75 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Bench { lab, size, trials, json }) => {
+        Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json }) => {
             let lab = labs::find(&lab)?;
-            let (threads, iters) = size.or_defaults(lab);
-            if threads == 0 || threads > runner::MAX_PROCESSES {
+            let threads = if threads.is_empty() { bench::default_threads(bench::cores()) } else { threads };
+            if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
                 return Err(Failure(
                     format!(
-                        "--threads must be between 1 and {} for bench, which runs `process` too (got {threads})",
+                        "--threads must be between 1 and {} for bench, which runs `process` too (got {bad})",
                         runner::MAX_PROCESSES
                     ),
                     2,
                 ));
             }
+            if threads.len() > 16 {
+                return Err(Failure(format!("--threads takes at most 16 counts (got {})", threads.len()), 2));
+            }
+            let baseline = match baseline {
+                Some(name) => {
+                    let variant = lab.variant(&name)?;
+                    if !matches!(variant.kind, Kind::Racy | Kind::Fix) {
+                        return Err(Failure(format!("--baseline must be the racy variant or a fix (got `{name}`)"), 2));
+                    }
+                    variant.name
+                }
+                None => bench::default_baseline(lab),
+            };
+            if let Some(path) = &plot
+                && path.extension().is_none_or(|e| e != "svg")
+            {
+                return Err(Failure(
+                    format!("--plot writes SVG: give a file name ending in .svg (got {})", path.display()),
+                    2,
+                ));
+            }
             let options = RunOptions {
-                threads,
-                iters,
+                threads: 1,
+                iters: iters.unwrap_or(lab.run_size.1),
                 trials: Some(trials_in_range(trials)?),
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()
             };
-            for variant in lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)) {
-                runner::validate(lab, variant.name, &options)?;
+            let variants: Vec<_> = lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)).collect();
+            for variant in &variants {
+                for &n in &threads {
+                    runner::validate(lab, variant.name, &RunOptions { threads: n, ..options.clone() })?;
+                }
             }
-            let bench = bench::run(lab, &options)?;
+            let bar = progress_bar(json);
+            bar.set_length((variants.len() * threads.len() * options.trials.unwrap_or(1)) as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg:<24} [{bar:30}] {pos}/{len} trials {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let measured = bench::run(lab, &options, &threads, baseline, |variant, n| {
+                bar.set_message(format!("{variant} × {n}"));
+                bar.inc(1);
+            });
+            bar.finish_and_clear();
+            let bench = measured?;
+            if let Some(path) = &plot {
+                bench.plot(path)?;
+            }
             if json {
                 out_json(&bench)?
             } else {
-                out(&bench.render())?
+                let mut text = bench.render();
+                if let Some(path) = &plot {
+                    text.push_str(&format!("Plot written to {}.\n", path.display()));
+                }
+                out(&text)?
             }
             Ok(0)
         }

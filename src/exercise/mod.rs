@@ -22,6 +22,7 @@
 //! ```
 
 pub mod check_then_act;
+pub mod contention;
 pub mod invariant;
 pub mod lost_update;
 pub mod processes;
@@ -126,6 +127,7 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
         2 => check_then_act::SUITE.exercises,
         3 => invariant::SUITE.exercises,
         4 => processes::SUITE.exercises,
+        6 => contention::SUITE.exercises,
         _ => &[],
     }
 }
@@ -139,6 +141,7 @@ pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) ->
         2 => Some(check_then_act::SUITE.check(exercise, &check_then_act::solution(worker))),
         3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
         4 => Some(processes::SUITE.check(exercise, &processes::solution(worker))),
+        6 => Some(contention::SUITE.check(exercise, &contention::solution(worker))),
         _ => None,
     }
 }

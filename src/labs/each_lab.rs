@@ -36,3 +36,11 @@ pub mod processes;
 /// Lab 04's catalogue of learner answers.
 #[path = "../exercise/answers/04_processes.rs"]
 pub mod answers_processes;
+
+/// Lab 06 — contention: one hot counter, shards padded and false-shared, thread-local counts.
+#[path = "06_contention.rs"]
+pub mod contention;
+
+/// Lab 06's catalogue of learner answers.
+#[path = "../exercise/answers/06_contention.rs"]
+pub mod answers_contention;

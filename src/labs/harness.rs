@@ -200,3 +200,35 @@ pub fn unequal_split(total: u64, workers: usize) -> Vec<u64> {
     }
     shares
 }
+
+/// Runs `body(&shared, i, steps[i])` once on thread `i`, one thread per entry
+/// of `steps`, joins them all, then returns `look(&shared)`.
+///
+/// Unlike [`race`], each thread knows its number and does all of its own
+/// steps in one call, so it can count on its own shard or in a local variable
+/// and publish once (lab 06); `steps` may differ per thread.
+pub fn race_each<S, T, B>(steps: &[u64], shared: S, body: B, look: impl FnOnce(&S) -> T) -> T
+where
+    S: Send + Sync + 'static,
+    B: Fn(&S, usize, u64) + Copy + Send + 'static,
+{
+    let shared = Arc::new(shared);
+    let start = Arc::new(StartLine::new(steps.len()));
+    let mut handles = Vec::with_capacity(steps.len());
+    for (me, &n) in steps.iter().enumerate() {
+        let (mine, line) = (Arc::clone(&shared), Arc::clone(&start));
+        let spawned = thread::Builder::new().spawn(move || {
+            if line.wait() {
+                body(&mine, me, n);
+            }
+        });
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(e) => refused(&start, handles, steps.len(), e),
+        }
+    }
+    for handle in handles {
+        handle.join().expect("a racing thread panicked");
+    }
+    look(&shared)
+}

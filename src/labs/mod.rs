@@ -427,6 +427,74 @@ pub static LABS: &[Lab] = &[
             None => format!("{} more than the exact total", value - expected),
         },
     },
+    Lab {
+        number: 6,
+        slug: "contention",
+        title: "Contention: correctness is not speed",
+        unit: "increments",
+        measure: "final",
+        lesson: include_str!("../../labs/06_contention/README.md"),
+        variants: &[
+            Variant { name: "racy", kind: Racy, summary: "one hot counter, separate load and store: fast and wrong" },
+            Variant { name: "atomic", kind: Fix, summary: "one hot AtomicU64::fetch_add that every thread hammers" },
+            Variant { name: "mutex", kind: Fix, summary: "one hot std::sync::Mutex" },
+            Variant { name: "parking_lot", kind: Fix, summary: "one hot parking_lot::Mutex" },
+            Variant {
+                name: "sharded",
+                kind: Fix,
+                summary: "a shard per thread, each on its own cache line (CachePadded); summed at the end",
+            },
+            Variant {
+                name: "false_shared",
+                kind: Fix,
+                summary: "a shard per thread, side by side: right, but one cache line (false sharing)",
+            },
+            Variant {
+                name: "thread_local",
+                kind: Fix,
+                summary: "each thread counts in a local variable and publishes once",
+            },
+            Variant { name: "process", kind: Fix, summary: "worker processes count alone; the parent merges" },
+            Variant {
+                name: "wrong_too_few_shards",
+                kind: WrongFix,
+                summary: "two threads per shard, updated by load and store as if private",
+            },
+            Variant {
+                name: "wrong_publish_store",
+                kind: WrongFix,
+                summary: "thread-local counts published with store: the last one wins",
+            },
+            Variant {
+                name: "wrong_publish_load_store",
+                kind: WrongFix,
+                summary: "thread-local counts published with a separate load and store",
+            },
+        ],
+        expected: real::contention::expected,
+        real: |v, t, k| {
+            real::contention::run(v, &real::contention::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
+        },
+        model: |v, case| model::contention::run(v, &model::contention::Fixes::SOLUTION, case),
+        step: |v, case| step::contention::run(v, &step::contention::Fixes::SOLUTION, case),
+        judge: real::contention::judge,
+        spec: real::contention::spec,
+        decode: None,
+        jobs: real::contention::jobs,
+        worker: real::contention::worker,
+        combine: real::contention::solution::combine,
+        limits: LIMITS_06,
+        max_total: crate::runner::MAX_TOTAL,
+        run_size: (2, 1_000_000),
+        check_size: (2, 2),
+        catalogue_size: (2, 1),
+        names: &[],
+        explain: |value, expected| match expected.checked_sub(value) {
+            Some(1) => "1 update lost".to_string(),
+            Some(lost) => format!("{lost} updates lost"),
+            None => format!("{} more than the exact total", value - expected),
+        },
+    },
 ];
 
 /// `1 ticket`, `2 tickets`.
@@ -441,3 +509,6 @@ pub fn find(name: &str) -> Result<&'static Lab, String> {
         .find(|lab| wanted.parse::<u8>().ok() == Some(lab.number) || wanted == lab.slug || wanted == lab.folder())
         .ok_or_else(|| format!("no lab `{wanted}`; `cargo run -- list` shows the labs (1–{})", LABS.len()))
 }
+
+/// Lab 06's loom limits (measured in a debug build on 2 cores; see `tests/lab_06.rs`).
+const LIMITS_06: Limits = Limits { racy: &[8, 3, 1], fix: &[8, 3, 2], by_variant: &[] };

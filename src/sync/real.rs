@@ -150,3 +150,8 @@ impl StartLine {
 pub mod hint {
     pub use std::hint::spin_loop;
 }
+
+/// A value alone on its cache line (`crossbeam_utils::CachePadded`), so two
+/// threads writing neighbouring values do not fight over one line (lab 06).
+/// Padding is layout only: the same type serves every backend.
+pub use crossbeam::utils::CachePadded;

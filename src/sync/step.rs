@@ -296,3 +296,8 @@ impl StartLine {
     /// Nothing to release.
     pub fn abandon(&self) {}
 }
+
+/// A value alone on its cache line (`crossbeam_utils::CachePadded`), so two
+/// threads writing neighbouring values do not fight over one line (lab 06).
+/// Padding is layout only: the same type serves every backend.
+pub use crossbeam::utils::CachePadded;

@@ -1,0 +1,138 @@
+//! The judge of lab 06's exercises: `sharded`, `thread_local`, `process`.
+//!
+//! * sequential: `sharded_increment` must add one to `shards[me]` and touch no
+//!   other shard; `sharded_total` must add every shard (unequal values);
+//!   `count_then_publish` must add exactly `iters` to a total that is not 0;
+//!   `worker(k)` must return `k`; `combine` must add unequal reports;
+//! * loom at 2×1, 2×2 and 3×1: the total exact in every execution and, for
+//!   `sharded`, every shard holding exactly its own thread's count;
+//! * 150 trials on 1–8 real threads with unequal counts per thread;
+//! * for `process`, the learner's `worker` in real processes with unequal jobs.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::course::Status;
+//! use racelab::exercise::contention::{SUITE, solution};
+//!
+//! let mut learner = solution(None);
+//! assert_eq!(SUITE.check("sharded", &learner).status, Status::Solved);
+//! learner.model.count_then_publish = racelab::labs::model::contention::wrong_publish_store;
+//! assert_eq!(SUITE.check("thread_local", &learner).status, Status::Failing);
+//! ```
+
+use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use crate::labs::real::harness::unequal_split;
+use crate::labs::{Case, State, model::contention as model, real::contention as real};
+use crate::runner::process::WorkerCommand;
+use crate::sync::model::CachePadded;
+use crate::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// A learner's answers to lab 06.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+/// Lab 06's judge. `lab` is its index in [`crate::labs::LABS`] (`tests/lab_06.rs` checks it).
+pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
+    lab: 4,
+    exercises: &["sharded", "thread_local", "process"],
+    cases,
+    real_case,
+    process_cases,
+    model_run: model::run,
+    real_run: real::run,
+    sequential,
+    combine: |fixes, reports| State::count((fixes.combine)(reports)),
+    functions,
+};
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "sharded" => &["sharded_increment", "sharded_total"],
+        "thread_local" => &["count_then_publish"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn threads(jobs: &[u64]) -> Case {
+    Case::workers(jobs.iter().map(|&k| vec![k]).collect())
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![threads(&[0, 2]), threads(&[3, 1, 2])],
+        // loom judges thread variants at equal sizes (the checker's case carries jobs only
+        // for `process`); unequal shards are the sequential check's and the real trials' job.
+        _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    let n = 1 + (trial % 8) as usize;
+    let total = ITERS[(trial % 6) as usize] * n as u64;
+    threads(&unequal_split(total, n))
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![threads(&[3, 5]), threads(&[0, 2, 1]), threads(&[1_000, 1])]
+}
+
+fn padded(values: &[u64]) -> Vec<CachePadded<AtomicU64>> {
+    values.iter().map(|&v| CachePadded::new(AtomicU64::new(v))).collect()
+}
+
+fn loads(shards: &[CachePadded<AtomicU64>]) -> Vec<u64> {
+    shards.iter().map(|s| s.load(Relaxed)).collect()
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "sharded" => once_in_model(move || {
+            let shards = padded(&[0, 41, 0]);
+            (f.sharded_increment)(&shards, 1);
+            (f.sharded_increment)(&shards, 1);
+            (f.sharded_increment)(&shards, 2);
+            expect_eq(
+                "sharded_increment(shards, 1) twice, then (shards, 2) once, on shards [0, 41, 0], left",
+                loads(&shards),
+                vec![0, 43, 1],
+            )?;
+            for values in [&[3, 5, 0][..], &[7][..], &[0, 2, 1, 9][..]] {
+                let shards = padded(values);
+                let want: u64 = values.iter().sum();
+                expect_eq(&format!("sharded_total({values:?})"), (f.sharded_total)(&shards), want)?;
+            }
+            Ok(())
+        }),
+        "thread_local" => once_in_model(move || {
+            for (start, iters) in [(10, 3), (10, 0), (0, 1_000)] {
+                let total = AtomicU64::new(start);
+                (f.count_then_publish)(&total, iters);
+                expect_eq(
+                    &format!("count_then_publish(total, {iters}) on a total of {start}, left"),
+                    total.load(Relaxed),
+                    start + iters,
+                )?;
+            }
+            Ok(())
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for k in [0, 1, 3, 1_000] {
+                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                }
+                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// The reference solution's answers; `worker` starts `racelab worker 6`, when given.
+pub fn solution(worker: Option<WorkerCommand>) -> Answers {
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
+}
