@@ -201,7 +201,8 @@ mod learner_checks {
         learner.model.atomic = cas_once;
         let outcome = SUITE.check("atomic", &learner);
         assert_eq!(outcome.status, Status::Failing);
-        assert!(outcome.summary.contains("left unsold"), "{}", outcome.summary);
+        // Caught on one thread already: a lost race makes it answer no with tickets left.
+        assert!(outcome.summary.contains("answered no"), "{}", outcome.summary);
     }
 
     fn lock_to_check_then_lock_to_sell(sold: &Mutex<u64>, capacity: u64) -> bool {

@@ -149,8 +149,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let counter = AtomicU64::new(0);
             let answer = (f.atomic)(&counter, 100);
             let other = u64::from(trace::interference_used());
+            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
             let what = format!(
-                "with 100 tickets, when other buyers got in first {other} times in a row, `atomic_buy` must still sell:"
+                "with 100 tickets, when other buyers got in first {times} in a row, `atomic_buy` must still sell:"
             );
             if !answer {
                 return Err(format!("{what} it answered no"));

@@ -145,9 +145,10 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let word = AtomicU64::new(pack(100, 0));
             (f.atomic_transfer)(&word);
             let other = u64::from(trace::interference_used());
+            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
             expect_that(
                 &format!(
-                    "from (100, 0), when other transfers got in first {other} times in a row, `atomic_transfer` must \
+                    "from (100, 0), when other transfers got in first {times} in a row, `atomic_transfer` must \
                      still move its unit: the accounts are"
                 ),
                 unpack(word.load(Relaxed)),

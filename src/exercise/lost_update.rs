@@ -114,9 +114,10 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let counter = AtomicU64::new(0);
             (f.atomic)(&counter);
             let other = u64::from(trace::interference_used());
+            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
             expect_that(
                 &format!(
-                    "when other threads got in first {other} times in a row, `atomic_increment` must still add its \
+                    "when other threads got in first {times} in a row, `atomic_increment` must still add its \
                      one: the count is"
                 ),
                 counter.load(Relaxed),
