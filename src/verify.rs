@@ -201,6 +201,29 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle
     })
 }
 
+/// The compiler's messages as a learner should read them: paths relative to
+/// the repository (`labs/…`, not `tests/../labs/…`), and each message once —
+/// the exercise is compiled twice (for real threads and for loom), so every
+/// error would otherwise appear twice.
+///
+/// ```
+/// let twice = "error[E1]: bad\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad\n --> tests/../labs/x.rs:2:1\n";
+/// assert_eq!(racelab::verify::tidy_errors(twice), "error[E1]: bad\n --> labs/x.rs:2:1");
+/// ```
+pub fn tidy_errors(stderr: &str) -> String {
+    let text = stderr.replace("tests/../labs/", "labs/");
+    let mut seen = std::collections::HashSet::new();
+    let mut blocks = Vec::new();
+    for block in text.split("\n\n") {
+        let block = block.trim_end();
+        if block.is_empty() || !seen.insert(block.to_string()) {
+            continue;
+        }
+        blocks.push(block);
+    }
+    blocks.join("\n\n")
+}
+
 /// Compiles `exercise_NN`; returns the test binary, or the compiler's errors.
 fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf, String>, Stopped> {
     let mut command = Command::new(cargo());
@@ -225,7 +248,9 @@ fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf,
         });
     match (status.success(), executable) {
         (true, Some(exe)) => Ok(Ok(exe)),
-        _ => Ok(Err(if stderr.is_empty() { format!("cargo could not build `{target}`") } else { stderr })),
+        _ => {
+            Ok(Err(if stderr.is_empty() { format!("cargo could not build `{target}`") } else { tidy_errors(&stderr) }))
+        }
     }
 }
 

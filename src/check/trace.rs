@@ -325,6 +325,14 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
             }
         }
         let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
+        if at.starts_with("src/exercise/") {
+            // The judge's own lock, taken after the learner's function returned.
+            parts.push(format!(
+                "after your function returned, the check could not take the lock ({at}): your function left it \
+                 locked (a guard kept alive somewhere, or `mem::forget` of a guard?)"
+            ));
+            continue;
+        }
         parts.push(match held {
             Some((holder, step)) if holder == w.thread => {
                 format!("{} waits at {at} for a lock it already holds (taken at step {step})", thread_name(w.thread))
