@@ -114,9 +114,15 @@ fn reset_restores_the_shipped_exercise_and_asks_first() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
     assert_ne!(std::fs::read_to_string(&path).unwrap(), shipped, "the learner's work is untouched");
 
+    let edited = std::fs::read_to_string(&path).unwrap();
     let out = racelab_in(dir.path(), &["reset", "1", "--yes"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), shipped);
+    // The learner's version is kept, and `reset` says where.
+    let said = text(&out);
+    let kept = said.split(".racelab/backup/").nth(1).and_then(|rest| rest.split_whitespace().next());
+    let kept = kept.map(|name| name.trim_end_matches('.')).unwrap_or_else(|| panic!("names the backup: {said}"));
+    assert_eq!(std::fs::read_to_string(dir.path().join(".racelab/backup").join(kept)).unwrap(), edited);
     let again = text(&racelab_in(dir.path(), &["reset", "1"]));
     assert!(again.contains("already as shipped"), "{again}");
 }

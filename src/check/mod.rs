@@ -696,6 +696,8 @@ fn loom_log_subscriber() -> Option<Arc<dyn tracing::Subscriber + Send + Sync>> {
         tracing_subscriber::fmt::Subscriber::builder()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("LOOM_LOG"))
             .with_test_writer()
+            // Colour codes only where a terminal shows them.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .without_time()
             .finish(),
     ))

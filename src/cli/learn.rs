@@ -353,6 +353,19 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
             return Ok("Left unchanged.\n".to_string());
         }
     }
+    // Your work is kept: the file about to be overwritten goes to .racelab/backup/.
+    let backup = match &current {
+        Some(text) => {
+            let folder = course.root.join(".racelab").join("backup");
+            std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+            let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let name = format!("{}-exercise-{stamp}.rs", lab.folder());
+            let file = folder.join(&name);
+            std::fs::write(&file, text).map_err(|e| format!("cannot keep a backup in {}: {e}", file.display()))?;
+            format!(" Your version is kept in .racelab/backup/{name}.")
+        }
+        None => String::new(),
+    };
     course::write_atomically(&path, &shipped)?;
     if let Ok(info) = course.info.lab(lab.number) {
         let ((), now) = Progress::update(&course.root, |progress| {
@@ -363,7 +376,7 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
         .map_err(|e| format!("labs/{}/exercise.rs was restored, but progress was not saved: {e}", lab.folder()))?;
         course.progress = now;
     }
-    Ok(format!("labs/{}/exercise.rs restored; its exercises are marked not attempted.\n", lab.folder()))
+    Ok(format!("labs/{}/exercise.rs restored; its exercises are marked not attempted.{backup}\n", lab.folder()))
 }
 
 /// One line of the dev check.
