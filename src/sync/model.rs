@@ -261,44 +261,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
 
 /// `parking_lot`'s API (no poisoning) over loom's mutex.
 pub mod parking_lot {
-    use std::fmt::Debug;
-
-    /// A mutex whose `lock()` returns the guard directly, like `parking_lot`'s.
-    #[derive(Debug, Default)]
-    pub struct Mutex<T>(super::Mutex<T>);
-
-    /// The guard of a `parking_lot`-style [`Mutex`].
-    pub type MutexGuard<'a, T> = super::MutexGuard<'a, T>;
-
-    impl<T> Mutex<T> {
-        /// Creates an unlocked mutex.
-        pub fn new(value: T) -> Self {
-            Mutex(super::Mutex::new(value))
-        }
-
-        /// Acquires the lock; there is no poisoning to handle.
-        #[track_caller]
-        pub fn lock(&self) -> MutexGuard<'_, T>
-        where
-            T: Debug,
-        {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-        }
-
-        /// Acquires the lock if it is free right now.
-        #[track_caller]
-        pub fn try_lock(&self) -> Option<MutexGuard<'_, T>>
-        where
-            T: Debug,
-        {
-            self.0.try_lock().ok()
-        }
-
-        /// Consumes the mutex and returns the value.
-        pub fn into_inner(self) -> T {
-            self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
-        }
-    }
+    crate::sync::traced::parking_lot_api!();
 }
 
 /// loom's checked `UnsafeCell`: a data race here is reported, not run.

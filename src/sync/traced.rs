@@ -268,4 +268,49 @@ macro_rules! traced_int {
     };
 }
 
-pub(crate) use {traced_common, traced_int};
+/// `parking_lot`'s poison-free API over a tracing backend's own `Mutex`
+/// (expands inside the backend's `parking_lot` module).
+macro_rules! parking_lot_api {
+    () => {
+        use std::fmt::Debug;
+
+        /// A mutex whose `lock()` returns the guard directly, like `parking_lot`'s.
+        #[derive(Debug, Default)]
+        pub struct Mutex<T>(super::Mutex<T>);
+
+        /// The guard of a `parking_lot`-style [`Mutex`].
+        pub type MutexGuard<'a, T> = super::MutexGuard<'a, T>;
+
+        impl<T> Mutex<T> {
+            /// Creates an unlocked mutex.
+            pub fn new(value: T) -> Self {
+                Mutex(super::Mutex::new(value))
+            }
+
+            /// Acquires the lock; there is no poisoning to handle.
+            #[track_caller]
+            pub fn lock(&self) -> MutexGuard<'_, T>
+            where
+                T: Debug,
+            {
+                self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            }
+
+            /// Acquires the lock if it is free right now.
+            #[track_caller]
+            pub fn try_lock(&self) -> Option<MutexGuard<'_, T>>
+            where
+                T: Debug,
+            {
+                self.0.try_lock().ok()
+            }
+
+            /// Consumes the mutex and returns the value.
+            pub fn into_inner(self) -> T {
+                self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+            }
+        }
+    };
+}
+
+pub(crate) use {parking_lot_api, traced_common, traced_int};
