@@ -131,6 +131,21 @@ pub struct Progress {
     /// Stepping puzzles solved: puzzle id → the fewest moves the learner needed.
     #[serde(default)]
     pub puzzles: BTreeMap<String, usize>,
+    /// Per lab (`"01"`), a fingerprint of `exercise.rs` as last verified.
+    #[serde(default)]
+    pub verified: BTreeMap<String, String>,
+}
+
+/// A stable fingerprint of a file's text (FNV-1a, 64 bits, as hex): `list`
+/// compares it to tell a learner which exercise changed since its last verify.
+///
+/// ```
+/// assert_eq!(racelab::course::fingerprint(""), "cbf29ce484222325");
+/// assert_ne!(racelab::course::fingerprint("a"), racelab::course::fingerprint("b"));
+/// ```
+pub fn fingerprint(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
 }
 
 /// The progress key of an exercise: `"01/mutex"`.

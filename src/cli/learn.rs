@@ -58,9 +58,16 @@ impl Course {
     /// Saves the outcomes of a verification, merged under the lock with
     /// whatever other commands saved meanwhile.
     pub fn record(&mut self, verification: &Verification) -> Result<(), String> {
+        let file = LABS
+            .iter()
+            .find(|l| l.number == verification.lab)
+            .and_then(|lab| std::fs::read_to_string(self.exercise_path(lab)).ok());
         let ((), now) = Progress::update(&self.root, |progress| {
             for outcome in &verification.outcomes {
                 progress.record(outcome);
+            }
+            if let Some(text) = &file {
+                progress.verified.insert(format!("{:02}", verification.lab), course::fingerprint(text));
             }
         })?;
         self.progress = now;
@@ -93,7 +100,16 @@ pub(crate) fn list(course: &Course) -> String {
     for lab in LABS {
         let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number, lab.title, lab.folder());
         if let Ok(info) = course.info.lab(lab.number) {
-            let _ = writeln!(out, "    exercises (labs/{}/exercise.rs):", lab.folder());
+            let changed = match (
+                course.progress.verified.get(&format!("{:02}", lab.number)),
+                std::fs::read_to_string(course.exercise_path(lab)),
+            ) {
+                (Some(then), Ok(now)) if *then != course::fingerprint(&now) => {
+                    format!(" — changed since your last verify: `cargo run -- verify {}`", lab.number)
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "    exercises (labs/{}/exercise.rs){changed}:", lab.folder());
             for e in &info.exercises {
                 let status = course.progress.status(lab.number, &e.name);
                 let _ = writeln!(out, "      {} {:<14} {:<14} {}", status.mark(), e.name, status.label(), e.summary);
