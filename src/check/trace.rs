@@ -189,7 +189,8 @@ thread_local! {
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
     static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
-    static INTERFERE: Cell<Interference> = const { Cell::new(Interference { left: 0, used: 0, other: None }) };
+    static INTERFERE: Cell<Interference> =
+        const { Cell::new(Interference { left: 0, used: 0, other: None, transient: false }) };
 }
 
 /// Makes the next `times` compare-exchanges (strong or weak) meet contention:
@@ -198,7 +199,15 @@ thread_local! {
 /// compare-and-swap answer this way on one thread: a loop that gives up after
 /// a few lost races is caught, one that retries succeeds.
 pub fn interfere(times: u32, other: fn(u64) -> u64) {
-    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other) }));
+    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
+}
+
+/// Like [`interfere`], but the other thread puts the value back right after
+/// the exchange failed — a lock another worker holds for a moment and then
+/// releases. A spin lock that retries gets it on attempt `times + 1`; one that
+/// gives up sooner is caught.
+pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
+    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: true }));
 }
 
 /// The simulated contention of [`interfere`]: how many left, how many happened.
@@ -207,17 +216,22 @@ struct Interference {
     left: u32,
     used: u32,
     other: Option<fn(u64) -> u64>,
+    transient: bool,
 }
 
-/// The interference due at this compare-exchange, if any (and counts it).
-pub fn interference() -> Option<fn(u64) -> u64> {
+/// What a simulated other thread does to a value (see [`interfere`]).
+pub type OtherThread = fn(u64) -> u64;
+
+/// The interference due at this compare-exchange, if any (and counts it):
+/// the other thread's change, and whether it is undone after the exchange.
+pub fn interference() -> Option<(OtherThread, bool)> {
     INTERFERE.with(|cell| {
         let mut i = cell.get();
         let other = i.other.filter(|_| i.left > 0)?;
         i.left -= 1;
         i.used += 1;
         cell.set(i);
-        Some(other)
+        Some((other, i.transient))
     })
 }
 
@@ -255,7 +269,7 @@ pub fn pending() -> Vec<Pending> {
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
-    INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None }));
+    INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());

@@ -4,6 +4,7 @@ use super::Failure;
 use crate::check::{Model, explore};
 use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
 use crate::exercise;
+use crate::exercise::Outcome;
 use crate::labs::{self, Kind, LABS, Lab};
 use crate::runner::process::WorkerCommand;
 use crate::verify::{self, Stopped, Verification};
@@ -262,7 +263,9 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
             let _ = writeln!(out, "  {} {:<14} {}: {summary}", o.status.mark(), o.exercise, o.status.label());
         }
     }
-    let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved).count();
+    // An exercise not judged this time keeps an earlier "solved", here too.
+    let kept = |o: &Outcome| o.inconclusive && course.progress.status(lab.number, &o.exercise) == Status::Solved;
+    let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved || kept(o)).count();
     let _ = writeln!(out, "progress: {solved} of {} solved", v.outcomes.len());
     // Every failing exercise's schedule (or counterexample), not just the first.
     for failing in v.outcomes.iter().filter(|o| o.status == Status::Failing && !o.details.is_empty()) {

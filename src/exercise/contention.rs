@@ -21,7 +21,8 @@
 //! assert_eq!(SUITE.check("thread_local", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use super::{Learner, Sequential, Suite, expect_eq, once_in_model};
+use crate::exercise::check_counting_worker;
 use crate::labs::real::harness::unequal_split;
 use crate::labs::{Case, State, model::contention as model, real::contention as real};
 use crate::runner::process::WorkerCommand;
@@ -106,7 +107,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             Ok(())
         }),
         "thread_local" => once_in_model(move || {
-            for (start, iters) in [(10, 3), (10, 0), (0, 1_000)] {
+            for (start, iters) in [(10, 3), (10, 0), (0, 1_000), (0, 70_000)] {
                 let total = AtomicU64::new(start);
                 (f.count_then_publish)(&total, iters);
                 expect_eq(
@@ -117,18 +118,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             }
             Ok(())
         }),
-        _ => {
-            let f = *real;
-            once_for_real(|| {
-                for k in [0, 1, 3, 1_000] {
-                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
-                }
-                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
-                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
-                }
-                Ok(())
-            })
-        }
+        _ => check_counting_worker(real.worker, real.combine),
     }
 }
 

@@ -20,7 +20,7 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{LOST_RACES, Learner, Sequential, Suite, expect_eq, expect_that, once_for_real, once_in_model};
+use super::{LOST_RACES, Learner, Sequential, Suite, check_counting_worker, expect_that, once_in_model};
 use crate::check::trace;
 use crate::labs::{Case, State, model::lost_update as model, real::lost_update as real};
 use crate::runner::process::WorkerCommand;
@@ -124,18 +124,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 other + 1,
             )
         }),
-        _ => {
-            let f = *real;
-            once_for_real(|| {
-                for k in [0, 1, 3, 1_000, 1_000_000] {
-                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
-                }
-                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
-                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
-                }
-                Ok(())
-            })
-        }
+        _ => check_counting_worker(real.worker, real.combine),
     }
 }
 

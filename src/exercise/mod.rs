@@ -100,9 +100,10 @@ impl Outcome {
         let summary = match &error {
             CheckError::NotAttempted(at) => format!("still `todo!()`{at}"),
             CheckError::RunawayLoop(at) => format!(
-                "loom could not finish one execution: a loop that waits for another thread{at}. If it is a spin \
-                 loop, call `hint::spin_loop()` (from the lab's `sync`) inside it, so loom runs the others; a \
-                 loop that can wait forever is a bug either way"
+                "loom could not finish one execution: a loop that waits{at}. Either it waits for something that \
+                 never comes (a lock left taken, a value no one writes) — a bug — or it spins in a way loom cannot \
+                 schedule: wait with `compare_exchange` or a `load` (not `swap`) and call `hint::spin_loop()` from \
+                 the lab's `sync` in the loop"
             ),
             CheckError::OutOfTime { executions, seconds } => format!(
                 "loom did not finish within its budget ({executions} executions in {seconds:.0} s; the reference \
@@ -309,6 +310,23 @@ pub fn expect_that<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) 
     if got == want { Ok(()) } else { Err(format!("{what} {got:?}, expected {want:?}")) }
 }
 
+/// The one-thread checks of a counting `worker` and a summing `combine`
+/// (labs 01, 04, 06): jobs up to a million, sums past `u32::MAX`.
+pub fn check_counting_worker(worker: fn(u64) -> u64, combine: fn(&[u64]) -> u64) -> Result<(), Sequential> {
+    once_for_real(|| {
+        for k in [0, 1, 3, 1_000, 1_000_000] {
+            expect_eq(&format!("worker({k})"), worker(k), k)?;
+        }
+        let big = 1_u64 << 32;
+        for (reports, total) in
+            [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0), (&[big, 1][..], big + 1)]
+        {
+            expect_eq(&format!("combine({reports:?})"), combine(reports), total)?;
+        }
+        Ok(())
+    })
+}
+
 /// How many lost races the judge's contended run puts before each
 /// compare-and-swap answer (see [`crate::check::trace::interfere`]).
 pub const LOST_RACES: u32 = 16;
@@ -458,7 +476,8 @@ where
         if let Err(why) = self.on_real_threads(variant, learner.real) {
             let summary = format!(
                 "loom passed every interleaving, but on real threads {why} — the answer does something loom \
-                 cannot see (see \"When loom passes and real threads fail\" in the lesson)"
+                 cannot see, or goes wrong only with more threads than loom's cases (see \"When loom passes and \
+                 real threads fail\" in lab 01's lesson)"
             );
             return failing(summary, String::new());
         }

@@ -23,7 +23,9 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_eq, once_for_real, once_in_model};
+use super::{Learner, Sequential, Suite, expect_eq, once_in_model};
+use crate::check::trace;
+use crate::exercise::check_counting_worker;
 use crate::labs::{Case, State, model::processes as model, real::processes as real};
 use crate::runner::process::WorkerCommand;
 use crate::sync::model::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -105,20 +107,22 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     return Err("`locked_increment` left the lock taken: no other worker could ever take it".into());
                 }
             }
+            // Contended: another worker holds the lock for a moment at each of the first
+            // attempts, then lets go. A spin lock that gives up before it gets the lock is caught.
+            trace::interfere_briefly(super::LOST_RACES, |_| 1);
+            let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(0));
+            (f.lock)(&lock, &counter);
+            let busy = trace::interference_used();
+            if counter.load(Relaxed) != 1 {
+                return Err(format!(
+                    "when another worker held the lock for the first {busy} attempts, `locked_increment` gave up: \
+                     the count is {}, expected 1 (a lock must wait until it gets the lock)",
+                    counter.load(Relaxed)
+                ));
+            }
             Ok(())
         }),
-        _ => {
-            let f = *real;
-            once_for_real(|| {
-                for k in [0, 1, 3, 1_000] {
-                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
-                }
-                for (reports, total) in [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0)] {
-                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), total)?;
-                }
-                Ok(())
-            })
-        }
+        _ => check_counting_worker(real.worker, real.combine),
     }
 }
 

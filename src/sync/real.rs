@@ -26,7 +26,7 @@ pub use std::thread;
 /// Atomic integers and orderings: `std::sync::atomic`, unchanged.
 pub mod atomic {
     pub use std::sync::atomic::{
-        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering, fence,
     };
 }
 

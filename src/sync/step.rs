@@ -57,6 +57,8 @@ pub mod atomic {
     use super::{Location, Op, before, current_thread, record};
     use crate::check::trace;
     use crate::sync::traced::{Traced, traced_common, traced_int};
+    /// A memory fence, as the model checks it (std's own would be invisible to it).
+    pub use shuttle::sync::atomic::fence;
     pub use std::sync::atomic::Ordering;
 
     traced_int!(

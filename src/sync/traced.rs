@@ -94,11 +94,16 @@ macro_rules! traced_common {
             ) -> Result<$t, $t> {
                 // The judge's "contended" run: another thread changes the value just
                 // before this exchange (see `trace::interfere`).
-                if let Some(other) = trace::interference() {
+                let mut restore = None;
+                if let Some((other, briefly)) = trace::interference() {
                     let now = self.inner.load(failure);
                     self.inner.store(<$t as Traced>::untraced(other(now.traced())), failure);
+                    restore = briefly.then_some(now);
                 }
                 let result = self.inner.compare_exchange(current, new, success, failure);
+                if let (Some(before), Err(_)) = (restore, result) {
+                    self.inner.store(before, failure);
+                }
                 let op = match result {
                     Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
                     Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },

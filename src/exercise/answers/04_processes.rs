@@ -5,7 +5,9 @@
 //! checks `racelab verify 4` runs (`cargo test --test judge`).
 
 use super::processes::Fixes;
-use super::sync::atomic::{AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst};
+use super::sync::atomic::{
+    AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst, fence,
+};
 use super::sync::{hint, thread};
 use crate::labs::Answer;
 
@@ -176,6 +178,37 @@ fn combine_fold(reports: &[u64]) -> u64 {
     reports.iter().fold(0, |total, r| total + r)
 }
 
+/// A spin lock that gives up after four attempts: the increment is dropped.
+fn lock_four_tries(lock: &AtomicBool, counter: &AtomicU64) {
+    for _ in 0..4 {
+        if lock.compare_exchange(false, true, Acquire, Relaxed).is_ok() {
+            let seen = counter.load(Relaxed);
+            counter.store(seen + 1, Relaxed);
+            lock.store(false, Release);
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// A lock whose orderings come from fences: Relaxed exchanges, an Acquire fence
+/// after taking it, a Release fence before giving it back.
+fn lock_with_fences(lock: &AtomicBool, counter: &AtomicU64) {
+    while lock.compare_exchange(false, true, Relaxed, Relaxed).is_err() {
+        hint::spin_loop();
+    }
+    fence(Acquire);
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    fence(Release);
+    lock.store(false, Relaxed);
+}
+
+/// Sums in 32 bits: right until the total passes 4 294 967 295.
+fn combine_u32(reports: &[u64]) -> u64 {
+    u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -193,6 +226,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_reports_nothing", "process", Fixes { worker: worker_reports_nothing, ..S }),
+        Answer::wrong("lock_four_tries", "lock", Fixes { lock: lock_four_tries, ..S }),
+        Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::right("lock_with_fences", "lock", Fixes { lock: lock_with_fences, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("cas_lock", "lock", Fixes { lock: cas_lock, ..S }),

@@ -161,6 +161,20 @@ fn combine_fold(reports: &[u64]) -> u64 {
     reports.iter().try_fold(0_u64, |a, &b| a.checked_add(b)).unwrap_or(u64::MAX)
 }
 
+/// Counts in 16 bits before publishing: wraps at 65 536.
+fn publish_u16(total: &AtomicU64, iters: u64) {
+    let mut mine: u16 = 0;
+    for _ in 0..iters {
+        mine = mine.wrapping_add(1);
+    }
+    total.fetch_add(u64::from(mine), Relaxed);
+}
+
+/// Sums in 32 bits: right until the total passes 4 294 967 295.
+fn combine_u32(reports: &[u64]) -> u64 {
+    u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -185,6 +199,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
+        Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::right("own_shard_load_store", "sharded", Fixes { sharded_increment: own_shard_load_store, ..S }),
         Answer::right("own_shard_fetch_update", "sharded", Fixes { sharded_increment: own_shard_fetch_update, ..S }),
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
