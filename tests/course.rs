@@ -167,7 +167,9 @@ fn watch_rechecks_when_a_file_is_saved_and_quits_on_q() {
         }
         panic!("`{needle}` never appeared; watch printed:\n{}", seen.join("\n"));
     };
-    wait_for("watching labs/");
+    // It checks once at start, before any save.
+    let start = wait_for("watching labs/");
+    assert!(start.iter().any(|l| l.contains("checking lab 01")), "a check at start:\n{}", start.join("\n"));
     let exercise = dir.path().join("labs/01_lost_update/exercise.rs");
     let content = std::fs::read_to_string(&exercise).expect("exercise");
     std::fs::write(&exercise, content).expect("save");

@@ -177,6 +177,16 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     };
 
     show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number, lab.title));
+    // Where you stand before the first save: check once at start.
+    show(is_raw, &format!("checking lab {:02} as it is now…\n", lab.number));
+    match check(&mut course, lab) {
+        Some(report) => show(is_raw, &report),
+        None => {
+            drop(raw);
+            show(false, "\nbye\n");
+            return Ok(0);
+        }
+    }
     show(is_raw, &footer(lab));
     while let Some(input) = next_input(&rx, &stop) {
         // Other commands may have saved progress meanwhile: start from the file, not from memory.
