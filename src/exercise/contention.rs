@@ -21,7 +21,7 @@
 //! assert_eq!(SUITE.check("thread_local", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_eq, once_in_model};
+use super::{Learner, Sequential, Suite, expect_eq, expect_that, once_in_model};
 use crate::exercise::check_counting_worker;
 use crate::labs::real::harness::unequal_split;
 use crate::labs::{Case, State, model::contention as model, real::contention as real};
@@ -94,8 +94,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             (f.sharded_increment)(&shards, 1);
             (f.sharded_increment)(&shards, 1);
             (f.sharded_increment)(&shards, 2);
-            expect_eq(
-                "sharded_increment(shards, 1) twice, then (shards, 2) once, on shards [0, 41, 0], left",
+            expect_that(
+                "after `sharded_increment` on shard 1 twice and on shard 2 once, from shards [0, 41, 0], the shards are",
                 loads(&shards),
                 vec![0, 43, 1],
             )?;
@@ -110,8 +110,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             for (start, iters) in [(10, 3), (10, 0), (0, 1_000), (0, 70_000)] {
                 let total = AtomicU64::new(start);
                 (f.count_then_publish)(&total, iters);
-                expect_eq(
-                    &format!("count_then_publish(total, {iters}) on a total of {start}, left"),
+                expect_that(
+                    &format!("after `count_then_publish` of {iters} increments on a total of {start}, the total is"),
                     total.load(Relaxed),
                     start + iters,
                 )?;

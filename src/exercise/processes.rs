@@ -23,7 +23,7 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_eq, once_in_model};
+use super::{Learner, Sequential, Suite, expect_that, once_in_model};
 use crate::check::trace;
 use crate::exercise::check_counting_worker;
 use crate::labs::{Case, State, model::processes as model, real::processes as real};
@@ -82,7 +82,7 @@ fn process_cases() -> Vec<Case> {
 
 /// Two increments on counts of 0 and 41, one thread: each must add exactly 1.
 fn twice(name: &'static str, start: u64, after: u64) -> Result<(), String> {
-    expect_eq(&format!("{name}, called twice on a count of {start}, left"), after, start + 2).map(|_| ())
+    expect_that(&format!("after two calls of `{name}` on a count of {start} the count is"), after, start + 2)
 }
 
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
