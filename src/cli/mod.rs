@@ -1,6 +1,7 @@
 //! The `racelab` command line. The doc comments below are its `--help`.
 
 mod learn;
+mod lesson;
 mod panics;
 mod step;
 mod watch;
@@ -481,7 +482,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Show { lab }) => {
             let lab = labs::find(&lab)?;
-            out(lab.lesson)?;
+            let styled = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+            out(&lesson::render(lab.lesson, styled))?;
             Ok(0)
         }
         Some(Command::Run { lab, variant, size, trials, budget, timeout, json, fault }) => {
