@@ -455,7 +455,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let lab = course.lab_or_current(lab.as_deref())?;
             // The first build of the checks compiles loom and friends: say so, or it looks like a hang.
             eprintln!(
-                "compiling labs/{}/exercise.rs and running its checks (the first build takes a minute)…",
+                "compiling labs/{}/exercise.rs and running its checks (the first build takes a few minutes)…",
                 lab.folder()
             );
             let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
