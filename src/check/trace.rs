@@ -481,12 +481,6 @@ impl Schedule {
         decode: Option<fn(u64) -> String>,
     ) -> Schedule {
         let thread_name = |t: usize| label(events, t);
-        let mut atomics: Vec<usize> = events.iter().filter(|e| e.op.kind() == "atomic").map(|e| e.addr).collect();
-        atomics.dedup();
-        atomics.sort_unstable();
-        atomics.dedup();
-        let decode = decode.filter(|_| atomics.len() == 1);
-        let show = |value: u64| decode.map_or_else(|| value.to_string(), |d| d(value));
         // Name objects by kind, numbered when a kind has more than one object.
         let mut order: Vec<(usize, &'static str)> = Vec::new();
         for e in events {
@@ -494,6 +488,9 @@ impl Schedule {
                 order.push((e.addr, e.op.kind()));
             }
         }
+        let atomics = order.iter().filter(|(_, kind)| *kind == "atomic").count();
+        let decode = decode.filter(|_| atomics == 1);
+        let show = |value: u64| decode.map_or_else(|| value.to_string(), |d| d(value));
         let name_of = |addr: usize| -> String {
             let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
             let same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();

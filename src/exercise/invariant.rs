@@ -39,7 +39,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     exercises: &["mutex", "parking_lot", "atomic", "process"],
     cases,
     real_case,
-    process_cases,
+    process_cases: super::unequal_jobs,
     model_run: model::run,
     real_run: real::run,
     sequential,
@@ -78,14 +78,6 @@ fn real_case(_exercise: &str, trial: u32) -> Case {
     case = case.with_stock(demand + u64::from(trial % 3));
     case.looks = Some(20_000);
     case
-}
-
-fn process_cases() -> Vec<Case> {
-    vec![
-        Case::workers(vec![vec![3], vec![5]]),
-        Case::workers(vec![vec![0], vec![2], vec![1]]),
-        Case::workers(vec![vec![1_000], vec![1]]),
-    ]
 }
 
 /// (a, b) before a transfer → after it.

@@ -35,7 +35,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     exercises: &["mutex", "parking_lot", "atomic", "process"],
     cases,
     real_case,
-    process_cases,
+    process_cases: super::unequal_jobs,
     model_run: model::run,
     real_run: real::run,
     sequential,
@@ -68,19 +68,6 @@ fn real_case(_exercise: &str, trial: u32) -> Case {
     Case::new(1 + (trial % 8) as usize, ITERS[(trial % 6) as usize])
 }
 
-fn process_cases() -> Vec<Case> {
-    vec![
-        Case::workers(vec![vec![3], vec![5]]),
-        Case::workers(vec![vec![0], vec![2], vec![1]]),
-        Case::workers(vec![vec![1_000], vec![1]]),
-    ]
-}
-
-/// Two increments on counts of 0 and 41, one thread: each must add exactly 1.
-fn twice(name: &'static str, start: u64, after: u64) -> Result<(), String> {
-    expect_that(&format!("after two calls of `{name}` on a count of {start} the count is"), after, start + 2)
-}
-
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
     let f = *model;
     match exercise {
@@ -89,7 +76,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let counter = Mutex::new(start);
                 (f.mutex)(&counter);
                 (f.mutex)(&counter);
-                twice("mutex_increment", start, *counter.lock().map_err(|_| "the mutex is poisoned")?)?;
+                super::counted_twice("mutex_increment", start, *counter.lock().map_err(|_| "the mutex is poisoned")?)?;
             }
             Ok(())
         }),
@@ -98,7 +85,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let counter = parking_lot::Mutex::new(start);
                 (f.parking_lot)(&counter);
                 (f.parking_lot)(&counter);
-                twice("parking_lot_increment", start, *counter.lock())?;
+                super::counted_twice("parking_lot_increment", start, *counter.lock())?;
             }
             Ok(())
         }),
@@ -107,7 +94,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
-                twice("atomic_increment", start, counter.load(Relaxed))?;
+                super::counted_twice("atomic_increment", start, counter.load(Relaxed))?;
             }
             // Contended: other threads increment between this thread's read and its exchange.
             trace::interfere(LOST_RACES, |v| v + 1);

@@ -327,6 +327,21 @@ pub fn check_counting_worker(worker: fn(u64) -> u64, combine: fn(&[u64]) -> u64)
     })
 }
 
+/// The process cases of the counting labs (01, 03, 04): real workers with
+/// unequal jobs, one of them empty, one large.
+pub(crate) fn unequal_jobs() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![3], vec![5]]),
+        Case::workers(vec![vec![0], vec![2], vec![1]]),
+        Case::workers(vec![vec![1_000], vec![1]]),
+    ]
+}
+
+/// Two increments from `start` on one thread must add exactly 2.
+pub(crate) fn counted_twice(name: &str, start: u64, after: u64) -> Result<(), String> {
+    expect_that(&format!("after two calls of `{name}` on a count of {start} the count is"), after, start + 2)
+}
+
 /// How many lost races the judge's contended run puts before each
 /// compare-and-swap answer (see [`crate::check::trace::interfere`]).
 pub const LOST_RACES: u32 = 16;

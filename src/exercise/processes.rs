@@ -23,7 +23,7 @@
 //! assert_eq!(SUITE.check("atomic", &learner).status, Status::Failing);
 //! ```
 
-use super::{Learner, Sequential, Suite, expect_that, once_in_model};
+use super::{Learner, Sequential, Suite, once_in_model};
 use crate::check::trace;
 use crate::exercise::check_counting_worker;
 use crate::labs::{Case, State, model::processes as model, real::processes as real};
@@ -39,7 +39,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     exercises: &["atomic", "lock", "process"],
     cases,
     real_case,
-    process_cases,
+    process_cases: super::unequal_jobs,
     model_run: model::run,
     real_run: real::run,
     sequential,
@@ -72,19 +72,6 @@ fn real_case(exercise: &str, trial: u32) -> Case {
     }
 }
 
-fn process_cases() -> Vec<Case> {
-    vec![
-        Case::workers(vec![vec![3], vec![5]]),
-        Case::workers(vec![vec![0], vec![2], vec![1]]),
-        Case::workers(vec![vec![1_000], vec![1]]),
-    ]
-}
-
-/// Two increments on counts of 0 and 41, one thread: each must add exactly 1.
-fn twice(name: &'static str, start: u64, after: u64) -> Result<(), String> {
-    expect_that(&format!("after two calls of `{name}` on a count of {start} the count is"), after, start + 2)
-}
-
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
     let f = *model;
     match exercise {
@@ -93,7 +80,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
-                twice("atomic_increment", start, counter.load(Relaxed))?;
+                super::counted_twice("atomic_increment", start, counter.load(Relaxed))?;
             }
             Ok(())
         }),
@@ -102,7 +89,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(start));
                 (f.lock)(&lock, &counter);
                 (f.lock)(&lock, &counter);
-                twice("locked_increment", start, counter.load(Relaxed))?;
+                super::counted_twice("locked_increment", start, counter.load(Relaxed))?;
                 if lock.load(Relaxed) {
                     return Err("`locked_increment` left the lock taken: no other worker could ever take it".into());
                 }
