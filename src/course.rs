@@ -253,7 +253,7 @@ impl Progress {
     /// let mut progress = Progress::default();
     /// let mut outcome = Outcome {
     ///     lab: 1, exercise: "mutex".into(), status: Status::Solved,
-    ///     summary: String::new(), details: String::new(), inconclusive: false,
+    ///     summary: String::new(), details: String::new(), ..Outcome::default()
     /// };
     /// progress.record(&outcome);
     /// outcome.status = Status::Failing;

@@ -281,6 +281,7 @@ pub fn verify(
                     summary: "does not compile".to_string(),
                     details: String::new(),
                     inconclusive: false,
+                    ..Outcome::default()
                 })
                 .collect();
             return Ok(Verification {
@@ -329,7 +330,12 @@ pub fn verify(
     let check_seconds = started.elapsed().as_secs_f64();
 
     let text = std::fs::read_to_string(&results).unwrap_or_default();
-    let found: Vec<Outcome> = text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    // The signature is how the judge compared a failure with the catalogue: not for the learner.
+    let found: Vec<Outcome> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Outcome>(line).ok())
+        .map(|o| Outcome { signature: None, ..o })
+        .collect();
     let last_error = std::fs::read_to_string(&errors)
         .unwrap_or_default()
         .lines()
@@ -356,6 +362,7 @@ pub fn verify(
                 },
                 details: String::new(),
                 inconclusive: true,
+                ..Outcome::default()
             })
         })
         .collect();

@@ -8,7 +8,7 @@
 
 use racelab::course::Status;
 use racelab::exercise::catalogue::{self, Verdict};
-use racelab::exercise::{self_as_worker, worker_job};
+use racelab::exercise::{Signature, self_as_worker, worker_job};
 
 /// Names the answer whose worker a worker process runs: `"2/worker_min"`.
 const ANSWER_ENV: &str = "RACELAB_ANSWER";
@@ -56,6 +56,39 @@ fn judge_lab(lab: u8) {
         })
         .collect();
     assert!(misjudged.is_empty(), "the judge misjudged:\n{}", misjudged.join("\n"));
+    each_wrong_answer_is_named_as_itself(lab, &verdicts);
+}
+
+/// A learner whose answer behaves like a catalogued mistake is told its name:
+/// every wrong answer, judged as a learner's would be, must be named as
+/// itself (and as few others as possible), from its doc comment.
+fn each_wrong_answer_is_named_as_itself(lab: u8, verdicts: &[Verdict]) {
+    let signed: Vec<(catalogue::Entry, Signature)> = verdicts
+        .iter()
+        .filter(|v| !v.entry.right)
+        .filter_map(|v| v.outcome.signature.clone().map(|s| (v.entry, *s)))
+        .collect();
+    let mut unnamed = Vec::new();
+    for v in verdicts.iter().filter(|v| !v.entry.right) {
+        assert!(
+            catalogue::explanation(lab, v.entry.name).is_some(),
+            "{} has no doc comment to explain it",
+            v.entry.name
+        );
+        let Some(signature) = &v.outcome.signature else {
+            unnamed.push(format!("{} (no signature: {})", v.entry.name, v.outcome.summary));
+            continue;
+        };
+        let same_exercise: Vec<_> = signed.iter().filter(|(e, _)| e.exercise == v.entry.exercise).cloned().collect();
+        let named = catalogue::closest(lab, signature, &same_exercise);
+        let names: Vec<&str> = named.iter().map(|r| r.name.as_str()).collect();
+        println!("named lab {lab:02} {}/{} as {names:?}", v.entry.exercise, v.entry.name);
+        let exact = named.iter().all(|r| r.likeness != catalogue::Likeness::SameResults);
+        if !names.contains(&v.entry.name) || !exact {
+            unnamed.push(format!("{} named {names:?}", v.entry.name));
+        }
+    }
+    assert!(unnamed.is_empty(), "lab {lab:02}: wrong answers not named as themselves:\n{}", unnamed.join("\n"));
 }
 
 #[test]
@@ -89,6 +122,7 @@ fn lab_06_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
 
 mod isolation {
     use racelab::course::Status;
+    use racelab::exercise::catalogue::Likeness;
     use racelab::exercise::lost_update::{Answers, SUITE, solution};
     use std::time::{Duration, Instant};
 
@@ -133,6 +167,62 @@ mod isolation {
         assert!(outcome.summary.contains("aborted (SIGABRT)"), "{}", outcome.summary);
     }
 
+    /// A learner's split lock, written their own way (not the catalogue's code).
+    macro_rules! learner_answers {
+        ($backend:ident) => {
+            pub mod $backend {
+                use racelab::sync::$backend::Mutex;
+
+                pub fn split_lock_in_my_words(counter: &Mutex<u64>) {
+                    let guard = counter.lock().unwrap();
+                    let before = *guard;
+                    drop(guard);
+                    let mut again = counter.lock().unwrap();
+                    *again = before + 1;
+                }
+
+                pub fn split_lock_with_a_peek(counter: &Mutex<u64>) {
+                    let before = *counter.lock().unwrap();
+                    let _peek = *counter.lock().unwrap();
+                    *counter.lock().unwrap() = before + 1;
+                }
+            }
+        };
+    }
+    learner_answers!(real);
+    learner_answers!(model);
+
+    fn mutex_answer(
+        real: fn(&racelab::sync::real::Mutex<u64>),
+        model: fn(&racelab::sync::model::Mutex<u64>),
+    ) -> Answers {
+        let mut learner = solution(None);
+        learner.real.mutex = real;
+        learner.model.mutex = model;
+        learner
+    }
+
+    #[test]
+    fn a_known_mistake_is_named_whoever_wrote_it() {
+        let outcome = SUITE.judge("mutex", "isolation::a_known_mistake_is_named_whoever_wrote_it", || {
+            mutex_answer(real::split_lock_in_my_words, model::split_lock_in_my_words)
+        });
+        assert_eq!(outcome.status, Status::Failing);
+        let named: Vec<(&str, Likeness)> = outcome.resembles.iter().map(|r| (r.name.as_str(), r.likeness)).collect();
+        assert_eq!(named, [("split_lock", Likeness::SameSteps)]);
+        assert!(outcome.resembles[0].line().contains("locks again to write"), "{:?}", outcome.resembles);
+    }
+
+    #[test]
+    fn a_mistake_with_other_steps_is_named_by_its_results() {
+        let outcome = SUITE.judge("mutex", "isolation::a_mistake_with_other_steps_is_named_by_its_results", || {
+            mutex_answer(real::split_lock_with_a_peek, model::split_lock_with_a_peek)
+        });
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.resembles.iter().all(|r| r.likeness == Likeness::SameResults), "{:?}", outcome.resembles);
+        assert!(outcome.resembles.iter().any(|r| r.name == "split_lock"), "{:?}", outcome.resembles);
+    }
+
     #[test]
     fn a_right_answer_is_judged_the_same_in_its_own_process() {
         let outcome =
@@ -140,4 +230,19 @@ mod isolation {
         assert_eq!(outcome.status, Status::Solved, "{}", outcome.summary);
         assert!(!outcome.inconclusive);
     }
+}
+
+/// README.md quotes what `verify` prints for a split lock: the quote must be what the judge says.
+#[test]
+fn the_readme_quotes_the_judge_naming_a_split_lock() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let verdict = catalogue::judge(1, "split_lock", None).expect("split_lock is catalogued");
+    let signature = verdict.outcome.signature.clone().expect("a loom failure is signed");
+    let named = catalogue::resembling(1, "mutex", &signature);
+    let lines: Vec<String> = named.iter().map(|r| format!("↳ {}", r.line())).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let quoted: Vec<&str> = readme.lines().map(str::trim).collect();
+    assert!(quoted.contains(&lines[0].as_str()), "README.md should quote:\n{}", lines[0]);
+    let first = format!("✗ mutex          failing: {}", verdict.outcome.summary);
+    assert!(quoted.contains(&first.as_str()), "README.md should quote:\n{first}");
 }

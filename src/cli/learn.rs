@@ -261,6 +261,9 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
             let _ = writeln!(out, "  ? {:<14} not judged: {summary}{note}", o.exercise);
         } else {
             let _ = writeln!(out, "  {} {:<14} {}: {summary}", o.status.mark(), o.exercise, o.status.label());
+            for line in o.resemblance_lines() {
+                let _ = writeln!(out, "    {:<14} ↳ {line}", "");
+            }
         }
     }
     // An exercise not judged this time keeps an earlier "solved", here too.

@@ -19,10 +19,12 @@
 //! assert!(answers.iter().filter(|a| a.right).count() >= 5);
 //! ```
 
-use super::{Learner, Outcome, check_then_act, contention, invariant, lost_update, processes};
+use super::{Learner, Outcome, Signature, check_then_act, contention, invariant, lost_update, processes};
 use crate::course::Status;
 use crate::labs::{model, real};
 use crate::runner::process::WorkerCommand;
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 
 /// One catalogued answer, without its code.
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +50,132 @@ pub fn answers(lab: u8) -> Vec<Entry> {
         6 => entries(real::answers_contention::catalogue()),
         _ => Vec::new(),
     }
+}
+
+/// The source of lab `lab`'s catalogue: each answer's doc comment is what a
+/// learner is told when their answer behaves like it.
+fn source(lab: u8) -> &'static str {
+    match lab {
+        1 => include_str!("answers/01_lost_update.rs"),
+        2 => include_str!("answers/02_check_then_act.rs"),
+        3 => include_str!("answers/03_invariant.rs"),
+        4 => include_str!("answers/04_processes.rs"),
+        6 => include_str!("answers/06_contention.rs"),
+        _ => "",
+    }
+}
+
+/// What is wrong with catalogued answer `name` of lab `lab`: the doc comment
+/// of its function (`fn name`), on one line.
+///
+/// ```
+/// let why = racelab::exercise::catalogue::explanation(1, "split_lock").unwrap();
+/// assert!(why.starts_with("Locks to read, unlocks, locks again to write"));
+/// ```
+pub fn explanation(lab: u8, name: &str) -> Option<String> {
+    let lines: Vec<&str> = source(lab).lines().collect();
+    let at =
+        lines.iter().position(|l| l.starts_with(&format!("fn {name}(")) || l.starts_with(&format!("fn {name}<")))?;
+    let docs: Vec<&str> = lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| l.starts_with("///") || l.starts_with("#["))
+        .filter_map(|l| l.strip_prefix("///"))
+        .map(str::trim)
+        .collect();
+    let text = docs.into_iter().rev().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// How closely a learner's failure matches a catalogued mistake.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Likeness {
+    /// The same one-thread check (or process check) fails with the same message.
+    SameCheck,
+    /// loom reaches the same final states, and the failing schedules do the
+    /// same operations in the same order.
+    SameSteps,
+    /// loom reaches the same final states; the operations differ.
+    SameResults,
+}
+
+/// A catalogued mistake that a learner's failing answer behaves like.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Resemblance {
+    /// The catalogued answer's name, e.g. `split_lock`.
+    pub name: String,
+    /// What is wrong with it, from its doc comment.
+    pub why: String,
+    /// How closely it matches.
+    pub likeness: Likeness,
+}
+
+impl Resemblance {
+    /// One line for the learner.
+    ///
+    /// ```
+    /// use racelab::exercise::catalogue::{Likeness, Resemblance};
+    /// let r = Resemblance { name: "split_lock".into(), why: "The gap is unlocked.".into(), likeness: Likeness::SameSteps };
+    /// assert_eq!(r.line(), "this is a mistake the course knows, `split_lock`: The gap is unlocked.");
+    /// ```
+    pub fn line(&self) -> String {
+        let (name, why) = (&self.name, &self.why);
+        match self.likeness {
+            Likeness::SameSteps => format!("this is a mistake the course knows, `{name}`: {why}"),
+            Likeness::SameResults => {
+                format!("it ends like a mistake the course knows, `{name}` (with other steps): {why}")
+            }
+            Likeness::SameCheck => format!("it fails the same check as a mistake the course knows, `{name}`: {why}"),
+        }
+    }
+}
+
+/// The catalogued mistakes whose failure has the same behaviour as
+/// `signature`: those with the same schedule shape too if there are any
+/// (the same mistake), else all with the same results.
+///
+/// `candidates` are catalogued wrong answers with the signature the judge
+/// gave each.
+pub fn closest(lab: u8, signature: &Signature, candidates: &[(Entry, Signature)]) -> Vec<Resemblance> {
+    let same: Vec<&(Entry, Signature)> =
+        candidates.iter().filter(|(_, s)| s.behaviour == signature.behaviour).collect();
+    let exact: Vec<&(Entry, Signature)> = same.iter().copied().filter(|(_, s)| s.shape == signature.shape).collect();
+    let (chosen, likeness) = match (signature.shape.is_empty(), exact.is_empty()) {
+        (true, _) => (same, Likeness::SameCheck),
+        (false, false) => (exact, Likeness::SameSteps),
+        (false, true) => (same, Likeness::SameResults),
+    };
+    chosen
+        .into_iter()
+        .map(|(e, _)| Resemblance {
+            name: e.name.to_string(),
+            why: explanation(lab, e.name).unwrap_or_default(),
+            likeness,
+        })
+        .collect()
+}
+
+/// How long naming a learner's mistake may take: it runs after the verdict
+/// is recorded, inside the judge's own time limit.
+pub const NAMING_BUDGET: Duration = Duration::from_secs(12);
+
+/// The catalogued mistakes of lab `lab`'s `exercise` that a learner's
+/// failure with `signature` behaves like: each catalogued wrong answer to
+/// the same exercise is judged again (within [`NAMING_BUDGET`]) and its
+/// signature compared (see [`closest`]).
+pub fn resembling(lab: u8, exercise: &str, signature: &Signature) -> Vec<Resemblance> {
+    let started = Instant::now();
+    let mut candidates = Vec::new();
+    for entry in answers(lab).into_iter().filter(|e| !e.right && e.exercise == exercise) {
+        if started.elapsed() > NAMING_BUDGET {
+            break;
+        }
+        if let Some(found) = judge(lab, entry.name, None).and_then(|v| v.outcome.signature) {
+            candidates.push((entry, *found));
+        }
+    }
+    closest(lab, signature, &candidates)
 }
 
 /// The verdict on one catalogued answer.

@@ -67,6 +67,7 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str,
         summary,
         details,
         inconclusive: true,
+        ..Outcome::default()
     };
     let files = (tempfile::NamedTempFile::new(), tempfile::tempfile());
     let (Ok(results), Ok(mut stderr)) = files else {
@@ -151,6 +152,7 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str,
             summary: format!("the stack overflowed{during}: deep recursion in {functions}? count with a loop instead"),
             details: tail,
             inconclusive: false,
+            ..Outcome::default()
         };
     }
     let how = match status {

@@ -45,7 +45,7 @@ pub const OUT_ENV: &str = "RACELAB_VERIFY_OUT";
 pub const WORKER_ENV: &str = "RACELAB_EXERCISE_WORKER";
 
 /// The result of checking one exercise.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Outcome {
     /// Lab number.
     pub lab: u8,
@@ -61,6 +61,12 @@ pub struct Outcome {
     /// interrupted): such an outcome must never downgrade an earned "solved".
     #[serde(default)]
     pub inconclusive: bool,
+    /// How the failure behaved, to compare with the catalogued mistakes (see [`Signature`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Box<Signature>>,
+    /// The catalogued mistakes this failure behaves like (see [`catalogue::resembling`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resembles: Vec<catalogue::Resemblance>,
 }
 
 impl Outcome {
@@ -83,12 +89,26 @@ impl Outcome {
                 "lab {:02} · {}: not attempted yet — {}\n(`cargo run -- hint {}` when you are stuck)",
                 self.lab, self.exercise, self.summary, self.lab
             ),
-            Status::Failing => panic!("lab {:02} · {}: {}\n\n{}", self.lab, self.exercise, self.summary, self.details),
+            Status::Failing => {
+                let named: String = self.resemblance_lines().iter().map(|l| format!("\n  ↳ {l}")).collect();
+                panic!("lab {:02} · {}: {}{named}\n\n{}", self.lab, self.exercise, self.summary, self.details)
+            }
         }
     }
 
     fn new(lab: u8, exercise: &str, status: Status, summary: String, details: String) -> Outcome {
-        Outcome { lab, exercise: exercise.to_string(), status, summary, details, inconclusive: false }
+        Outcome { lab, exercise: exercise.to_string(), status, summary, details, ..Outcome::default() }
+    }
+
+    /// The outcome with its behaviour recorded (see [`Signature`]).
+    fn signed(mut self, behaviour: String, shape: String) -> Outcome {
+        self.signature = Some(Box::new(Signature { behaviour, shape }));
+        self
+    }
+
+    /// `The course knows this mistake: …` lines, one per resemblance (empty if none).
+    pub fn resemblance_lines(&self) -> Vec<String> {
+        self.resembles.iter().map(catalogue::Resemblance::line).collect()
     }
 
     /// The outcome of a loom check that could not give a verdict.
@@ -118,6 +138,58 @@ impl Outcome {
         // Nor is a loop loom cannot finish: a correct spin lock without a spin hint is one.
         outcome.inconclusive = matches!(error, CheckError::OutOfTime { .. } | CheckError::RunawayLoop(_));
         outcome
+    }
+}
+
+/// How a failing answer behaved, in terms that do not depend on where its
+/// code lives: used to tell a learner which catalogued mistake their answer
+/// behaves like.
+///
+/// `behaviour` is the stage that failed and what it saw (for loom: the case,
+/// the kind of failure and the whole set of final states reached; for the
+/// sequential check: the message without source locations). `shape` is the
+/// clearest failing schedule with values and lines left out: each step's
+/// thread, object and operation. Two answers with the same behaviour end in
+/// the same results; with the same shape as well, they do the same
+/// operations in the same order — the same mistake, whatever it is called.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Signature {
+    /// The failing stage and what it saw.
+    pub behaviour: String,
+    /// The failing schedule's operations, without values or source lines.
+    pub shape: String,
+}
+
+impl Signature {
+    /// `text` with every source location (`labs/x/exercise.rs:12:5`) and
+    /// backticked function location left out.
+    ///
+    /// ```
+    /// use racelab::exercise::Signature;
+    /// assert_eq!(Signature::without_locations("it panicked at labs/a/exercise.rs:12:5: boom"), "it panicked at …: boom");
+    /// ```
+    pub fn without_locations(text: &str) -> String {
+        let words: Vec<String> = text
+            .split(' ')
+            .map(|word| {
+                let core = word.trim_end_matches([':', ',', ')', '.']);
+                if core.contains(".rs:") { word.replacen(core, "…", 1) } else { word.to_string() }
+            })
+            .collect();
+        words.join(" ")
+    }
+
+    /// The shape of a schedule: `thread object operation` per step, digits left out.
+    pub fn shape_of(schedule: &crate::check::trace::Schedule) -> String {
+        let steps: Vec<String> = schedule
+            .steps
+            .iter()
+            .map(|s| {
+                let op: String = s.operation.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+                format!("{} {} {op}", s.thread, s.object)
+            })
+            .collect();
+        steps.join("; ")
     }
 }
 
@@ -457,7 +529,8 @@ where
                     "{summary}\n\nThis goes wrong with one thread, before any other thread runs: fix it \
                      first; loom and real threads only check code that is right on one thread."
                 );
-                return failing(summary, details);
+                return failing(summary, details)
+                    .signed(format!("the sequential check: {}", Signature::without_locations(&why)), String::new());
             }
         }
 
@@ -481,7 +554,8 @@ where
             };
             stage("the worker in real processes");
             if let Err(error) = self.in_real_processes(worker, learner.real) {
-                return failing(error, String::new());
+                let behaviour = format!("real processes: {}", Signature::without_locations(&error));
+                return failing(error, String::new()).signed(behaviour, String::new());
             }
             let summary =
                 format!("right in every interleaving ({loom}) and in real worker processes with unequal jobs");
@@ -508,8 +582,12 @@ where
         // The judge's verdict must not depend on the learner's shell.
         config.obey_loom_env = false;
         let body_case = case.clone();
-        let report = explore_body(&config, move || run(variant, &fixes, &body_case).unwrap_or_default())
-            .map_err(|e| Outcome::from_check_error(number, variant, e))?;
+        let report =
+            explore_body(&config, move || run(variant, &fixes, &body_case).unwrap_or_default()).map_err(|e| {
+                let outcome = Outcome::from_check_error(number, variant, e);
+                let behaviour = format!("loom at {case}: {}", Signature::without_locations(&outcome.summary));
+                outcome.signed(behaviour, String::new())
+            })?;
         if let Some(failure) = &report.failure {
             let what = match failure.kind {
                 FailureKind::WrongValue => "an interleaving that ends wrong",
@@ -518,7 +596,19 @@ where
                 FailureKind::Panic => "a panic",
             };
             let summary = format!("loom found {what} ({case}: {})", failure.message);
-            return Err(Outcome::new(number, variant, Status::Failing, summary, report.render()));
+            // A wrong value: every final state reached (loom explored them all).
+            // A deadlock or a panic stops loom at the first one: its message says what happened.
+            let seen = match failure.kind {
+                FailureKind::WrongValue => {
+                    let states: Vec<String> = report.outcomes.keys().map(ToString::to_string).collect();
+                    format!("ends in {{{}}}", states.join(", "))
+                }
+                _ => Signature::without_locations(&failure.message),
+            };
+            let outcome = Outcome::new(number, variant, Status::Failing, summary, report.render());
+            return Err(
+                outcome.signed(format!("loom found {what} at {case}: {seen}"), Signature::shape_of(&failure.schedule))
+            );
         }
         Ok(report)
     }
@@ -577,8 +667,17 @@ where
         learner: impl FnOnce() -> Learner<R, M>,
     ) -> Outcome {
         if isolate::is_child_for(exercise) {
-            let outcome = self.check(exercise, &learner());
+            let mut outcome = self.check(exercise, &learner());
             isolate::record_child_outcome(&outcome);
+            // The verdict is recorded; now, time allowing, name the catalogued
+            // mistake it behaves like (a later outcome line replaces the first).
+            if let Some(signature) = outcome.signature.as_ref().filter(|_| outcome.status == Status::Failing) {
+                isolate::stage("comparing with the mistakes the course knows");
+                outcome.resembles = catalogue::resembling(self.lab().number, exercise, signature);
+                if !outcome.resembles.is_empty() {
+                    isolate::record_child_outcome(&outcome);
+                }
+            }
             return outcome;
         }
         isolate::judge_in_child(self.lab().number, exercise, test_name, &self.function_names(exercise), limit)
