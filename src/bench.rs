@@ -62,7 +62,7 @@ pub struct Point {
 /// One variant across every thread count.
 #[derive(Clone, Debug, Serialize)]
 pub struct Series {
-    /// Variant name.
+    /// Variant name (`mutex (yours)` for a learner's answer).
     pub variant: String,
     /// Its role: `racy` or `fix`.
     pub kind: Kind,
@@ -141,6 +141,26 @@ pub fn default_baseline(lab: &Lab) -> &'static str {
     if lab.variant("atomic").is_ok_and(|v| v.kind == Kind::Fix) { "atomic" } else { "racy" }
 }
 
+/// One line of a benchmark: a variant of the lab, the reference one or a learner's.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// What the tables call it: `mutex`, or `mutex (yours)`.
+    pub label: String,
+    /// The lab variant it runs.
+    pub variant: &'static str,
+    /// Its role.
+    pub kind: Kind,
+}
+
+/// The lines of `lab`'s benchmark: the racy variant and every fix.
+pub fn reference_lines(lab: &Lab) -> Vec<Line> {
+    lab.variants
+        .iter()
+        .filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix))
+        .map(|v| Line { label: v.name.to_string(), variant: v.name, kind: v.kind })
+        .collect()
+}
+
 /// Measures the racy variant and every fix of `lab` at each of `threads`
 /// with `options` (whose `trials` must be set; its `threads` is ignored).
 /// `progress(variant, threads)` is called after each trial.
@@ -149,15 +169,33 @@ pub fn run(
     options: &RunOptions,
     threads: &[usize],
     baseline: &str,
+    progress: impl FnMut(&str, usize),
+) -> Result<Bench, String> {
+    let lines = reference_lines(lab);
+    let mut trial = |line: &Line, o: &RunOptions| runner::trial(lab, line.variant, o);
+    run_lines(lab, options, threads, baseline, &lines, &mut trial, progress)
+}
+
+/// Measures each of `lines` like [`run`], running a trial of a line with `trial`.
+/// `baseline` is the label of the line the ratios divide by.
+pub fn run_lines(
+    lab: &Lab,
+    options: &RunOptions,
+    threads: &[usize],
+    baseline: &str,
+    lines: &[Line],
+    trial: &mut dyn FnMut(&Line, &RunOptions) -> Result<runner::Observation, String>,
     mut progress: impl FnMut(&str, usize),
 ) -> Result<Bench, String> {
     let trials = options.trials.unwrap_or(5);
     let mut rows: Vec<Series> = Vec::new();
-    for variant in lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)) {
+    for line in lines {
         let mut points = Vec::new();
         for &n in threads {
             let options = RunOptions { trials: Some(trials), threads: n, ..options.clone() };
-            let report = runner::run(lab, variant.name, &options, |_, _| progress(variant.name, n))?;
+            let report = runner::run_with(lab, line.variant, &options, false, &mut |o| trial(line, o), |_, _| {
+                progress(&line.label, n)
+            })?;
             let steps = n as u64 * options.iters;
             let mut times: Vec<f64> = report.runs.iter().map(|t| t.seconds).collect();
             let median_seconds = median(&mut times);
@@ -173,14 +211,14 @@ pub fn run(
                 throughput,
                 scaling: None,
                 vs_baseline: None,
-                exact_trials: report.runs.iter().filter(|t| t.observed == report.expected).count(),
+                exact_trials: report.trials - report.wrong_trials,
             });
         }
         let first = points.first().and_then(|p| p.throughput).map(|t| t.median);
         for p in &mut points {
             p.scaling = p.throughput.zip(first).map(|(t, f)| t.median / f);
         }
-        rows.push(Series { variant: variant.name.to_string(), kind: variant.kind, points });
+        rows.push(Series { variant: line.label.clone(), kind: line.kind, points });
     }
     let base: Vec<Option<f64>> = rows
         .iter()
@@ -205,6 +243,11 @@ pub fn run(
 }
 
 impl Bench {
+    /// The width of the variant column: the longest name, at least 13.
+    fn name_width(&self) -> usize {
+        self.rows.iter().map(|s| s.variant.chars().count()).max().unwrap_or(0).max(13)
+    }
+
     /// The tables as a learner reads them: throughput with its spread, then
     /// the two ratios.
     pub fn render(&self) -> String {
@@ -221,13 +264,13 @@ impl Bench {
         }
         let label = |n: usize| if n == 1 { "1 thread".to_string() } else { format!("{n} threads") };
         let width = 19;
-        let _ = write!(out, "  {:<13}", "variant");
+        let _ = write!(out, "  {:<name$}", "variant", name = self.name_width());
         for &n in &self.threads {
             let _ = write!(out, " {:>width$}", label(n));
         }
         let _ = writeln!(out, " {:>7}", "exact");
         for s in &self.rows {
-            let _ = write!(out, "  {:<13}", s.variant);
+            let _ = write!(out, "  {:<name$}", s.variant, name = self.name_width());
             for p in &s.points {
                 let cell = match p.throughput {
                     Some(t) => format!("{} ({}–{})", sig3(t.median / 1e6), sig3(t.min / 1e6), sig3(t.max / 1e6)),
@@ -260,13 +303,13 @@ impl Bench {
         } else {
             writeln!(out, "{title} `{}` at the same threads (median ÷ median; above 1: faster):", self.baseline)
         };
-        let _ = write!(out, "  {:<13}", "variant");
+        let _ = write!(out, "  {:<name$}", "variant", name = self.name_width());
         for &n in &self.threads {
             let _ = write!(out, " {n:>6}");
         }
         out.push('\n');
         for s in &self.rows {
-            let _ = write!(out, "  {:<13}", s.variant);
+            let _ = write!(out, "  {:<name$}", s.variant, name = self.name_width());
             for p in &s.points {
                 let _ = write!(out, " {:>6}", pick(p).map_or("—".to_string(), ratio));
             }

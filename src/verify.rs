@@ -254,6 +254,98 @@ fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf,
     }
 }
 
+/// A temporary folder for one run's files (removed with it on every way out),
+/// after removing those of runs that were killed outright.
+fn scratch() -> Result<tempfile::TempDir, Stopped> {
+    remove_stale_scratch();
+    Ok(tempfile::Builder::new()
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?)
+}
+
+/// Runs `command` (a test binary) in `root`, in a process group of its own,
+/// until it ends, `deadline` passes (`Ok(None)`) or `stop` is set; its stderr
+/// goes to the file `errors`, temporary files into `scratch`.
+///
+/// Results go to files (removed with the folder on every way out), never to
+/// pipes that a learner's stray child could hold open. Whatever happened,
+/// nothing it started keeps running: its group is killed, then whatever it
+/// started elsewhere (the judge runs each exercise in a process group of its
+/// own) comes back to racelab as an orphan and is killed too.
+fn run_contained(
+    command: &mut Command,
+    root: &Path,
+    scratch: &tempfile::TempDir,
+    errors: &Path,
+    deadline: Instant,
+    stop: &AtomicBool,
+) -> Result<Option<ExitStatus>, Stopped> {
+    let stderr_file = std::fs::File::create(errors).map_err(|e| format!("cannot create {}: {e}", errors.display()))?;
+    command
+        .current_dir(root)
+        .env("TMPDIR", scratch.path())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr_file);
+    adopt_orphans();
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut group = Group::spawn(command, &program)?;
+    let finished = group.wait(Some(deadline), stop);
+    drop(group);
+    kill_adopted();
+    finished
+}
+
+/// Builds lab `lab`'s exercise and runs `request` with the learner's answers
+/// (`run N --yours`, `bench N --yours`): the text (or JSON) to print, or why not.
+pub fn yours(
+    root: &Path,
+    lab: u8,
+    request: &crate::exercise::yours::Request,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Result<String, String>, Stopped> {
+    use crate::exercise::yours;
+    let exe = match build(root, &format!("exercise_{lab:02}"), stop)? {
+        Ok(exe) => exe,
+        Err(errors) => {
+            return Ok(Err(format!(
+                "{errors}\n\nYour exercise does not compile: fix the error above (`cargo run -- verify {lab}` \
+                 shows it too), then try again."
+            )));
+        }
+    };
+    let scratch = scratch()?;
+    let (answer, errors) = (scratch.path().join("answer.txt"), scratch.path().join("stderr.txt"));
+    let json = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    let mut command = Command::new(&exe);
+    command
+        .args([yours::TEST, "--exact", "--ignored", "--quiet", "--test-threads", "1"])
+        .env(yours::REQUEST_ENV, json)
+        .env(yours::OUT_ENV, &answer);
+    let finished = run_contained(&mut command, root, &scratch, &errors, Instant::now() + timeout, stop)?;
+    let text = std::fs::read_to_string(&answer).unwrap_or_default();
+    Ok(match (finished, text.strip_prefix("error: ")) {
+        (None, _) => Err(format!(
+            "your answers did not finish in {:.0} s: is one stuck (a deadlock, an endless loop)? \
+             `cargo run -- verify {lab}` judges each with a time limit",
+            timeout.as_secs_f64()
+        )),
+        (Some(_), Some(why)) => Err(why.trim_end().to_string()),
+        (Some(_), None) if !text.is_empty() => Ok(text),
+        (Some(status), None) => {
+            let stderr = std::fs::read_to_string(&errors).unwrap_or_default();
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+            Err(format!(
+                "running your answers failed ({status}){}",
+                if last.is_empty() { last } else { format!(": {last}") }
+            ))
+        }
+    })
+}
+
 /// Compiles and checks lab `lab`'s exercise, giving the checks `timeout` to finish.
 ///
 /// Setting `stop` (from a signal handler, or `watch`'s `q`) ends the build or
@@ -294,38 +386,12 @@ pub fn verify(
         }
     };
 
-    // The results and the checks' stderr go to files (removed with the folder
-    // on every way out): no pipe that a learner's stray child could hold open.
-    remove_stale_scratch();
-    let scratch = tempfile::Builder::new()
-        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let scratch = scratch()?;
     let (results, errors) = (scratch.path().join("outcomes.jsonl"), scratch.path().join("stderr.txt"));
-    let stderr_file = std::fs::File::create(&errors).map_err(|e| format!("cannot create {}: {e}", errors.display()))?;
     let started = Instant::now();
     let mut command = Command::new(&exe);
-    command
-        .current_dir(root)
-        .args(["--test-threads", "2"])
-        .env(OUT_ENV, &results)
-        // Temporary files the checks make (the judge's, a learner's) land in the
-        // folder removed on every way out.
-        .env("TMPDIR", scratch.path())
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(stderr_file);
-    adopt_orphans();
-    let mut checks = Group::spawn(&mut command, &exe.display().to_string())?;
-    let finished = checks.wait(Some(started + timeout), stop);
-    // Whatever happened, nothing the checks started keeps running: their
-    // group is killed, then whatever they started elsewhere (the judge runs
-    // each exercise in a process group of its own) comes back to racelab as
-    // an orphan and is killed too.
-    drop(checks);
-    kill_adopted();
-    let finished = finished?;
+    command.args(["--test-threads", "2"]).env(OUT_ENV, &results);
+    let finished = run_contained(&mut command, root, &scratch, &errors, started + timeout, stop)?;
     let timed_out = finished.is_none();
     let check_seconds = started.elapsed().as_secs_f64();
 

@@ -83,3 +83,11 @@ fn process_fix_keeps_the_sum_with_one_owner() {
     }
     SUITE.judge("process", "process_fix_keeps_the_sum_with_one_owner", you).conclude();
 }
+
+/// `cargo run -- run 3 --variant V --yours` and `cargo run -- bench 3 --yours` start this test
+/// to run your answers on real threads (and processes); it does nothing on its own.
+#[test]
+#[ignore = "started by `cargo run -- run 3 --yours` and `cargo run -- bench 3 --yours`"]
+fn your_answers_for_real() {
+    SUITE.serve_yours(you);
+}

@@ -76,3 +76,11 @@ fn process_fix_counts_exactly_in_real_processes() {
     }
     SUITE.judge("process", "process_fix_counts_exactly_in_real_processes", you).conclude();
 }
+
+/// `cargo run -- run 6 --variant V --yours` and `cargo run -- bench 6 --yours` start this test
+/// to run your answers on real threads (and processes); it does nothing on its own.
+#[test]
+#[ignore = "started by `cargo run -- run 6 --yours` and `cargo run -- bench 6 --yours`"]
+fn your_answers_for_real() {
+    SUITE.serve_yours(you);
+}

@@ -246,3 +246,79 @@ fn the_readme_quotes_the_judge_naming_a_split_lock() {
     let first = format!("✗ mutex          failing: {}", verdict.outcome.summary);
     assert!(quoted.contains(&first.as_str()), "README.md should quote:\n{first}");
 }
+
+// ---------------------------------------------------------------------------
+// `run N --yours` and `bench N --yours`: the learner's answers run for real
+// ---------------------------------------------------------------------------
+
+mod yours {
+    use racelab::exercise::lost_update::{SUITE, solution};
+    use racelab::exercise::yours::Request;
+
+    fn run(variant: &str, trials: Option<usize>) -> Request {
+        Request::Run { variant: variant.into(), threads: 2, iters: 200_000, trials, budget: 2.0, json: false }
+    }
+
+    fn split_lock(counter: &racelab::sync::real::Mutex<u64>) {
+        let seen = *counter.lock().unwrap();
+        *counter.lock().unwrap() = seen + 1;
+    }
+
+    fn not_written(_: &racelab::sync::real::Mutex<u64>) {
+        todo!()
+    }
+
+    #[test]
+    fn a_right_answer_runs_exact_and_points_at_verify() {
+        let text = SUITE.answer(&run("mutex", Some(3)), &solution(None)).expect("it runs");
+        assert!(text.contains("mutex — your answer in lab 1's exercise"), "{text}");
+        assert_eq!(text.matches("— exact").count(), 3, "{text}");
+        assert!(text.contains("`cargo run -- verify 1 mutex` checks every interleaving"), "{text}");
+    }
+
+    #[test]
+    fn a_split_lock_runs_until_it_is_seen_wrong() {
+        let mut learner = solution(None);
+        learner.real.mutex = split_lock;
+        // Until a trial goes wrong, or 2 s: a split lock at 2 × 200 000 loses on the first trial or soon after.
+        let text = SUITE.answer(&run("mutex", None), &learner).expect("it runs");
+        println!("{text}");
+        assert!(text.contains("your answer"), "{text}");
+        // Real threads can be lucky (a run never asserts a loss): either the run stopped at
+        // its first wrong trial, or it kept trying for the whole budget and says so.
+        let trials = text.matches("  trial ").count();
+        if text.contains("Wrong in") {
+            assert!(text.contains(&format!("Wrong in 1 of {trials} trials")), "stops at the first wrong trial: {text}");
+            assert_eq!(text.matches("— exact").count(), trials - 1, "{text}");
+        } else {
+            assert!(trials > 1 && text.contains(&format!("Right in all {trials} trials")), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_not_written_yet_is_not_run() {
+        let mut learner = solution(None);
+        // `todo!()` on real threads; the sequential check (on the model) is what finds it.
+        learner.real.mutex = not_written;
+        learner.model.mutex = |_| todo!();
+        let why = SUITE.answer(&run("mutex", Some(1)), &learner).unwrap_err();
+        assert!(why.contains("still `todo!()`"), "{why}");
+    }
+
+    #[test]
+    fn only_the_labs_exercises_can_be_run() {
+        let why = SUITE.answer(&run("racy", Some(1)), &solution(None)).unwrap_err();
+        assert!(why.contains("--yours runs one of mutex, parking_lot, atomic, process"), "{why}");
+    }
+
+    #[test]
+    fn bench_measures_each_answer_beside_the_reference_baseline() {
+        let request = Request::Bench { threads: vec![1, 2], iters: 10_000, trials: 2, json: true, plot: None };
+        let mut learner = solution(None);
+        learner.real.worker = |_| todo!();
+        let text = SUITE.answer(&request, &learner).expect("it runs");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("one JSON document");
+        let rows: Vec<&str> = doc["rows"].as_array().unwrap().iter().map(|r| r["variant"].as_str().unwrap()).collect();
+        assert_eq!(rows, ["racy", "atomic", "mutex (yours)", "parking_lot (yours)", "atomic (yours)"]);
+    }
+}

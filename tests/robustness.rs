@@ -477,3 +477,36 @@ fn what_the_checks_start_in_another_group_is_stopped_too() {
     assert!(pids.iter().all(|&pid| !alive(pid)), "Ctrl-C: nothing left running: {pids:?}");
     assert_eq!(course.temp_files(), Vec::<String>::new(), "Ctrl-C: no temporary file left");
 }
+
+#[test]
+fn run_yours_hands_the_request_to_the_exercise_target_and_prints_its_answer() {
+    let script =
+        "echo \"$@\" > args\necho \"$RACELAB_YOURS\" > request.json\nprintf 'the answer\\n' > \"$RACELAB_YOURS_OUT\"";
+    let course = FakeCourse::new(&[(1, script)]);
+    let out = course.racelab(&["run", "1", "--variant", "atomic", "--yours", "--trials", "2"]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "the answer\n");
+    let args = std::fs::read_to_string(course.root().join("args")).expect("args");
+    assert!(args.starts_with("your_answers_for_real --exact --ignored"), "{args}");
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(course.root().join("request.json")).expect("request"))
+            .expect("json");
+    assert_eq!(
+        (request["command"].as_str(), request["variant"].as_str(), request["trials"].as_u64()),
+        (Some("run"), Some("atomic"), Some(2))
+    );
+    assert!(course.temp_files().is_empty(), "left behind: {:?}", course.temp_files());
+}
+
+#[test]
+fn run_yours_reports_what_stops_your_answers_in_one_line() {
+    let script = "printf 'error: `mutex` is still `todo!()` at labs/01_lost_update/exercise.rs:21: write it first\\n' > \"$RACELAB_YOURS_OUT\"";
+    let course = FakeCourse::new(&[(1, script)]);
+    let out = course.racelab(&["run", "1", "--variant", "mutex", "--yours"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.lines().last().is_some_and(|l| l.starts_with("error: `mutex` is still `todo!()`")), "{stderr}");
+    let out = course.racelab(&["run", "1", "--variant", "racy", "--yours"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --variant with one of lab 1's exercises"));
+}

@@ -214,6 +214,33 @@ pub(crate) fn verify(
     Ok(Shown { text, ok: verification.solved(), unsaved })
 }
 
+/// `run N --yours` and `bench N --yours`: builds the lab's exercise and runs
+/// `request` with the learner's own answers; the text to print.
+pub(crate) fn yours(
+    course: &Course,
+    lab: &'static Lab,
+    request: &crate::exercise::yours::Request,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<String, Failure> {
+    use crate::exercise::yours::Request;
+    if let Request::Run { variant, .. } = request {
+        let names = crate::exercise::exercises(lab.number);
+        if !names.contains(&variant.as_str()) {
+            return Err(Failure(
+                format!(
+                    "--yours runs one of your answers: add --variant with one of lab {}'s exercises ({})",
+                    lab.number,
+                    names.join(", ")
+                ),
+                2,
+            ));
+        }
+    }
+    eprintln!("compiling labs/{}/exercise.rs and running your answers…", lab.folder());
+    verify::yours(&course.root, lab.number, request, timeout, stop).map_err(stopped)?.map_err(|why| Failure(why, 1))
+}
+
 /// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
 pub(crate) const INTERRUPTED: u8 = 130;
 
@@ -436,6 +463,14 @@ pub(crate) fn dev_check(
             format!(
                 "lab {n:02}: exercise.rs mirrors solution.rs line for line (as shipped; `cargo run -- reset {n}` restores it)"
             ),
+        );
+
+        let target = course.root.join("tests").join(format!("exercise_{n:02}.rs"));
+        let serves =
+            std::fs::read_to_string(&target).is_ok_and(|t| t.contains(&format!("fn {}()", exercise::yours::TEST)));
+        check(
+            serves,
+            format!("lab {n:02}: tests/exercise_{n:02}.rs has `{}` (for `run {n} --yours`)", exercise::yours::TEST),
         );
 
         let names = exercise::exercises(n);

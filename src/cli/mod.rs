@@ -8,6 +8,7 @@ mod watch;
 
 use crate::bench;
 use crate::check::{self, Model};
+use crate::exercise::yours::Request;
 use crate::labs::{self, Kind, Lab};
 use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
@@ -58,6 +59,9 @@ enum Command {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Run YOUR answer to exercise `--variant` (from labs/NN_slug/exercise.rs) instead of the reference.
+        #[arg(long)]
+        yours: bool,
         /// Make the last worker misbehave (crash, hang, garbage), to see the parent cope.
         #[arg(long, hide = true)]
         fault: Option<Fault>,
@@ -168,6 +172,9 @@ enum Command {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
+        /// Measure YOUR answers (labs/NN_slug/exercise.rs) beside the reference baseline.
+        #[arg(long)]
+        yours: bool,
     },
     /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
     ///
@@ -374,6 +381,8 @@ fn usage_error(error: clap::Error) -> ExitCode {
 const MAX_TIMEOUT: f64 = 3600.0;
 /// Longest `run --budget`, in seconds.
 const MAX_BUDGET: f64 = 600.0;
+/// How long `bench N --yours` may run the learner's answers before they are stopped.
+const MAX_YOURS_BENCH_SECONDS: u64 = 1800;
 /// Most trials `run` and `bench` accept.
 const MAX_TRIALS: usize = 10_000;
 /// Most steps per model thread `check` accepts (loom explores every one of them).
@@ -486,7 +495,25 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             out(&lesson::render(lab.lesson, styled))?;
             Ok(0)
         }
-        Some(Command::Run { lab, variant, size, trials, budget, timeout, json, fault }) => {
+        Some(Command::Run { lab, variant, size, trials, budget, timeout, json, yours: true, .. }) => {
+            let lab = labs::find(&lab)?;
+            let (threads, iters) = size.or_defaults(lab);
+            // Trials of threads take milliseconds: a stuck answer is stopped 20 s after the
+            // budget (worker processes get their own time-out on top).
+            let workers = if variant == "process" { 2.0 * timeout.max(0.0) } else { 0.0 };
+            let limit = Duration::from_secs_f64(budget.max(0.0) + workers + 20.0);
+            let request = Request::Run {
+                variant,
+                threads,
+                iters,
+                trials: trials.map(trials_in_range).transpose()?,
+                budget: seconds(budget, "--budget", MAX_BUDGET)?.as_secs_f64(),
+                json,
+            };
+            out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
+            Ok(0)
+        }
+        Some(Command::Run { lab, variant, size, trials, budget, timeout, json, fault, .. }) => {
             let lab = labs::find(&lab)?;
             let mut worker = worker_command(lab)?;
             if let Some(fault) = fault {
@@ -625,7 +652,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json }) => {
+        Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours }) => {
             let lab = labs::find(&lab)?;
             let threads = if threads.is_empty() { bench::default_threads(bench::cores()) } else { threads };
             if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
@@ -665,6 +692,25 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()
             };
+            if yours {
+                if baseline != bench::default_baseline(lab) {
+                    return Err(Failure(
+                        "--yours measures against the lab's default baseline: drop --baseline".into(),
+                        2,
+                    ));
+                }
+                let plot = match plot {
+                    Some(path) if path.is_relative() => {
+                        Some(std::env::current_dir().map_err(|e| e.to_string())?.join(path))
+                    }
+                    other => other,
+                };
+                let trials = options.trials.unwrap_or(5);
+                let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
+                let limit = Duration::from_secs(MAX_YOURS_BENCH_SECONDS);
+                out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
+                return Ok(0);
+            }
             let variants: Vec<_> = lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)).collect();
             for variant in &variants {
                 for &n in &threads {

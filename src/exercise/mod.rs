@@ -29,6 +29,7 @@ pub mod processes;
 
 pub mod catalogue;
 pub mod isolate;
+pub mod yours;
 
 use crate::check::{CheckError, FailureKind, Model, explore_body};
 use crate::course::Status;

@@ -73,7 +73,30 @@ pub struct Trial {
     pub lost: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Why the trial's whole result is wrong although its final value is right
+    /// (a buyer told "sold" without a ticket); checked for a learner's answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrong: Option<String>,
 }
+
+impl Trial {
+    fn is_exact(&self, expected: u64) -> bool {
+        self.observed == expected && self.wrong.is_none()
+    }
+}
+
+/// What one trial saw: the final value, and whether the lab's whole result
+/// was wrong even if that value is right.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// The final value (the lab's headline number).
+    pub value: u64,
+    /// Why the whole result is wrong, when it is.
+    pub wrong: Option<String>,
+}
+
+/// How to run one trial of a variant with given options.
+pub type TrialFn<'a> = dyn FnMut(&RunOptions) -> Result<Observation, String> + 'a;
 
 /// What a real run saw.
 #[derive(Clone, Debug, Serialize)]
@@ -100,6 +123,9 @@ pub struct RunReport {
     pub seconds: f64,
     /// Every trial, in order.
     pub runs: Vec<Trial>,
+    /// The exercise file, when these are the learner's own functions (`--yours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yours: Option<String>,
 }
 
 /// Checks a run's size before anything starts.
@@ -139,29 +165,48 @@ pub fn run(
     lab: &Lab,
     variant: &str,
     options: &RunOptions,
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize),
 ) -> Result<RunReport, String> {
     let kind = validate(lab, variant, options)?;
-    let expected = (lab.expected)(options.threads, options.iters);
     // Racy versions repeat until they show the race; fixes need one trial.
-    let until_loss = options.trials.is_none() && matches!(kind, Kind::Racy | Kind::WrongFix);
+    let until_wrong = matches!(kind, Kind::Racy | Kind::WrongFix);
+    run_with(lab, variant, options, until_wrong, &mut |o| trial(lab, variant, o), progress)
+}
+
+/// Runs `trial` as a run of `variant`: with `until_wrong` (and no trial count
+/// set), trials repeat until one goes wrong or the budget is spent.
+pub fn run_with(
+    lab: &Lab,
+    variant: &str,
+    options: &RunOptions,
+    until_wrong: bool,
+    trial: &mut TrialFn,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<RunReport, String> {
+    validate(lab, variant, options)?;
+    let expected = (lab.expected)(options.threads, options.iters);
+    let until_wrong = options.trials.is_none() && until_wrong;
     // The budget, not the count, ends a racy run: 10 000 is only a backstop.
-    let planned = options.trials.unwrap_or(if until_loss { 10_000 } else { 1 });
+    let planned = options.trials.unwrap_or(if until_wrong { 10_000 } else { 1 });
     let started = Instant::now();
     let mut runs = Vec::new();
     while runs.len() < planned {
         let t0 = Instant::now();
-        let observed = trial(lab, variant, options)?;
-        runs.push(Trial { observed, lost: expected.saturating_sub(observed), seconds: t0.elapsed().as_secs_f64() });
+        let seen = trial(options)?;
+        let observed = seen.value;
+        let seconds = t0.elapsed().as_secs_f64();
+        runs.push(Trial { observed, lost: expected.saturating_sub(observed), seconds, wrong: seen.wrong });
         progress(runs.len(), planned);
-        if until_loss && (observed != expected || started.elapsed() >= options.budget) {
+        let wrong = runs.last().is_some_and(|t: &Trial| !t.is_exact(expected));
+        if until_wrong && (wrong || started.elapsed() >= options.budget) {
             break;
         }
     }
-    let shown = runs.iter().find(|t| t.observed != expected).or(runs.last()).cloned().unwrap_or(Trial {
+    let shown = runs.iter().find(|t| !t.is_exact(expected)).or(runs.last()).cloned().unwrap_or(Trial {
         observed: 0,
         lost: 0,
         seconds: 0.0,
+        wrong: None,
     });
     Ok(RunReport {
         lab: lab.number,
@@ -172,21 +217,24 @@ pub fn run(
         observed: shown.observed,
         lost: shown.lost,
         trials: runs.len(),
-        wrong_trials: runs.iter().filter(|t| t.observed != expected).count(),
+        wrong_trials: runs.iter().filter(|t| !t.is_exact(expected)).count(),
         seconds: started.elapsed().as_secs_f64(),
         runs,
+        yours: None,
     })
 }
 
-fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<u64, String> {
-    if variant == "process" {
+pub(crate) fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Observation, String> {
+    let value = if variant == "process" {
         let worker = options.worker.as_ref().ok_or("the process variant needs the racelab binary to start workers")?;
         let reports = run_workers(worker, &(lab.jobs)(options.threads, options.iters), options.worker_timeout)
             .map_err(|e| e.to_string())?;
-        return Ok((lab.combine)(&reports));
-    }
-    (lab.real)(variant, options.threads, options.iters)
-        .ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number))
+        (lab.combine)(&reports)
+    } else {
+        (lab.real)(variant, options.threads, options.iters)
+            .ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number))?
+    };
+    Ok(Observation { value, wrong: None })
 }
 
 impl RunReport {
@@ -195,17 +243,24 @@ impl RunReport {
         use std::fmt::Write as _;
         let mut out = String::new();
         // Lab 04 runs every variant in worker processes that share a page.
-        let what = if self.variant == "process" || lab.number == 4 { "worker processes" } else { "threads" };
+        let what = match (&self.yours, self.variant.as_str(), lab.number) {
+            (_, "process", _) => "worker processes",
+            // Lab 04's reference variants run in worker processes sharing a page; a
+            // learner's answer runs on threads sharing it, as in the judge's real stage.
+            (None, _, 4) => "worker processes",
+            _ => "threads",
+        };
+        let whose = self.yours.as_ref().map_or(String::new(), |file| format!(" — your answer in {file}"));
         let _ = writeln!(
             out,
-            "lab {:02} · {} · {} {what} × {} {}, on real hardware",
+            "lab {:02} · {}{whose} · {} {what} × {} {}, on real hardware",
             self.lab, self.variant, self.threads, self.iters, lab.unit
         );
         for (i, t) in self.runs.iter().enumerate() {
-            let verdict = if t.observed == self.expected {
-                "exact".to_string()
-            } else {
-                (lab.explain)(t.observed, self.expected)
+            let verdict = match &t.wrong {
+                _ if t.is_exact(self.expected) => "exact".to_string(),
+                Some(why) if t.observed == self.expected => format!("wrong: {why}"),
+                _ => (lab.explain)(t.observed, self.expected),
             };
             let _ = writeln!(
                 out,
@@ -216,7 +271,23 @@ impl RunReport {
                 t.seconds
             );
         }
-        if self.wrong_trials > 0 {
+        if let Some(file) = &self.yours {
+            let verify = format!("`cargo run -- verify {} {}`", self.lab, self.variant);
+            let _ = if self.wrong_trials > 0 {
+                writeln!(
+                    out,
+                    "Wrong in {} of {} trials: {verify} shows why, pointing at your lines in {file}.",
+                    self.wrong_trials, self.trials
+                )
+            } else {
+                writeln!(
+                    out,
+                    "Right in all {} trials ({:.1} s). A run cannot prove your answer, though: {verify} checks every \
+                     interleaving.",
+                    self.trials, self.seconds
+                )
+            };
+        } else if self.wrong_trials > 0 {
             let _ = writeln!(
                 out,
                 "Wrong in {} of {} trials. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
