@@ -247,7 +247,7 @@ pub(crate) const INTERRUPTED: u8 = 130;
 fn stopped(why: Stopped) -> Failure {
     match why {
         Stopped::Interrupted => {
-            Failure("interrupted: what verify started was stopped, and nothing was saved".to_string(), INTERRUPTED)
+            Failure("interrupted: everything it started was stopped, and nothing was saved".to_string(), INTERRUPTED)
         }
         Stopped::Error(message) => Failure(message, 2),
     }
