@@ -83,8 +83,10 @@ fn each_wrong_answer_is_named_as_itself(lab: u8, verdicts: &[Verdict]) {
         let named = catalogue::closest(lab, signature, &same_exercise);
         let names: Vec<&str> = named.iter().map(|r| r.name.as_str()).collect();
         println!("named lab {lab:02} {}/{} as {names:?}", v.entry.exercise, v.entry.name);
-        let exact = named.iter().all(|r| r.likeness != catalogue::Likeness::SameResults);
-        if !names.contains(&v.entry.name) || !exact {
+        // Unnamed only by design: pure functions failing with the same message as another mistake.
+        let twins = same_exercise.iter().filter(|(_, s)| *s == **signature).count();
+        let ambiguous = signature.shape.is_empty() && twins > 1;
+        if !names.contains(&v.entry.name) && !ambiguous {
             unnamed.push(format!("{} named {names:?}", v.entry.name));
         }
     }
@@ -214,13 +216,13 @@ mod isolation {
     }
 
     #[test]
-    fn a_mistake_with_other_steps_is_named_by_its_results() {
-        let outcome = SUITE.judge("mutex", "isolation::a_mistake_with_other_steps_is_named_by_its_results", || {
-            mutex_answer(real::split_lock_with_a_peek, model::split_lock_with_a_peek)
-        });
+    fn a_mistake_with_other_steps_is_not_named_by_its_results_alone() {
+        let outcome =
+            SUITE.judge("mutex", "isolation::a_mistake_with_other_steps_is_not_named_by_its_results_alone", || {
+                mutex_answer(real::split_lock_with_a_peek, model::split_lock_with_a_peek)
+            });
         assert_eq!(outcome.status, Status::Failing);
-        assert!(outcome.resembles.iter().all(|r| r.likeness == Likeness::SameResults), "{:?}", outcome.resembles);
-        assert!(outcome.resembles.iter().any(|r| r.name == "split_lock"), "{:?}", outcome.resembles);
+        assert!(outcome.resembles.is_empty(), "{:?}", outcome.resembles);
     }
 
     #[test]

@@ -78,6 +78,11 @@ pub const MAX_BOUNDED_STEPS: u64 = 64;
 
 /// loom's own limit of scheduling steps in one execution.
 const LOOM_DEFAULT_MAX_BRANCHES: usize = 1_000;
+/// The branch limit of [`run_once`]'s single execution: room for the judge's
+/// contended runs (tens of thousands of steps), below the 65 535 operations
+/// loom can number in one thread (past that it fails with an overflow, which
+/// would read as the learner's).
+const SEQUENTIAL_MAX_BRANCHES: usize = 60_000;
 
 /// The largest preemption bound loom accepts (it is a `u8`; 256 panics).
 pub const MAX_PREEMPTION_BOUND: usize = 255;
@@ -668,7 +673,8 @@ pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckErro
     builder.max_duration = None;
     builder.checkpoint_file = None;
     builder.preemption_bound = None;
-    builder.max_branches = LOOM_DEFAULT_MAX_BRANCHES;
+    // One thread, one execution: the branch limit only bounds how long a loop may run.
+    builder.max_branches = SEQUENTIAL_MAX_BRANCHES;
     let result = quietly(|| {
         builder.check(move || {
             trace::clear();

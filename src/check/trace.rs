@@ -189,6 +189,7 @@ thread_local! {
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
     static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+    static HELD_WORD: Cell<Option<usize>> = const { Cell::new(None) };
     static INTERFERE: Cell<Interference> =
         const { Cell::new(Interference { left: 0, used: 0, other: None, transient: false }) };
 }
@@ -207,6 +208,7 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
 /// releases. A spin lock that retries gets it on attempt `times + 1`; one that
 /// gives up sooner is caught.
 pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
+    HELD_WORD.with(|word| word.set(None));
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: true }));
 }
 
@@ -241,6 +243,46 @@ pub fn interference_used() -> u32 {
     INTERFERE.with(|cell| cell.get().used)
 }
 
+/// The lock word of the judge's contended run: from the first exchange that
+/// found it held, loads and swaps of it see the simulated holder too.
+pub fn hold_is_on(addr: usize) {
+    HELD_WORD.with(|word| word.set(Some(addr)));
+}
+
+/// In the judge's contended run, the value a load or swap of `addr` sees
+/// while the simulated holder still has the lock (and counts the attempt).
+pub fn held_elsewhere(addr: usize) -> Option<u64> {
+    if HELD_WORD.with(Cell::get) != Some(addr) {
+        return None;
+    }
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        let other = i.other.filter(|_| i.transient && i.left > 0)?;
+        i.left -= 1;
+        i.used += 1;
+        cell.set(i);
+        Some(other(0))
+    })
+}
+
+/// A blocking `lock()` during the judge's contended run: the thread waits
+/// until the simulated holder lets go, so no contended attempt is left.
+pub fn interference_waited() {
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        i.used += i.left;
+        i.left = 0;
+        cell.set(i);
+    });
+}
+
+/// How many of the simulated contended attempts are still due: above 0 after
+/// an answer returned, it stopped trying while the other thread still had
+/// the lock (or kept winning the race) — it gave up.
+pub fn interference_left() -> u32 {
+    INTERFERE.with(|cell| cell.get().left)
+}
+
 /// The operation a thread is about to perform (the stepper shows it as that
 /// thread's next step).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -269,6 +311,7 @@ pub fn pending() -> Vec<Pending> {
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
+    HELD_WORD.with(|word| word.set(None));
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
@@ -567,7 +610,7 @@ impl Schedule {
                         seen_under_lock.insert((e.thread, e.addr), found);
                     }
                 }
-                Op::Unlock { wrote: true, .. } => {
+                Op::Unlock { wrote: true, leaves } => {
                     let found = section.remove(&(e.thread, e.addr));
                     if let (Some((now, locked_at)), Some((then, read_at))) =
                         (found, seen_under_lock.remove(&(e.thread, e.addr)))
@@ -579,7 +622,12 @@ impl Schedule {
                             .copied()
                             .filter(|&(at, by)| at > read_at && at < locked_at && by != e.thread)
                             .collect();
-                        if now != then && !missed.is_empty() {
+                        // Only a write that erased what the others did: it left the value it found
+                        // (or, for a count, less). `+= 1` on the value found under this lock builds on
+                        // their updates — whatever it decided earlier, nothing is overwritten.
+                        let erased = *leaves == now
+                            || matches!((leaves.parse::<u64>(), now.parse::<u64>()), (Ok(l), Ok(n)) if l < n);
+                        if now != then && erased && !missed.is_empty() {
                             let list: Vec<String> = missed
                                 .iter()
                                 .map(|&(at, by)| format!("{}'s update at step {at}", thread_name(by)))

@@ -91,13 +91,13 @@ pub fn explanation(lab: u8, name: &str) -> Option<String> {
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Likeness {
-    /// The same one-thread check (or process check) fails with the same message.
-    SameCheck,
-    /// loom reaches the same final states, and the failing schedules do the
-    /// same operations in the same order.
+    /// The same check fails the same way, and the same operations were done
+    /// in the same order (loom's failing schedule, or the one-thread run).
     SameSteps,
-    /// loom reaches the same final states; the operations differ.
-    SameResults,
+    /// The same check of functions that touch no shared memory (a `worker`,
+    /// a `combine`) fails with the same message, and no other catalogued
+    /// mistake does.
+    SameCheck,
 }
 
 /// A catalogued mistake that a learner's failing answer behaves like.
@@ -123,36 +123,32 @@ impl Resemblance {
         let (name, why) = (&self.name, &self.why);
         match self.likeness {
             Likeness::SameSteps => format!("this is a mistake the course knows, `{name}`: {why}"),
-            Likeness::SameResults => {
-                format!("it ends like a mistake the course knows, `{name}` (with other steps): {why}")
-            }
             Likeness::SameCheck => format!("it fails the same check as a mistake the course knows, `{name}`: {why}"),
         }
     }
 }
 
-/// The catalogued mistakes whose failure has the same behaviour as
-/// `signature`: those with the same schedule shape too if there are any
-/// (the same mistake), else all with the same results.
+/// The catalogued mistakes that fail like `signature`: the same check
+/// failing the same way with the same operations in the same order; for
+/// functions that touch no shared memory (no operations to compare), the
+/// same message from exactly one catalogued mistake. Results alone (the same
+/// final states by other steps) name nothing: several unlike mistakes share
+/// them, and naming the wrong one would teach the wrong fix.
 ///
 /// `candidates` are catalogued wrong answers with the signature the judge
 /// gave each.
 pub fn closest(lab: u8, signature: &Signature, candidates: &[(Entry, Signature)]) -> Vec<Resemblance> {
-    let same: Vec<&(Entry, Signature)> =
-        candidates.iter().filter(|(_, s)| s.behaviour == signature.behaviour).collect();
-    let exact: Vec<&(Entry, Signature)> = same.iter().copied().filter(|(_, s)| s.shape == signature.shape).collect();
-    let (chosen, likeness) = match (signature.shape.is_empty(), exact.is_empty()) {
-        (true, _) => (same, Likeness::SameCheck),
-        (false, false) => (exact, Likeness::SameSteps),
-        (false, true) => (same, Likeness::SameResults),
-    };
-    chosen
-        .into_iter()
-        .map(|(e, _)| Resemblance {
-            name: e.name.to_string(),
-            why: explanation(lab, e.name).unwrap_or_default(),
-            likeness,
-        })
+    let same: Vec<&Entry> = candidates
+        .iter()
+        .filter(|(_, s)| s.behaviour == signature.behaviour && s.shape == signature.shape)
+        .map(|(e, _)| e)
+        .collect();
+    let likeness = if signature.shape.is_empty() { Likeness::SameCheck } else { Likeness::SameSteps };
+    if likeness == Likeness::SameCheck && same.len() != 1 {
+        return Vec::new();
+    }
+    same.into_iter()
+        .map(|e| Resemblance { name: e.name.to_string(), why: explanation(lab, e.name).unwrap_or_default(), likeness })
         .collect()
 }
 

@@ -69,13 +69,15 @@ fn cases(exercise: &str) -> Vec<Case> {
 
 fn real_case(_exercise: &str, trial: u32) -> Case {
     const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
-    let n = 1 + (trial % 8) as usize;
+    // Up to 16 threads: more shards than one cache line holds, more than loom's cases.
+    let n = 1 + (trial % 16) as usize;
     let total = ITERS[(trial % 6) as usize] * n as u64;
     threads(&unequal_split(total, n))
 }
 
 fn process_cases() -> Vec<Case> {
-    vec![threads(&[3, 5]), threads(&[0, 2, 1]), threads(&[1_000, 1])]
+    // Equal jobs too: a `combine` that drops repeated reports is caught.
+    vec![threads(&[3, 5]), threads(&[0, 2, 1]), threads(&[1_000, 1]), threads(&[4, 4, 4])]
 }
 
 fn padded(values: &[u64]) -> Vec<CachePadded<AtomicU64>> {
@@ -99,12 +101,26 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 loads(&shards),
                 vec![0, 43, 1],
             )?;
-            for values in [&[3, 5, 0][..], &[7][..], &[0, 2, 1, 9][..]] {
+            // Past one cache line's worth of counters, and past the thread counts loom checks.
+            let twelve: Vec<u64> = (1..=12).collect();
+            let sixty_four = vec![1; 64];
+            for values in [&[3, 5, 0][..], &[7][..], &[0, 2, 1, 9][..], &twelve[..], &sixty_four[..]] {
                 let shards = padded(values);
                 let want: u64 = values.iter().sum();
-                expect_eq(&format!("sharded_total({values:?})"), (f.sharded_total)(&shards), want)?;
+                let shown = if values.len() > 12 {
+                    format!("{} shards of {}", values.len(), values[0])
+                } else {
+                    format!("{values:?}")
+                };
+                expect_eq(&format!("sharded_total({shown})"), (f.sharded_total)(&shards), want)?;
             }
-            Ok(())
+            let shards = padded(&[0; 12]);
+            (f.sharded_increment)(&shards, 11);
+            expect_that("after `sharded_increment` on shard 11 of 12, the shards are", loads(&shards), {
+                let mut want = vec![0; 12];
+                want[11] = 1;
+                want
+            })
         }),
         "thread_local" => once_in_model(move || {
             for (start, iters) in [(10, 3), (10, 0), (0, 1_000), (0, 70_000)] {

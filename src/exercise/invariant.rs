@@ -98,7 +98,26 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let accounts = Mutex::new((3, 5));
             expect_eq("mutex_total on (a, b) = (3, 5)", (f.mutex_total)(&accounts), 8)?;
             let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
-            expect_that("after `mutex_total` on (a, b) = (3, 5) the accounts are", now, (3, 5))
+            expect_that("after `mutex_total` on (a, b) = (3, 5) the accounts are", now, (3, 5))?;
+            let (before, after) = TRANSFERS[0];
+            let accounts = Mutex::new(before);
+            super::with_lock_held_elsewhere("mutex_transfer", || {
+                (f.mutex_transfer)(&accounts);
+                Ok(())
+            })?;
+            let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+            expect_that(
+                &format!("after a `mutex_transfer` that had to wait on (a, b) = {before:?} the accounts are"),
+                now,
+                after,
+            )?;
+            super::with_lock_held_elsewhere("mutex_total", || {
+                expect_eq(
+                    &format!("mutex_total on (a, b) = {after:?}, after waiting"),
+                    (f.mutex_total)(&accounts),
+                    after.0 + after.1,
+                )
+            })
         }),
         "parking_lot" => once_in_model(move || {
             for (before, after) in TRANSFERS {
@@ -113,7 +132,26 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             }
             let accounts = parking_lot::Mutex::new((3, 5));
             expect_eq("parking_lot_total on (a, b) = (3, 5)", (f.parking_lot_total)(&accounts), 8)?;
-            expect_that("after `parking_lot_total` on (a, b) = (3, 5) the accounts are", *accounts.lock(), (3, 5))
+            expect_that("after `parking_lot_total` on (a, b) = (3, 5) the accounts are", *accounts.lock(), (3, 5))?;
+            let (before, after) = TRANSFERS[0];
+            let accounts = parking_lot::Mutex::new(before);
+            super::with_lock_held_elsewhere("parking_lot_transfer", || {
+                (f.parking_lot_transfer)(&accounts);
+                Ok(())
+            })?;
+            let now = *accounts.lock();
+            expect_that(
+                &format!("after a `parking_lot_transfer` that had to wait on (a, b) = {before:?} the accounts are"),
+                now,
+                after,
+            )?;
+            super::with_lock_held_elsewhere("parking_lot_total", || {
+                expect_eq(
+                    &format!("parking_lot_total on (a, b) = {after:?}, after waiting"),
+                    (f.parking_lot_total)(&accounts),
+                    after.0 + after.1,
+                )
+            })
         }),
         "atomic" => once_in_model(move || {
             for (before, after) in TRANSFERS {
@@ -134,17 +172,19 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let (a, b) = real::solution::unpack(word);
                 real::solution::pack(a - 1, b + 1)
             });
-            let word = AtomicU64::new(pack(100, 0));
+            // More money than lost races: a unit is always left for this transfer.
+            let start = u64::from(LOST_RACES) * 2;
+            let word = AtomicU64::new(pack(start, 0));
             (f.atomic_transfer)(&word);
             let other = u64::from(trace::interference_used());
             let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
             expect_that(
                 &format!(
-                    "from (100, 0), when other transfers got in first {times} in a row, `atomic_transfer` must \
-                     still move its unit: the accounts are"
+                    "from ({start}, 0), when other transfers got in first {times} in a row, `atomic_transfer` \
+                     must still move its unit: the accounts are"
                 ),
                 unpack(word.load(Relaxed)),
-                (100 - other - 1, other + 1),
+                (start - other - 1, other + 1),
             )
         }),
         _ => {
@@ -153,7 +193,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 for k in [0, 1, 3, 1_000, 1_000_000] {
                     expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
                 }
-                for (reports, end) in [(&[3, 5][..], (0, 8)), (&[0, 2, 1][..], (0, 3)), (&[][..], (0, 0))] {
+                for (reports, end) in
+                    [(&[3, 5][..], (0, 8)), (&[0, 2, 1][..], (0, 3)), (&[][..], (0, 0)), (&[4, 4][..], (0, 8))]
+                {
                     expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), end)?;
                 }
                 Ok(())

@@ -78,7 +78,16 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 (f.mutex)(&counter);
                 super::counted_twice("mutex_increment", start, *counter.lock().map_err(|_| "the mutex is poisoned")?)?;
             }
-            Ok(())
+            let counter = Mutex::new(0);
+            super::with_lock_held_elsewhere("mutex_increment", || {
+                (f.mutex)(&counter);
+                Ok(())
+            })?;
+            expect_that(
+                "after one call of `mutex_increment` that had to wait the count is",
+                *counter.lock().map_err(|_| "the mutex is poisoned")?,
+                1,
+            )
         }),
         "parking_lot" => once_in_model(move || {
             for start in [0, 41] {
@@ -87,7 +96,12 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 (f.parking_lot)(&counter);
                 super::counted_twice("parking_lot_increment", start, *counter.lock())?;
             }
-            Ok(())
+            let counter = parking_lot::Mutex::new(0);
+            super::with_lock_held_elsewhere("parking_lot_increment", || {
+                (f.parking_lot)(&counter);
+                Ok(())
+            })?;
+            expect_that("after one call of `parking_lot_increment` that had to wait the count is", *counter.lock(), 1)
         }),
         "atomic" => once_in_model(move || {
             for start in [0, 41] {

@@ -180,6 +180,20 @@ impl Signature {
         words.join(" ")
     }
 
+    /// The shape of what a one-thread run did: a fingerprint of its
+    /// operations (digits and lines left out); empty if it touched no shared memory.
+    pub fn shape_of_events(events: &[crate::check::trace::Event]) -> String {
+        use std::hash::{Hash, Hasher};
+        if events.is_empty() {
+            return String::new();
+        }
+        let schedule = crate::check::trace::Schedule::from_events_decoded(events, &[], None);
+        // A contended run has tens of thousands of steps: keep a fingerprint, not the text.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        Self::shape_of(&schedule).hash(&mut hasher);
+        format!("one thread, {} steps, #{:016x}", schedule.steps.len(), hasher.finish())
+    }
+
     /// The shape of a schedule: `thread object operation` per step, digits left out.
     pub fn shape_of(schedule: &crate::check::trace::Schedule) -> String {
         let steps: Vec<String> = schedule
@@ -390,14 +404,26 @@ pub fn check_counting_worker(worker: fn(u64) -> u64, combine: fn(&[u64]) -> u64)
         for k in [0, 1, 3, 1_000, 1_000_000] {
             expect_eq(&format!("worker({k})"), worker(k), k)?;
         }
-        let big = 1_u64 << 32;
-        for (reports, total) in
-            [(&[3, 5][..], 8), (&[0, 2, 1][..], 3), (&[7][..], 7), (&[][..], 0), (&[big, 1][..], big + 1)]
-        {
-            expect_eq(&format!("combine({reports:?})"), combine(reports), total)?;
-        }
-        Ok(())
+        check_summing_combine(combine)
     })
+}
+
+/// A `combine` that adds the workers' reports: unequal ones, equal ones (a
+/// `combine` that drops repeats is caught), none, and sums past `u32::MAX`.
+pub(crate) fn check_summing_combine(combine: fn(&[u64]) -> u64) -> Result<(), String> {
+    let big = 1_u64 << 32;
+    for (reports, total) in [
+        (&[3, 5][..], 8),
+        (&[0, 2, 1][..], 3),
+        (&[7][..], 7),
+        (&[][..], 0),
+        (&[5, 5][..], 10),
+        (&[2, 2, 2][..], 6),
+        (&[big, 1][..], big + 1),
+    ] {
+        expect_eq(&format!("combine({reports:?})"), combine(reports), total)?;
+    }
+    Ok(())
 }
 
 /// The process cases of the counting labs (01, 03, 04): real workers with
@@ -407,6 +433,8 @@ pub(crate) fn unequal_jobs() -> Vec<Case> {
         Case::workers(vec![vec![3], vec![5]]),
         Case::workers(vec![vec![0], vec![2], vec![1]]),
         Case::workers(vec![vec![1_000], vec![1]]),
+        // Equal jobs: a `combine` that drops repeated reports is caught.
+        Case::workers(vec![vec![4], vec![4], vec![4]]),
     ]
 }
 
@@ -416,8 +444,37 @@ pub(crate) fn counted_twice(name: &str, start: u64, after: u64) -> Result<(), St
 }
 
 /// How many lost races the judge's contended run puts before each
-/// compare-and-swap answer (see [`crate::check::trace::interfere`]).
-pub const LOST_RACES: u32 = 16;
+/// compare-and-swap answer (see [`crate::check::trace::interfere`]): more
+/// than a give-up limit a learner plausibly writes ("after 3 tries", "after
+/// 100"). loom numbers each thread's operations in one execution with 16 bits
+/// (at most 65 535), and each lost race costs about four.
+pub const LOST_RACES: u32 = 10_000;
+
+/// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
+/// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
+/// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs
+/// loom one operation (the spin's yield), within its 65 535 per thread.
+pub const LOCK_HELD_TRIES: u32 = 25_000;
+
+/// Runs `call` (one call of a learner's locking function, and its own check)
+/// while another, simulated, thread holds the lock for the first
+/// [`LOCK_HELD_TRIES`] `try_lock`s or exchanges: an answer that stops trying
+/// before the lock is free is caught; one that waits (spinning, or blocking in
+/// `lock()`) gets through.
+pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    use crate::check::trace;
+    trace::interfere_briefly(LOCK_HELD_TRIES, |_| 1);
+    let result = call();
+    let (used, left) = (trace::interference_used(), trace::interference_left());
+    trace::interfere(0, |v| v);
+    if used > 0 && left > 0 {
+        return Err(format!(
+            "when another thread held the lock, `{name}` stopped trying after {used} attempts and went on without \
+             it: a lock must wait until it is free, however long that takes"
+        ));
+    }
+    result
+}
 
 /// Compares what a function call returned with the right answer.
 ///
@@ -518,33 +575,65 @@ where
         }
 
         stage(&format!("the sequential check of {}", self.function_names(variant)));
-        match (self.sequential)(variant, &learner.real, &learner.model) {
+        crate::check::trace::clear();
+        let sequential = (self.sequential)(variant, &learner.real, &learner.model);
+        // What the one-thread run did (empty for functions that touch no shared memory).
+        let shape = Signature::shape_of_events(&crate::check::trace::take());
+        match sequential {
             Ok(()) => {}
             Err(Sequential::NotAttempted(at)) => {
                 let summary = format!("still `todo!()`{at}");
                 return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
             }
             Err(Sequential::Logic(why)) => {
-                let summary = format!("not a race — a logic error{}: {why}", self.where_is(variant, learner, &why));
-                let details = format!(
-                    "{summary}\n\nThis goes wrong with one thread, before any other thread runs: fix it \
-                     first; loom and real threads only check code that is right on one thread."
-                );
+                let at = self.where_is(variant, learner, &why);
+                // The contended runs simulate the other thread: that is a race, met on one real thread.
+                let contended = why.contains("when other") || why.contains("when another");
+                let (summary, explain) = if contended {
+                    (
+                        format!("loses a race against a simulated thread{at}: {why}"),
+                        "The judge ran your function on one thread while a simulated other thread kept winning \
+                         the race (or held the lock) for a long while — as real threads may. Fix this first.",
+                    )
+                } else {
+                    (
+                        format!("not a race — a logic error{at}: {why}"),
+                        "This goes wrong with one thread, before any other thread runs: fix it first; loom and \
+                         real threads only check code that is right on one thread.",
+                    )
+                };
+                let details = format!("{summary}\n\n{explain}");
                 return failing(summary, details)
-                    .signed(format!("the sequential check: {}", Signature::without_locations(&why)), String::new());
+                    .signed(format!("the sequential check: {}", Signature::without_locations(&why)), shape);
             }
         }
 
         let cases = (self.cases)(variant);
         let mut executions = 0;
+        // loom running out of time (or meeting a loop it cannot finish) is no verdict:
+        // the real stages still run, and a failure there is one.
+        let mut undecided: Option<Outcome> = None;
         for case in &cases {
             stage(&format!("loom at {case}"));
             match self.with_loom(variant, learner.model, case) {
                 Ok(report) => executions += report.executions,
+                Err(outcome) if outcome.inconclusive => {
+                    undecided = Some(outcome);
+                    break;
+                }
                 Err(outcome) => return outcome,
             }
         }
         let loom = format!("loom: {} cases, {executions} executions", cases.len());
+        let loom_said = if undecided.is_some() { "loom could not finish" } else { "loom passed every interleaving" };
+        let passed_for_real = |undecided: Option<Outcome>, solved: String| match undecided {
+            Some(mut outcome) => {
+                outcome.summary =
+                    format!("{}; the real-thread stage found nothing wrong, but cannot prove it", outcome.summary);
+                outcome
+            }
+            None => Outcome::new(number, variant, Status::Solved, solved, String::new()),
+        };
 
         if variant == "process" {
             let Some(worker) = &learner.worker else {
@@ -560,19 +649,19 @@ where
             }
             let summary =
                 format!("right in every interleaving ({loom}) and in real worker processes with unequal jobs");
-            return Outcome::new(number, variant, Status::Solved, summary, String::new());
+            return passed_for_real(undecided, summary);
         }
         stage(&format!("{REAL_TRIALS} trials on real threads"));
         if let Err(why) = self.on_real_threads(variant, learner.real) {
             let summary = format!(
-                "loom passed every interleaving, but on real threads {why} — the answer does something loom \
-                 cannot see, or goes wrong only with more threads than loom's cases (see \"When loom passes and \
-                 real threads fail\" in lab 01's lesson)"
+                "{loom_said}, but on real threads {why} — the answer does something loom cannot see, or goes \
+                 wrong only with more threads than loom's cases (see \"When loom passes and real threads fail\" \
+                 in lab 01's lesson)"
             );
             return failing(summary, String::new());
         }
         let summary = format!("right in every interleaving ({loom}) and in {REAL_TRIALS} trials on real threads");
-        Outcome::new(number, variant, Status::Solved, summary, String::new())
+        passed_for_real(undecided, summary)
     }
 
     fn with_loom(&self, variant: &'static str, fixes: M, case: &Case) -> Result<crate::check::Report, Outcome> {

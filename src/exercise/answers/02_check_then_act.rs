@@ -3,7 +3,7 @@
 
 use super::check_then_act::Fixes;
 use super::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use super::sync::{Mutex, parking_lot};
+use super::sync::{Mutex, hint, parking_lot};
 use crate::labs::Answer;
 
 const S: Fixes = Fixes::SOLUTION;
@@ -137,6 +137,30 @@ fn combine_max(reports: &[u64]) -> u64 {
     reports.iter().copied().max().unwrap_or(0)
 }
 
+/// Spins on `try_lock`, but gives up after 10 000 tries and says no: when
+/// another buyer holds the lock longer, a ticket that was free goes unsold.
+fn try_lock_spin_gives_up(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..10_000 {
+        if let Ok(mut count) = sold.try_lock() {
+            if *count < capacity {
+                *count += 1;
+                return true;
+            }
+            return false;
+        }
+        hint::spin_loop();
+    }
+    false
+}
+
+/// Sums the distinct reports: two workers that sold as many are counted once.
+fn combine_dedup(reports: &[u64]) -> u64 {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().sum()
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// A strong compare-exchange loop.
@@ -213,6 +237,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_ignores_attempts", "process", Fixes { worker: worker_ignores_attempts, ..S }),
         Answer::wrong("worker_ignores_tickets", "process", Fixes { worker: worker_ignores_tickets, ..S }),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
+        Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("cas_loop", "atomic", Fixes { atomic: cas_loop, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_add_then_undo", "atomic", Fixes { atomic: fetch_add_then_undo, ..S }),

@@ -125,6 +125,14 @@ fn worker_ignores_job(_transfers: u64) -> u64 {
     1
 }
 
+/// Applies the distinct requests: two workers asking for as much move it once.
+fn combine_dedup(reports: &[u64]) -> (u64, u64) {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    (0, distinct.iter().sum())
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// Both accounts borrowed mutably through one guard.
@@ -187,6 +195,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_applies_nothing", "process", Fixes { combine: owner_applies_nothing, ..S }),
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),

@@ -128,6 +128,48 @@ fn worker_reports_nothing(_iters: u64) -> u64 {
     0
 }
 
+/// "The holder may have died": after 10 000 spins it goes in without the
+/// lock, racing with the worker that still holds it.
+fn spin_then_enter_anyway(lock: &AtomicBool, counter: &AtomicU64) {
+    let mut spins = 0;
+    while lock.compare_exchange_weak(false, true, Acquire, Relaxed).is_err() {
+        spins += 1;
+        if spins == 10_000 {
+            break;
+        }
+        hint::spin_loop();
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
+/// Waits with loads (test and test-and-set), but only for three spins: then
+/// it goes in without the lock.
+fn ttas_three_spins_then_enter(lock: &AtomicBool, counter: &AtomicU64) {
+    let mut spins = 0;
+    loop {
+        while lock.load(Relaxed) && spins < 3 {
+            spins += 1;
+            hint::spin_loop();
+        }
+        if lock.compare_exchange(false, true, Acquire, Relaxed).is_ok() || spins >= 3 {
+            break;
+        }
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
+/// Sums the distinct reports: two workers with equal jobs are counted once.
+fn combine_dedup(reports: &[u64]) -> u64 {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().sum()
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// `fetch_update`, which loops for you.
@@ -228,6 +270,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_reports_nothing", "process", Fixes { worker: worker_reports_nothing, ..S }),
         Answer::wrong("lock_four_tries", "lock", Fixes { lock: lock_four_tries, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("spin_then_enter_anyway", "lock", Fixes { lock: spin_then_enter_anyway, ..S }),
+        Answer::wrong("ttas_three_spins_then_enter", "lock", Fixes { lock: ttas_three_spins_then_enter, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("lock_with_fences", "lock", Fixes { lock: lock_with_fences, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),

@@ -109,6 +109,12 @@ fn worker_ignores_job(_iters: u64) -> u64 {
     1
 }
 
+/// "Eight shards fill one cache line": sums only the first eight, right up
+/// to eight threads and short beyond.
+fn total_first_eight(shards: &Shards) -> u64 {
+    shards.iter().take(8).map(|s| s.load(Relaxed)).sum()
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// A plain load and store on the thread's *own* shard: no other thread ever
@@ -201,6 +207,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("total_first_eight", "sharded", Fixes { sharded_total: total_first_eight, ..S }),
         Answer::right("own_shard_load_store", "sharded", Fixes { sharded_increment: own_shard_load_store, ..S }),
         Answer::right("own_shard_fetch_update", "sharded", Fixes { sharded_increment: own_shard_fetch_update, ..S }),
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
