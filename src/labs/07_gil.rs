@@ -255,7 +255,7 @@ impl<'a> PyThread<'a> {
 
     /// A switch point: hand the GIL to a waiting thread and queue for it again.
     fn switch_point(&mut self) {
-        if GIL_SWITCH_INTERVAL > 0 {
+        if GIL_SWITCH_INTERVAL != 0 {
             if self.budget > 0 {
                 return;
             }
@@ -538,7 +538,12 @@ pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
 /// CPU-bound: `threads` Python threads under ONE GIL, each running
 /// `count += 1` (3.10+ switching) `iters` times. Returns the final count.
 pub fn cpu_threads(threads: usize, iters: u64) -> u64 {
-    under_one_gil(Script::of("backedges", &Fixes::SOLUTION).expect("a variant"), &vec![iters; threads])
+    cpu_threads_each(&vec![iters; threads])
+}
+
+/// Like [`cpu_threads`], with thread `i` running `steps[i]` iterations.
+pub fn cpu_threads_each(steps: &[u64]) -> u64 {
+    under_one_gil(Script::of("backedges", &Fixes::SOLUTION).expect("a variant"), steps)
 }
 
 /// IO-bound: `tasks` tasks, each a blocking read of `io` then `count += 1`,
@@ -571,10 +576,27 @@ pub fn io_threads(threads: usize, tasks: u64, io: Duration) -> u64 {
 /// What a lab 07 worker process does with its job (`racelab worker 7 …`):
 ///
 /// * `[iters]`: the process fix: count alone with its own interpreter and GIL;
-/// * `[JOB_CPU, iters]`: the same, timed: reports the nanoseconds the work took.
+/// * `[JOB_CPU, iters]`: the same, timed: reports the nanoseconds the work took;
+/// * `[JOB_SERVE, 0]`: a worker of a persistent pool: for every line `n` on
+///   stdin, count to `n` alone and print `report <count>`; at the end of
+///   stdin, report how many tasks it ran.
 pub fn worker(job: &[u64]) -> Result<u64, String> {
     match *job {
         [iters] => Ok(solution::worker(iters)),
+        [JOB_SERVE, 0] => {
+            use std::io::{BufRead, Write};
+            let mut served = 0;
+            let mut out = std::io::stdout().lock();
+            for line in std::io::stdin().lock().lines() {
+                let line = line.map_err(|e| format!("cannot read a task: {e}"))?;
+                let iters: u64 = line.trim().parse().map_err(|_| format!("a task is a number, got {line:?}"))?;
+                writeln!(out, "report {}", run_alone(&plus_one(), iters))
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("cannot report: {e}"))?;
+                served += 1;
+            }
+            Ok(served)
+        }
         [JOB_CPU, iters] => {
             let started = std::time::Instant::now();
             let count = run_alone(&plus_one(), iters);
@@ -589,3 +611,6 @@ pub fn worker(job: &[u64]) -> Result<u64, String> {
 
 /// The tag of a timed CPU-bound job for a worker process (see [`worker`]).
 pub const JOB_CPU: u64 = 1;
+
+/// The tag of a persistent pool worker's job (see [`worker`]).
+pub const JOB_SERVE: u64 = 2;

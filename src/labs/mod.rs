@@ -566,7 +566,7 @@ pub static LABS: &[Lab] = &[
         run_size: (2, 1_000_000),
         check_size: (2, 1),
         catalogue_size: (2, 1),
-        names: &[("mutex", &["gil", "lock"])],
+        names: &[("mutex", &["gil"]), ("mutex", &["gil", "lock"]), ("atomic", &["count"])],
         explain: lost_updates,
     },
 ];

@@ -138,9 +138,9 @@ fn inplace_add() -> Vec<Op> {
     vec![InplaceAdd(1)]
 }
 
-/// An extra empty critical section first.
-fn extra_empty_section() -> Vec<Op> {
-    vec![LockUser, UnlockUser, LockUser, Load, AddConst(1), Store, UnlockUser]
+/// The in-place add under the lock: the lock is not needed, and not wrong.
+fn inplace_under_lock() -> Vec<Op> {
+    vec![LockUser, InplaceAdd(1), UnlockUser]
 }
 
 /// `count = count + 0 + 1` under the lock.
@@ -148,12 +148,11 @@ fn adds_zero_then_one() -> Vec<Op> {
     vec![LockUser, Load, AddConst(0), AddConst(1), Store, UnlockUser]
 }
 
-/// Waits in two steps: releases the GIL, blocks on the lock, retakes the GIL
-/// — with a needless extra hand-over of the GIL first.
-fn extra_gil_round<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
-    thread.release_gil();
-    thread.take_gil();
-    thread.release_gil();
+/// Releases the GIL only if it holds it (it always does here), then waits and retakes it.
+fn releases_only_if_held<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    if thread.holds_gil() {
+        thread.release_gil();
+    }
     let guard = lock.lock();
     thread.take_gil();
     guard
@@ -200,9 +199,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::right("call_inside_lock", "mutex", program(call_inside_lock)),
         Answer::right("inplace_add", "mutex", program(inplace_add)),
-        Answer::right("extra_empty_section", "mutex", program(extra_empty_section)),
+        Answer::right("inplace_under_lock", "mutex", program(inplace_under_lock)),
         Answer::right("adds_zero_then_one", "mutex", program(adds_zero_then_one)),
-        Answer::right("extra_gil_round", "acquire", acquire(extra_gil_round)),
+        Answer::right("releases_only_if_held", "acquire", acquire(releases_only_if_held)),
         Answer::right(
             "worker_local_loop_combine_fold",
             "process",
