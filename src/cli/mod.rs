@@ -628,6 +628,13 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json }) => {
             let lab = labs::find(&lab)?;
             if lab.number == 7 {
+                if plot.is_some() || baseline.is_some() {
+                    return Err(Failure(
+                        "bench 7 prints tables (CPU-bound, IO-bound, pools, CPython); it takes no --plot or --baseline"
+                            .to_string(),
+                        2,
+                    ));
+                }
                 return bench_gil(lab, threads, iters, trials, json);
             }
             let threads = if threads.is_empty() { bench::default_threads(bench::cores()) } else { threads };
