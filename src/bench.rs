@@ -23,6 +23,8 @@
 //! assert_eq!(ratio(57.4), "57");
 //! ```
 
+pub mod gil;
+
 use crate::labs::{Kind, Lab};
 use crate::runner::{self, RunOptions};
 use serde::Serialize;

@@ -178,7 +178,7 @@ fn bench_draws_an_svg_plot_and_prints_spread_and_ratios() {
 
 #[test]
 fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
-    assert_clean_error(&["show", "7"], "no lab `7`");
+    assert_clean_error(&["show", "17"], "no lab `17`");
     assert_clean_error(&["run", "seventeen"], "no lab `seventeen`");
     assert_clean_error(&["run", "1", "--variant", "lockfree"], "no variant `lockfree`");
     assert_clean_error(&["run", "1", "--threads", "0"], "--threads must be between 1 and");
@@ -214,6 +214,8 @@ fn every_limit_names_itself() {
     assert_clean_error(&["bench", "1", "--threads", "1,0"], "between 1 and 64 for bench");
     assert_clean_error(&["bench", "1", "--plot", "out.png"], "--plot writes SVG");
     assert_clean_error(&["bench", "6", "--baseline", "wrong_publish_store"], "--baseline must be");
+    assert_clean_error(&["bench", "7", "--plot", "gil.svg"], "bench 7 prints tables");
+    assert_clean_error(&["bench", "7", "--baseline", "racy"], "bench 7 prints tables");
     assert_clean_error(&["worker", "1", "18446744073709551615"], "numbers must be at most 10000000000");
 }
 

@@ -118,6 +118,11 @@ fn lab_06_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     judge_lab(6);
 }
 
+#[test]
+fn lab_07_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
+    judge_lab(7);
+}
+
 // ---------------------------------------------------------------------------
 // Each exercise is judged in a process of its own, under a time limit
 // ---------------------------------------------------------------------------

@@ -654,6 +654,16 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours }) => {
             let lab = labs::find(&lab)?;
+            if lab.number == 7 {
+                if plot.is_some() || baseline.is_some() {
+                    return Err(Failure(
+                        "bench 7 prints tables (CPU-bound, IO-bound, pools, CPython); it takes no --plot or --baseline"
+                            .to_string(),
+                        2,
+                    ));
+                }
+                return bench_gil(lab, threads, iters, trials, json);
+            }
             let threads = if threads.is_empty() { bench::default_threads(bench::cores()) } else { threads };
             if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
                 return Err(Failure(
@@ -770,6 +780,36 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(0)
         }
     }
+}
+
+/// `bench 7`: the GIL model's CPU-bound, IO-bound and pool workloads beside CPython's.
+fn bench_gil(lab: &Lab, threads: Vec<usize>, iters: Option<u64>, trials: usize, json: bool) -> Result<u8, Failure> {
+    let mut sizes = bench::gil::Sizes { trials: trials_in_range(trials)?.min(100), ..Default::default() };
+    if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
+        return Err(Failure(format!("--threads must be between 1 and {} (got {bad})", runner::MAX_PROCESSES), 2));
+    }
+    if !threads.is_empty() {
+        sizes.cpu_workers = threads;
+    }
+    if let Some(total) = iters {
+        if !(1..=runner::MAX_TOTAL).contains(&total) {
+            return Err(Failure(
+                format!("--iters (the CPU-bound total) must be 1–{} (got {total})", runner::MAX_TOTAL),
+                2,
+            ));
+        }
+        sizes.cpu_total = total;
+    }
+    let bar = progress_bar(json);
+    let measured = bench::gil::run(&sizes, &worker_command(lab)?, |part| bar.set_message(part.to_string()));
+    bar.finish_and_clear();
+    let bench = measured?;
+    if json {
+        out_json(&bench)?
+    } else {
+        out(&bench.render())?
+    }
+    Ok(0)
 }
 
 /// How this binary starts a worker process for `lab`: `cargo run -- worker N <job…>`.

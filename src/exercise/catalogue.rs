@@ -19,7 +19,7 @@
 //! assert!(answers.iter().filter(|a| a.right).count() >= 5);
 //! ```
 
-use super::{Learner, Outcome, Signature, check_then_act, contention, invariant, lost_update, processes};
+use super::{Learner, Outcome, Signature, check_then_act, contention, gil, invariant, lost_update, processes};
 use crate::course::Status;
 use crate::labs::{model, real};
 use crate::runner::process::WorkerCommand;
@@ -48,6 +48,7 @@ pub fn answers(lab: u8) -> Vec<Entry> {
         3 => entries(real::answers_invariant::catalogue()),
         4 => entries(real::answers_processes::catalogue()),
         6 => entries(real::answers_contention::catalogue()),
+        7 => entries(real::answers_gil::catalogue()),
         _ => Vec::new(),
     }
 }
@@ -61,6 +62,7 @@ fn source(lab: u8) -> &'static str {
         3 => include_str!("answers/03_invariant.rs"),
         4 => include_str!("answers/04_processes.rs"),
         6 => include_str!("answers/06_contention.rs"),
+        7 => include_str!("answers/07_gil.rs"),
         _ => "",
     }
 }
@@ -210,6 +212,7 @@ pub fn judge(lab: u8, name: &str, worker: Option<WorkerCommand>) -> Option<Verdi
         3 => run!(invariant::SUITE, answers_invariant),
         4 => run!(processes::SUITE, answers_processes),
         6 => run!(contention::SUITE, answers_contention),
+        7 => run!(gil::SUITE, answers_gil),
         _ => None,
     }
 }
@@ -235,6 +238,7 @@ pub fn worker_report(lab: u8, name: &str, job: &[u64]) -> Option<u64> {
         6 => {
             real::answers_contention::catalogue().into_iter().find(|a| a.name == name).map(|a| (a.fixes.worker)(arg(0)))
         }
+        7 => real::answers_gil::catalogue().into_iter().find(|a| a.name == name).map(|a| (a.fixes.worker)(arg(0))),
         _ => None,
     }
 }

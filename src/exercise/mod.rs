@@ -23,6 +23,7 @@
 
 pub mod check_then_act;
 pub mod contention;
+pub mod gil;
 pub mod invariant;
 pub mod lost_update;
 pub mod processes;
@@ -216,6 +217,7 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
         3 => invariant::SUITE.exercises,
         4 => processes::SUITE.exercises,
         6 => contention::SUITE.exercises,
+        7 => gil::SUITE.exercises,
         _ => &[],
     }
 }
@@ -230,6 +232,7 @@ pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) ->
         3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
         4 => Some(processes::SUITE.check(exercise, &processes::solution(worker))),
         6 => Some(contention::SUITE.check(exercise, &contention::solution(worker))),
+        7 => Some(gil::SUITE.check(exercise, &gil::solution(worker))),
         _ => None,
     }
 }

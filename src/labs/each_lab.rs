@@ -44,3 +44,11 @@ pub mod contention;
 /// Lab 06's catalogue of learner answers.
 #[path = "../exercise/answers/06_contention.rs"]
 pub mod answers_contention;
+
+/// Lab 07 — the GIL: a bytecode interpreter under one global lock.
+#[path = "07_gil.rs"]
+pub mod gil;
+
+/// Lab 07's catalogue of learner answers.
+#[path = "../exercise/answers/07_gil.rs"]
+pub mod answers_gil;

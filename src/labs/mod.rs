@@ -495,7 +495,90 @@ pub static LABS: &[Lab] = &[
             None => format!("{} more than the exact total", value - expected),
         },
     },
+    Lab {
+        number: 7,
+        slug: "gil",
+        title: "The GIL: one global lock serialises CPU work but does not make += atomic",
+        unit: "increments",
+        measure: "final",
+        lesson: include_str!("../../labs/07_gil/README.md"),
+        variants: &[
+            Variant {
+                name: "racy",
+                kind: Racy,
+                summary: "count += 1 as Load, AddConst, Store under the GIL; a switch may come before any bytecode",
+            },
+            Variant {
+                name: "backedges",
+                kind: Fix,
+                summary: "the same, switching only at calls and loop back-edges (CPython 3.10+): no switch inside +=",
+            },
+            Variant {
+                name: "mutex",
+                kind: Fix,
+                summary: "with lock: count += 1 (a std::sync::Mutex as threading.Lock)",
+            },
+            Variant {
+                name: "parking_lot",
+                kind: Fix,
+                summary: "with lock: count += 1 (a parking_lot::Mutex as threading.Lock)",
+            },
+            Variant {
+                name: "acquire",
+                kind: Fix,
+                summary: "with lock: count += 1, where lock.acquire() blocks with the GIL released",
+            },
+            Variant {
+                name: "atomic",
+                kind: Fix,
+                summary: "one in-place-add bytecode: the GIL makes one bytecode atomic",
+            },
+            Variant {
+                name: "process",
+                kind: Fix,
+                summary: "worker processes, each its own interpreter and GIL; the parent sums",
+            },
+            Variant {
+                name: "wrong_call_rhs",
+                kind: WrongFix,
+                summary: "count += one() with 3.10+ switching: entering the call is a switch point inside the +=",
+            },
+            Variant { name: "wrong_lock_load_only", kind: WrongFix, summary: "the user's lock around the load only" },
+            Variant { name: "wrong_lock_store_only", kind: WrongFix, summary: "the user's lock around the store only" },
+            Variant {
+                name: "wrong_locked_parts",
+                kind: WrongFix,
+                summary: "the read locked and the write locked, each on its own (multiprocessing.Value's v.value += 1)",
+            },
+        ],
+        expected: real::gil::expected,
+        real: |v, t, k| real::gil::run(v, &real::gil::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value()),
+        model: |v, case| model::gil::run(v, &model::gil::Fixes::SOLUTION, case),
+        step: |v, case| step::gil::run(v, &step::gil::Fixes::SOLUTION, case),
+        judge: real::gil::judge,
+        spec: real::gil::spec,
+        decode: None,
+        jobs: real::gil::jobs,
+        worker: real::gil::worker,
+        combine: real::gil::solution::combine,
+        limits: LIMITS_07,
+        max_total: crate::runner::MAX_TOTAL,
+        run_size: (2, 1_000_000),
+        check_size: (2, 1),
+        catalogue_size: (2, 1),
+        names: &[("mutex", &["gil"]), ("mutex", &["gil", "lock"]), ("atomic", &["count"])],
+        explain: lost_updates,
+    },
 ];
+
+/// "1 update lost", "2 updates lost", or how far above the exact total a count is.
+fn lost_updates(value: u64, expected: u64) -> String {
+    match expected.checked_sub(value) {
+        Some(1) => "1 update lost".to_string(),
+        Some(lost) => format!("{lost} updates lost"),
+        None => format!("{} more than the exact total", value - expected),
+    }
+}
 
 /// `1 ticket`, `2 tickets`.
 fn plural(n: u64, noun: &str) -> String {
@@ -512,3 +595,21 @@ pub fn find(name: &str) -> Result<&'static Lab, String> {
 
 /// Lab 06's loom limits (measured in a debug build on 2 cores; see `tests/lab_06.rs`).
 const LIMITS_06: Limits = Limits { racy: &[8, 3, 1], fix: &[8, 3, 2], by_variant: &[] };
+
+/// Lab 07's loom limits (measured in a debug build on 2 cores; see `tests/lab_07.rs`).
+///
+/// Every thread-based variant: 2×1 / 2×2 / 3×1 executions — racy 42 / 546 / 21 848;
+/// backedges 12 / 42 / 920; the user's lock (`mutex`, `parking_lot`, `acquire`) 231 / 26 694 /
+/// not finished in 45 s; wrong_lock_load_only 861 / not finished in 45 s.
+const LIMITS_07: Limits = Limits {
+    racy: &[8, 2, 1],
+    fix: &[8, 2, 1],
+    by_variant: &[
+        ("mutex", &[8, 2]),
+        ("parking_lot", &[8, 2]),
+        ("acquire", &[8, 2]),
+        ("wrong_lock_load_only", &[8, 1]),
+        ("wrong_lock_store_only", &[8, 1]),
+        ("wrong_locked_parts", &[8, 1]),
+    ],
+};

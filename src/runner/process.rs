@@ -80,6 +80,12 @@ impl WorkerCommand {
         self
     }
 
+    /// The command that starts one worker for `job` (stdout and stderr piped,
+    /// stdin empty), for callers that talk to a worker themselves (a pool).
+    pub fn command_for(&self, job: &[u64]) -> Command {
+        self.command(job, false)
+    }
+
     fn command(&self, job: &[u64], last: bool) -> Command {
         let mut command = Command::new(&self.program);
         command.args(&self.args);

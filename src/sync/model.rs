@@ -344,3 +344,11 @@ pub mod hint {
 /// threads writing neighbouring values do not fight over one line (lab 06).
 /// Padding is layout only: the same type serves every backend.
 pub use crossbeam::utils::CachePadded;
+
+/// Lab 07's GIL: 0 means "the running thread may lose the GIL at every switch
+/// point"; loom then explores every thread that could take it there.
+pub const GIL_SWITCH_INTERVAL: u64 = 0;
+
+/// Lab 07's blocking I/O: nothing to wait for in the model; the GIL is
+/// released and retaken around it, which is where other threads get in.
+pub fn block_for(_d: std::time::Duration) {}

@@ -155,3 +155,13 @@ pub mod hint {
 /// threads writing neighbouring values do not fight over one line (lab 06).
 /// Padding is layout only: the same type serves every backend.
 pub use crossbeam::utils::CachePadded;
+
+/// Lab 07's GIL: how many bytecode instructions a thread runs before it hands
+/// the GIL to a waiting thread (CPython's switch interval, counted in
+/// instructions: about 0.1–0.3 ms of interpretation here).
+pub const GIL_SWITCH_INTERVAL: u64 = 50_000;
+
+/// Lab 07's blocking I/O: the thread really sleeps (a blocking read that takes `d`).
+pub fn block_for(d: std::time::Duration) {
+    std::thread::sleep(d);
+}

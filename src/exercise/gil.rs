@@ -1,0 +1,118 @@
+//! The judge of lab 07's exercises: `mutex`, `acquire`, `process`.
+//!
+//! * sequential: the learner's `with lock: count += 1` program run twice on
+//!   one thread from `count = 41` must leave 43, the lock free and the value
+//!   stack empty; `lock.acquire()` must return holding the lock and the GIL
+//!   (two locked increments, then the lock free again); `worker(k)` must
+//!   return `k`; `combine` must add unequal reports;
+//! * loom at 2×1 and 2×2 with the GIL switching before **every**
+//!   instruction (so relying on CPython 3.10+'s switching is caught): the
+//!   count exact in every execution, no deadlock, no bytecode run without
+//!   the GIL; the process fix as isolated workers with unequal jobs;
+//! * 150 trials on 1–8 real threads under one real GIL, with unequal
+//!   iterations per thread;
+//! * for `process`, the learner's `worker` in real processes with unequal jobs.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::course::Status;
+//! use racelab::exercise::gil::{SUITE, solution};
+//!
+//! let mut learner = solution(None);
+//! assert_eq!(SUITE.check("mutex", &learner).status, Status::Solved);
+//! learner.model.locked_program = racelab::labs::model::gil::plus_one;
+//! assert_eq!(SUITE.check("mutex", &learner).status, Status::Failing);
+//! ```
+
+use super::{Learner, Sequential, Suite, expect_that, once_in_model};
+use crate::exercise::check_counting_worker;
+use crate::labs::model::gil::{Policy, PyThread, Shared};
+use crate::labs::real::harness::unequal_split;
+use crate::labs::{Case, State, model::gil as model, real::gil as real};
+use crate::runner::process::WorkerCommand;
+use crate::sync::model::atomic::Ordering::Relaxed;
+
+/// A learner's answers to lab 07.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+/// Lab 07's judge. `lab` is its index in [`crate::labs::LABS`] (`tests/lab_07.rs` checks it).
+pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
+    lab: 5,
+    exercises: &["mutex", "acquire", "process"],
+    cases,
+    real_case,
+    process_cases: super::unequal_jobs,
+    model_run: model::run,
+    real_run: real::run,
+    sequential,
+    combine: |fixes, reports| State::count((fixes.combine)(reports)),
+    functions,
+};
+
+fn functions(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "mutex" => &["locked_program"],
+        "acquire" => &["acquire_user_lock"],
+        _ => &["worker", "combine"],
+    }
+}
+
+fn workers(jobs: &[u64]) -> Case {
+    Case::workers(jobs.iter().map(|&k| vec![k]).collect())
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![workers(&[0, 2]), workers(&[3, 1, 2])],
+        // The user's lock at three threads does not finish within the judge's time (see LIMITS_07).
+        _ => vec![Case::new(2, 1), Case::new(2, 2)],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    let n = 1 + (trial % 8) as usize;
+    workers(&unequal_split(ITERS[(trial % 6) as usize] * n as u64, n))
+}
+
+/// One thread runs `program` twice from `count = 41`, switching before
+/// every instruction, with `acquire` as `lock.acquire()`.
+fn twice_on_one_thread(program: &[model::Op], acquire: model::Acquire, what: &str) -> Result<(), String> {
+    let shared = Shared::with_std_lock(41);
+    let mut thread = PyThread::start(&shared.gil, Policy::EveryInstruction, 0);
+    thread.run(&shared, program, 2, acquire);
+    if !thread.holds_gil() {
+        return Err(format!("after {what} the thread no longer holds the GIL"));
+    }
+    thread.finish();
+    expect_that(&format!("after {what} twice from count = 41, count is"), shared.count.load(Relaxed), 43)?;
+    if shared.lock.try_lock().is_none() {
+        return Err(format!("after {what} the lock is still taken: no other thread could ever take it"));
+    }
+    Ok(())
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            let program = (f.locked_program)();
+            let what = format!("`locked_program()` = {program:?}");
+            twice_on_one_thread(&program, model::Fixes::SOLUTION.acquire_user_lock, &what)
+        }),
+        "acquire" => once_in_model(move || {
+            twice_on_one_thread(
+                &model::solution::locked_program(),
+                f.acquire_user_lock,
+                "`with lock: count += 1` with your `acquire_user_lock`",
+            )
+        }),
+        _ => check_counting_worker(real.worker, real.combine),
+    }
+}
+
+/// The reference solution's answers; `worker` starts `racelab worker 7`, when given.
+pub fn solution(worker: Option<WorkerCommand>) -> Answers {
+    Learner { real: real::Fixes::SOLUTION, model: model::Fixes::SOLUTION, worker, source: None }
+}
