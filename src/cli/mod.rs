@@ -52,7 +52,7 @@ enum Command {
         /// Seconds a racy run may keep trying to show the race (at most 600).
         #[arg(long, default_value_t = 2.0)]
         budget: f64,
-        /// Seconds the worker processes of one trial may take (at most 3600).
+        /// Seconds one trial may take, at most 3600 (worker processes are killed; stuck threads end the run).
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
         /// Print one JSON document instead of text.
@@ -98,6 +98,13 @@ enum Command {
         /// With --random: the seed (the same seed gives the same schedules).
         #[arg(long, default_value_t = 1, requires = "random")]
         seed: u64,
+        /// With --random: `random` picks a thread uniformly at every step; `pct` (probabilistic
+        /// concurrency testing) runs threads by random priority and changes it at --depth - 1 random points.
+        #[arg(long, value_enum, default_value_t = SchedulerName::Random, requires = "random")]
+        scheduler: SchedulerName,
+        /// With --scheduler pct: the bug depth, 1–10 (how many ordering constraints a bug needs).
+        #[arg(long, default_value_t = 3, requires = "random")]
+        depth: usize,
     },
     /// Be the scheduler: run a lab's code and choose which thread moves at every step.
     ///
@@ -255,6 +262,15 @@ enum DevCommand {
     /// Prove the course is healthy: every exercise unsolved as shipped, every
     /// solution passing, every wrong fix rejected, every exercise mirroring its solution.
     Check,
+}
+
+/// `check --random --scheduler …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SchedulerName {
+    /// A uniformly random pick at every step.
+    Random,
+    /// Probabilistic concurrency testing: random priorities, a few random priority changes.
+    Pct,
 }
 
 /// Ways a worker can misbehave, for demonstrating the parent's error handling.
@@ -523,14 +539,32 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Check { lab, variant, threads, iters, random: true, iterations, seed, .. }) => {
+        Some(Command::Check {
+            lab, variant, threads, iters, random: true, iterations, seed, scheduler, depth, ..
+        }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
             let stepping = stepping(lab, &variant, threads, iters)?;
             if iterations == 0 || iterations > MAX_RANDOM {
                 return Err(Failure(format!("--iterations must be between 1 and {MAX_RANDOM} (got {iterations})"), 2));
             }
-            let (text, passed) = step::random(&stepping, iterations, seed);
+            let sampler = match scheduler {
+                SchedulerName::Random => crate::stepper::Sampler::Random,
+                SchedulerName::Pct if !(1..=10).contains(&depth) => {
+                    return Err(Failure(format!("--depth must be between 1 and 10 (got {depth})"), 2));
+                }
+                // shuttle's PCT takes its seed from this variable when it is set, which would
+                // make `--seed` a lie.
+                SchedulerName::Pct if std::env::var_os("SHUTTLE_RANDOM_SEED").is_some() => {
+                    return Err(Failure(
+                        "SHUTTLE_RANDOM_SEED is set and would replace --seed: unset it to use --scheduler pct"
+                            .to_string(),
+                        2,
+                    ));
+                }
+                SchedulerName::Pct => crate::stepper::Sampler::Pct { depth },
+            };
+            let (text, passed) = step::random(&stepping, sampler, iterations, seed);
             out(&text)?;
             Ok(if passed { 0 } else { 1 })
         }

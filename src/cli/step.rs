@@ -60,6 +60,9 @@ fn screen(stepping: &Stepping, choice: &Choice) -> String {
     for next in &choice.next {
         let _ = writeln!(text, "    {:>2}  {:<width$}  {:<22} {}", next.thread, next.label, next.op, next.at);
     }
+    for waiting in &choice.waiting {
+        let _ = writeln!(text, "    (waiting, cannot move: {waiting})");
+    }
     text
 }
 
@@ -77,6 +80,9 @@ fn outcome(stepping: &Stepping, ending: &Ending) -> String {
         }
         (Some(state), Err(why)) => {
             let _ = writeln!(text, "\noutcome: {state}, expected {expected} — {why}");
+        }
+        (None, Err(why)) if ending.deadlock => {
+            let _ = writeln!(text, "\noutcome: {why}\n(expected {expected}: a run that ends)");
         }
         (None, Err(why)) => {
             let _ = writeln!(text, "\noutcome: {why}");
@@ -232,21 +238,23 @@ pub(super) fn puzzles(best: &std::collections::BTreeMap<String, usize>) -> Strin
 pub(super) fn judge_puzzle(puzzle: &stepper::Puzzle, ending: &Ending) -> (String, Option<usize>) {
     let fewest = puzzle.fewest_moves().ok().flatten();
     let best = fewest.map_or(String::new(), |n| format!(" (the fewest possible: {n})"));
-    match &ending.state {
-        Some(state) if (puzzle.reached)(state) => {
-            (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
-        }
-        _ => (format!("puzzle `{}` not solved: the goal was to {}{best}\n", puzzle.id, puzzle.goal), None),
+    if puzzle.reached_by(ending) {
+        (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
+    } else {
+        (format!("puzzle `{}` not solved: the goal was to {}{best}\n", puzzle.id, puzzle.goal), None)
     }
 }
 
 /// A random exploration, as `check --random` prints it.
-pub(super) fn random(stepping: &Stepping, iterations: u64, seed: u64) -> (String, bool) {
-    let report = stepper::random(stepping, iterations, seed);
+pub(super) fn random(stepping: &Stepping, sampler: stepper::Sampler, iterations: u64, seed: u64) -> (String, bool) {
+    let report = stepper::explore(stepping, sampler, iterations, seed);
     let mut text = format!(
-        "lab {:02} · {} · {}: {} random schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
+        "lab {:02} · {} · {}: {} {sampler} schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
         stepping.lab.number, stepping.variant, stepping.case, report.executions
     );
+    if report.only_one_schedule {
+        let _ = writeln!(text, "(no thread ever had a choice to make: this size has one schedule, and it ran)");
+    }
     match &report.first_failure {
         None => {
             let _ = writeln!(text, "verdict: no failure found");
