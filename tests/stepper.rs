@@ -279,3 +279,27 @@ fn a_pct_failure_printed_by_check_replays_to_the_same_outcome() {
     assert_eq!(outcome(&replayed), outcome(&out));
     assert!(outcome(&out).is_some_and(|o| o.contains("updates lost") || o.contains("update lost")), "{out}");
 }
+
+#[test]
+fn step_writes_the_same_kind_of_html_page_for_the_execution_it_ran() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("deadlock.html");
+    let path = file.to_str().expect("a UTF-8 path");
+    let args = ["step", "3", "--variant", "wrong_lock_order", "--threads", "1", "--iters", "1", "--schedule", "1,2"];
+    let (out, err, code) = racelab(&[&args[..], &["--html", path]].concat(), "");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("outcome: deadlock: every thread is waiting"), "{out}");
+    let page = std::fs::read_to_string(&file).expect("the page is written");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    for lane in ["<th>T1</th>", "<th>observer</th>"] {
+        assert!(page.contains(lane), "a lane per thread: {lane}");
+    }
+    assert!(page.contains("Never ends") && page.contains("deadlock: every thread is waiting"), "{page}");
+    assert!(page.contains("--schedule 1,2"));
+    assert!(!page.contains("<script") && !page.contains("http"), "self-contained: no scripts, no links");
+    // An interactive run writes its page when it ends, here with moves from a pipe.
+    let (_, err, code) = racelab(&["step", "1", "--threads", "2", "--iters", "1", "--html", path], "1\n2\n2\n");
+    assert_eq!(code, Some(0), "{err}");
+    let page = std::fs::read_to_string(&file).expect("the page is written");
+    assert!(page.contains("overwrites T2") && page.contains("1 update lost"), "{page}");
+}

@@ -4,6 +4,7 @@ mod learn;
 mod lesson;
 mod panics;
 mod step;
+mod tui;
 mod watch;
 
 use crate::bench;
@@ -12,6 +13,7 @@ use crate::labs::{self, Kind, Lab};
 use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
 use learn::Course;
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -128,6 +130,14 @@ enum Command {
         /// Moves to replay, e.g. 1,2,2,1 (thread numbers; 0 is main).
         #[arg(long)]
         schedule: Option<String>,
+        /// When the run ends (or you quit), write the execution as one self-contained HTML page
+        /// (a lane per thread), like `check --html`.
+        #[arg(long, value_name = "FILE")]
+        html: Option<std::path::PathBuf>,
+        /// Line mode even on a terminal: a screen of text per move (full screen is the default
+        /// when stdin and stdout are a terminal; line mode otherwise, e.g. over a pipe).
+        #[arg(long)]
+        plain: bool,
     },
     /// Lab 04's demonstration: fork copies the parent's memory, spawn starts fresh, and what
     /// starting each costs (thread vs fork vs spawn, medians and spread).
@@ -568,7 +578,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             out(&text)?;
             Ok(if passed { 0 } else { 1 })
         }
-        Some(Command::Step { lab, puzzle, variant, threads, iters, schedule }) => {
+        Some(Command::Step { lab, puzzle, variant, threads, iters, schedule, html, plain }) => {
             let puzzle = puzzle.map(|id| crate::stepper::Puzzle::find(&id)).transpose()?;
             let stepping = match (&lab, puzzle) {
                 (_, Some(puzzle)) => {
@@ -597,15 +607,26 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                         .collect::<Result<Vec<_>, _>>()?;
                     let (text, ending) = step::replay(&stepping, &moves)?;
                     out(&text)?;
-                    Some(ending)
+                    ending
+                }
+                None if !plain && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+                    let (ending, after) = tui::interactive(&stepping)?;
+                    // The full screen is gone: what happened stays in the terminal's scrollback.
+                    out(&format!("{}\n\n{after}", step::title(&stepping)))?;
+                    ending
                 }
                 None => step::interactive(
                     &stepping,
                     Box::new(std::io::BufReader::new(std::io::stdin())),
                     Box::new(std::io::stdout()),
-                )?,
+                ),
             };
-            if let (Some(puzzle), Some(ending)) = (puzzle, ending) {
+            if let Some(path) = html {
+                std::fs::write(&path, check::html::stepped(&stepping, &ending))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                out(&format!("The execution is drawn in {}.\n", path.display()))?;
+            }
+            if let Some(puzzle) = puzzle.filter(|_| !ending.stopped) {
                 let (text, solved) = step::judge_puzzle(puzzle, &ending);
                 out(&text)?;
                 if let Some(moves) = solved {
