@@ -521,9 +521,19 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
         if std::env::var_os("RACELAB_DEBUG_STEP").is_some() {
             eprintln!("wanted {wanted:?}\ngot {got:?}\n{:?}", ending.verdict);
         }
-        return Err("the stepper cannot replay this schedule exactly: it relies on what loom models and \
-                    shuttle does not (a load reading an older value)"
-            .to_string());
+        let stale: Vec<String> = schedule
+            .steps
+            .iter()
+            .filter(|s| s.note.as_deref().is_some_and(|n| n.starts_with("stale")))
+            .map(|s| format!("step {}", s.step))
+            .collect();
+        let which = if stale.is_empty() { "a load reading an older value".to_string() } else {
+            format!("the load at {} reads an older value", stale.join(" and "))
+        };
+        return Err(format!(
+            "the stepper cannot replay this schedule: {which}, which loom's model allows and the stepper \
+             does not (its loads always read the latest store, so you cannot choose an older value there)"
+        ));
     }
     Ok(ending.moves)
 }
