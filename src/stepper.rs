@@ -527,7 +527,9 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
             .filter(|s| s.note.as_deref().is_some_and(|n| n.starts_with("stale")))
             .map(|s| format!("step {}", s.step))
             .collect();
-        let which = if stale.is_empty() { "a load reading an older value".to_string() } else {
+        let which = if stale.is_empty() {
+            "a load reading an older value".to_string()
+        } else {
             format!("the load at {} reads an older value", stale.join(" and "))
         };
         return Err(format!(
