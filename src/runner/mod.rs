@@ -191,7 +191,7 @@ fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<u64, String> 
     // killed; they end with the process, which the message says is the only way out.
     let (real, name, threads, iters) = (lab.real, variant.to_string(), options.threads, options.iters);
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
+    let handle = std::thread::Builder::new()
         .name("trial".to_string())
         .spawn(move || {
             let _ = tx.send(real(&name, threads, iters));
@@ -205,10 +205,12 @@ fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<u64, String> 
             options.worker_timeout.as_secs_f64(),
             lab.number
         )),
-        // The trial panicked: the panic hook has the message.
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            Err(format!("a trial of `{variant}` stopped on a panic (a bug: please report it)"))
-        }
+        // The trial panicked (the system refused a thread, say): carry on unwinding here, as if
+        // it had run on this thread, so the caller reports it as before.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => Err(format!("a trial of `{variant}` ended without a result")),
+        },
     }
 }
 
