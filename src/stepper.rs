@@ -76,6 +76,41 @@ pub struct Next {
     pub at: String,
 }
 
+/// A thread that cannot move: it waits for a lock another thread holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// Its number.
+    pub thread: usize,
+    /// `T1`, `observer`, …
+    pub label: String,
+    /// The lock it waits for, as schedules name it (`b`, `mutex`).
+    pub lock: String,
+    /// Who holds that lock (the thread itself, for a lock taken twice).
+    pub holder: String,
+    /// The step at which the holder took it.
+    pub since: usize,
+    /// `file:line` of the `lock()` call.
+    pub at: String,
+}
+
+impl std::fmt::Display for Waiting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.holder == self.label {
+            write!(
+                f,
+                "{} waits for lock {}, which it holds itself (since step {}), at {}",
+                self.label, self.lock, self.since, self.at
+            )
+        } else {
+            write!(
+                f,
+                "{} waits for lock {}, held by {} since step {}, at {}",
+                self.label, self.lock, self.holder, self.since, self.at
+            )
+        }
+    }
+}
+
 /// A point where the learner chooses.
 #[derive(Debug)]
 pub struct Choice<'a> {
@@ -84,6 +119,14 @@ pub struct Choice<'a> {
     /// The threads that can move, lowest number first (a thread waiting for a
     /// lock, or joining others, cannot).
     pub next: Vec<Next>,
+    /// The threads waiting for a lock (shown, never offered as a move).
+    pub waiting: Vec<Waiting>,
+    /// shuttle's tasks behind `next`, in the same order (for a shuttle scheduler that decides).
+    pub tasks: &'a [&'a Task],
+    /// The thread that made the last move, if any.
+    pub current: Option<usize>,
+    /// Whether that thread gave way since (a spin loop's `spin_loop()`, a `yield_now()`).
+    pub yielded: bool,
 }
 
 /// The chooser's answer.
@@ -110,7 +153,12 @@ pub struct Ending {
     pub stopped: bool,
     /// The moves of a replay that named a thread that could not move, with the reason.
     pub bad_move: Option<String>,
+    /// `true` when the execution ended in a deadlock: every thread left was waiting.
+    pub deadlock: bool,
 }
+
+/// The first line of every deadlocked ending's verdict.
+pub const DEADLOCK: &str = "deadlock: every thread is waiting";
 
 /// `main`, a thread's name, or `T1`.
 fn label_of(task: &Task) -> String {
@@ -129,6 +177,50 @@ struct Learner {
     moves: Arc<Mutex<Vec<usize>>>,
     stopped: Arc<Mutex<bool>>,
     bad_move: Arc<Mutex<Option<String>>>,
+    deadlock: Arc<Mutex<Option<String>>>,
+    /// How schedules name the lab's objects (to name the lock a thread waits for).
+    names: &'static [(&'static str, &'static [&'static str])],
+    /// The thread that moved last, and whether it gave way since.
+    last: Option<usize>,
+    yielded: bool,
+    /// Who holds each mutex, as of the first `scanned` events.
+    held: Vec<(usize, usize, usize)>,
+    scanned: usize,
+}
+
+impl Learner {
+    /// The threads whose next step is a `lock` of a mutex that is held: they wait.
+    fn waiting(
+        &mut self,
+        pending: &[trace::Pending],
+        events: &[Event],
+        label: impl Fn(usize) -> String,
+    ) -> Vec<Waiting> {
+        // Who holds what, kept up to date one new event at a time (a step never re-reads the whole trace).
+        if events.len() < self.scanned {
+            (self.held, self.scanned) = (Vec::new(), 0);
+        }
+        trace::track_locks(&mut self.held, events, self.scanned);
+        self.scanned = events.len();
+        let locking: Vec<usize> = pending.iter().filter_map(|p| p.object).collect();
+        let mut waiting: Vec<Waiting> = pending
+            .iter()
+            .filter(|p| p.op == "lock")
+            .filter_map(|p| {
+                let &(addr, holder, since) = self.held.iter().find(|(addr, _, _)| Some(*addr) == p.object)?;
+                Some(Waiting {
+                    thread: p.thread,
+                    label: label(p.thread),
+                    lock: trace::name_of_mutex(events, &locking, self.names, addr),
+                    holder: label(holder),
+                    since,
+                    at: format!("{}:{}", trace::tidy_path(p.location.file()), p.location.line()),
+                })
+            })
+            .collect();
+        waiting.sort_by_key(|w| w.thread);
+        waiting
+    }
 }
 
 impl Scheduler for Learner {
@@ -136,16 +228,39 @@ impl Scheduler for Learner {
         if std::mem::replace(&mut self.started, true) { None } else { Some(ShuttleSchedule::new(0)) }
     }
 
-    fn next_task(&mut self, runnable: &[&Task], _current: Option<TaskId>, _yielding: bool) -> Option<TaskId> {
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, yielding: bool) -> Option<TaskId> {
         let pending = trace::pending();
         let at_op = |t: &Task| pending.iter().find(|p| p.thread == usize::from(t.id())).cloned();
-        // Threads not at a shared operation run on by themselves; so does a lone thread.
+        // A thread that gives way between operations (a spin loop) tells a scheduler that decides
+        // by priority (PCT) to let others go first; the unlock's own yield is only a step.
+        if yielding && current.is_some_and(|c| usize::from(c) == self.last.unwrap_or(usize::MAX)) {
+            self.yielded |= !pending.iter().any(|p| Some(p.thread) == self.last && p.op == "unlock");
+        }
+        // Threads not at a shared operation run on by themselves.
         if let Some(free) = runnable.iter().find(|t| at_op(t).is_none()) {
             return Some(free.id());
         }
-        if runnable.len() == 1 {
-            return Some(runnable[0].id());
+        let label = |thread: usize| {
+            runnable
+                .iter()
+                .find(|t| usize::from(t.id()) == thread)
+                .map_or_else(|| trace::with_events(|events| trace::thread_label(events, thread)), |t| label_of(t))
+        };
+        let waiting = trace::with_events(|events| self.waiting(&pending, events, label));
+        let movable: Vec<&Task> =
+            runnable.iter().copied().filter(|t| !waiting.iter().any(|w| w.thread == usize::from(t.id()))).collect();
+        if movable.is_empty() {
+            // Nobody can move and the execution is not over: every thread left waits.
+            let list: Vec<String> = waiting.iter().map(Waiting::to_string).collect();
+            *self.deadlock.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(format!("{DEADLOCK} — {}", list.join("; ")));
+            return None;
         }
+        // A lone thread that can move moves without asking.
+        if movable.len() == 1 {
+            return Some(movable[0].id());
+        }
+        let runnable = &movable[..];
         let next: Vec<Next> = runnable
             .iter()
             .filter_map(|t| {
@@ -173,7 +288,10 @@ impl Scheduler for Learner {
             }
             None => {
                 let chooser = &mut self.chooser;
-                let decision = trace::with_events(|events| chooser(&Choice { events, next: next.clone() }));
+                let (current, yielded) = (self.last, self.yielded);
+                let decision = trace::with_events(|events| {
+                    chooser(&Choice { events, next: next.clone(), waiting, tasks: runnable, current, yielded })
+                });
                 match decision {
                     Decision::Pick(t) if next.iter().any(|n| n.thread == t) => t,
                     Decision::Pick(_) | Decision::Stop => {
@@ -184,6 +302,7 @@ impl Scheduler for Learner {
             }
         };
         self.moves.lock().unwrap_or_else(|p| p.into_inner()).push(pick);
+        (self.last, self.yielded) = (Some(pick), false);
         Some(TaskId::from(pick))
     }
 
@@ -201,6 +320,7 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
     let recorded = Arc::new(Mutex::new(Vec::new()));
     let stopped = Arc::new(Mutex::new(false));
     let bad_move = Arc::new(Mutex::new(None));
+    let deadlock = Arc::new(Mutex::new(None));
     let slot: Arc<Mutex<Option<Finished>>> = Arc::new(Mutex::new(None));
     let scheduler = Learner {
         started: false,
@@ -209,6 +329,12 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
         moves: Arc::clone(&recorded),
         stopped: Arc::clone(&stopped),
         bad_move: Arc::clone(&bad_move),
+        deadlock: Arc::clone(&deadlock),
+        names: stepping.lab.names,
+        last: None,
+        yielded: false,
+        held: Vec::new(),
+        scanned: 0,
     };
     let (lab, variant, case) = (stepping.lab, stepping.variant.clone(), stepping.case.clone());
     let body_slot = Arc::clone(&slot);
@@ -234,23 +360,25 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
     let moves = std::mem::take(&mut *recorded.lock().unwrap_or_else(|p| p.into_inner()));
     let stopped = *stopped.lock().unwrap_or_else(|p| p.into_inner());
     let bad_move = bad_move.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let deadlock = deadlock.lock().unwrap_or_else(|p| p.into_inner()).take();
     let finished = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
     match (finished, result) {
         (Some((state, events)), Ok(())) => {
             let verdict = (stepping.lab.judge)(&stepping.case, &state);
-            Ending { moves, events, state: Some(state), verdict, stopped: false, bad_move }
+            Ending { moves, events, state: Some(state), verdict, stopped: false, bad_move, deadlock: false }
         }
         (_, outcome) => {
             let events = trace::snapshot();
-            let why = match outcome {
-                Err((message, _)) if message.contains("deadlock") => {
-                    "deadlock: every thread that is left waits for a lock".to_string()
-                }
-                Err((message, at)) => format!("a thread panicked{at}: {}", first_line(&message)),
-                Ok(()) if stopped => "stopped".to_string(),
-                Ok(()) => bad_move.clone().unwrap_or_else(|| "the execution stopped early".to_string()),
+            let why = match (outcome, deadlock) {
+                (Ok(()), Some(why)) => why,
+                // shuttle's own check: a thread that takes a lock it already holds.
+                (Err((message, _)), _) if message.contains("deadlock") => DEADLOCK.to_string(),
+                (Err((message, at)), _) => format!("a thread panicked{at}: {}", first_line(&message)),
+                (Ok(()), None) if stopped => "stopped".to_string(),
+                (Ok(()), None) => bad_move.clone().unwrap_or_else(|| "the execution stopped early".to_string()),
             };
-            Ending { moves, events, state: None, verdict: Err(why), stopped, bad_move }
+            let deadlock = why.starts_with(DEADLOCK);
+            Ending { moves, events, state: None, verdict: Err(why), stopped, bad_move, deadlock }
         }
     }
 }
@@ -273,26 +401,96 @@ pub struct Random {
     pub failures: u64,
     /// The first failing execution.
     pub first_failure: Option<Ending>,
+    /// `true` when the code offered no choice at all: one schedule is all there is.
+    pub only_one_schedule: bool,
+}
+
+/// How `check --random` picks among the threads that can move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sampler {
+    /// Uniformly at random at every choice.
+    Random,
+    /// Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010; shuttle's
+    /// `PctScheduler`): random thread priorities, the highest-priority thread always
+    /// moves, and `depth - 1` random points in the execution where the running thread
+    /// drops to the lowest priority. Finds a bug that needs `depth` ordering
+    /// constraints with probability at least 1/(n·k^(depth-1)) per execution.
+    Pct {
+        /// The bug depth it aims at (1–10).
+        depth: usize,
+    },
+}
+
+impl std::fmt::Display for Sampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sampler::Random => write!(f, "random"),
+            Sampler::Pct { depth } => write!(f, "PCT depth {depth}"),
+        }
+    }
+}
+
+/// A chooser that picks at random (xorshift64*, seeded: the same seed gives the same picks).
+fn uniform(seed: u64) -> impl FnMut(&Choice) -> Decision + 'static {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+    move |choice: &Choice| {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        let r = x.wrapping_mul(2685821657736338717);
+        Decision::Pick(choice.next[(r % choice.next.len() as u64) as usize].thread)
+    }
 }
 
 /// Explores `stepping` with random schedules (not exhaustive); stops at the first failure.
 pub fn random(stepping: &Stepping, iterations: u64, seed: u64) -> Random {
-    let rng = std::rc::Rc::new(std::cell::Cell::new(
-        seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1,
-    ));
-    let mut report = Random { executions: 0, failures: 0, first_failure: None };
+    explore(stepping, Sampler::Random, iterations, seed)
+}
+
+/// Explores `stepping` with `iterations` schedules that `sampler` picks from `seed` (not
+/// exhaustive); stops at the first failure, whose moves replay it.
+pub fn explore(stepping: &Stepping, sampler: Sampler, iterations: u64, seed: u64) -> Random {
+    use shuttle::scheduler::{PctScheduler, Scheduler as _};
+    use std::{cell::Cell, cell::RefCell, rc::Rc};
+    let mut report = Random { executions: 0, failures: 0, first_failure: None, only_one_schedule: false };
+    let iterations_usize = usize::try_from(iterations).unwrap_or(usize::MAX);
+    let pct = match sampler {
+        Sampler::Pct { depth } => {
+            Some(Rc::new(RefCell::new(PctScheduler::new_from_seed(seed, depth.max(1), iterations_usize))))
+        }
+        Sampler::Random => None,
+    };
+    // One stream of random picks across the executions.
+    let picks = Rc::new(RefCell::new(uniform(seed)));
+    let asked = Rc::new(Cell::new(false));
     for _ in 0..iterations {
-        let rng = std::rc::Rc::clone(&rng);
-        let ending = run(stepping, &[], move |choice: &Choice| {
-            // xorshift64*: small, seeded, reproducible.
-            let mut x = rng.get();
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            rng.set(x);
-            let r = x.wrapping_mul(2685821657736338717);
-            Decision::Pick(choice.next[(r % choice.next.len() as u64) as usize].thread)
-        });
+        let chooser: Box<dyn FnMut(&Choice) -> Decision> = match &pct {
+            Some(pct) => {
+                // PCT learns the length of an execution from the first one; an execution
+                // that offered no choice leaves it nothing to place its change points in.
+                if report.executions > 0 && !asked.get() {
+                    report.only_one_schedule = true;
+                    break;
+                }
+                if pct.borrow_mut().new_execution().is_none() {
+                    break;
+                }
+                let (pct, asked) = (Rc::clone(pct), Rc::clone(&asked));
+                Box::new(move |choice: &Choice| {
+                    asked.set(true);
+                    let current = choice.current.map(shuttle::scheduler::TaskId::from);
+                    match pct.borrow_mut().next_task(choice.tasks, current, choice.yielded) {
+                        Some(task) => Decision::Pick(usize::from(task)),
+                        None => Decision::Stop,
+                    }
+                })
+            }
+            None => {
+                let picks = Rc::clone(&picks);
+                Box::new(move |choice: &Choice| (picks.borrow_mut())(choice))
+            }
+        };
+        let ending = run(stepping, &[], chooser);
         report.executions += 1;
         if ending.verdict.is_err() {
             report.failures += 1;
@@ -323,9 +521,21 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
         if std::env::var_os("RACELAB_DEBUG_STEP").is_some() {
             eprintln!("wanted {wanted:?}\ngot {got:?}\n{:?}", ending.verdict);
         }
-        return Err("the stepper cannot replay this schedule exactly: it relies on what loom models and \
-                    shuttle does not (a load reading an older value)"
-            .to_string());
+        let stale: Vec<String> = schedule
+            .steps
+            .iter()
+            .filter(|s| s.note.as_deref().is_some_and(|n| n.starts_with("stale")))
+            .map(|s| format!("step {}", s.step))
+            .collect();
+        let which = if stale.is_empty() {
+            "a load reading an older value".to_string()
+        } else {
+            format!("the load at {} reads an older value", stale.join(" and "))
+        };
+        return Err(format!(
+            "the stepper cannot replay this schedule: {which}, which loom's model allows and the stepper \
+             does not (its loads always read the latest store, so you cannot choose an older value there)"
+        ));
     }
     Ok(ending.moves)
 }
@@ -343,8 +553,17 @@ pub struct Puzzle {
     pub size: (usize, u64),
     /// The goal, in words.
     pub goal: &'static str,
-    /// Whether a final state reaches the goal.
-    pub reached: fn(&State) -> bool,
+    /// What reaches it.
+    pub reached: Goal,
+}
+
+/// What a puzzle asks for.
+#[derive(Clone, Copy, Debug)]
+pub enum Goal {
+    /// A final state with this property.
+    Final(fn(&State) -> bool),
+    /// A deadlock: every thread left waits for a lock.
+    Deadlock,
 }
 
 /// Every puzzle, in course order.
@@ -355,7 +574,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "racy",
         size: (2, 1),
         goal: "make two increments end at 1",
-        reached: |s| s.value() == 1,
+        reached: Goal::Final(|s| s.value() == 1),
     },
     Puzzle {
         id: "two-of-six",
@@ -363,7 +582,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "racy",
         size: (2, 3),
         goal: "make two threads of 3 increments end at 2 (not 1: why?)",
-        reached: |s| s.value() == 2,
+        reached: Goal::Final(|s| s.value() == 2),
     },
     Puzzle {
         id: "locked-and-lost",
@@ -371,7 +590,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "wrong_split_lock",
         size: (2, 1),
         goal: "lose an update although every read and every write holds the lock",
-        reached: |s| s.value() == 1,
+        reached: Goal::Final(|s| s.value() == 1),
     },
     Puzzle {
         id: "oversell",
@@ -379,7 +598,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "racy",
         size: (2, 1),
         goal: "sell a ticket past capacity (1 ticket, 2 buyers)",
-        reached: |s| s.value() > 1,
+        reached: Goal::Final(|s| s.value() > 1),
     },
     Puzzle {
         id: "undersell",
@@ -387,7 +606,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "wrong_ignored_cas",
         size: (2, 2),
         goal: "leave a ticket unsold while a buyer wanted it (3 tickets, 4 attempts)",
-        reached: |s| s.value() < 3,
+        reached: Goal::Final(|s| s.value() < 3),
     },
     Puzzle {
         id: "torn",
@@ -395,7 +614,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "per_variable_atomic",
         size: (1, 1),
         goal: "make the observer see a + b ≠ 1 with atomic accounts",
-        reached: |s| s.value() != 1,
+        reached: Goal::Final(|s| s.value() != 1),
     },
     Puzzle {
         id: "counted-twice",
@@ -403,7 +622,7 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "per_variable_atomic",
         size: (1, 1),
         goal: "make the observer count the unit twice: a + b = 2",
-        reached: |s| s.value() == 2,
+        reached: Goal::Final(|s| s.value() == 2),
     },
     Puzzle {
         id: "two-locks",
@@ -411,7 +630,15 @@ pub static PUZZLES: &[Puzzle] = &[
         variant: "wrong_two_locks",
         size: (1, 1),
         goal: "with a lock per account, make the observer see the unit in neither",
-        reached: |s| s.value() == 0,
+        reached: Goal::Final(|s| s.value() == 0),
+    },
+    Puzzle {
+        id: "deadlock",
+        lab: 3,
+        variant: "wrong_lock_order",
+        size: (1, 1),
+        goal: "deadlock the two threads: the transfer locks a then b, the observer b then a",
+        reached: Goal::Deadlock,
     },
 ];
 
@@ -422,6 +649,14 @@ impl Puzzle {
             let ids: Vec<&str> = PUZZLES.iter().map(|p| p.id).collect();
             format!("no puzzle `{id}`; the puzzles: {}", ids.join(", "))
         })
+    }
+
+    /// Whether an execution reached the goal.
+    pub fn reached_by(&self, ending: &Ending) -> bool {
+        match self.reached {
+            Goal::Final(property) => ending.state.as_ref().is_some_and(property),
+            Goal::Deadlock => ending.deadlock,
+        }
     }
 
     /// What to step for this puzzle.
@@ -457,7 +692,7 @@ impl Puzzle {
                         stack.push(longer);
                     }
                 }
-            } else if ending.state.as_ref().is_some_and(self.reached) {
+            } else if self.reached_by(&ending) {
                 best = Some(best.map_or(ending.moves.len(), |b| b.min(ending.moves.len())));
             }
         }

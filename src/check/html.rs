@@ -32,7 +32,7 @@ h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 2em; }
 table.lanes { border-collapse: collapse; }
 table.lanes th { background: #f0f0f0; padding: .4em 1em; border: 1px solid #ccc; }
 table.lanes td { border: 1px solid #e4e4e4; padding: .25em .5em; vertical-align: top; min-width: 14em; }
-td.step { color: #888; text-align: right; min-width: 2em; }
+table.lanes td.step { color: #888; text-align: right; min-width: 2em; }
 .op { background: #eef4ff; border: 1px solid #9bb7e8; border-radius: 4px; padding: .2em .4em; }
 .op.marked { background: #ffecec; border-color: #d9534f; }
 .at { color: #666; font: 12px monospace; }
@@ -43,118 +43,212 @@ td.step { color: #888; text-align: right; min-width: 2em; }
 table.outcomes td { padding: .15em .6em; font-family: monospace; }
 ";
 
+/// What one page shows: a title, a line on how the execution was found, its lanes, its end.
+struct Page<'a> {
+    title: String,
+    /// How the execution was found (`loom explored 30 executions (every interleaving)`).
+    found: String,
+    passed: bool,
+    expected: &'a str,
+    /// The heading above the lanes.
+    heading: &'a str,
+    steps: &'a [crate::check::trace::Step],
+    /// The final state, when the execution ended (not on a deadlock).
+    ends: Option<String>,
+    /// Why it is wrong (or `right`).
+    message: &'a str,
+    replay: Option<&'a str>,
+    /// Every outcome with its count, and the wrong ones (a loom report; one stepped run has none).
+    outcomes: Option<(&'a std::collections::BTreeMap<State, u64>, &'a [State])>,
+    /// The command that makes such a page.
+    made_by: &'a str,
+}
+
 /// The report as one HTML page.
 pub fn page(report: &Report) -> String {
-    let mut out = String::new();
-    let title = format!("lab {:02} · {} · {} × {}", report.lab, report.variant, report.threads, report.iters);
-    let _ = writeln!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
-        escape(&title)
-    );
-    let verdict = if report.passed() { ("verdict-pass", "PASS") } else { ("verdict-fail", "FAIL") };
     let scope = if report.exhaustive {
         "every interleaving".to_string()
+    } else if report.bounded_by.is_empty() {
+        // loom stops at a deadlock or a data race: the outcomes are those seen before it.
+        "interleavings until the first failure, which stopped the search".to_string()
     } else {
         format!("bounded by {}", report.bounded_by.join(", "))
     };
+    let failure = report.failure.as_ref();
+    let ends = failure.and_then(|f| f.state.as_ref()).map(State::to_string);
+    render(&Page {
+        title: format!("lab {:02} · {} · {} × {}", report.lab, report.variant, report.threads, report.iters),
+        found: format!("loom explored {} executions ({scope})", report.executions),
+        passed: report.passed(),
+        expected: &report.expected,
+        heading: "The clearest failing execution",
+        steps: failure.map_or(&[][..], |f| &f.schedule.steps[..]),
+        ends,
+        message: failure.map_or("", |f| f.message.as_str()),
+        replay: report.replay.as_deref(),
+        outcomes: Some((&report.outcomes, &report.failing_states)),
+        made_by: "cargo run -- check … --html FILE",
+    })
+}
+
+/// One stepped (or replayed) execution as the same kind of page: `cargo run -- step … --html FILE`.
+pub fn stepped(stepping: &crate::stepper::Stepping, ending: &crate::stepper::Ending) -> String {
+    let lab = stepping.lab;
+    let schedule = super::Schedule::from_events_decoded(&ending.events, lab.names, lab.decode);
+    let expected = (lab.spec)(&stepping.case);
+    let message = match &ending.verdict {
+        Ok(()) => "right".to_string(),
+        Err(why) => why.clone(),
+    };
+    let replay = stepping.command(&ending.moves);
+    let how = if ending.stopped { "stopped before the end" } else { "to the end" };
+    render(&Page {
+        title: format!("lab {:02} · {} · {}", lab.number, stepping.variant, stepping.case),
+        found: format!(
+            "one execution, {} moves chosen by the scheduler (you), {how}; shuttle's threads: every load reads the latest store",
+            ending.moves.len()
+        ),
+        passed: ending.verdict.is_ok(),
+        expected: &expected,
+        heading: "The execution",
+        steps: &schedule.steps,
+        ends: ending.state.as_ref().map(State::to_string),
+        message: &message,
+        replay: Some(&replay).filter(|_| !ending.moves.is_empty()).map(String::as_str),
+        outcomes: None,
+        made_by: "cargo run -- step … --html FILE",
+    })
+}
+
+fn render(page: &Page) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "<h1>{}</h1>\n<p>loom explored {} executions ({}); verdict: <span class=\"{}\">{}</span>; right: <code>{}</code></p>",
-        escape(&title),
-        report.executions,
-        escape(&scope),
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        escape(&page.title)
+    );
+    let verdict = if page.passed { ("verdict-pass", "PASS") } else { ("verdict-fail", "FAIL") };
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>\n<p>{}; verdict: <span class=\"{}\">{}</span>; right: <code>{}</code></p>",
+        escape(&page.title),
+        escape(&page.found),
         verdict.0,
         verdict.1,
-        escape(&report.expected)
+        escape(page.expected)
     );
-    if let Some(failure) = &report.failure {
-        let steps = &failure.schedule.steps;
-        let mut threads: Vec<&str> = Vec::new();
-        for step in steps {
-            if !threads.contains(&step.thread.as_str()) {
-                threads.push(&step.thread);
+    if !page.steps.is_empty() {
+        lanes(&mut out, page.heading, page.steps);
+        match &page.ends {
+            Some(state) => {
+                let _ = writeln!(
+                    out,
+                    "<p>Ends <code>{}</code>, expected <code>{}</code>: <strong>{}</strong></p>",
+                    escape(state),
+                    escape(page.expected),
+                    escape(page.message)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<p>Never ends (expected <code>{}</code>): <strong class=\"verdict-fail\">{}</strong></p>",
+                    escape(page.expected),
+                    escape(page.message)
+                );
             }
         }
-        let _ = write!(out, "<h2>The clearest failing execution</h2>\n<table class=\"lanes\"><tr><th>step</th>");
-        for thread in &threads {
-            let _ = write!(out, "<th>{}</th>", escape(thread));
-        }
-        out.push_str("<th>shared memory after the step</th></tr>\n");
-        let mut memory: Vec<(String, String)> = Vec::new();
-        for step in steps {
-            let now = match (step.wrote, step.read) {
-                (Some(v), _) | (None, Some(v)) => Some(v.to_string()),
-                _ => {
-                    let inside = |prefix: &str| step.operation.strip_prefix(prefix).map(|r| r.trim_end_matches(')'));
-                    if let Some(value) = inside("lock (holds ") {
-                        Some(format!("{value}, held by {}", step.thread))
-                    } else {
-                        inside("unlock (leaves ").map(|value| format!("{value}, free"))
-                    }
-                }
-            };
-            if let Some(now) = now {
-                match memory.iter_mut().find(|(object, _)| *object == step.object) {
-                    Some(entry) => entry.1 = now,
-                    None => memory.push((step.object.clone(), now)),
-                }
-            }
-            let _ = write!(out, "<tr><td class=\"step\">{}</td>", step.step);
-            for thread in &threads {
-                if *thread == step.thread {
-                    let marked = if step.note.is_some() { " marked" } else { "" };
-                    let note = step
-                        .note
-                        .as_deref()
-                        .map(|n| format!("<div class=\"note\">← {}</div>", escape(n)))
-                        .unwrap_or_default();
-                    let object = format!("{} ", escape(&step.object));
-                    let _ = write!(
-                        out,
-                        "<td><span class=\"op{marked}\">{object}{}</span><div class=\"at\">{}</div>{note}</td>",
-                        escape(&step.operation),
-                        escape(&step.at)
-                    );
-                } else {
-                    out.push_str("<td></td>");
-                }
-            }
-            let shown: Vec<String> = memory.iter().map(|(object, value)| format!("{object}: {value}")).collect();
-            let _ = writeln!(out, "<td class=\"state\">{}</td></tr>", escape(&shown.join(" · ")));
-        }
-        out.push_str("</table>\n");
-        let state = failure.state.as_ref().map(State::to_string).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "<p>Ends <code>{}</code>, expected <code>{}</code>: <strong>{}</strong></p>",
-            escape(&state),
-            escape(&report.expected),
-            escape(&failure.message)
-        );
-        if let Some(replay) = &report.replay {
+        if let Some(replay) = page.replay {
             let _ = writeln!(out, "<p>Step through it yourself: <code>{}</code></p>", escape(replay));
         }
     }
-    if !report.outcomes.is_empty() {
-        let total: u64 = report.outcomes.values().sum();
+    if let Some((outcomes, failing)) = page.outcomes.filter(|(o, _)| !o.is_empty()) {
+        let heading = if page.found.contains("stopped the search") {
+            "Outcomes seen before the search stopped"
+        } else {
+            "Reachable outcomes"
+        };
+        histogram(&mut out, heading, outcomes, failing);
+    }
+    let _ = writeln!(out, "<p class=\"state\">made by racelab (`{}`)</p>\n</body></html>", escape(page.made_by));
+    out
+}
+
+/// A lane per thread, a row per step, the shared memory beside it.
+fn lanes(out: &mut String, heading: &str, steps: &[crate::check::trace::Step]) {
+    let mut threads: Vec<&str> = Vec::new();
+    for step in steps {
+        if !threads.contains(&step.thread.as_str()) {
+            threads.push(&step.thread);
+        }
+    }
+    let _ = write!(out, "<h2>{}</h2>\n<table class=\"lanes\"><tr><th>step</th>", escape(heading));
+    for thread in &threads {
+        let _ = write!(out, "<th>{}</th>", escape(thread));
+    }
+    out.push_str("<th>shared memory after the step</th></tr>\n");
+    let mut memory: Vec<(String, String)> = Vec::new();
+    for step in steps {
+        let now = match (step.wrote, step.read) {
+            (Some(v), _) | (None, Some(v)) => Some(v.to_string()),
+            _ => {
+                let inside = |prefix: &str| step.operation.strip_prefix(prefix).map(|r| r.trim_end_matches(')'));
+                if let Some(value) = inside("lock (holds ") {
+                    Some(format!("{value}, held by {}", step.thread))
+                } else {
+                    inside("unlock (leaves ").map(|value| format!("{value}, free"))
+                }
+            }
+        };
+        if let Some(now) = now {
+            match memory.iter_mut().find(|(object, _)| *object == step.object) {
+                Some(entry) => entry.1 = now,
+                None => memory.push((step.object.clone(), now)),
+            }
+        }
+        let _ = write!(out, "<tr><td class=\"step\">{}</td>", step.step);
+        for thread in &threads {
+            if *thread == step.thread {
+                let marked = if step.note.is_some() { " marked" } else { "" };
+                let note = step
+                    .note
+                    .as_deref()
+                    .map(|n| format!("<div class=\"note\">← {}</div>", escape(n)))
+                    .unwrap_or_default();
+                let object = format!("{} ", escape(&step.object));
+                let _ = write!(
+                    out,
+                    "<td><span class=\"op{marked}\">{object}{}</span><div class=\"at\">{}</div>{note}</td>",
+                    escape(&step.operation),
+                    escape(&step.at)
+                );
+            } else {
+                out.push_str("<td></td>");
+            }
+        }
+        let shown: Vec<String> = memory.iter().map(|(object, value)| format!("{object}: {value}")).collect();
+        let _ = writeln!(out, "<td class=\"state\">{}</td></tr>", escape(&shown.join(" · ")));
+    }
+    out.push_str("</table>\n");
+}
+
+/// The outcome histogram: every final state, its count, a bar.
+fn histogram(out: &mut String, heading: &str, outcomes: &std::collections::BTreeMap<State, u64>, failing: &[State]) {
+    let total: u64 = outcomes.values().sum();
+    let _ = writeln!(
+        out,
+        "<h2>{heading}</h2>\n<p class=\"state\">executions of loom's model that end in each state — counts of model executions, not likelihoods on hardware</p>\n<table class=\"outcomes\">"
+    );
+    for (state, count) in outcomes {
+        let wrong = failing.contains(state);
+        let width = (count * 300).div_ceil(total.max(1));
         let _ = writeln!(
             out,
-            "<h2>Reachable outcomes</h2>\n<p class=\"state\">executions of loom's model that end in each state — counts of model executions, not likelihoods on hardware</p>\n<table class=\"outcomes\">"
+            "<tr><td>{}</td><td>{count}</td><td><span class=\"bar{}\" style=\"width:{width}px\"></span> {}</td></tr>",
+            escape(&state.to_string()),
+            if wrong { " wrong" } else { "" },
+            if wrong { "" } else { "right" }
         );
-        for (state, count) in &report.outcomes {
-            let wrong = report.failing_states.contains(state);
-            let width = (count * 300).div_ceil(total.max(1));
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{count}</td><td><span class=\"bar{}\" style=\"width:{width}px\"></span> {}</td></tr>",
-                escape(&state.to_string()),
-                if wrong { " wrong" } else { "" },
-                if wrong { "" } else { "right" }
-            );
-        }
-        out.push_str("</table>\n");
     }
-    out.push_str("<p class=\"state\">made by racelab (`cargo run -- check … --html FILE`)</p>\n</body></html>\n");
-    out
+    out.push_str("</table>\n");
 }

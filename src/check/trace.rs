@@ -293,15 +293,35 @@ pub struct Pending {
     pub op: &'static str,
     /// The source line.
     pub location: &'static Location<'static>,
+    /// The object it operates on (its address), when that matters: the mutex a `lock` waits for.
+    pub object: Option<usize>,
 }
 
 /// Notes that `thread` is about to perform `op` at `location`.
 pub fn set_pending(thread: usize, op: &'static str, location: &'static Location<'static>) {
+    set_pending_on(thread, op, None, location);
+}
+
+/// Notes that `thread` is about to perform `op` on the object at `object` (a `lock`: the stepper
+/// then knows whether the thread would have to wait).
+pub fn set_pending_on(thread: usize, op: &'static str, object: Option<usize>, location: &'static Location<'static>) {
     PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
         pending.retain(|p| p.thread != thread);
-        pending.push(Pending { thread, op, location });
+        pending.push(Pending { thread, op, location, object });
     });
+}
+
+/// Updates `held` — who holds each mutex: (its address, the holder's thread, the step it
+/// locked at) — with the events from step `from + 1` on.
+pub fn track_locks(held: &mut Vec<(usize, usize, usize)>, events: &[Event], from: usize) {
+    for (i, e) in events.iter().enumerate().skip(from) {
+        match e.op {
+            Op::Lock { .. } => held.push((e.addr, e.thread, i + 1)),
+            Op::Unlock { .. } => held.retain(|(addr, _, _)| *addr != e.addr),
+            _ => {}
+        }
+    }
 }
 
 /// The operations threads are about to perform.
@@ -477,6 +497,11 @@ pub struct Schedule {
     pub steps: Vec<Step>,
 }
 
+/// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, … as the schedule of `events` calls it.
+pub fn thread_label(events: &[Event], thread: usize) -> String {
+    label(events, thread)
+}
+
 /// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, …
 fn label(events: &[Event], thread: usize) -> String {
     match events.iter().find(|e| e.thread == thread).and_then(|e| e.thread_name.as_deref()) {
@@ -484,6 +509,51 @@ fn label(events: &[Event], thread: usize) -> String {
         None if thread == 0 => "main".to_string(),
         None => format!("T{thread}"),
     }
+}
+
+/// The objects `events` touch, in order of first use, with their kinds.
+fn objects(events: &[Event]) -> Vec<(usize, &'static str)> {
+    let mut order: Vec<(usize, &'static str)> = Vec::new();
+    for e in events {
+        if !order.iter().any(|(addr, _)| *addr == e.addr) {
+            order.push((e.addr, e.op.kind()));
+        }
+    }
+    order
+}
+
+/// The name a schedule gives the object at `addr`: the lab's name for it, its kind
+/// (`atomic`, `mutex`) when it is the only one of its kind, else `atomic#2`, …
+fn object_name(order: &[(usize, &'static str)], names: &[(&str, &[&'static str])], addr: usize) -> String {
+    let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
+    let mut same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();
+    // Locks taken in opposite orders (a deadlock) have no common first use:
+    // mutexes are named in the order they sit in memory (declare them in a
+    // `#[repr(C)]` struct in the order of their names).
+    if kind == "mutex" {
+        same.sort_unstable();
+    }
+    let given = names.iter().find(|(k, list)| *k == kind && list.len() == same.len()).map(|(_, list)| *list);
+    if let (Some(list), Some(i)) = (given, same.iter().position(|a| *a == addr)) {
+        list[i].to_string()
+    } else if same.len() == 1 {
+        kind.to_string()
+    } else {
+        let n = same.iter().position(|a| *a == addr).map_or(0, |i| i + 1);
+        format!("{kind}#{n}")
+    }
+}
+
+/// The name the schedule of `events` gives the mutex at `addr` (see [`Schedule::from_events_named`]),
+/// counting also the mutexes at `pending`, which threads are about to lock for the first time.
+pub fn name_of_mutex(events: &[Event], pending: &[usize], names: &[(&str, &[&'static str])], addr: usize) -> String {
+    let mut order = objects(events);
+    for &mutex in pending {
+        if !order.iter().any(|(a, _)| *a == mutex) {
+            order.push((mutex, "mutex"));
+        }
+    }
+    object_name(&order, names, addr)
 }
 
 /// `src/labs/../../labs/x.rs` → `labs/x.rs`, so paths read as the learner sees them.
@@ -524,29 +594,11 @@ impl Schedule {
         decode: Option<fn(u64) -> String>,
     ) -> Schedule {
         let thread_name = |t: usize| label(events, t);
-        // Name objects by kind, numbered when a kind has more than one object.
-        let mut order: Vec<(usize, &'static str)> = Vec::new();
-        for e in events {
-            if !order.iter().any(|(addr, _)| *addr == e.addr) {
-                order.push((e.addr, e.op.kind()));
-            }
-        }
+        let order = objects(events);
         let atomics = order.iter().filter(|(_, kind)| *kind == "atomic").count();
         let decode = decode.filter(|_| atomics == 1);
         let show = |value: u64| decode.map_or_else(|| value.to_string(), |d| d(value));
-        let name_of = |addr: usize| -> String {
-            let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
-            let same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();
-            let given = names.iter().find(|(k, list)| *k == kind && list.len() == same.len()).map(|(_, list)| *list);
-            if let (Some(list), Some(i)) = (given, same.iter().position(|a| *a == addr)) {
-                list[i].to_string()
-            } else if same.len() == 1 {
-                kind.to_string()
-            } else {
-                let n = same.iter().position(|a| *a == addr).map_or(0, |i| i + 1);
-                format!("{kind}#{n}")
-            }
-        };
+        let name_of = |addr: usize| object_name(&order, names, addr);
 
         // Latest store per object: (value, step, thread); step 0 is the initial value.
         let mut latest: HashMap<usize, (u64, usize, usize)> = HashMap::new();

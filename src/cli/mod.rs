@@ -4,6 +4,7 @@ mod learn;
 mod lesson;
 mod panics;
 mod step;
+mod tui;
 mod watch;
 
 use crate::bench;
@@ -13,6 +14,7 @@ use crate::labs::{self, Kind, Lab};
 use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
 use learn::Course;
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -53,7 +55,7 @@ enum Command {
         /// Seconds a racy run may keep trying to show the race (at most 600).
         #[arg(long, default_value_t = 2.0)]
         budget: f64,
-        /// Seconds the worker processes of one trial may take (at most 3600).
+        /// Seconds one trial may take, at most 3600 (worker processes are killed; stuck threads end the run).
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
         /// Print one JSON document instead of text.
@@ -102,6 +104,13 @@ enum Command {
         /// With --random: the seed (the same seed gives the same schedules).
         #[arg(long, default_value_t = 1, requires = "random")]
         seed: u64,
+        /// With --random: `random` picks a thread uniformly at every step; `pct` (probabilistic
+        /// concurrency testing) runs threads by random priority and changes it at --depth - 1 random points.
+        #[arg(long, value_enum, default_value_t = SchedulerName::Random, requires = "random")]
+        scheduler: SchedulerName,
+        /// With --scheduler pct: the bug depth, 1–10 (how many ordering constraints a bug needs).
+        #[arg(long, default_value_t = 3, requires = "random")]
+        depth: usize,
     },
     /// Be the scheduler: run a lab's code and choose which thread moves at every step.
     ///
@@ -125,6 +134,14 @@ enum Command {
         /// Moves to replay, e.g. 1,2,2,1 (thread numbers; 0 is main).
         #[arg(long)]
         schedule: Option<String>,
+        /// When the run ends (or you quit), write the execution as one self-contained HTML page
+        /// (a lane per thread), like `check --html`.
+        #[arg(long, value_name = "FILE")]
+        html: Option<std::path::PathBuf>,
+        /// Line mode even on a terminal: a screen of text per move (full screen is the default
+        /// when stdin and stdout are a terminal; line mode otherwise, e.g. over a pipe).
+        #[arg(long)]
+        plain: bool,
     },
     /// Lab 04's demonstration: fork copies the parent's memory, spawn starts fresh, and what
     /// starting each costs (thread vs fork vs spawn, medians and spread).
@@ -262,6 +279,15 @@ enum DevCommand {
     /// Prove the course is healthy: every exercise unsolved as shipped, every
     /// solution passing, every wrong fix rejected, every exercise mirroring its solution.
     Check,
+}
+
+/// `check --random --scheduler …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SchedulerName {
+    /// A uniformly random pick at every step.
+    Random,
+    /// Probabilistic concurrency testing: random priorities, a few random priority changes.
+    Pct,
 }
 
 /// Ways a worker can misbehave, for demonstrating the parent's error handling.
@@ -550,18 +576,36 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Check { lab, variant, threads, iters, random: true, iterations, seed, .. }) => {
+        Some(Command::Check {
+            lab, variant, threads, iters, random: true, iterations, seed, scheduler, depth, ..
+        }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
             let stepping = stepping(lab, &variant, threads, iters)?;
             if iterations == 0 || iterations > MAX_RANDOM {
                 return Err(Failure(format!("--iterations must be between 1 and {MAX_RANDOM} (got {iterations})"), 2));
             }
-            let (text, passed) = step::random(&stepping, iterations, seed);
+            let sampler = match scheduler {
+                SchedulerName::Random => crate::stepper::Sampler::Random,
+                SchedulerName::Pct if !(1..=10).contains(&depth) => {
+                    return Err(Failure(format!("--depth must be between 1 and 10 (got {depth})"), 2));
+                }
+                // shuttle's PCT takes its seed from this variable when it is set, which would
+                // make `--seed` a lie.
+                SchedulerName::Pct if std::env::var_os("SHUTTLE_RANDOM_SEED").is_some() => {
+                    return Err(Failure(
+                        "SHUTTLE_RANDOM_SEED is set and would replace --seed: unset it to use --scheduler pct"
+                            .to_string(),
+                        2,
+                    ));
+                }
+                SchedulerName::Pct => crate::stepper::Sampler::Pct { depth },
+            };
+            let (text, passed) = step::random(&stepping, sampler, iterations, seed);
             out(&text)?;
             Ok(if passed { 0 } else { 1 })
         }
-        Some(Command::Step { lab, puzzle, variant, threads, iters, schedule }) => {
+        Some(Command::Step { lab, puzzle, variant, threads, iters, schedule, html, plain }) => {
             let puzzle = puzzle.map(|id| crate::stepper::Puzzle::find(&id)).transpose()?;
             let stepping = match (&lab, puzzle) {
                 (_, Some(puzzle)) => {
@@ -590,15 +634,26 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                         .collect::<Result<Vec<_>, _>>()?;
                     let (text, ending) = step::replay(&stepping, &moves)?;
                     out(&text)?;
-                    Some(ending)
+                    ending
+                }
+                None if !plain && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+                    let (ending, after) = tui::interactive(&stepping)?;
+                    // The full screen is gone: what happened stays in the terminal's scrollback.
+                    out(&format!("{}\n\n{after}", step::title(&stepping)))?;
+                    ending
                 }
                 None => step::interactive(
                     &stepping,
                     Box::new(std::io::BufReader::new(std::io::stdin())),
                     Box::new(std::io::stdout()),
-                )?,
+                ),
             };
-            if let (Some(puzzle), Some(ending)) = (puzzle, ending) {
+            if let Some(path) = html {
+                std::fs::write(&path, check::html::stepped(&stepping, &ending))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                out(&format!("The execution is drawn in {}.\n", path.display()))?;
+            }
+            if let Some(puzzle) = puzzle.filter(|_| !ending.stopped) {
                 let (text, solved) = step::judge_puzzle(puzzle, &ending);
                 out(&text)?;
                 if let Some(moves) = solved {

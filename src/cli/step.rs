@@ -13,15 +13,8 @@ use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 use std::rc::Rc;
 
-/// What the learner asked for besides a move.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
-    Undo,
-    Quit,
-}
-
 /// The shared objects as the steps so far left them: `atomic = 1`, `mutex: held by T1 (holds 0)`.
-fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
+pub(super) fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
     let schedule = Schedule::from_events_decoded(events, stepping.lab.names, stepping.lab.decode);
     let mut objects: Vec<(String, String)> = Vec::new();
     for (step, event) in schedule.steps.iter().zip(events) {
@@ -60,10 +53,13 @@ fn screen(stepping: &Stepping, choice: &Choice) -> String {
     for next in &choice.next {
         let _ = writeln!(text, "    {:>2}  {:<width$}  {:<22} {}", next.thread, next.label, next.op, next.at);
     }
+    for waiting in &choice.waiting {
+        let _ = writeln!(text, "    (waiting, cannot move: {waiting})");
+    }
     text
 }
 
-fn outcome(stepping: &Stepping, ending: &Ending) -> String {
+pub(super) fn outcome(stepping: &Stepping, ending: &Ending) -> String {
     let mut text = String::new();
     let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.names, stepping.lab.decode);
     text.push_str(&schedule.table());
@@ -77,6 +73,9 @@ fn outcome(stepping: &Stepping, ending: &Ending) -> String {
         }
         (Some(state), Err(why)) => {
             let _ = writeln!(text, "\noutcome: {state}, expected {expected} — {why}");
+        }
+        (None, Err(why)) if ending.deadlock => {
+            let _ = writeln!(text, "\noutcome: {why}\n(expected {expected}: a run that ends)");
         }
         (None, Err(why)) => {
             let _ = writeln!(text, "\noutcome: {why}");
@@ -111,98 +110,132 @@ fn join(moves: &[usize]) -> String {
     moves.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn title(stepping: &Stepping) -> String {
+pub(super) fn title(stepping: &Stepping) -> String {
     format!(
         "lab {:02} · {} · {} — you are the scheduler (shuttle's threads: every load reads the latest store)",
         stepping.lab.number, stepping.variant, stepping.case
     )
 }
 
-/// Steps interactively: reads moves from `input`, writes screens to `output`.
-pub(super) fn interactive(
-    stepping: &Stepping,
-    input: Box<dyn BufRead>,
-    output: Box<dyn Write>,
-) -> Result<Option<Ending>, String> {
-    let input = Rc::new(RefCell::new(input));
-    let output = Rc::new(RefCell::new(output));
-    let say = |out: &Rc<RefCell<Box<dyn Write>>>, text: &str| {
-        let mut out = out.borrow_mut();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
-    };
-    say(
-        &output,
-        &format!("{}\nType a thread's number to move it; u undoes the last move, q quits.\n", title(stepping)),
-    );
+/// What the learner answers at a choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Answer {
+    /// Move this thread.
+    Move(usize),
+    /// Take back the last move.
+    Undo,
+    /// Leave (also Ctrl-C and the end of input).
+    Quit,
+}
+
+/// Where the learner steps: a line per move ([`Lines`]) or the full screen (`tui`).
+pub(super) trait Ui {
+    /// Shows `choice` and waits for the learner's answer (a thread that can move, undo or quit).
+    fn ask(&mut self, stepping: &Stepping, choice: &Choice) -> Answer;
+    /// A short note, e.g. "nothing to undo".
+    fn note(&mut self, text: &str);
+    /// The run is over: `text` says how (the outcome, or where the learner stopped).
+    fn end(&mut self, stepping: &Stepping, ending: &Ending, text: &str);
+}
+
+/// Steps with `ui` until the execution ends or the learner quits; undo replays all moves but the last.
+pub(super) fn play(stepping: &Stepping, ui: Rc<RefCell<dyn Ui>>) -> Ending {
     let mut moves: Vec<usize> = Vec::new();
     loop {
-        let action: Rc<RefCell<Option<Action>>> = Rc::new(RefCell::new(None));
-        let (reader, writer, asked, view) =
-            (Rc::clone(&input), Rc::clone(&output), Rc::clone(&action), stepping.clone());
+        let answer: Rc<RefCell<Option<Answer>>> = Rc::new(RefCell::new(None));
+        let (asked, view, chooser_ui) = (Rc::clone(&answer), stepping.clone(), Rc::clone(&ui));
         let chooser = move |choice: &Choice| -> Decision {
-            let mut out = writer.borrow_mut();
-            let _ = write!(out, "\n{}> ", screen(&view, choice));
-            let _ = out.flush();
-            loop {
-                let mut line = String::new();
-                match reader.borrow_mut().read_line(&mut line) {
-                    Ok(0) | Err(_) => {
-                        *asked.borrow_mut() = Some(Action::Quit);
-                        return Decision::Stop;
-                    }
-                    Ok(_) => {}
+            let said = chooser_ui.borrow_mut().ask(&view, choice);
+            match said {
+                Answer::Move(t) => Decision::Pick(t),
+                other => {
+                    *asked.borrow_mut() = Some(other);
+                    Decision::Stop
                 }
-                let word = line.trim();
-                match word {
-                    "q" | "quit" => {
-                        *asked.borrow_mut() = Some(Action::Quit);
-                        return Decision::Stop;
-                    }
-                    "u" | "undo" => {
-                        *asked.borrow_mut() = Some(Action::Undo);
-                        return Decision::Stop;
-                    }
-                    "" => {}
-                    _ => match word.parse::<usize>() {
-                        Ok(t) if choice.next.iter().any(|n| n.thread == t) => return Decision::Pick(t),
-                        _ => {
-                            let can: Vec<String> = choice.next.iter().map(|n| n.thread.to_string()).collect();
-                            let _ = writeln!(
-                                out,
-                                "`{word}` is not a thread that can move now; type one of {}, u or q",
-                                can.join(", ")
-                            );
-                        }
-                    },
-                }
-                let _ = write!(out, "> ");
-                let _ = out.flush();
             }
         };
         let ending = stepper::run(stepping, &moves, chooser);
-        let asked = *action.borrow();
-        match asked {
-            Some(Action::Undo) => {
+        let said = *answer.borrow();
+        match said {
+            Some(Answer::Undo) => {
                 moves = ending.moves;
                 if moves.pop().is_none() {
-                    say(&output, "nothing to undo\n");
+                    ui.borrow_mut().note("nothing to undo");
                 }
             }
-            Some(Action::Quit) => {
-                say(&output, &format!("\nstopped after {} moves", ending.moves.len()));
+            Some(Answer::Quit) => {
+                let mut text = format!("stopped after {} moves", ending.moves.len());
                 if !ending.moves.is_empty() {
-                    say(&output, &format!("; to come back: {}", stepping.command(&ending.moves)));
+                    text.push_str(&format!("; to come back: {}", stepping.command(&ending.moves)));
                 }
-                say(&output, "\n");
-                return Ok(None);
+                ui.borrow_mut().end(stepping, &ending, &format!("{text}\n"));
+                return ending;
             }
-            None => {
-                say(&output, &format!("\n{}", outcome(stepping, &ending)));
-                return Ok(Some(ending));
+            Some(Answer::Move(_)) | None => {
+                ui.borrow_mut().end(stepping, &ending, &outcome(stepping, &ending));
+                return ending;
             }
         }
     }
+}
+
+/// Line mode: a screen of text per choice, a move per line; works over a pipe.
+struct Lines {
+    input: Box<dyn BufRead>,
+    output: Box<dyn Write>,
+}
+
+impl Lines {
+    fn say(&mut self, text: &str) {
+        let _ = self.output.write_all(text.as_bytes());
+        let _ = self.output.flush();
+    }
+}
+
+impl Ui for Lines {
+    fn ask(&mut self, stepping: &Stepping, choice: &Choice) -> Answer {
+        self.say(&format!("\n{}> ", screen(stepping, choice)));
+        loop {
+            let mut line = String::new();
+            match self.input.read_line(&mut line) {
+                Ok(0) | Err(_) => return Answer::Quit,
+                Ok(_) => {}
+            }
+            let word = line.trim();
+            match word {
+                "q" | "quit" => return Answer::Quit,
+                "u" | "undo" => return Answer::Undo,
+                "" => {}
+                _ => match word.parse::<usize>() {
+                    Ok(t) if choice.next.iter().any(|n| n.thread == t) => return Answer::Move(t),
+                    _ => {
+                        let can: Vec<String> = choice.next.iter().map(|n| n.thread.to_string()).collect();
+                        self.say(&format!(
+                            "`{word}` is not a thread that can move now; type one of {}, u or q\n",
+                            can.join(", ")
+                        ));
+                    }
+                },
+            }
+            self.say("> ");
+        }
+    }
+
+    fn note(&mut self, text: &str) {
+        self.say(&format!("{text}\n"));
+    }
+
+    fn end(&mut self, _: &Stepping, _: &Ending, text: &str) {
+        self.say(&format!("\n{text}"));
+    }
+}
+
+/// Steps in line mode: reads moves from `input`, writes screens to `output`. The ending is
+/// `stopped` when the learner quit (or the input ended) before the execution did.
+pub(super) fn interactive(stepping: &Stepping, input: Box<dyn BufRead>, output: Box<dyn Write>) -> Ending {
+    let mut lines = Lines { input, output };
+    lines.say(&format!("{}\nType a thread's number to move it; u undoes the last move, q quits.\n", title(stepping)));
+    play(stepping, Rc::new(RefCell::new(lines)))
 }
 
 /// The puzzles, with the learner's best for each.
@@ -232,21 +265,23 @@ pub(super) fn puzzles(best: &std::collections::BTreeMap<String, usize>) -> Strin
 pub(super) fn judge_puzzle(puzzle: &stepper::Puzzle, ending: &Ending) -> (String, Option<usize>) {
     let fewest = puzzle.fewest_moves().ok().flatten();
     let best = fewest.map_or(String::new(), |n| format!(" (the fewest possible: {n})"));
-    match &ending.state {
-        Some(state) if (puzzle.reached)(state) => {
-            (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
-        }
-        _ => (format!("puzzle `{}` not solved: the goal was to {}{best}\n", puzzle.id, puzzle.goal), None),
+    if puzzle.reached_by(ending) {
+        (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
+    } else {
+        (format!("puzzle `{}` not solved: the goal was to {}{best}\n", puzzle.id, puzzle.goal), None)
     }
 }
 
 /// A random exploration, as `check --random` prints it.
-pub(super) fn random(stepping: &Stepping, iterations: u64, seed: u64) -> (String, bool) {
-    let report = stepper::random(stepping, iterations, seed);
+pub(super) fn random(stepping: &Stepping, sampler: stepper::Sampler, iterations: u64, seed: u64) -> (String, bool) {
+    let report = stepper::explore(stepping, sampler, iterations, seed);
     let mut text = format!(
-        "lab {:02} · {} · {}: {} random schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
+        "lab {:02} · {} · {}: {} {sampler} schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
         stepping.lab.number, stepping.variant, stepping.case, report.executions
     );
+    if report.only_one_schedule {
+        let _ = writeln!(text, "(no thread ever had a choice to make: this size has one schedule, and it ran)");
+    }
     match &report.first_failure {
         None => {
             let _ = writeln!(text, "verdict: no failure found");

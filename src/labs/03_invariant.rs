@@ -92,7 +92,9 @@ fn seqcst_total(bank: &Split) -> u64 {
     bank.a.load(SeqCst) + bank.b.load(SeqCst)
 }
 
-/// Two accounts, each behind its own lock.
+/// Two accounts, each behind its own lock (`repr(C)`: `a` lies before `b`
+/// in memory, which is how schedules tell the two locks apart).
+#[repr(C)]
 pub struct TwoLocks {
     a: Mutex<u64>,
     b: Mutex<u64>,
@@ -112,6 +114,25 @@ fn two_locks_total(bank: &TwoLocks) -> u64 {
 
 fn two_locks_accounts(bank: &TwoLocks) -> (u64, u64) {
     (*bank.a.lock().expect("poisoned"), *bank.b.lock().expect("poisoned"))
+}
+
+/// Wrong fix: the transfer holds both locks, so no observer sees the unit in
+/// neither account — but it takes `a` then `b`, and the observer takes `b`
+/// then `a`. A transfer holding `a` and an observer holding `b` each wait for
+/// the other's lock, forever: a deadlock. (The fix: every thread takes the
+/// locks in one agreed order, or one lock covers both.)
+pub fn wrong_lock_order_transfer(bank: &TwoLocks) {
+    let mut a = bank.a.lock().expect("poisoned");
+    let mut b = bank.b.lock().expect("poisoned");
+    *a -= 1;
+    *b += 1;
+}
+
+fn lock_order_total(bank: &TwoLocks) -> u64 {
+    // The other order: b first.
+    let b = bank.b.lock().expect("poisoned");
+    let a = bank.a.lock().expect("poisoned");
+    *a + *b
 }
 
 /// Atomic accounts plus a lock that only the writers take.
@@ -307,6 +328,10 @@ pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
         "wrong_two_locks" => {
             let accounts = TwoLocks { a: Mutex::new(money), b: Mutex::new(0) };
             watched(case, accounts, wrong_two_locks_transfer, two_locks_total, two_locks_accounts)
+        }
+        "wrong_lock_order" => {
+            let accounts = TwoLocks { a: Mutex::new(money), b: Mutex::new(0) };
+            watched(case, accounts, wrong_lock_order_transfer, lock_order_total, two_locks_accounts)
         }
         "wrong_unlocked_reader" => {
             let accounts = WritersLocked { lock: Mutex::new(()), accounts: split() };

@@ -129,7 +129,8 @@ pub struct Lab {
     pub catalogue_size: (usize, u64),
     /// `cargo run -- check`'s default threads × iterations.
     pub check_size: (usize, u64),
-    /// Names for the objects in a schedule, per kind, in order of first use.
+    /// Names for the objects in a schedule, per kind, in order of first use
+    /// (mutexes: in order of address, since locks may be taken in any order).
     pub names: &'static [(&'static str, &'static [&'static str])],
 }
 
@@ -312,6 +313,11 @@ pub static LABS: &[Lab] = &[
             },
             Variant { name: "wrong_two_locks", kind: WrongFix, summary: "one lock per account" },
             Variant { name: "wrong_unlocked_reader", kind: WrongFix, summary: "writers lock, the observer does not" },
+            Variant {
+                name: "wrong_lock_order",
+                kind: WrongFix,
+                summary: "a lock per account, both held, taken in opposite orders: a deadlock",
+            },
         ],
         expected: real::invariant::expected,
         real: |v, t, k| real::invariant::run(v, &real::invariant::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value()),
@@ -337,7 +343,8 @@ pub static LABS: &[Lab] = &[
         // The packed-atomic fix keeps each account in 32 bits.
         max_total: u32::MAX as u64,
         run_size: (2, 1_000_000),
-        // Every thread touches account a before account b, so first use names them.
+        // Every thread touches account a before account b, so first use names the atomics;
+        // the two locks of `TwoLocks` are named by address (a comes first: `repr(C)`).
         check_size: (1, 2),
         catalogue_size: (1, 1),
         names: &[("atomic", &["a", "b"]), ("mutex", &["a", "b"])],

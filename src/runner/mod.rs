@@ -47,7 +47,8 @@ pub struct RunOptions {
     pub budget: Duration,
     /// How to start a worker process (needed by `process`).
     pub worker: Option<WorkerCommand>,
-    /// How long the workers of one trial may take.
+    /// How long one trial may take: its worker processes are killed after it, and threads
+    /// still running then are reported as stuck (a deadlock).
     pub worker_timeout: Duration,
 }
 
@@ -225,15 +226,38 @@ pub fn run_with(
 }
 
 pub(crate) fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Observation, String> {
-    let value = if variant == "process" {
+    if variant == "process" {
         let worker = options.worker.as_ref().ok_or("the process variant needs the racelab binary to start workers")?;
         let reports = run_workers(worker, &(lab.jobs)(options.threads, options.iters), options.worker_timeout)
             .map_err(|e| e.to_string())?;
-        (lab.combine)(&reports)
-    } else {
-        (lab.real)(variant, options.threads, options.iters)
-            .ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number))?
-    };
+        return Ok(Observation { value: (lab.combine)(&reports), wrong: None });
+    }
+    // Threads that deadlock (lab 03's `wrong_lock_order`) never return: run the trial on a
+    // thread of its own and give up on it after the timeout. The stuck threads cannot be
+    // killed; they end with the process, which the message says is the only way out.
+    let (real, name, threads, iters) = (lab.real, variant.to_string(), options.threads, options.iters);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name("trial".to_string())
+        .spawn(move || {
+            let _ = tx.send(real(&name, threads, iters));
+        })
+        .map_err(|e| format!("the system refused to start a thread ({e}): try fewer --threads"))?;
+    let value = match rx.recv_timeout(options.worker_timeout) {
+        Ok(value) => value.ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "a trial of `{variant}` did not finish within {:.0} s (--timeout): its threads are stuck, each waiting \
+             for another — a deadlock? `cargo run -- check {} --variant {variant}` shows the schedule that gets there",
+            options.worker_timeout.as_secs_f64(),
+            lab.number
+        )),
+        // The trial panicked (the system refused a thread, say): carry on unwinding here, as if
+        // it had run on this thread, so the caller reports it as before.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => Err(format!("a trial of `{variant}` ended without a result")),
+        },
+    }?;
     Ok(Observation { value, wrong: None })
 }
 

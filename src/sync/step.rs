@@ -44,6 +44,12 @@ fn before(op: &'static str, location: &'static Location<'static>) {
     trace::set_pending(current_thread(), op, location);
 }
 
+/// Announces a `lock` of the mutex at `addr`: a thread whose mutex is held waits, and the
+/// stepper does not offer it as a move.
+fn before_lock(addr: usize, location: &'static Location<'static>) {
+    trace::set_pending_on(current_thread(), "lock", Some(addr), location);
+}
+
 /// Records one operation on the shared object at `addr`.
 fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
     let me = shuttle::thread::current();
@@ -131,7 +137,7 @@ impl<T> Mutex<T> {
         T: Debug,
     {
         let location = Location::caller();
-        before("lock", location);
+        before_lock(self.addr(), location);
         match self.inner.lock() {
             Ok(guard) => Ok(self.guard(guard, location)),
             Err(poisoned) => Err(PoisonError::new(self.guard(poisoned.into_inner(), location))),

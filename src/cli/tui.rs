@@ -1,0 +1,380 @@
+//! `racelab step` full screen: the same stepping as line mode, drawn with ratatui.
+//!
+//! Used when both stdin and stdout are a terminal (`--plain` keeps line mode).
+//! The screen has the steps so far on the left; on the right the shared state,
+//! every thread's next operation with its source line (the ones waiting for a
+//! lock greyed out, not selectable), and the keys. A digit moves that thread,
+//! `u` or Backspace undoes, `q`, Esc or Ctrl-C quits. When the run ends the
+//! outcome is shown against the expected one until a key is pressed; it is
+//! printed again on the normal screen, as line mode prints it.
+//!
+//! The terminal is put back (raw mode off, the normal screen, the cursor) on
+//! every way out: the end, a quit, Ctrl-C (a key in raw mode), SIGTERM or
+//! SIGHUP (a flag polled between keys), the end of input, and a panic (the
+//! panic hook restores it before anything is printed; the guard's `Drop` does
+//! it again while unwinding).
+
+use super::step::{self, Answer, Ui};
+use crate::check::trace::Schedule;
+use crate::stepper::{Choice, Ending, Next, Stepping, Waiting};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// What one frame shows.
+#[derive(Debug, Default)]
+pub(super) struct View {
+    /// The first line: lab, variant, size.
+    pub title: String,
+    /// The steps so far, one per line (the schedule's table).
+    pub steps: Vec<String>,
+    /// The shared objects now.
+    pub shared: String,
+    /// The threads that can move, with the source text of their next line.
+    pub next: Vec<(Next, String)>,
+    /// The threads that wait for a lock.
+    pub waiting: Vec<Waiting>,
+    /// A one-line message: a key that is not a move, "nothing to undo".
+    pub message: String,
+    /// How the run ended, once it has.
+    pub outcome: Option<String>,
+}
+
+/// Draws `view` on the whole frame.
+pub(super) fn draw(frame: &mut ratatui::Frame, view: &View) {
+    let [top, body, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(5), Constraint::Length(2)]).areas(frame.area());
+    frame.render_widget(Paragraph::new(view.title.as_str()).style(Style::new().add_modifier(Modifier::BOLD)), top);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+
+    // The steps so far: the newest at the bottom, always in sight.
+    let steps: Vec<Line> = view.steps.iter().map(|l| Line::raw(l.as_str())).collect();
+    let height = left.height.saturating_sub(2) as usize;
+    let scroll = steps.len().saturating_sub(height) as u16;
+    let title = if view.outcome.is_some() { " the execution " } else { " steps so far " };
+    frame.render_widget(
+        Paragraph::new(Text::from(steps)).block(Block::bordered().title(title)).scroll((scroll, 0)),
+        left,
+    );
+
+    let waiting_height = view.waiting.len() as u16;
+    let [shared, threads] = Layout::vertical([Constraint::Length(4), Constraint::Min(3 + waiting_height)]).areas(right);
+    frame.render_widget(
+        Paragraph::new(view.shared.trim().trim_start_matches("shared: ").to_string())
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" shared state ")),
+        shared,
+    );
+    let mut who: Vec<Line> = Vec::new();
+    for (next, code) in &view.next {
+        who.push(Line::from(vec![
+            Span::styled(format!("{:>2} ", next.thread), Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+            Span::styled(format!("{:<9}", next.label), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(format!("{}  ", next.op)),
+            Span::styled(next.at.clone(), Style::new().fg(Color::DarkGray)),
+        ]));
+        if !code.is_empty() {
+            who.push(Line::styled(format!("      {code}"), Style::new().fg(Color::Cyan)));
+        }
+    }
+    for waiting in &view.waiting {
+        who.push(Line::styled(format!("  ·  {waiting}"), Style::new().fg(Color::DarkGray)));
+    }
+    if let Some(outcome) = &view.outcome {
+        // The run is over: the outcome against the expected one, in green or red.
+        let style = if outcome.contains("— right") { Color::Green } else { Color::Red };
+        for (i, line) in outcome.lines().enumerate() {
+            let style = if i == 0 { Style::new().fg(style).add_modifier(Modifier::BOLD) } else { Style::new() };
+            who.push(Line::styled(line.to_string(), style));
+        }
+    }
+    let title = if view.outcome.is_some() { " outcome " } else { " who moves next? " };
+    frame.render_widget(
+        Paragraph::new(Text::from(who)).wrap(Wrap { trim: false }).block(Block::bordered().title(title)),
+        threads,
+    );
+    let help = if view.outcome.is_some() {
+        "press any key to leave"
+    } else {
+        "digit: move that thread   u/Backspace: undo   q/Esc/Ctrl-C: quit"
+    };
+    let keys_text = vec![
+        Line::styled(view.message.clone(), Style::new().fg(Color::Red)),
+        Line::styled(help, Style::new().fg(Color::DarkGray)),
+    ];
+    frame.render_widget(Paragraph::new(Text::from(keys_text)), keys);
+}
+
+/// The text of `file:line` in this checkout, trimmed (empty when it cannot be read).
+fn source_line(cache: &mut HashMap<String, Vec<String>>, at: &str) -> String {
+    let Some((file, line)) = at.rsplit_once(':') else { return String::new() };
+    let Ok(line) = line.parse::<usize>() else { return String::new() };
+    let lines = cache.entry(file.to_string()).or_insert_with(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        std::fs::read_to_string(path).map(|text| text.lines().map(str::to_string).collect()).unwrap_or_default()
+    });
+    lines.get(line.wrapping_sub(1)).map(|l| l.trim().to_string()).unwrap_or_default()
+}
+
+/// The frame for one choice.
+pub(super) fn view_of(
+    stepping: &Stepping,
+    choice: &Choice,
+    sources: &mut HashMap<String, Vec<String>>,
+    message: &str,
+) -> View {
+    let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.names, stepping.lab.decode);
+    let steps = if choice.events.is_empty() {
+        vec!["(no step yet: pick the thread that goes first)".to_string()]
+    } else {
+        schedule.table().lines().map(str::to_string).collect()
+    };
+    View {
+        title: step::title(stepping),
+        steps,
+        shared: step::shared_state(stepping, choice.events),
+        next: choice.next.iter().map(|n| (n.clone(), source_line(sources, &n.at))).collect(),
+        waiting: choice.waiting.clone(),
+        message: message.to_string(),
+        outcome: None,
+    }
+}
+
+/// The terminal in raw mode on the alternate screen; put back when dropped.
+struct Screen<B: Backend> {
+    terminal: Terminal<B>,
+    sources: HashMap<String, Vec<String>>,
+    message: String,
+    /// Set by SIGTERM, SIGHUP or SIGINT.
+    stop: Arc<AtomicBool>,
+    /// What to print on the normal screen afterwards.
+    after: String,
+    last: View,
+}
+
+/// Leaves raw mode and the alternate screen, shows the cursor. Safe to call twice.
+fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}
+
+impl<B: Backend> Drop for Screen<B> {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// What a key means at a choice.
+enum Key {
+    Answer(Answer),
+    Wrong(String),
+    Nothing,
+}
+
+fn key_answer(code: KeyCode, modifiers: KeyModifiers, choice: &Choice) -> Key {
+    match code {
+        KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Key::Answer(Answer::Quit),
+        KeyCode::Char('q') | KeyCode::Esc => Key::Answer(Answer::Quit),
+        KeyCode::Char('u') | KeyCode::Backspace | KeyCode::Left => Key::Answer(Answer::Undo),
+        KeyCode::Char(c) if c.is_ascii_digit() => {
+            let t = c.to_digit(10).map_or(usize::MAX, |d| d as usize);
+            if choice.next.iter().any(|n| n.thread == t) {
+                Key::Answer(Answer::Move(t))
+            } else if choice.waiting.iter().any(|w| w.thread == t) {
+                Key::Wrong(format!("thread {t} waits for a lock: it cannot move until the holder unlocks"))
+            } else {
+                let can: Vec<String> = choice.next.iter().map(|n| n.thread.to_string()).collect();
+                Key::Wrong(format!("{t} is not a thread that can move now: press {}", can.join(", ")))
+            }
+        }
+        KeyCode::Char(c) => Key::Wrong(format!("`{c}` is not a move: a thread's number, u to undo, q to quit")),
+        _ => Key::Nothing,
+    }
+}
+
+impl<B: Backend> Screen<B> {
+    fn show(&mut self) {
+        let view = &self.last;
+        let _ = self.terminal.draw(|frame| draw(frame, view));
+    }
+
+    /// The next key press, or `None` when the input ended or a signal asked to stop.
+    fn key(&mut self) -> Option<(KeyCode, KeyModifiers)> {
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            match event::poll(Duration::from_millis(200)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => return None,
+            }
+            match event::read() {
+                Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => return Some((key.code, key.modifiers)),
+                Ok(Event::Resize(..)) => self.show(),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+impl<B: Backend> Ui for Screen<B> {
+    fn ask(&mut self, stepping: &Stepping, choice: &Choice) -> Answer {
+        let message = std::mem::take(&mut self.message);
+        self.last = view_of(stepping, choice, &mut self.sources, &message);
+        loop {
+            self.show();
+            let Some((code, modifiers)) = self.key() else { return Answer::Quit };
+            match key_answer(code, modifiers, choice) {
+                Key::Answer(answer) => return answer,
+                Key::Wrong(why) => self.last.message = why,
+                Key::Nothing => {}
+            }
+        }
+    }
+
+    fn note(&mut self, text: &str) {
+        self.message = text.to_string();
+    }
+
+    fn end(&mut self, stepping: &Stepping, ending: &Ending, text: &str) {
+        self.after = text.to_string();
+        if ending.stopped {
+            return;
+        }
+        let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.names, stepping.lab.decode);
+        let outcome: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("outcome:")).collect();
+        self.last = View {
+            title: step::title(stepping),
+            steps: schedule.table().lines().map(str::to_string).collect(),
+            shared: step::shared_state(stepping, &ending.events),
+            outcome: Some(outcome.join("\n")),
+            ..View::default()
+        };
+        self.show();
+        let _ = self.key();
+    }
+}
+
+/// A panic hook, as `std::panic::take_hook` returns it.
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>;
+
+/// Steps full screen; returns the ending and the text to print once the normal screen is back.
+pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| format!("cannot handle signals: {e}"))?;
+    }
+    terminal::enable_raw_mode().map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
+    // From here on the terminal is restored on every way out, a panic included.
+    let previous: Arc<PanicHook> = Arc::new(std::panic::take_hook());
+    let chained = Arc::clone(&previous);
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        chained(info);
+    }));
+    let outcome = (|| {
+        execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
+            .map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
+        let terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+            .map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
+        let screen = Rc::new(RefCell::new(Screen {
+            terminal,
+            sources: HashMap::new(),
+            message: String::new(),
+            stop,
+            after: String::new(),
+            last: View::default(),
+        }));
+        let ending = step::play(stepping, screen.clone());
+        let after = std::mem::take(&mut screen.borrow_mut().after);
+        Ok((ending, after))
+    })();
+    restore();
+    let _ = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| previous(info)));
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::{self, Case};
+    use crate::stepper::{self, Decision};
+    use ratatui::backend::TestBackend;
+
+    /// The frame at the first choice after `moves`, as text.
+    fn frame_after(lab: &str, variant: &str, case: Case, moves: &[usize]) -> (String, View) {
+        let stepping = Stepping::new(labs::find(lab).expect("a lab"), variant, case);
+        let seen = Rc::new(RefCell::new(None));
+        let keep = Rc::clone(&seen);
+        let view_stepping = stepping.clone();
+        stepper::run(&stepping, moves, move |choice: &Choice| {
+            *keep.borrow_mut() = Some(view_of(&view_stepping, choice, &mut HashMap::new(), ""));
+            Decision::Stop
+        });
+        let view = seen.borrow_mut().take().expect("a choice");
+        let mut terminal = Terminal::new(TestBackend::new(140, 30)).expect("a test terminal");
+        terminal.draw(|frame| draw(frame, &view)).expect("drawn");
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        (text, view)
+    }
+
+    #[test]
+    fn the_screen_shows_every_threads_next_operation_with_its_source_line_and_who_waits() {
+        // T1 took lock a: T2 waits for it; T1 and the observer can move.
+        let (text, view) = frame_after("3", "wrong_lock_order", Case::new(2, 1), &[1]);
+        assert!(text.contains(" 1 T1") && text.contains(" 3 observer"), "{text}");
+        assert!(text.contains("let mut b = bank.b.lock()"), "the source of T1's next line:\n{text}");
+        assert!(text.contains("T2 waits for lock a, held by T1 since step 1"), "{text}");
+        assert!(!view.next.iter().any(|(n, _)| n.thread == 2), "a waiting thread is not a move");
+        assert!(text.contains("held by T1"), "the shared state:\n{text}");
+        assert!(text.contains("1  T1      lock (holds 2)"), "the steps so far:\n{text}");
+        assert!(text.contains("q/Esc/Ctrl-C: quit"), "{text}");
+    }
+
+    #[test]
+    fn keys_move_undo_and_quit_and_a_waiting_thread_is_refused_with_a_line() {
+        let stepping = Stepping::new(labs::find("3").expect("lab 03"), "wrong_lock_order", Case::new(2, 1));
+        let answers = Rc::new(RefCell::new(Vec::new()));
+        let keep = Rc::clone(&answers);
+        stepper::run(&stepping, &[1], move |choice: &Choice| {
+            let press = |code| key_answer(code, KeyModifiers::NONE, choice);
+            let mut said = keep.borrow_mut();
+            for key in [press(KeyCode::Char('1')), press(KeyCode::Char('2')), press(KeyCode::Char('u'))] {
+                said.push(match key {
+                    Key::Answer(answer) => format!("{answer:?}"),
+                    Key::Wrong(why) => why,
+                    Key::Nothing => String::new(),
+                });
+            }
+            let ctrl_c = key_answer(KeyCode::Char('c'), KeyModifiers::CONTROL, choice);
+            said.push(format!("{:?}", matches!(ctrl_c, Key::Answer(Answer::Quit))));
+            Decision::Stop
+        });
+        let said = answers.borrow();
+        assert_eq!(said[0], "Move(1)");
+        assert!(said[1].contains("thread 2 waits for a lock"), "{said:?}");
+        assert_eq!(said[2], "Undo");
+        assert_eq!(said[3], "true", "Ctrl-C quits (raw mode turns it into a key)");
+    }
+}
