@@ -227,17 +227,20 @@ pub(crate) fn yours(
     if let Request::Run { variant, .. } = request {
         let names = crate::exercise::exercises(lab.number);
         if !names.contains(&variant.as_str()) {
-            return Err(Failure(
-                format!(
-                    "--yours runs one of your answers: add --variant with one of lab {}'s exercises ({})",
-                    lab.number,
-                    names.join(", ")
-                ),
-                2,
-            ));
+            // `racy` is `--variant`'s default: then the learner did not name one.
+            let said = if variant == "racy" {
+                "--yours runs one of your answers: add --variant with".to_string()
+            } else {
+                format!("lab {} has no exercise `{variant}`: --variant takes", lab.number)
+            };
+            return Err(Failure(format!("{said} one of lab {}'s exercises ({})", lab.number, names.join(", ")), 2));
         }
     }
-    eprintln!("compiling labs/{}/exercise.rs and running your answers…", lab.folder());
+    eprintln!(
+        "compiling labs/{}/exercise.rs and running your answers (stopped if they take over {:.0} s)…",
+        lab.folder(),
+        timeout.as_secs_f64()
+    );
     verify::yours(&course.root, lab.number, request, timeout, stop).map_err(stopped)?.map_err(|why| Failure(why, 1))
 }
 
@@ -300,6 +303,22 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
     // Every failing exercise's schedule (or counterexample), not just the first.
     for failing in v.outcomes.iter().filter(|o| o.status == Status::Failing && !o.details.is_empty()) {
         let _ = writeln!(out, "\n── {} ──\n{}", failing.exercise, failing.details.trim_end());
+    }
+    // `verify N EXERCISE` checks one exercise: the lab is solved only when progress says so for all.
+    let all = crate::exercise::exercises(lab.number);
+    let lab_open = all.iter().find(|e| course.progress.status(lab.number, e) != Status::Solved);
+    if v.outcomes.iter().all(|o| o.status == Status::Solved)
+        && let Some(open) = lab_open
+        && v.outcomes.len() < all.len()
+    {
+        let done: Vec<&str> = v.outcomes.iter().map(|o| o.exercise.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "\n`{}` is solved; `{open}` is not yet. `cargo run -- verify {n}` checks the whole lab.",
+            done.join("`, `"),
+            n = lab.number
+        );
+        return out;
     }
     match v.outcomes.iter().find(|o| o.status != Status::Solved) {
         Some(open) => {

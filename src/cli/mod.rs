@@ -771,8 +771,12 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     other => other,
                 };
                 let trials = options.trials.unwrap_or(5);
+                // A few seconds per trial of every line (answers and references), plus start-up: an
+                // answer stuck under contention is stopped instead of leaving the learner waiting.
+                let lines = crate::exercise::exercises(lab.number).len() + 2;
+                let seconds = 60 + 3 * (trials * threads.len() * lines) as u64;
+                let limit = Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS));
                 let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
-                let limit = Duration::from_secs(MAX_YOURS_BENCH_SECONDS);
                 out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
                 return Ok(0);
             }

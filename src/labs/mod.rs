@@ -597,7 +597,10 @@ pub fn find(name: &str) -> Result<&'static Lab, String> {
     let wanted = name.trim();
     LABS.iter()
         .find(|lab| wanted.parse::<u8>().ok() == Some(lab.number) || wanted == lab.slug || wanted == lab.folder())
-        .ok_or_else(|| format!("no lab `{wanted}`; `cargo run -- list` shows the labs (1–{})", LABS.len()))
+        .ok_or_else(|| {
+            let numbers: Vec<String> = LABS.iter().map(|lab| lab.number.to_string()).collect();
+            format!("no lab `{wanted}`; the labs are {} (`cargo run -- list` shows them)", numbers.join(", "))
+        })
 }
 
 /// Lab 06's loom limits (measured in a debug build on 2 cores; see `tests/lab_06.rs`).

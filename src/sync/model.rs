@@ -257,10 +257,12 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
             return;
         }
         let leaves = format!("{:?}", **self.inner);
-        record(self.addr, "", Op::Unlock { leaves, wrote: self.wrote }, self.location);
         self.held.store(false, SeqCst);
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };
+        // Recorded once the lock is free: a `try_lock` that found it busy in between
+        // shows before this unlock, as it happened.
+        record(self.addr, "", Op::Unlock { leaves, wrote: self.wrote }, self.location);
     }
 }
 
