@@ -153,6 +153,9 @@ pub fn run(sizes: &Sizes, worker: &WorkerCommand, mut progress: impl FnMut(&str)
 
 fn cpu_rows(sizes: &Sizes, worker: &WorkerCommand, trials: usize) -> Result<Vec<Row>, String> {
     let total = sizes.cpu_total;
+    // One run first, not counted: the baseline's first trial would otherwise pay for
+    // faulting in the interpreter's pages, and every speedup would look better than it is.
+    let _ = gil::run_alone(&gil::plus_one(), total);
     let mut alone = Vec::new();
     for _ in 0..trials {
         let (t, count) = time(|| gil::run_alone(&gil::plus_one(), total));
