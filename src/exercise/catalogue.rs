@@ -19,7 +19,7 @@
 //! assert!(answers.iter().filter(|a| a.right).count() >= 5);
 //! ```
 
-use super::{Learner, Outcome, check_then_act, contention, invariant, lost_update, processes};
+use super::{Learner, Outcome, check_then_act, contention, invariant, lost_update, message_passing, processes};
 use crate::course::Status;
 use crate::labs::{model, real};
 use crate::runner::process::WorkerCommand;
@@ -45,6 +45,7 @@ pub fn answers(lab: u8) -> Vec<Entry> {
         2 => entries(real::answers_check_then_act::catalogue()),
         3 => entries(real::answers_invariant::catalogue()),
         4 => entries(real::answers_processes::catalogue()),
+        5 => entries(real::answers_message_passing::catalogue()),
         6 => entries(real::answers_contention::catalogue()),
         _ => Vec::new(),
     }
@@ -85,6 +86,7 @@ pub fn judge(lab: u8, name: &str, worker: Option<WorkerCommand>) -> Option<Verdi
         2 => run!(check_then_act::SUITE, answers_check_then_act),
         3 => run!(invariant::SUITE, answers_invariant),
         4 => run!(processes::SUITE, answers_processes),
+        5 => run!(message_passing::SUITE, answers_message_passing),
         6 => run!(contention::SUITE, answers_contention),
         _ => None,
     }

@@ -25,6 +25,7 @@ pub mod check_then_act;
 pub mod contention;
 pub mod invariant;
 pub mod lost_update;
+pub mod message_passing;
 pub mod processes;
 
 pub mod catalogue;
@@ -128,6 +129,7 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
         2 => check_then_act::SUITE.exercises,
         3 => invariant::SUITE.exercises,
         4 => processes::SUITE.exercises,
+        5 => message_passing::SUITE.exercises,
         6 => contention::SUITE.exercises,
         _ => &[],
     }
@@ -142,6 +144,7 @@ pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) ->
         2 => Some(check_then_act::SUITE.check(exercise, &check_then_act::solution(worker))),
         3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
         4 => Some(processes::SUITE.check(exercise, &processes::solution(worker))),
+        5 => Some(message_passing::SUITE.check(exercise, &message_passing::solution())),
         6 => Some(contention::SUITE.check(exercise, &contention::solution(worker))),
         _ => None,
     }
