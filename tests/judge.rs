@@ -114,6 +114,11 @@ fn lab_04_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
 }
 
 #[test]
+fn lab_05_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
+    judge_lab(5);
+}
+
+#[test]
 fn lab_06_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     judge_lab(6);
 }

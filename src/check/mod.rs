@@ -114,10 +114,12 @@ impl Model {
 
     /// The case this model runs: its size, stock and jobs.
     pub fn case(&self) -> Case {
-        let jobs = if self.variant == "process" {
-            Some(self.jobs.clone().unwrap_or_else(|| (self.lab.jobs)(self.threads, self.iters)))
-        } else {
-            None
+        // Explicit jobs (the judge's unequal workers) hold for any variant that reads them;
+        // `process` always has jobs, the lab's split when none are given.
+        let jobs = match &self.jobs {
+            Some(jobs) => Some(jobs.clone()),
+            None if self.variant == "process" => Some((self.lab.jobs)(self.threads, self.iters)),
+            None => None,
         };
         Case { threads: self.threads, iters: self.iters, stock: self.stock, jobs, looks: None }
     }

@@ -98,6 +98,37 @@ pub enum Op {
     CellWrite,
     /// A plain (non-atomic) read through an `UnsafeCell`.
     CellRead,
+    /// A message put into a channel (shown with `Debug`).
+    Send {
+        /// The message.
+        msg: String,
+    },
+    /// A message taken out of a channel.
+    Recv {
+        /// The message.
+        msg: String,
+    },
+    /// A channel operation that had to wait: `channel full`, `channel empty`, …
+    Blocked {
+        /// What it waits for, in words.
+        what: &'static str,
+    },
+    /// A `recv` (or `try_recv`) that found the channel empty and every sender gone.
+    Disconnected,
+    /// A `try_recv` that found the channel empty while senders were still alive.
+    Empty,
+    /// A sender dropped: `left` senders remain.
+    HangUp {
+        /// Senders still alive.
+        left: u64,
+    },
+    /// A send that failed: every receiver was gone.
+    SendFailed {
+        /// The message, handed back to the sender.
+        msg: String,
+    },
+    /// The receiver dropped.
+    ReceiverDropped,
 }
 
 impl Op {
@@ -111,6 +142,14 @@ impl Op {
             | Op::CasSpurious { .. } => "atomic",
             Op::Lock { .. } | Op::Unlock { .. } | Op::TryLockBusy => "mutex",
             Op::CellWrite | Op::CellRead => "cell",
+            Op::Send { .. }
+            | Op::Recv { .. }
+            | Op::Blocked { .. }
+            | Op::Disconnected
+            | Op::Empty
+            | Op::HangUp { .. }
+            | Op::SendFailed { .. }
+            | Op::ReceiverDropped => "channel",
         }
     }
 
@@ -150,6 +189,15 @@ impl Op {
             Op::TryLockBusy => "try_lock: busy".to_string(),
             Op::CellWrite => "plain write".to_string(),
             Op::CellRead => "plain read".to_string(),
+            Op::Send { ref msg } => format!("send {msg}"),
+            Op::Recv { ref msg } => format!("recv → {msg}"),
+            Op::Blocked { what } => format!("blocked: {what}"),
+            Op::Disconnected => "recv: disconnected".to_string(),
+            Op::Empty => "try_recv: empty".to_string(),
+            Op::HangUp { left: 0 } => "drop sender (the last: disconnected)".to_string(),
+            Op::HangUp { left } => format!("drop sender ({left} left)"),
+            Op::SendFailed { ref msg } => format!("send {msg} failed: no receiver"),
+            Op::ReceiverDropped => "drop receiver".to_string(),
         }
     }
 }
@@ -180,6 +228,8 @@ pub struct Waiting {
     pub addr: usize,
     /// The `lock()` call.
     pub location: &'static Location<'static>,
+    /// What it waits for, when it is not a lock (`to send: the channel is full`).
+    pub what: Option<String>,
 }
 
 thread_local! {
@@ -374,7 +424,12 @@ pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bo
 
 /// Notes that `thread` is about to block on the mutex at `addr`.
 pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {
-    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location }));
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: None }));
+}
+
+/// Notes that `thread` is about to block on the channel at `addr`, waiting for `what`.
+pub fn wait_begin_for(thread: usize, addr: usize, location: &'static Location<'static>, what: String) {
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: Some(what) }));
 }
 
 /// Notes that `thread` got the mutex at `addr`.
@@ -402,6 +457,10 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
             }
         }
         let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
+        if let Some(what) = &w.what {
+            parts.push(format!("{} waits at {at} {what}", thread_name(w.thread)));
+            continue;
+        }
         if at.starts_with("src/exercise/") {
             // The judge's own lock, taken after the learner's function returned.
             parts.push(format!(

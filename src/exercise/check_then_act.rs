@@ -138,6 +138,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })?;
             let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
             one_buy("mutex_buy", 0, 1, answer, now, (true, 1))
+                .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
         }),
         "parking_lot" => once_in_model(move || {
             for (sold, capacity, yes, after) in BUYS {
@@ -152,6 +153,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 Ok(())
             })?;
             one_buy("parking_lot_buy", 0, 1, answer, *counter.lock(), (true, 1))
+                .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
         }),
         "atomic" => once_in_model(move || {
             for (sold, capacity, yes, after) in BUYS {

@@ -34,7 +34,7 @@ pub type Answers = Learner<real::Fixes, model::Fixes>;
 
 /// Lab 06's judge. `lab` is its index in [`crate::labs::LABS`] (`tests/lab_06.rs` checks it).
 pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
-    lab: 4,
+    lab: 5,
     exercises: &["sharded", "thread_local", "process"],
     cases,
     real_case,

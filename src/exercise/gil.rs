@@ -38,7 +38,7 @@ pub type Answers = Learner<real::Fixes, model::Fixes>;
 
 /// Lab 07's judge. `lab` is its index in [`crate::labs::LABS`] (`tests/lab_07.rs` checks it).
 pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
-    lab: 5,
+    lab: 6,
     exercises: &["mutex", "acquire", "process"],
     cases,
     real_case,

@@ -107,7 +107,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })?;
             let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
             expect_that(
-                &format!("after a `mutex_transfer` that had to wait on (a, b) = {before:?} the accounts are"),
+                &format!(
+                    "when another thread held the lock for a while, after a `mutex_transfer` on (a, b) = {before:?} the accounts are"
+                ),
                 now,
                 after,
             )?;
@@ -141,7 +143,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })?;
             let now = *accounts.lock();
             expect_that(
-                &format!("after a `parking_lot_transfer` that had to wait on (a, b) = {before:?} the accounts are"),
+                &format!(
+                    "when another thread held the lock for a while, after a `parking_lot_transfer` on (a, b) = {before:?} the accounts are"
+                ),
                 now,
                 after,
             )?;

@@ -84,7 +84,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 Ok(())
             })?;
             expect_that(
-                "after one call of `mutex_increment` that had to wait the count is",
+                "when another thread held the lock for a while, after one call of `mutex_increment` the count is",
                 *counter.lock().map_err(|_| "the mutex is poisoned")?,
                 1,
             )
@@ -101,7 +101,11 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 (f.parking_lot)(&counter);
                 Ok(())
             })?;
-            expect_that("after one call of `parking_lot_increment` that had to wait the count is", *counter.lock(), 1)
+            expect_that(
+                "when another thread held the lock for a while, after one call of `parking_lot_increment` the count is",
+                *counter.lock(),
+                1,
+            )
         }),
         "atomic" => once_in_model(move || {
             for start in [0, 41] {

@@ -26,6 +26,7 @@ pub mod contention;
 pub mod gil;
 pub mod invariant;
 pub mod lost_update;
+pub mod message_passing;
 pub mod processes;
 
 pub mod catalogue;
@@ -216,6 +217,7 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
         2 => check_then_act::SUITE.exercises,
         3 => invariant::SUITE.exercises,
         4 => processes::SUITE.exercises,
+        5 => message_passing::SUITE.exercises,
         6 => contention::SUITE.exercises,
         7 => gil::SUITE.exercises,
         _ => &[],
@@ -231,6 +233,7 @@ pub fn check_solution(lab: u8, exercise: &str, worker: Option<WorkerCommand>) ->
         2 => Some(check_then_act::SUITE.check(exercise, &check_then_act::solution(worker))),
         3 => Some(invariant::SUITE.check(exercise, &invariant::solution(worker))),
         4 => Some(processes::SUITE.check(exercise, &processes::solution(worker))),
+        5 => Some(message_passing::SUITE.check(exercise, &message_passing::solution())),
         6 => Some(contention::SUITE.check(exercise, &contention::solution(worker))),
         7 => Some(gil::SUITE.check(exercise, &gil::solution(worker))),
         _ => None,
@@ -449,15 +452,17 @@ pub(crate) fn counted_twice(name: &str, start: u64, after: u64) -> Result<(), St
 /// How many lost races the judge's contended run puts before each
 /// compare-and-swap answer (see [`crate::check::trace::interfere`]): more
 /// than a give-up limit a learner plausibly writes ("after 3 tries", "after
-/// 100"). loom numbers each thread's operations in one execution with 16 bits
-/// (at most 65 535), and each lost race costs about four.
-pub const LOST_RACES: u32 = 10_000;
+/// 100"). The one-thread run allows loom 60 000 steps (it numbers a thread's
+/// operations in 16 bits), and a lost race costs a retry loop up to ten: the
+/// textbook loop that loads again after each failure must get through.
+pub const LOST_RACES: u32 = 5_000;
 
 /// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
 /// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
 /// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs
-/// loom one operation (the spin's yield), within its 65 535 per thread.
-pub const LOCK_HELD_TRIES: u32 = 25_000;
+/// loom an operation or a few (the busy `try_lock`'s yield, the answer's spin
+/// hint, a load), within the one-thread run's 60 000 steps.
+pub const LOCK_HELD_TRIES: u32 = 12_000;
 
 /// Runs `call` (one call of a learner's locking function, and its own check)
 /// while another, simulated, thread holds the lock for the first

@@ -101,7 +101,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 Ok(())
             })?;
             super::expect_that(
-                "after one call of `locked_increment` that had to wait the count is",
+                "when another worker held the lock for a while, after one call of `locked_increment` the count is",
                 counter.load(Relaxed),
                 1,
             )

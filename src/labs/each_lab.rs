@@ -37,6 +37,14 @@ pub mod processes;
 #[path = "../exercise/answers/04_processes.rs"]
 pub mod answers_processes;
 
+/// Lab 05 — message passing: workers send to one owner; scoped threads return partial counts.
+#[path = "05_message_passing.rs"]
+pub mod message_passing;
+
+/// Lab 05's catalogue of learner answers.
+#[path = "../exercise/answers/05_message_passing.rs"]
+pub mod answers_message_passing;
+
 /// Lab 06 — contention: one hot counter, shards padded and false-shared, thread-local counts.
 #[path = "06_contention.rs"]
 pub mod contention;

@@ -435,6 +435,99 @@ pub static LABS: &[Lab] = &[
         },
     },
     Lab {
+        number: 5,
+        slug: "message_passing",
+        title: "Message passing: share by communicating",
+        unit: "increments",
+        measure: "final",
+        lesson: include_str!("../../labs/05_message_passing/README.md"),
+        variants: &[
+            Variant {
+                name: "racy",
+                kind: Racy,
+                summary: "one shared counter, separate load and store: a race condition",
+            },
+            Variant { name: "mutex", kind: Fix, summary: "one shared std::sync::Mutex" },
+            Variant { name: "parking_lot", kind: Fix, summary: "one shared parking_lot::Mutex" },
+            Variant { name: "atomic", kind: Fix, summary: "one shared AtomicU64::fetch_add" },
+            Variant {
+                name: "process",
+                kind: Fix,
+                summary: "worker processes count alone and send one report each over a pipe",
+            },
+            Variant {
+                name: "channel",
+                kind: Fix,
+                summary: "workers send one message per increment to one owner thread (crossbeam channel)",
+            },
+            Variant {
+                name: "bounded",
+                kind: Fix,
+                summary: "the same over a channel of capacity 1: senders wait while the owner catches up",
+            },
+            Variant { name: "batched_10", kind: Fix, summary: "workers send batches of 10 increments to the owner" },
+            Variant {
+                name: "batched",
+                kind: Fix,
+                summary: "workers send batches of 100 increments to the owner (the last batch smaller)",
+            },
+            Variant {
+                name: "batched_1000",
+                kind: Fix,
+                summary: "workers send batches of 1000 increments to the owner",
+            },
+            Variant {
+                name: "partials",
+                kind: Fix,
+                summary: "scoped threads count alone and return partial counts, merged at join",
+            },
+            Variant {
+                name: "wrong_early_read",
+                kind: WrongFix,
+                summary: "the owner's published count read before it has received everything",
+            },
+            Variant {
+                name: "wrong_bounded_deadlock",
+                kind: WrongFix,
+                summary: "a channel of capacity 1 and an owner started only after the workers are joined",
+            },
+            Variant {
+                name: "wrong_lost_final_batch",
+                kind: WrongFix,
+                summary: "batches sent only when full: each worker's last, partial batch is lost",
+            },
+            Variant {
+                name: "wrong_try_recv_owner",
+                kind: WrongFix,
+                summary: "an owner that stops polling the first time the channel is empty",
+            },
+        ],
+        expected: real::message_passing::expected,
+        real: |v, t, k| {
+            real::message_passing::run(v, &real::message_passing::Fixes::SOLUTION, &Case::new(t, k)).map(|s| s.value())
+        },
+        model: |v, case| model::message_passing::run(v, &model::message_passing::Fixes::SOLUTION, case),
+        step: |v, case| step::message_passing::run(v, &step::message_passing::Fixes::SOLUTION, case),
+        judge: real::message_passing::judge,
+        spec: real::message_passing::spec,
+        decode: None,
+        jobs: real::message_passing::jobs,
+        worker: real::lost_update::worker,
+        combine: real::lost_update::solution::combine,
+        limits: LIMITS_05,
+        max_total: crate::runner::MAX_TOTAL,
+        run_size: (2, 1_000_000),
+        check_size: (2, 1),
+        catalogue_size: (2, 1),
+        names: &[],
+        explain: |value, expected| match expected.checked_sub(value) {
+            Some(lost) if value == 0 && lost > 0 => format!("all {lost} increments lost: the count is 0"),
+            Some(1) => "1 increment lost".to_string(),
+            Some(lost) => format!("{lost} increments lost"),
+            None => format!("{} more than the exact total", value - expected),
+        },
+    },
+    Lab {
         number: 6,
         slug: "contention",
         title: "Contention: correctness is not speed",
@@ -602,6 +695,29 @@ pub fn find(name: &str) -> Result<&'static Lab, String> {
             format!("no lab `{wanted}`; the labs are {} (`cargo run -- list` shows them)", numbers.join(", "))
         })
 }
+
+/// Lab 05's loom limits (measured in a debug build on 2 cores; see `tests/lab_05.rs`).
+///
+/// Every send and receive is a scheduling point, and the owner and the parent
+/// are threads too: `channel` takes 1 131 executions at 2×1 and 60 078 (9 s) at
+/// 2×2, and had not finished 3×1 after 60 s (468 968 executions).
+const LIMITS_05: Limits = Limits {
+    racy: &[8, 3, 1],
+    fix: &[8, 3, 2],
+    by_variant: &[
+        ("channel", &[3, 2]),
+        ("bounded", &[3, 1]),
+        ("batched_10", &[8, 8]),
+        ("batched", &[8, 8]),
+        ("batched_1000", &[8, 8]),
+        ("partials", &[8, 8, 8]),
+        ("process", &[8, 8, 8]),
+        ("wrong_early_read", &[2, 1]),
+        ("wrong_bounded_deadlock", &[8, 8, 8]),
+        ("wrong_lost_final_batch", &[8, 8, 1]),
+        ("wrong_try_recv_owner", &[8, 2]),
+    ],
+};
 
 /// Lab 06's loom limits (measured in a debug build on 2 cores; see `tests/lab_06.rs`).
 const LIMITS_06: Limits = Limits { racy: &[8, 3, 1], fix: &[8, 3, 2], by_variant: &[] };

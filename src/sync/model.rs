@@ -39,8 +39,13 @@ use std::panic::Location;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 
-pub use loom::thread;
 pub use std::sync::Arc;
+
+/// loom's threads, plus the `thread::scope` loom 0.7 lacks (see [`scoped`]).
+pub mod thread {
+    pub use super::scoped::{Scope, ScopedJoinHandle, scope};
+    pub use loom::thread::*;
+}
 
 /// The number loom gives the running model thread (0 is the model's main thread).
 fn current_thread() -> usize {
@@ -269,6 +274,129 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
 /// `parking_lot`'s API (no poisoning) over loom's mutex.
 pub mod parking_lot {
     crate::sync::traced::parking_lot_api!();
+}
+
+/// Channels (crossbeam's API) over loom's mutex and condition variable, every
+/// send, receive, wait and hang-up traced.
+///
+/// loom 0.7's own `loom::sync::mpsc` never reports a disconnection, so an
+/// owner that receives `for msg in rx` would wait forever in the model; this
+/// one disconnects when the last `Sender` is dropped, as crossbeam's does.
+pub mod channel {
+    use super::{Location, Op, before, current_thread, record};
+    use crate::check::trace;
+    use loom::sync::atomic::AtomicUsize as RawAtomicUsize;
+    use loom::thread::Thread as Handle;
+
+    /// Blocks until unparked (loom wakes no one spuriously).
+    fn park(_me: &Handle) {
+        loom::thread::park();
+    }
+
+    /// The running thread's handle, to unpark it later.
+    fn current() -> Handle {
+        loom::thread::current()
+    }
+
+    /// A thread that polls an empty channel lets the others run.
+    fn spin() {
+        loom::thread::yield_now();
+    }
+
+    crate::sync::traced::channel_api!();
+}
+
+/// `std::thread::scope` for loom's threads: spawn threads that borrow from the
+/// caller, all joined before `scope` returns.
+///
+/// loom 0.7 has no scope, and its `spawn` wants `'static` closures. This one
+/// hands loom each closure with its lifetime erased, which is sound for the
+/// same reason std's scope is: `scope` joins every thread it started before it
+/// returns, so nothing borrowed outlives the borrow. (If the model panics
+/// first, loom abandons the whole execution and never runs the threads again.)
+pub mod scoped {
+    use std::marker::PhantomData;
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    type Handles = Mutex<Vec<Option<loom::thread::JoinHandle<()>>>>;
+
+    /// The scope threads are spawned in (see [`scope`]).
+    pub struct Scope<'scope, 'env: 'scope> {
+        handles: Handles,
+        _scope: PhantomData<&'scope mut &'scope ()>,
+        _env: PhantomData<&'env mut &'env ()>,
+    }
+
+    /// A scoped thread: `join` it for its result.
+    pub struct ScopedJoinHandle<'scope, T> {
+        handles: &'scope Handles,
+        index: usize,
+        result: Arc<Mutex<Option<T>>>,
+    }
+
+    impl<T> std::fmt::Debug for ScopedJoinHandle<'_, T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("ScopedJoinHandle { .. }")
+        }
+    }
+
+    impl std::fmt::Debug for Scope<'_, '_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Scope { .. }")
+        }
+    }
+
+    impl<'scope> Scope<'scope, '_> {
+        /// Spawns a thread that may borrow anything that outlives the scope.
+        pub fn spawn<F, T>(&'scope self, f: F) -> ScopedJoinHandle<'scope, T>
+        where
+            F: FnOnce() -> T + Send + 'scope,
+            T: Send + 'scope,
+        {
+            let result = Arc::new(Mutex::new(None));
+            let slot = Arc::clone(&result);
+            let job: Box<dyn FnOnce() + Send + 'scope> = Box::new(move || {
+                let value = f();
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+            });
+            // Safety: `scope` joins this thread before it returns (and before `'scope` ends), so
+            // the closure never outlives what it borrows.
+            let job: Box<dyn FnOnce() + Send + 'static> = unsafe { std::mem::transmute(job) };
+            let handle = loom::thread::spawn(job);
+            let mut handles = self.handles.lock().unwrap_or_else(PoisonError::into_inner);
+            handles.push(Some(handle));
+            ScopedJoinHandle { handles: &self.handles, index: handles.len() - 1, result }
+        }
+    }
+
+    impl<T> ScopedJoinHandle<'_, T> {
+        /// Waits for the thread and returns its result (`Err` if it panicked).
+        pub fn join(self) -> std::thread::Result<T> {
+            let handle = self.handles.lock().unwrap_or_else(PoisonError::into_inner)[self.index].take();
+            if let Some(handle) = handle {
+                handle.join()?;
+            }
+            let value = self.result.lock().unwrap_or_else(PoisonError::into_inner).take();
+            value.ok_or_else(|| Box::new("the scoped thread panicked") as Box<dyn std::any::Any + Send>)
+        }
+    }
+
+    /// Runs `f` with a scope to spawn threads in; every thread is joined before it returns.
+    pub fn scope<'env, F, T>(f: F) -> T
+    where
+        F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
+    {
+        let scope = Scope { handles: Mutex::new(Vec::new()), _scope: PhantomData, _env: PhantomData };
+        let result = f(&scope);
+        let left: Vec<_> =
+            scope.handles.lock().unwrap_or_else(PoisonError::into_inner).iter_mut().filter_map(Option::take).collect();
+        for handle in left {
+            if handle.join().is_err() {
+                panic!("a scoped thread panicked");
+            }
+        }
+        result
+    }
 }
 
 /// loom's checked `UnsafeCell`: a data race here is reported, not run.

@@ -30,6 +30,18 @@ pub mod atomic {
     };
 }
 
+/// Channels: crossbeam's (multi-producer, multi-consumer), unchanged.
+///
+/// The tracing backends offer the same names (`unbounded`, `bounded`,
+/// `Sender::send`, `Receiver::recv`, `try_recv`, `iter`, `for msg in &rx`),
+/// built over their own mutex and condition variable so that loom and the
+/// stepper see every send and receive.
+pub mod channel {
+    pub use crossbeam::channel::{
+        IntoIter, Iter, Receiver, RecvError, SendError, Sender, TryRecvError, bounded, unbounded,
+    };
+}
+
 /// `parking_lot`'s poison-free mutex, unchanged.
 pub mod parking_lot {
     pub use parking_lot::{Mutex, MutexGuard};

@@ -232,6 +232,51 @@ pub mod parking_lot {
     crate::sync::traced::parking_lot_api!();
 }
 
+/// Channels (crossbeam's API) over shuttle's mutex and condition variable:
+/// every send, receive, wait and hang-up is a step the learner picks.
+pub mod channel {
+    use super::{Location, Op, before, current_thread, record};
+    use crate::check::trace;
+    use shuttle::sync::atomic::AtomicUsize as RawAtomicUsize;
+    use shuttle::sync::{Condvar, Mutex};
+    use std::sync::Arc;
+
+    /// One wait's parking spot. shuttle's own `park` may wake spuriously, and a
+    /// thread that could wake at any moment would be offered to the learner at
+    /// every move; a flag under shuttle's mutex and condition variable cannot.
+    #[derive(Clone)]
+    struct Handle(Arc<(Mutex<bool>, Condvar)>);
+
+    impl Handle {
+        fn unpark(&self) {
+            let (woken, wake) = &*self.0;
+            *woken.lock().unwrap_or_else(PoisonError::into_inner) = true;
+            wake.notify_all();
+        }
+    }
+
+    /// A fresh parking spot for the running thread's next wait.
+    fn current() -> Handle {
+        Handle(Arc::new((Mutex::new(false), Condvar::new())))
+    }
+
+    /// Blocks until `me` is unparked.
+    fn park(me: &Handle) {
+        let (woken, wake) = &*me.0;
+        let mut flag = woken.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*flag {
+            flag = wake.wait(flag).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// A thread that polls an empty channel lets the others move.
+    fn spin() {
+        shuttle::thread::yield_now();
+    }
+
+    crate::sync::traced::channel_api!();
+}
+
 /// Plain memory: a data race is not stepped (it is undefined behaviour); loom checks it.
 pub use super::real::cell;
 

@@ -333,4 +333,364 @@ macro_rules! parking_lot_api {
     };
 }
 
-pub(crate) use {parking_lot_api, traced_common, traced_int};
+/// Channels with crossbeam's API for a tracing backend (expands inside the
+/// backend's `channel` module, which must have `RawAtomicUsize`, `park`,
+/// `current`, `spin`, `before`, `record`, `current_thread`, `trace`, `Op`
+/// and `Location` in scope).
+///
+/// Every send and receive is **one** scheduling point — one read-modify-write
+/// of the backend's atomic, which also orders the operations (a receive
+/// happens after the send it takes) — and one step of the schedule (`send 1`,
+/// `recv → 1`, `blocked: channel full`, `recv: disconnected`). The queue
+/// itself sits behind a plain std lock the model does not see: it is never
+/// held across a scheduling point, so each operation is indivisible, and the
+/// model explores the orders of the operations rather than the channel's
+/// insides. A thread that must wait parks (the model sees it blocked, so a
+/// deadlock is reported as one) and is unparked by the next change. Dropping
+/// a sender is traced (`drop sender (1 left)`) but is no scheduling point of
+/// its own.
+///
+/// * `unbounded()`: sends never wait.
+/// * `bounded(n)`, `n > 0`: a send waits while `n` messages are queued.
+/// * `bounded(0)`: a rendezvous, as crossbeam's: a send returns only once a
+///   receiver has taken its message.
+/// * Dropping the last `Sender` disconnects: `recv` then returns
+///   `Err(RecvError)` once the queue is empty, and `iter()` ends.
+macro_rules! channel_api {
+    () => {
+        use std::collections::VecDeque;
+        use std::fmt::Debug;
+        use std::sync::atomic::Ordering::AcqRel;
+        use std::sync::{Mutex as QueueLock, MutexGuard as QueueGuard, PoisonError};
+
+        pub use crossbeam::channel::{RecvError, SendError, TryRecvError};
+
+        /// The channel's state, behind a lock the model does not see.
+        struct Queue<T> {
+            items: VecDeque<T>,
+            /// `None`: unbounded.
+            capacity: Option<usize>,
+            /// Messages ever sent and ever taken (a rendezvous sender waits for its own).
+            sent: u64,
+            taken: u64,
+            senders: usize,
+            receivers: usize,
+            /// Parked threads, unparked at the next change.
+            waiters: Vec<Handle>,
+        }
+
+        struct Shared<T> {
+            queue: QueueLock<Queue<T>>,
+            /// Every operation's one scheduling point (and its ordering).
+            ops: RawAtomicUsize,
+        }
+
+        impl<T> Shared<T> {
+            fn addr(&self) -> usize {
+                self as *const Self as usize
+            }
+
+            /// The operation's scheduling point, then the queue (no scheduling point while it is held).
+            fn enter(&self) -> QueueGuard<'_, Queue<T>> {
+                self.ops.fetch_add(1, AcqRel);
+                self.lock()
+            }
+
+            fn lock(&self) -> QueueGuard<'_, Queue<T>> {
+                self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+            }
+
+            /// Parks until the next change, noting for a deadlock report what this thread waits for.
+            fn wait(
+                &self,
+                mut queue: QueueGuard<'_, Queue<T>>,
+                op: &'static str,
+                location: &'static Location<'static>,
+                what: String,
+            ) {
+                let me = current();
+                queue.waiters.push(me.clone());
+                drop(queue);
+                trace::wait_begin_for(current_thread(), self.addr(), location, what);
+                park(&me);
+                trace::wait_end(current_thread(), self.addr());
+                before(op, location);
+            }
+
+            /// Releases the queue and unparks everyone who waited for a change.
+            fn changed(&self, mut queue: QueueGuard<'_, Queue<T>>) {
+                let waiters = std::mem::take(&mut queue.waiters);
+                drop(queue);
+                for waiter in waiters {
+                    waiter.unpark();
+                }
+            }
+
+            fn note(&self, op: Op, location: &'static Location<'static>) {
+                record(self.addr(), "", op, location);
+            }
+        }
+
+        /// The sending half: clone it for every thread that sends.
+        pub struct Sender<T> {
+            shared: std::sync::Arc<Shared<T>>,
+            /// Where this handle was made: where its drop is shown.
+            made: &'static Location<'static>,
+        }
+
+        /// The receiving half.
+        pub struct Receiver<T> {
+            shared: std::sync::Arc<Shared<T>>,
+            made: &'static Location<'static>,
+        }
+
+        impl<T> Debug for Sender<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Sender { .. }")
+            }
+        }
+
+        impl<T> Debug for Receiver<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Receiver { .. }")
+            }
+        }
+
+        #[track_caller]
+        fn with_capacity<T>(capacity: Option<usize>) -> (Sender<T>, Receiver<T>) {
+            let queue = Queue {
+                items: VecDeque::new(),
+                capacity,
+                sent: 0,
+                taken: 0,
+                senders: 1,
+                receivers: 1,
+                waiters: Vec::new(),
+            };
+            let shared = std::sync::Arc::new(Shared { queue: QueueLock::new(queue), ops: RawAtomicUsize::new(0) });
+            let made = Location::caller();
+            (Sender { shared: std::sync::Arc::clone(&shared), made }, Receiver { shared, made })
+        }
+
+        /// A channel whose sends never wait.
+        #[track_caller]
+        pub fn unbounded<T>() -> (Sender<T>, Receiver<T>) {
+            with_capacity(None)
+        }
+
+        /// A channel that holds at most `capacity` messages; `0` is a rendezvous.
+        #[track_caller]
+        pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+            with_capacity(Some(capacity))
+        }
+
+        impl<T: Debug> Sender<T> {
+            /// Sends `msg`, waiting while the channel is full; fails only when every receiver is gone.
+            #[track_caller]
+            pub fn send(&self, msg: T) -> Result<(), SendError<T>> {
+                let location = Location::caller();
+                let shared = &*self.shared;
+                before("send", location);
+                let ticket = loop {
+                    let mut queue = shared.enter();
+                    if queue.receivers == 0 {
+                        shared.note(Op::SendFailed { msg: format!("{msg:?}") }, location);
+                        return Err(SendError(msg));
+                    }
+                    match queue.capacity {
+                        Some(capacity) if capacity > 0 && queue.items.len() >= capacity => {
+                            shared.note(Op::Blocked { what: "channel full" }, location);
+                            let what = format!("to send: the channel is full (capacity {capacity})");
+                            shared.wait(queue, "send", location, what);
+                        }
+                        _ => {
+                            shared.note(Op::Send { msg: format!("{msg:?}") }, location);
+                            queue.items.push_back(msg);
+                            queue.sent += 1;
+                            let ticket = queue.sent - 1;
+                            let rendezvous = queue.capacity == Some(0);
+                            shared.changed(queue);
+                            if !rendezvous {
+                                return Ok(());
+                            }
+                            break ticket;
+                        }
+                    }
+                };
+                // A rendezvous: the send is done when a receiver has taken this very message.
+                let mut queue = shared.lock();
+                loop {
+                    if queue.taken > ticket {
+                        return Ok(());
+                    }
+                    if queue.receivers == 0 {
+                        let at = usize::try_from(ticket - queue.taken).unwrap_or(usize::MAX);
+                        let msg = queue.items.remove(at).expect("an untaken message is still queued");
+                        shared.note(Op::SendFailed { msg: format!("{msg:?}") }, location);
+                        return Err(SendError(msg));
+                    }
+                    shared.note(Op::Blocked { what: "waiting for a receiver to take it" }, location);
+                    let what = "to hand over a message that no receiver takes (a rendezvous channel)".to_string();
+                    shared.wait(queue, "send", location, what);
+                    queue = shared.enter();
+                }
+            }
+        }
+
+        impl<T> Clone for Sender<T> {
+            #[track_caller]
+            fn clone(&self) -> Self {
+                self.shared.lock().senders += 1;
+                Sender { shared: std::sync::Arc::clone(&self.shared), made: Location::caller() }
+            }
+        }
+
+        impl<T> Drop for Sender<T> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    // The model is unwinding (a deadlock, a failed check): touching it now would panic again.
+                    return;
+                }
+                let shared = &*self.shared;
+                let mut queue = shared.lock();
+                queue.senders -= 1;
+                shared.note(Op::HangUp { left: queue.senders as u64 }, self.made);
+                shared.changed(queue);
+            }
+        }
+
+        impl<T: Debug> Receiver<T> {
+            /// Takes the next message, waiting while the channel is empty; `Err` once it is
+            /// empty and every sender is gone.
+            #[track_caller]
+            pub fn recv(&self) -> Result<T, RecvError> {
+                self.recv_at(Location::caller())
+            }
+
+            fn recv_at(&self, location: &'static Location<'static>) -> Result<T, RecvError> {
+                let shared = &*self.shared;
+                before("recv", location);
+                loop {
+                    let mut queue = shared.enter();
+                    if let Some(msg) = queue.items.pop_front() {
+                        queue.taken += 1;
+                        shared.note(Op::Recv { msg: format!("{msg:?}") }, location);
+                        shared.changed(queue);
+                        return Ok(msg);
+                    }
+                    if queue.senders == 0 {
+                        shared.note(Op::Disconnected, location);
+                        return Err(RecvError);
+                    }
+                    shared.note(Op::Blocked { what: "channel empty" }, location);
+                    let senders = queue.senders;
+                    let what = format!(
+                        "to receive: the channel is empty and {senders} sender{} still alive",
+                        if senders == 1 { " is" } else { "s are" }
+                    );
+                    shared.wait(queue, "recv", location, what);
+                }
+            }
+
+            /// Takes a message if one is queued right now, without waiting.
+            #[track_caller]
+            pub fn try_recv(&self) -> Result<T, TryRecvError> {
+                let location = Location::caller();
+                let shared = &*self.shared;
+                before("try_recv", location);
+                let mut queue = shared.enter();
+                if let Some(msg) = queue.items.pop_front() {
+                    queue.taken += 1;
+                    shared.note(Op::Recv { msg: format!("{msg:?}") }, location);
+                    shared.changed(queue);
+                    return Ok(msg);
+                }
+                let gone = queue.senders == 0;
+                drop(queue);
+                if gone {
+                    shared.note(Op::Disconnected, location);
+                    return Err(TryRecvError::Disconnected);
+                }
+                shared.note(Op::Empty, location);
+                // A thread that polls an empty channel lets the others run, as it would on
+                // hardware; it also lets the model finish a polling loop.
+                spin();
+                Err(TryRecvError::Empty)
+            }
+
+            /// The messages, until the channel is empty and every sender is gone.
+            pub fn iter(&self) -> Iter<'_, T> {
+                Iter { rx: self }
+            }
+        }
+
+        impl<T> Clone for Receiver<T> {
+            #[track_caller]
+            fn clone(&self) -> Self {
+                self.shared.lock().receivers += 1;
+                Receiver { shared: std::sync::Arc::clone(&self.shared), made: Location::caller() }
+            }
+        }
+
+        impl<T> Drop for Receiver<T> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    return;
+                }
+                let shared = &*self.shared;
+                let mut queue = shared.lock();
+                queue.receivers -= 1;
+                if queue.receivers == 0 {
+                    shared.note(Op::ReceiverDropped, self.made);
+                }
+                shared.changed(queue);
+            }
+        }
+
+        /// `rx.iter()`, `for msg in &rx`: the messages until every sender is gone.
+        #[derive(Debug)]
+        pub struct Iter<'a, T> {
+            rx: &'a Receiver<T>,
+        }
+
+        impl<T: Debug> Iterator for Iter<'_, T> {
+            type Item = T;
+            #[track_caller]
+            fn next(&mut self) -> Option<T> {
+                self.rx.recv_at(Location::caller()).ok()
+            }
+        }
+
+        /// `for msg in rx`: the messages until every sender is gone.
+        #[derive(Debug)]
+        pub struct IntoIter<T> {
+            rx: Receiver<T>,
+        }
+
+        impl<T: Debug> Iterator for IntoIter<T> {
+            type Item = T;
+            #[track_caller]
+            fn next(&mut self) -> Option<T> {
+                self.rx.recv_at(Location::caller()).ok()
+            }
+        }
+
+        impl<'a, T: Debug> IntoIterator for &'a Receiver<T> {
+            type Item = T;
+            type IntoIter = Iter<'a, T>;
+            fn into_iter(self) -> Iter<'a, T> {
+                self.iter()
+            }
+        }
+
+        impl<T: Debug> IntoIterator for Receiver<T> {
+            type Item = T;
+            type IntoIter = IntoIter<T>;
+            fn into_iter(self) -> IntoIter<T> {
+                IntoIter { rx: self }
+            }
+        }
+    };
+}
+
+pub(crate) use {channel_api, parking_lot_api, traced_common, traced_int};

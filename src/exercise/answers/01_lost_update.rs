@@ -230,6 +230,16 @@ fn combine_loop(reports: &[u64]) -> u64 {
     total
 }
 
+/// The textbook compare-and-swap loop: load, try, and on failure load again.
+fn cas_loop_reloading(counter: &AtomicU64) {
+    loop {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -262,5 +272,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
         Answer::right("add_two_take_one", "atomic", Fixes { atomic: add_two_take_one, ..S }),
         Answer::right("worker_returns_job_combine_loop", "process", Fixes { worker: worker_returns_job, combine: combine_loop, ..S }),
+        Answer::right("cas_loop_reloading", "atomic", Fixes { atomic: cas_loop_reloading, ..S }),
     ]
 }

@@ -220,6 +220,19 @@ fn worker_min(attempts: u64, tickets: u64) -> u64 {
     attempts.min(tickets)
 }
 
+/// The textbook check-then-CAS loop, loading again after each failure.
+fn cas_loop_reloading(sold: &AtomicU64, capacity: u64) -> bool {
+    loop {
+        let seen = sold.load(Relaxed);
+        if seen >= capacity {
+            return false;
+        }
+        if sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return true;
+        }
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -245,5 +258,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("scoped_guard", "mutex", Fixes { mutex: scoped_guard, ..S }),
         Answer::right("parking_lot_try_then_lock", "parking_lot", Fixes { parking_lot: parking_lot_try_then_lock, ..S }),
         Answer::right("worker_min", "process", Fixes { worker: worker_min, ..S }),
+        Answer::right("cas_loop_reloading", "atomic", Fixes { atomic: cas_loop_reloading, ..S }),
     ]
 }

@@ -175,6 +175,17 @@ fn owner_closed_form(reports: &[u64]) -> (u64, u64) {
     (0, reports.iter().sum())
 }
 
+/// The textbook compare-and-swap loop on the packed word, loading again after each failure.
+fn packed_cas_loop_reloading(word: &AtomicU64) {
+    loop {
+        let seen = word.load(Relaxed);
+        let (a, b) = unpack(seen);
+        if word.compare_exchange(seen, pack(a - 1, b + 1), Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -201,5 +212,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),
         Answer::right("parking_lot_block", "parking_lot", Fixes { parking_lot_transfer: parking_lot_block, ..S }),
         Answer::right("owner_closed_form", "process", Fixes { combine: owner_closed_form, ..S }),
+        Answer::right("packed_cas_loop_reloading", "atomic", Fixes { atomic_transfer: packed_cas_loop_reloading, ..S }),
     ]
 }
