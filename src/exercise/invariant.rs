@@ -197,9 +197,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 for k in [0, 1, 3, 1_000, 1_000_000] {
                     expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
                 }
-                for (reports, end) in
-                    [(&[3, 5][..], (0, 8)), (&[0, 2, 1][..], (0, 3)), (&[][..], (0, 0)), (&[4, 4][..], (0, 8))]
-                {
+                for (reports, end) in [
+                    (&[3, 5][..], (0, 8)),
+                    (&[0, 2, 1][..], (0, 3)),
+                    (&[][..], (0, 0)),
+                    (&[4, 4][..], (0, 8)),
+                    (&[1, 2, 3, 4, 5][..], (0, 15)),
+                ] {
                     expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), end)?;
                 }
                 Ok(())
