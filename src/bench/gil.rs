@@ -560,7 +560,15 @@ impl GilBench {
                 ] {
                     let _ = writeln!(out, "  {title}:");
                     if let Some(map) = live.get(section).and_then(|v| v.as_object()) {
-                        for (k, v) in map {
+                        // JSON objects come back sorted as text ("10", "100", "200", "50"): order by
+                        // the count in the name, then the name.
+                        let count =
+                            |k: &str| k.split(|c: char| !c.is_ascii_digit()).find_map(|d| d.parse::<u64>().ok());
+                        let mut rows: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+                        rows.sort_by_key(|(k, _)| {
+                            (k.split(" = ").next().unwrap_or("").to_string(), count(k), k.to_string())
+                        });
+                        for (k, v) in rows {
                             let v = v.as_f64().map_or("—".into(), |x| {
                                 if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.2}") }
                             });

@@ -710,6 +710,14 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours }) => {
             let lab = labs::find(&lab)?;
             if lab.number == 7 {
+                if yours {
+                    return Err(Failure(
+                        "bench 7 measures the interpreter itself; your answers run with `cargo run -- run 7 --variant \
+                         mutex --yours`"
+                            .to_string(),
+                        2,
+                    ));
+                }
                 if plot.is_some() || baseline.is_some() {
                     return Err(Failure(
                         "bench 7 prints tables (CPU-bound, IO-bound, pools, CPython); it takes no --plot or --baseline"
