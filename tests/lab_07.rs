@@ -210,3 +210,28 @@ mod judge {
         assert!(lab.exercises.iter().all(|e| e.hints.len() >= 3));
     }
 }
+
+#[test]
+fn real_cpu_table_pairs_every_speedup_with_its_own_round() {
+    use racelab::bench::gil::{Sizes, cpu_table};
+    let sizes = Sizes { cpu_total: 60_000, cpu_workers: vec![1, 3], trials: 2, ..Sizes::default() };
+    let rows = cpu_table(&sizes, &common::worker_command(lab())).expect("the table");
+    let configs: Vec<&str> = rows.iter().map(|r| r.config.as_str()).collect();
+    assert_eq!(
+        configs,
+        [
+            "1 thread alone",
+            "threads = 1, one GIL",
+            "threads = 3, one GIL",
+            "processes = 1, a GIL each",
+            "processes = 3, a GIL each"
+        ]
+    );
+    // The baseline has no speedup; threads have one; processes also count only the work.
+    assert!(rows[0].speedup.is_none() && rows[0].work_speedup.is_none());
+    for (i, row) in rows.iter().enumerate().skip(1) {
+        let speedup = row.speedup.expect("a speedup");
+        assert!(speedup.min > 0.0 && speedup.min <= speedup.median && speedup.median <= speedup.max, "{row:?}");
+        assert_eq!(row.work_speedup.is_some(), i >= 3, "{row:?}");
+    }
+}

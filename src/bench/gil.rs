@@ -141,7 +141,7 @@ fn check(got: u64, want: u64, what: &str) -> Result<(), String> {
 pub fn run(sizes: &Sizes, worker: &WorkerCommand, mut progress: impl FnMut(&str)) -> Result<GilBench, String> {
     let trials = sizes.trials.max(1);
     progress("CPU-bound");
-    let cpu = cpu_rows(sizes, worker, trials)?;
+    let cpu = cpu_table(sizes, worker)?;
     progress("IO-bound");
     let io = io_rows(sizes, trials)?;
     progress("pools");
@@ -151,56 +151,83 @@ pub fn run(sizes: &Sizes, worker: &WorkerCommand, mut progress: impl FnMut(&str)
     Ok(GilBench { sizes: sizes.clone(), cores: super::cores(), cpu, io, pools, cpython })
 }
 
-fn cpu_rows(sizes: &Sizes, worker: &WorkerCommand, trials: usize) -> Result<Vec<Row>, String> {
+/// One configuration of the CPU-bound table.
+#[derive(Clone, Copy)]
+enum Cpu {
+    Alone,
+    Threads(usize),
+    Processes(usize),
+}
+
+/// The CPU-bound table: one thread alone, then `sizes.cpu_workers` threads under
+/// one GIL and as many worker processes (started by `worker`), `sizes.trials` rounds.
+pub fn cpu_table(sizes: &Sizes, worker: &WorkerCommand) -> Result<Vec<Row>, String> {
+    let trials = sizes.trials.max(1);
     let total = sizes.cpu_total;
     // One run first, not counted: the baseline's first trial would otherwise pay for
     // faulting in the interpreter's pages, and every speedup would look better than it is.
     let _ = gil::run_alone(&gil::plus_one(), total);
-    let mut alone = Vec::new();
+    let mut configs = vec![Cpu::Alone];
+    configs.extend(sizes.cpu_workers.iter().map(|&n| Cpu::Threads(n)));
+    configs.extend(sizes.cpu_workers.iter().map(|&n| Cpu::Processes(n)));
+    // Trials run in rounds — every configuration once per round — and each speedup
+    // divides by the baseline of its own round. A shared machine's load drifts over
+    // the minute a run takes; paired this way, the drift slows both sides of a ratio
+    // instead of only the configurations measured while it lasted.
+    let mut secs = vec![Vec::new(); configs.len()];
+    let mut speed = vec![Vec::new(); configs.len()];
+    let mut work = vec![Vec::new(); configs.len()];
     for _ in 0..trials {
-        let (t, count) = time(|| gil::run_alone(&gil::plus_one(), total));
-        check(count, total, "one thread alone")?;
-        alone.push(t);
-    }
-    let base = median(&mut alone.clone());
-    let mut rows =
-        vec![Row { config: "1 thread alone".into(), seconds: Range::of(alone), speedup: None, work_speedup: None }];
-    for &n in &sizes.cpu_workers {
-        let each = total / n as u64;
-        let (mut secs, mut speed) = (Vec::new(), Vec::new());
-        for _ in 0..trials {
-            let (t, count) = time(|| gil::cpu_threads(n, each));
-            check(count, each * n as u64, "threads under one GIL")?;
-            secs.push(t);
-            speed.push(base * (each * n as u64) as f64 / total as f64 / t);
+        let mut base = f64::NAN;
+        for (i, &config) in configs.iter().enumerate() {
+            let (t, slowest, done) = match config {
+                Cpu::Alone => {
+                    let (t, count) = time(|| gil::run_alone(&gil::plus_one(), total));
+                    check(count, total, "one thread alone")?;
+                    base = t;
+                    (t, None, total)
+                }
+                Cpu::Threads(n) => {
+                    let each = total / n as u64;
+                    let (t, count) = time(|| gil::cpu_threads(n, each));
+                    check(count, each * n as u64, "threads under one GIL")?;
+                    (t, None, each * n as u64)
+                }
+                Cpu::Processes(n) => {
+                    let each = total / n as u64;
+                    let jobs = vec![vec![gil::JOB_CPU, each]; n];
+                    let (t, reports) = time(|| run_workers(worker, &jobs, Duration::from_secs(600)));
+                    let reports = reports.map_err(|e| e.to_string())?;
+                    let slowest = reports.iter().copied().max().unwrap_or(1).max(1) as f64 / 1e9;
+                    (t, Some(slowest), each * n as u64)
+                }
+            };
+            // A split that does not divide evenly does a little less work: scale for it.
+            let scale = done as f64 / total as f64;
+            secs[i].push(t);
+            if !matches!(config, Cpu::Alone) {
+                speed[i].push(base * scale / t);
+            }
+            if let Some(slowest) = slowest {
+                work[i].push(base * scale / slowest);
+            }
         }
-        rows.push(Row {
-            config: format!("threads = {n}, one GIL"),
-            seconds: Range::of(secs),
-            speedup: Some(Range::of(speed)),
-            work_speedup: None,
-        });
     }
-    for &n in &sizes.cpu_workers {
-        let each = total / n as u64;
-        let jobs = vec![vec![gil::JOB_CPU, each]; n];
-        let (mut secs, mut speed, mut work) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..trials {
-            let (t, reports) = time(|| run_workers(worker, &jobs, Duration::from_secs(600)));
-            let reports = reports.map_err(|e| e.to_string())?;
-            let slowest = reports.iter().copied().max().unwrap_or(1).max(1) as f64 / 1e9;
-            let scale = (each * n as u64) as f64 / total as f64;
-            secs.push(t);
-            speed.push(base * scale / t);
-            work.push(base * scale / slowest);
-        }
-        rows.push(Row {
-            config: format!("processes = {n}, a GIL each"),
+    let nonempty = |v: Vec<f64>| (!v.is_empty()).then(|| Range::of(v));
+    let rows = configs
+        .iter()
+        .zip(secs.into_iter().zip(speed.into_iter().zip(work)))
+        .map(|(config, (secs, (speed, work)))| Row {
+            config: match config {
+                Cpu::Alone => "1 thread alone".into(),
+                Cpu::Threads(n) => format!("threads = {n}, one GIL"),
+                Cpu::Processes(n) => format!("processes = {n}, a GIL each"),
+            },
             seconds: Range::of(secs),
-            speedup: Some(Range::of(speed)),
-            work_speedup: Some(Range::of(work)),
-        });
-    }
+            speedup: nonempty(speed),
+            work_speedup: nonempty(work),
+        })
+        .collect();
     Ok(rows)
 }
 
@@ -508,7 +535,7 @@ impl GilBench {
         );
         let _ = writeln!(
             out,
-            "\nCPU-bound: `count += 1` × {} in all, split equally (speedup vs 1 thread alone; median (min–max))",
+            "\nCPU-bound: `count += 1` × {} in all, split equally (speedup vs 1 thread alone in the same round; median (min–max))",
             s.cpu_total
         );
         let _ = writeln!(
