@@ -134,6 +134,10 @@ pub struct Progress {
     /// Per lab (`"01"`), a fingerprint of `exercise.rs` as last verified.
     #[serde(default)]
     pub verified: BTreeMap<String, String>,
+    /// Per solved exercise, a fingerprint of the code that earned it (see
+    /// [`crate::exercise::Source::fingerprint_without`]).
+    #[serde(default)]
+    pub solved_code: BTreeMap<String, String>,
 }
 
 /// A stable fingerprint of a file's text (FNV-1a, 64 bits, as hex): `list`
@@ -241,8 +245,9 @@ impl Progress {
     }
 
     /// Records a check's outcome. An inconclusive one (the check crashed, timed
-    /// out or was interrupted) never turns an earned "solved" into "failing";
-    /// a genuine verdict always counts.
+    /// out or was interrupted) never turns a "solved" earned by the same code
+    /// into "failing"; a genuine verdict always counts, and so does an
+    /// inconclusive one for code that changed since it was solved.
     ///
     /// # Examples
     ///
@@ -260,12 +265,31 @@ impl Progress {
     /// outcome.inconclusive = true; // a time-out: no verdict
     /// progress.record(&outcome);
     /// assert_eq!(progress.status(1, "mutex"), Status::Solved);
+    ///
+    /// // Solved with one code, then edited: not judged is not solved.
+    /// let mut solved = Outcome { status: Status::Solved, inconclusive: false, code: Some("a".into()), ..outcome.clone() };
+    /// progress.record(&solved);
+    /// solved.status = Status::Failing;
+    /// solved.inconclusive = true;
+    /// progress.record(&Outcome { code: Some("a".into()), ..solved.clone() });
+    /// assert_eq!(progress.status(1, "mutex"), Status::Solved, "the same code, not judged this time");
+    /// progress.record(&Outcome { code: Some("b".into()), ..solved });
+    /// assert_eq!(progress.status(1, "mutex"), Status::Failing, "other code, not judged");
     /// ```
     pub fn record(&mut self, outcome: &Outcome) {
         let key = key(outcome.lab, &outcome.exercise);
         if outcome.inconclusive && self.status.get(&key) == Some(&Status::Solved) {
-            return;
+            // Kept only for the code that earned it: changed code that could not be
+            // judged is not solved (nor known to be when either fingerprint is missing).
+            let earned = self.solved_code.get(&key);
+            if earned.is_none() || outcome.code.is_none() || earned.map(String::as_str) == outcome.code.as_deref() {
+                return;
+            }
         }
+        match (&outcome.code, outcome.status) {
+            (Some(code), Status::Solved) => self.solved_code.insert(key.clone(), code.to_string()),
+            _ => self.solved_code.remove(&key),
+        };
         self.status.insert(key, outcome.status);
     }
 }

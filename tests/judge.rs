@@ -334,3 +334,55 @@ mod yours {
         assert_eq!(rows, ["racy", "atomic", "mutex (yours)", "parking_lot (yours)", "atomic (yours)"]);
     }
 }
+
+/// What the judge cannot check is refused before any check runs: `unsafe`, a
+/// `static`, a `thread_local!` or a clock, in the exercise's own functions or in
+/// any helper it may call — but not in another exercise's functions.
+mod off_limits {
+    use racelab::course::Status;
+    use racelab::exercise::Source;
+    use racelab::exercise::lost_update::{SUITE, solution};
+
+    const SOLUTION: &str = include_str!("../labs/01_lost_update/solution.rs");
+
+    fn judged(exercise: &str, extra: &str) -> racelab::exercise::Outcome {
+        let text: &'static str = Box::leak(format!("{SOLUTION}\n{extra}").into_boxed_str());
+        let mut learner = solution(None);
+        learner.source = Some(Source { path: "labs/01_lost_update/exercise.rs", text });
+        SUITE.check(exercise, &learner)
+    }
+
+    #[test]
+    fn a_clock_in_a_helper_is_refused_for_every_exercise() {
+        let helper = "fn patience() -> std::time::Instant {\n    std::time::Instant::now()\n}\n";
+        let line = SOLUTION.lines().count() + 2;
+        for exercise in ["mutex", "atomic", "process"] {
+            let outcome = judged(exercise, helper);
+            assert_eq!(outcome.status, Status::Failing, "{exercise}");
+            let at = format!("exercise.rs:{line} uses a clock");
+            assert!(outcome.summary.contains(&at), "{exercise}: {}", outcome.summary);
+        }
+    }
+
+    #[test]
+    fn a_static_counts_against_its_own_exercise_only() {
+        let text = SOLUTION.replace(
+            "pub fn worker(iters: u64) -> u64 {",
+            "pub fn worker(iters: u64) -> u64 {\n    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);",
+        );
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let mut learner = solution(None);
+        learner.source = Some(Source { path: "labs/01_lost_update/exercise.rs", text });
+        let process = SUITE.check("process", &learner);
+        assert_eq!(process.status, Status::Failing);
+        assert!(process.summary.contains("uses a `static`"), "{}", process.summary);
+        assert_eq!(SUITE.check("mutex", &learner).status, Status::Solved, "another exercise's static is not mutex's");
+    }
+
+    #[test]
+    fn a_static_lifetime_and_words_in_comments_are_not_refused() {
+        let helper = "// sleep on it; unsafe? static? no.\nfn name() -> &'static str {\n    \"ok\"\n}\n";
+        let outcome = judged("mutex", helper);
+        assert_eq!(outcome.status, Status::Solved, "{}", outcome.summary);
+    }
+}

@@ -152,12 +152,18 @@ pub enum CheckError {
     NoSuchVariant(String),
     /// A single run went wrong (a deadlock, a panic), in words.
     Failed(String),
+    /// loom stopped at something its model gets wrong, not the code: a
+    /// deadlock with a thread blocked inside `try_lock` (tokio-rs/loom#376).
+    ModelLimit(String),
 }
 
 impl std::fmt::Display for CheckError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CheckError::TooLarge(why) | CheckError::BadInput(why) | CheckError::Failed(why) => write!(f, "{why}"),
+            CheckError::TooLarge(why)
+            | CheckError::BadInput(why)
+            | CheckError::Failed(why)
+            | CheckError::ModelLimit(why) => write!(f, "{why}"),
             CheckError::OutOfTime { executions, seconds } => write!(
                 f,
                 "loom did not finish: {executions} executions in {seconds:.1} s and still going; \
@@ -638,7 +644,17 @@ fn failure_of_panic(
     };
     let first_line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
     let message = if kind == FailureKind::Deadlock {
-        trace::explain_deadlock(&events, &trace::take_waiting())
+        let waiting = trace::take_waiting();
+        if let Some(w) = waiting.iter().find(|w| w.what.as_deref() == Some(trace::IN_TRY_LOCK)) {
+            return Err(CheckError::ModelLimit(format!(
+                "loom stopped at a deadlock of its own: a thread was inside a `try_lock` at {}:{} when another \
+                 thread took that lock, and loom 0.7 makes it wait for the lock (tokio-rs/loom#376); a real \
+                 `try_lock` fails at once. loom cannot judge this answer",
+                trace::tidy_path(w.location.file()),
+                w.location.line()
+            )));
+        }
+        trace::explain_deadlock(&events, &waiting)
     } else {
         format!("{first_line}{at}")
     };

@@ -44,6 +44,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real,
     combine: |fixes, reports| {
         State::default().with("sold", (fixes.combine)(reports)).with_list("got", reports.to_vec())
     },
@@ -190,6 +191,32 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 Ok(())
             })
         }
+    }
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`super::with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "mutex" => {
+            let buy = real.mutex;
+            super::real_mutex_held(
+                "mutex_buy",
+                0,
+                move |m| buy(m, 1),
+                |&now, answer| one_buy("mutex_buy", 0, 1, answer, now, (true, 1)),
+            )
+        }
+        "parking_lot" => {
+            let buy = real.parking_lot;
+            super::real_parking_lot_held(
+                "parking_lot_buy",
+                0,
+                move |m| buy(m, 1),
+                |&now, answer| one_buy("parking_lot_buy", 0, 1, answer, now, (true, 1)),
+            )
+        }
+        _ => Ok(()),
     }
 }
 

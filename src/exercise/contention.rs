@@ -42,6 +42,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real: super::no_lock_to_hold,
     combine: |fixes, reports| State::count((fixes.combine)(reports)),
     functions,
 };

@@ -46,6 +46,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real,
     combine: |fixes, reports| State::count((fixes.combine)(reports)),
     functions,
 };
@@ -110,6 +111,62 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
         }),
         _ => check_counting_worker(real.worker, real.combine),
     }
+}
+
+/// `acquire`, after loom: another real Python thread takes the user's lock and
+/// runs bytecode (which needs the GIL) for [`super::LOCK_HELD_FOR`] before its
+/// `lock.release()`, while the learner's `lock.acquire()` waits on a real
+/// thread. An acquire that gives up waiting with the GIL released after some
+/// tries and then blocks holding it stops the holder: a deadlock.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    use crate::labs::real::gil::{Op, Policy, PyThread, Shared};
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::{Arc, mpsc};
+    if exercise != "acquire" {
+        return Ok(());
+    }
+    let (acquire, reference) = (real.acquire_user_lock, real::Fixes::SOLUTION.acquire_user_lock);
+    let hold = |shared: &Arc<Shared>, wait: &mut dyn FnMut()| {
+        let (stop, held) = (Arc::new(AtomicBool::new(false)), mpsc::channel());
+        let (theirs, stopped) = (Arc::clone(shared), Arc::clone(&stop));
+        // Not joined: if the learner's acquire blocks holding the GIL, this thread waits for it forever.
+        let holder = std::thread::Builder::new().name("judge: the lock's holder".into()).spawn(move || {
+            let mut thread = PyThread::start(&theirs.gil, Policy::EveryInstruction, 0);
+            thread.exec(Op::LockUser, &theirs, reference);
+            let _ = held.0.send(());
+            while !stopped.load(SeqCst) {
+                for op in [Op::Load, Op::AddConst(1), Op::Store] {
+                    thread.exec(op, &theirs, reference);
+                }
+            }
+            thread.exec(Op::UnlockUser, &theirs, reference);
+            thread.finish();
+        });
+        if holder.is_ok() && held.1.recv().is_ok() {
+            wait();
+        }
+        stop.store(true, SeqCst);
+    };
+    let call = move |shared: &Arc<Shared>| {
+        let mut thread = PyThread::start(&shared.gil, Policy::EveryInstruction, 1);
+        thread.exec(Op::LockUser, shared, acquire);
+        thread.exec(Op::UnlockUser, shared, acquire);
+        thread.finish();
+    };
+    let result =
+        super::with_lock_held_for_real("acquire_user_lock", Arc::new(Shared::with_std_lock(0)), hold, call, |_, ()| {
+            Ok(())
+        });
+    result.map_err(|why| {
+        if why.contains("had not returned") {
+            format!(
+                "{why}: it waits for the lock while holding the GIL, and the lock's holder needs the GIL to run up \
+                 to its `lock.release()` — a deadlock"
+            )
+        } else {
+            why
+        }
+    })
 }
 
 /// The reference solution's answers; `worker` starts `racelab worker 7`, when given.

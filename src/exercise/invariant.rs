@@ -43,6 +43,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real,
     combine: |fixes, reports| {
         let (a, b) = (fixes.combine)(reports);
         State::default().with("seen", a.saturating_add(b)).with("a", a).with("b", b)
@@ -209,6 +210,38 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 Ok(())
             })
         }
+    }
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`super::with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "mutex" => {
+            let (transfer, total) = (real.mutex_transfer, real.mutex_total);
+            let (before, after) = TRANSFERS[0];
+            super::real_mutex_held("mutex_transfer", before, transfer, |&now, ()| {
+                expect_that(&format!("after a `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)
+            })?;
+            super::real_mutex_held("mutex_total", after, total, |_, sum| {
+                expect_eq(&format!("mutex_total on (a, b) = {after:?}"), sum, after.0 + after.1)
+            })
+        }
+        "parking_lot" => {
+            let (transfer, total) = (real.parking_lot_transfer, real.parking_lot_total);
+            let (before, after) = TRANSFERS[0];
+            super::real_parking_lot_held("parking_lot_transfer", before, transfer, |&now, ()| {
+                expect_that(
+                    &format!("after a `parking_lot_transfer` on (a, b) = {before:?} the accounts are"),
+                    now,
+                    after,
+                )
+            })?;
+            super::real_parking_lot_held("parking_lot_total", after, total, |_, sum| {
+                expect_eq(&format!("parking_lot_total on (a, b) = {after:?}"), sum, after.0 + after.1)
+            })
+        }
+        _ => Ok(()),
     }
 }
 

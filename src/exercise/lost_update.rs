@@ -39,6 +39,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real,
     combine: |fixes, reports| State::count((fixes.combine)(reports)),
     functions,
 };
@@ -130,6 +131,27 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         _ => check_counting_worker(real.worker, real.combine),
+    }
+}
+
+/// After one increment of a count of 0 on a real thread.
+fn one_more(count: u64) -> Result<(), String> {
+    expect_that("after one call the count is", count, 1)
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`super::with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "mutex" => {
+            let increment = real.mutex;
+            super::real_mutex_held("mutex_increment", 0, increment, |&count, ()| one_more(count))
+        }
+        "parking_lot" => {
+            let increment = real.parking_lot;
+            super::real_parking_lot_held("parking_lot_increment", 0, increment, |&count, ()| one_more(count))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -70,6 +70,9 @@ pub struct Outcome {
     /// The catalogued mistakes this failure behaves like (see [`catalogue::resembling`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resembles: Vec<catalogue::Resemblance>,
+    /// A fingerprint of the code judged ([`Source::fingerprint_without`]), when the judge had the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Box<str>>,
 }
 
 impl Outcome {
@@ -138,7 +141,7 @@ impl Outcome {
             CheckError::RunawayLoop(at) => format!(
                 "loom could not finish one execution: a loop that waits{at}. Either it waits for something that \
                  never comes (a lock left taken, a value no one writes) — a bug — or it spins in a way loom cannot \
-                 schedule: wait with `compare_exchange` or a `load` (not `swap`) and call `hint::spin_loop()` from \
+                 schedule: wait with `compare_exchange` or a `load` (not `swap` or `fetch_or`) and call `hint::spin_loop()` from \
                  the lab's `sync` in the loop"
             ),
             CheckError::OutOfTime { executions, seconds } => format!(
@@ -152,7 +155,9 @@ impl Outcome {
         let mut outcome = Outcome::new(lab, exercise, status, summary, String::new());
         // Running out of time on a slow or busy machine is no verdict.
         // Nor is a loop loom cannot finish: a correct spin lock without a spin hint is one.
-        outcome.inconclusive = matches!(error, CheckError::OutOfTime { .. } | CheckError::RunawayLoop(_));
+        // Nor is a deadlock loom's model makes up (a `try_lock` made to wait).
+        outcome.inconclusive =
+            matches!(error, CheckError::OutOfTime { .. } | CheckError::RunawayLoop(_) | CheckError::ModelLimit(_));
         outcome
     }
 }
@@ -277,14 +282,36 @@ pub struct Source {
     pub text: &'static str,
 }
 
-/// What an exercise never needs and the judge cannot check: `unsafe` (a
-/// pointer kept past its guard is a data race loom does not see), and state
-/// outside the shared object (`static`, `thread_local!`: loom sees neither).
-const OFF_LIMITS: [(&str, &str); 3] = [
+/// What an exercise never needs and the judge cannot check, as whole words:
+/// `unsafe` (a pointer kept past its guard is a data race loom does not see),
+/// state outside the shared object (`static`, `thread_local!`: loom sees
+/// neither), and a clock (a lock or a retry loop that gives up after a time
+/// passes on a quiet machine and fails on a busy one; loom has no clock).
+const OFF_LIMITS: [(&str, &str); 10] = [
     ("unsafe", "`unsafe` code: a pointer kept past its guard is a data race that loom's model does not see"),
-    ("thread_local!", "a `thread_local!`: state outside the shared object, which loom does not see"),
-    ("static ", "a `static`: state outside the shared object, which loom does not see"),
+    ("thread_local", "a `thread_local!`: state outside the shared object, which loom does not see"),
+    ("static", "a `static`: state outside the shared object, which loom does not see"),
+    ("Instant", CLOCK),
+    ("SystemTime", CLOCK),
+    ("elapsed", CLOCK),
+    ("sleep", CLOCK),
+    ("park_timeout", CLOCK),
+    ("recv_timeout", CLOCK),
+    ("wait_timeout", CLOCK),
 ];
+
+const CLOCK: &str = "a clock: a wait or a give-up measured in time passes on a quiet machine and fails on a busy \
+                     one, and loom has no clock to judge it";
+
+/// Where `word` occurs in `code` as a whole word (`'static` is a lifetime, not a `static`).
+fn find_word(code: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + word.len()..].chars().next();
+        !before.is_some_and(|c| is_word(c) || c == '\'') && !after.is_some_and(is_word)
+    })
+}
 
 impl Source {
     /// The text of `fn name` (from its signature to its closing brace), when the file has it.
@@ -308,17 +335,70 @@ impl Source {
         None
     }
 
-    /// Why the judge will not judge `function`, if it uses something off limits.
+    /// Why the judge will not judge an exercise, if the file uses something off
+    /// limits anywhere but in the bodies of `others` (the other exercises'
+    /// functions): `path:line` and why. Helpers and module items count for every
+    /// exercise, since any of them may call them; comments do not count.
     ///
     /// ```
     /// use racelab::exercise::Source;
-    /// let source = Source { path: "x.rs", text: "fn f() {\n    // unsafe in a comment is fine\n    unsafe { g() }\n}\n" };
-    /// assert!(source.off_limits("f").unwrap().contains("`unsafe`"));
+    /// let text = "fn f() {\n    // unsafe in a comment is fine\n    unsafe { g() }\n}\nfn h(s: &'static str) {}\n";
+    /// let source = Source { path: "x.rs", text };
+    /// let (at, why) = source.off_limits(&[]).unwrap();
+    /// assert_eq!(at, "x.rs:3");
+    /// assert!(why.contains("`unsafe`"));
+    /// // `f` is another exercise's function: its body does not count, and `'static` is a lifetime.
+    /// assert_eq!(source.off_limits(&["f"]), None);
     /// ```
-    pub fn off_limits(&self, function: &str) -> Option<String> {
-        let body = self.body_of(function)?;
-        let code: String = body.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
-        OFF_LIMITS.iter().find(|(word, _)| code.contains(word)).map(|(_, why)| why.to_string())
+    pub fn off_limits(&self, others: &[&str]) -> Option<(String, &'static str)> {
+        let code = self.code_without(others);
+        let (offset, why) = OFF_LIMITS
+            .iter()
+            .filter_map(|(word, why)| find_word(&code, word).map(|i| (i, *why)))
+            .min_by_key(|(i, _)| *i)?;
+        let line = code[..offset].matches('\n').count() + 1;
+        Some((format!("{}:{line}", self.path), why))
+    }
+
+    /// A fingerprint of the code an exercise is judged on: the file without
+    /// `others` (the other exercises' functions) and without comments. A
+    /// "solved" belongs to this code: editing another exercise or a comment
+    /// keeps it, editing this exercise or a helper does not.
+    ///
+    /// ```
+    /// use racelab::exercise::Source;
+    /// let a = Source { path: "x.rs", text: "fn f() { 1 }\nfn g() { 2 }\n" };
+    /// let b = Source { path: "x.rs", text: "fn f() { 1 } // one\nfn g() { 3 }\n" };
+    /// assert_eq!(a.fingerprint_without(&["g"]), b.fingerprint_without(&["g"]));
+    /// assert_ne!(a.fingerprint_without(&["f"]), b.fingerprint_without(&["f"]));
+    /// ```
+    pub fn fingerprint_without(&self, others: &[&str]) -> String {
+        let code = self.code_without(others);
+        let words: Vec<&str> = code.split_whitespace().collect();
+        crate::course::fingerprint(&words.join(" "))
+    }
+
+    /// The text with the bodies of `others` and every comment blanked out
+    /// (line numbers kept).
+    fn code_without(&self, others: &[&str]) -> String {
+        let mut code: Vec<char> = self.text.chars().collect();
+        let mut blank =
+            |from: usize, to: usize| code[from..to].iter_mut().filter(|c| **c != '\n').for_each(|c| *c = ' ');
+        for function in others {
+            if let Some(body) = self.body_of(function) {
+                let start = self.text[..body.as_ptr() as usize - self.text.as_ptr() as usize].chars().count();
+                blank(start, start + body.chars().count());
+            }
+        }
+        let mut at = 0;
+        for line in self.text.split_inclusive('\n') {
+            let length = line.chars().count();
+            if let Some(comment) = line.find("//") {
+                blank(at + line[..comment].chars().count(), at + length);
+            }
+            at += length;
+        }
+        code.into_iter().collect()
     }
 
     /// `path:line` of `fn name`, when the file defines it.
@@ -499,6 +579,165 @@ pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result
     result
 }
 
+/// How long the judge's real-thread check holds the lock (see [`with_lock_held_for_real`]).
+pub const LOCK_HELD_FOR: Duration = Duration::from_millis(400);
+
+/// How long, after the lock is free again, a learner's call may take to return.
+const RETURN_AFTER_RELEASE: Duration = Duration::from_secs(3);
+
+/// Calls `call(&lock)` once on a real thread while this thread holds the lock
+/// for [`LOCK_HELD_FOR`], then `after(&lock, result)` once it returned.
+///
+/// [`with_lock_held_elsewhere`] simulates a holder for [`LOCK_HELD_TRIES`]
+/// attempts, inside loom's step limit; a lock that gives up after more tries
+/// than that, or after a time-out, spins millions of times in 0.4 s and is
+/// caught here: it returns while the lock is still held. `hold(&lock, wait)`
+/// takes the lock, calls `wait()` (which starts the call and waits), and lets
+/// the lock go.
+///
+/// ```
+/// use racelab::exercise::with_lock_held_for_real;
+/// use std::sync::Mutex;
+///
+/// let waits = with_lock_held_for_real(
+///     "add_one",
+///     Mutex::new(0_u64),
+///     |m, wait| {
+///         let _guard = m.lock();
+///         wait();
+///     },
+///     |m| *m.lock().unwrap() += 1,
+///     |m, ()| if *m.lock().unwrap() == 1 { Ok(()) } else { Err("lost".into()) },
+/// );
+/// assert!(waits.is_ok());
+///
+/// let gives_up = with_lock_held_for_real(
+///     "add_one",
+///     Mutex::new(0_u64),
+///     |m, wait| {
+///         let _guard = m.lock();
+///         wait();
+///     },
+///     |m| (0..1_000_000).any(|_| m.try_lock().map(|mut g| *g += 1).is_ok()),
+///     |_, _| Ok(()),
+/// );
+/// assert!(gives_up.unwrap_err().contains("returned while"));
+/// ```
+pub fn with_lock_held_for_real<L, T>(
+    name: &str,
+    lock: L,
+    hold: impl FnOnce(&L, &mut dyn FnMut()),
+    call: impl FnOnce(&L) -> T + Send + 'static,
+    after: impl FnOnce(&L, T) -> Result<(), String>,
+) -> Result<(), String>
+where
+    L: Send + Sync + 'static,
+    T: Send + 'static,
+{
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    type Returned<T> = (Result<T, (String, String)>, bool);
+    let shared = Arc::new((lock, AtomicBool::new(false)));
+    let (done, finished) = std::sync::mpsc::channel::<Returned<T>>();
+    let mut call = Some(call);
+    let mut early: Option<Result<Returned<T>, String>> = None;
+    hold(&shared.0, &mut || {
+        let (Some(call), None) = (call.take(), &early) else { return };
+        let theirs = Arc::clone(&shared);
+        let done = done.clone();
+        let started = std::thread::Builder::new().name(format!("judge: {name}")).spawn(move || {
+            let result = crate::check::quietly_catch(|| call(&theirs.0));
+            // `released` is set before the lock is let go: a call that got the lock sees it.
+            let while_held = !theirs.1.load(SeqCst);
+            let _ = done.send((result, while_held));
+        });
+        early = match started {
+            Err(e) => Some(Err(format!("cannot start a thread to call `{name}`: {e}"))),
+            Ok(_) => finished.recv_timeout(LOCK_HELD_FOR).ok().map(Ok),
+        };
+        shared.1.store(true, SeqCst);
+    });
+    let seconds = LOCK_HELD_FOR.as_secs_f64();
+    let (result, while_held) = match early {
+        Some(returned) => returned?,
+        None if call.is_some() => return Err(format!("the judge never called `{name}`")),
+        None => finished.recv_timeout(RETURN_AFTER_RELEASE).map_err(|_| {
+            format!(
+                "when another thread held the lock for {seconds} s and then let it go, `{name}` had not returned \
+                 {} s later",
+                RETURN_AFTER_RELEASE.as_secs()
+            )
+        })?,
+    };
+    let value = result.map_err(|(message, at)| format!("`{name}` panicked{at}: {message}"))?;
+    if while_held {
+        return Err(format!(
+            "when another thread held the lock for {seconds} s, `{name}` returned while it was still held: it gave \
+             up waiting. A lock must wait until it is free, however long that takes"
+        ));
+    }
+    after(&shared.0, value)
+}
+
+/// A guard of a real mutex, whichever kind: what [`held_mutex`] needs to read the value.
+type AnyGuard<'a, V> = Box<dyn std::ops::Deref<Target = V> + 'a>;
+
+/// [`with_lock_held_for_real`] around a real mutex `lock` (`take` locks it);
+/// `after` sees the guarded value and what the call returned.
+fn held_mutex<L, V, T>(
+    name: &str,
+    lock: L,
+    take: for<'a> fn(&'a L) -> AnyGuard<'a, V>,
+    call: impl FnOnce(&L) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String>
+where
+    L: Send + Sync + 'static,
+    T: Send + 'static,
+{
+    let hold = |m: &L, wait: &mut dyn FnMut()| {
+        let _guard = take(m);
+        wait();
+    };
+    with_lock_held_for_real(name, lock, hold, call, |m, t| after(&take(m), t).map_err(after_the_hold))
+}
+
+/// [`with_lock_held_for_real`] around a real `std::sync::Mutex` holding
+/// `value`; `after` sees the value and what the call returned.
+pub(crate) fn real_mutex_held<V: Send + 'static, T: Send + 'static>(
+    name: &str,
+    value: V,
+    call: impl FnOnce(&crate::sync::real::Mutex<V>) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String> {
+    fn take<V>(m: &crate::sync::real::Mutex<V>) -> AnyGuard<'_, V> {
+        Box::new(m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+    held_mutex(name, crate::sync::real::Mutex::new(value), take::<V>, call, after)
+}
+
+/// [`real_mutex_held`] for a real `parking_lot::Mutex`.
+pub(crate) fn real_parking_lot_held<V: Send + 'static, T: Send + 'static>(
+    name: &str,
+    value: V,
+    call: impl FnOnce(&crate::sync::real::parking_lot::Mutex<V>) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String> {
+    fn take<V>(m: &crate::sync::real::parking_lot::Mutex<V>) -> AnyGuard<'_, V> {
+        Box::new(m.lock())
+    }
+    held_mutex(name, crate::sync::real::parking_lot::Mutex::new(value), take::<V>, call, after)
+}
+
+/// [`Suite::held_for_real`] of a lab whose exercises take no lock.
+pub(crate) fn no_lock_to_hold<R>(_exercise: &str, _real: &R) -> Result<(), String> {
+    Ok(())
+}
+
+/// What went wrong after [`with_lock_held_for_real`], said as what happened first.
+pub(crate) fn after_the_hold(why: String) -> String {
+    format!("when another thread held the lock for {} s and then let it go, {why}", LOCK_HELD_FOR.as_secs_f64())
+}
+
 /// Compares what a function call returned with the right answer.
 ///
 /// ```
@@ -520,9 +759,13 @@ pub fn expect_eq<T: PartialEq + std::fmt::Debug>(call: &str, got: T, want: T) ->
 ///    the first failure): every execution's whole [`State`] must satisfy the
 ///    lab's specification. `try_lock` contention and spurious weak
 ///    compare-exchange failures are part of the model;
-/// 3. **real threads**: [`REAL_TRIALS`] trials, which can add a failure, never
+/// 3. for an exercise that takes a lock, **one call on a real thread while
+///    another real thread holds the lock** for [`LOCK_HELD_FOR`]: a lock that
+///    gives up after more tries than loom's step limit allows, or after a
+///    time-out, returns too early;
+/// 4. **real threads**: [`REAL_TRIALS`] trials, which can add a failure, never
 ///    remove one;
-/// 4. for `process`, **real OS processes** running the learner's worker, with
+/// 5. for `process`, **real OS processes** running the learner's worker, with
 ///    unequal jobs, and the learner's `combine` in the parent.
 #[derive(Debug)]
 pub struct Suite<R: 'static, M: 'static> {
@@ -542,6 +785,9 @@ pub struct Suite<R: 'static, M: 'static> {
     pub real_run: fn(&str, &R, &Case) -> Option<State>,
     /// The sequential check of one exercise's functions.
     pub sequential: fn(&str, &R, &M) -> Result<(), Sequential>,
+    /// After loom: one call of an exercise's locking function on a real thread
+    /// while another real thread holds the lock ([`with_lock_held_for_real`]).
+    pub held_for_real: fn(&str, &R) -> Result<(), String>,
     /// The parent's half of the process fix: the state from the workers' reports.
     pub combine: fn(&R, &[u64]) -> State,
     /// The functions each exercise asks for (to name them in reports).
@@ -576,6 +822,16 @@ where
 
     /// Judges one exercise, in this process (see [`judge`](Self::judge) for the isolated form).
     pub fn check(&self, exercise: &str, learner: &Learner<R, M>) -> Outcome {
+        let others: Vec<&str> = (self.exercises.iter())
+            .flat_map(|e| (self.functions)(e).iter().copied())
+            .filter(|f| !(self.functions)(exercise).contains(f))
+            .collect();
+        let mut outcome = self.check_code(exercise, learner, &others);
+        outcome.code = learner.source.map(|source| source.fingerprint_without(&others).into());
+        outcome
+    }
+
+    fn check_code(&self, exercise: &str, learner: &Learner<R, M>, others: &[&str]) -> Outcome {
         let number = self.lab().number;
         let Some(variant) = self.exercises.iter().copied().find(|e| *e == exercise) else {
             let summary =
@@ -585,16 +841,15 @@ where
         let failing =
             |summary: String, details: String| Outcome::new(number, variant, Status::Failing, summary, details);
 
-        if let Some(source) = learner.source {
-            for function in (self.functions)(variant) {
-                if let Some(why) = source.off_limits(function) {
-                    let at = source.line_of(function).map(|at| format!(" ({at})")).unwrap_or_default();
-                    return failing(
-                        format!("`{function}`{at} uses {why}; the exercise never needs it — rewrite it without"),
-                        String::new(),
-                    );
-                }
-            }
+        // An exercise not started yet is "not attempted", whatever a helper elsewhere uses.
+        let started = |source: &Source| {
+            (self.functions)(variant).iter().any(|f| source.body_of(f).is_some_and(|body| !body.contains("todo!(")))
+        };
+        if let Some((at, why)) = learner.source.filter(started).and_then(|source| source.off_limits(others)) {
+            return failing(
+                format!("{at} uses {why}; the exercise never needs it — rewrite it without"),
+                String::new(),
+            );
         }
 
         stage(&format!("the sequential check of {}", self.function_names(variant)));
@@ -641,10 +896,10 @@ where
             match self.with_loom(variant, learner.model, case) {
                 Ok(report) => executions += report.executions,
                 Err(outcome) if outcome.inconclusive => {
-                    undecided = Some(outcome);
+                    undecided = Some(*outcome);
                     break;
                 }
-                Err(outcome) => return outcome,
+                Err(outcome) => return *outcome,
             }
         }
         let loom = format!("loom: {} cases, {executions} executions", cases.len());
@@ -657,6 +912,19 @@ where
             }
             None => Outcome::new(number, variant, Status::Solved, solved, String::new()),
         };
+
+        stage("one call while a real thread holds the lock");
+        if let Err(why) = (self.held_for_real)(variant, &learner.real) {
+            let summary = format!("{loom_said}, but {why}");
+            let details = format!(
+                "{summary}\n\nloom's threads and the one-thread check hold a lock for a bounded number of attempts; \
+                 here a real thread held it for {} s. A lock that gives up after some tries or some time is a lock \
+                 that is sometimes not one.",
+                LOCK_HELD_FOR.as_secs_f64()
+            );
+            let behaviour = format!("a real thread holding the lock: {}", Signature::without_locations(&why));
+            return failing(summary, details).signed(behaviour, shape);
+        }
 
         if variant == "process" {
             let Some(worker) = &learner.worker else {
@@ -687,7 +955,7 @@ where
         passed_for_real(undecided, summary)
     }
 
-    fn with_loom(&self, variant: &'static str, fixes: M, case: &Case) -> Result<crate::check::Report, Outcome> {
+    fn with_loom(&self, variant: &'static str, fixes: M, case: &Case) -> Result<crate::check::Report, Box<Outcome>> {
         let number = self.lab().number;
         let run = self.model_run;
         let mut config = Model::of_case(self.lab(), variant, case);
@@ -699,7 +967,7 @@ where
             explore_body(&config, move || run(variant, &fixes, &body_case).unwrap_or_default()).map_err(|e| {
                 let outcome = Outcome::from_check_error(number, variant, e);
                 let behaviour = format!("loom at {case}: {}", Signature::without_locations(&outcome.summary));
-                outcome.signed(behaviour, String::new())
+                Box::new(outcome.signed(behaviour, String::new()))
             })?;
         if let Some(failure) = &report.failure {
             let what = match failure.kind {
@@ -719,9 +987,8 @@ where
                 _ => Signature::without_locations(&failure.message),
             };
             let outcome = Outcome::new(number, variant, Status::Failing, summary, report.render());
-            return Err(
-                outcome.signed(format!("loom found {what} at {case}: {seen}"), Signature::shape_of(&failure.schedule))
-            );
+            let behaviour = format!("loom found {what} at {case}: {seen}");
+            return Err(Box::new(outcome.signed(behaviour, Signature::shape_of(&failure.schedule))));
         }
         Ok(report)
     }

@@ -42,6 +42,7 @@ pub static SUITE: Suite<real::Fixes, model::Fixes> = Suite {
     model_run: model::run,
     real_run: real::run,
     sequential,
+    held_for_real,
     combine: |fixes, reports| State::count((fixes.combine)(reports)),
     functions,
 };
@@ -107,6 +108,40 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         _ => check_counting_worker(real.worker, real.combine),
+    }
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`super::with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "lock" => {
+            use crate::sync::real::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+            let locked = real.lock;
+            let shared = (AtomicBool::new(false), AtomicU64::new(0));
+            let hold = |(lock, _): &(AtomicBool, AtomicU64), wait: &mut dyn FnMut()| {
+                lock.store(true, SeqCst);
+                wait();
+                lock.store(false, SeqCst);
+            };
+            super::with_lock_held_for_real(
+                "locked_increment",
+                shared,
+                hold,
+                move |(lock, counter)| locked(lock, counter),
+                |(lock, counter), ()| {
+                    let count = counter.load(SeqCst);
+                    let left_taken = lock.load(SeqCst);
+                    super::expect_that("after one call of `locked_increment` the count is", count, 1)
+                        .and_then(|()| match left_taken {
+                            true => Err("`locked_increment` left the lock taken".into()),
+                            false => Ok(()),
+                        })
+                        .map_err(super::after_the_hold)
+                },
+            )
+        }
+        _ => Ok(()),
     }
 }
 

@@ -361,6 +361,9 @@ impl<'a> PyThread<'a> {
 /// What the Python threads share: the interpreter's GIL, the global `count`,
 /// the user's lock, and how long a blocking read takes.
 #[derive(Debug)]
+// In declaration order in memory: schedules name locks by their addresses, so the
+// GIL must come before the user's lock to be called `gil` (and it, `lock`).
+#[repr(C)]
 pub struct Shared {
     /// The GIL.
     pub gil: Gil,

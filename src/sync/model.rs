@@ -194,7 +194,12 @@ impl<T> Mutex<T> {
         if trace::interference().is_some() || self.held.load(SeqCst) {
             return busy();
         }
-        match self.inner.try_lock() {
+        // loom may block this thread here if another takes the lock meanwhile: a deadlock
+        // that follows is loom's, not the code's (see `trace::IN_TRY_LOCK`).
+        trace::wait_begin_for(current_thread(), self.addr(), location, trace::IN_TRY_LOCK.to_string());
+        let result = self.inner.try_lock();
+        trace::wait_end(current_thread(), self.addr());
+        match result {
             Ok(guard) => Ok(self.guard(guard, location)),
             Err(TryLockError::WouldBlock) => busy(),
             Err(TryLockError::Poisoned(p)) => {

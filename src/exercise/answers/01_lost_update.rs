@@ -154,6 +154,43 @@ fn try_lock_spin_gives_up(counter: &Mutex<u64>) {
     }
 }
 
+/// Spins on `try_lock` a million times — "far longer than any real wait" —
+/// then gives up: a holder that is descheduled for a moment outlasts a million
+/// tries, and the increment is lost.
+fn try_lock_million_tries(counter: &Mutex<u64>) {
+    for _ in 0..1_000_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Waits for the lock at most 100 ms ("if it takes longer, something is
+/// stuck"), then gives up: a holder that is slow loses the increment.
+fn try_lock_for_100ms(counter: &Mutex<u64>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(100);
+    while std::time::Instant::now() < deadline {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// parking_lot's `try_lock`, a million tries, then gives up.
+fn parking_lot_million_tries(counter: &parking_lot::Mutex<u64>) {
+    for _ in 0..1_000_000 {
+        if let Some(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
 /// Retries a lost compare-exchange, but only 100 times: a longer run of lost
 /// races loses the increment.
 fn cas_hundred_tries(counter: &AtomicU64) {
@@ -267,6 +304,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
+        Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),
+        Answer::wrong("parking_lot_million_tries", "parking_lot", Fixes { parking_lot: parking_lot_million_tries, ..S }),
         Answer::wrong("cas_hundred_tries", "atomic", Fixes { atomic: cas_hundred_tries, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_first_three", "process", Fixes { combine: combine_first_three, ..S }),

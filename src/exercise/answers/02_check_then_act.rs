@@ -137,6 +137,20 @@ fn combine_max(reports: &[u64]) -> u64 {
     reports.iter().copied().max().unwrap_or(0)
 }
 
+/// Spins on `try_lock` a million times, then says no: a buyer holding the lock
+/// a little longer makes a free ticket go unsold.
+fn try_lock_million_tries(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..1_000_000 {
+        if let Ok(mut count) = sold.try_lock() {
+            let free = *count < capacity;
+            *count += u64::from(free);
+            return free;
+        }
+        hint::spin_loop();
+    }
+    false
+}
+
 /// Spins on `try_lock`, but gives up after 10 000 tries and says no: when
 /// another buyer holds the lock longer, a ticket that was free goes unsold.
 fn try_lock_spin_gives_up(sold: &Mutex<u64>, capacity: u64) -> bool {
@@ -251,6 +265,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_ignores_tickets", "process", Fixes { worker: worker_ignores_tickets, ..S }),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("cas_loop", "atomic", Fixes { atomic: cas_loop, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),

@@ -133,6 +133,19 @@ fn combine_dedup(reports: &[u64]) -> (u64, u64) {
     (0, distinct.iter().sum())
 }
 
+/// Tries the lock a million times and, if it never gets it, skips the
+/// transfer ("it will be retried later"): a long-held lock loses a transfer.
+fn transfer_gives_up_after_a_million(accounts: &Mutex<(u64, u64)>) {
+    for _ in 0..1_000_000 {
+        if let Ok(mut accounts) = accounts.try_lock() {
+            accounts.0 -= 1;
+            accounts.1 += 1;
+            return;
+        }
+        std::hint::spin_loop();
+    }
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// Both accounts borrowed mutably through one guard.
@@ -207,6 +220,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),

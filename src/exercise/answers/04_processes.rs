@@ -144,6 +144,22 @@ fn spin_then_enter_anyway(lock: &AtomicBool, counter: &AtomicU64) {
     lock.store(false, Release);
 }
 
+/// "The holder may have died", with a patient limit: a million spins, then it
+/// goes in without the lock — a holder descheduled for a moment outlasts them.
+fn spin_million_then_enter_anyway(lock: &AtomicBool, counter: &AtomicU64) {
+    let mut spins = 0;
+    while lock.compare_exchange_weak(false, true, Acquire, Relaxed).is_err() {
+        spins += 1;
+        if spins == 1_000_000 {
+            break;
+        }
+        hint::spin_loop();
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
 /// Waits with loads (test and test-and-set), but only for three spins: then
 /// it goes in without the lock.
 fn ttas_three_spins_then_enter(lock: &AtomicBool, counter: &AtomicU64) {
@@ -272,6 +288,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::wrong("spin_then_enter_anyway", "lock", Fixes { lock: spin_then_enter_anyway, ..S }),
         Answer::wrong("ttas_three_spins_then_enter", "lock", Fixes { lock: ttas_three_spins_then_enter, ..S }),
+        Answer::wrong("spin_million_then_enter_anyway", "lock", Fixes { lock: spin_million_then_enter_anyway, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("lock_with_fences", "lock", Fixes { lock: lock_with_fences, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),

@@ -107,6 +107,32 @@ fn spins_holding_gil<'a>(_thread: &mut PyThread<'a>, lock: &'a UserLock) -> User
     }
 }
 
+/// Tries the lock six times, releasing the GIL between tries so the holder
+/// can run ("it will be free by then"), then blocks holding the GIL: when the
+/// holder needs longer, it never gets the GIL back to release the lock.
+fn six_tries_then_block_holding_gil<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    for _ in 0..6 {
+        if let Some(guard) = lock.try_lock() {
+            return guard;
+        }
+        thread.release_gil();
+        thread.take_gil();
+    }
+    lock.lock()
+}
+
+/// The same with a thousand tries: a holder that runs longer still deadlocks.
+fn thousand_tries_then_block_holding_gil<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    for _ in 0..1_000 {
+        if let Some(guard) = lock.try_lock() {
+            return guard;
+        }
+        thread.release_gil();
+        thread.take_gil();
+    }
+    lock.lock()
+}
+
 // --- wrong: processes ----------------------------------------------------------
 
 /// Takes the biggest report instead of adding them: right only with one worker.
@@ -161,6 +187,18 @@ fn releases_only_if_held<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> U
     guard
 }
 
+/// CPython's own way: try the lock with the GIL held (the fast path), and only
+/// if it is taken release the GIL, block, and take the GIL back.
+fn try_then_release_and_block<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    if let Some(guard) = lock.try_lock() {
+        return guard;
+    }
+    thread.release_gil();
+    let guard = lock.lock();
+    thread.take_gil();
+    guard
+}
+
 /// Counts in a local variable instead of an interpreter.
 fn worker_local_loop(iters: u64) -> u64 {
     let mut count = 0;
@@ -196,6 +234,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("retakes_before_waiting", "acquire", acquire(retakes_before_waiting)),
         Answer::wrong("try_then_block_holding_gil", "acquire", acquire(try_then_block_holding_gil)),
         Answer::wrong("spins_holding_gil", "acquire", acquire(spins_holding_gil)),
+        Answer::wrong("six_tries_then_block_holding_gil", "acquire", acquire(six_tries_then_block_holding_gil)),
+        Answer::wrong("thousand_tries_then_block_holding_gil", "acquire", acquire(thousand_tries_then_block_holding_gil)),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
@@ -205,6 +245,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("inplace_under_lock", "mutex", program(inplace_under_lock)),
         Answer::right("adds_zero_then_one", "mutex", program(adds_zero_then_one)),
         Answer::right("releases_only_if_held", "acquire", acquire(releases_only_if_held)),
+        Answer::right("try_then_release_and_block", "acquire", acquire(try_then_release_and_block)),
         Answer::right(
             "worker_local_loop_combine_fold",
             "process",
