@@ -148,6 +148,22 @@ mod isolation {
         std::process::abort()
     }
 
+    /// Asks for a terabyte: the allocator aborts the process.
+    fn allocates_a_terabyte(iters: u64) -> u64 {
+        let ones = vec![1_u8; (iters as usize + 1).saturating_mul(1 << 40)];
+        ones.len() as u64 >> 40
+    }
+
+    #[test]
+    fn an_allocation_no_machine_can_give_is_a_verdict() {
+        let outcome = SUITE.judge("process", "isolation::an_allocation_no_machine_can_give_is_a_verdict", || {
+            with_real(|f| f.worker = allocates_a_terabyte)
+        });
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(!outcome.inconclusive, "the same code fails the same way every time: {}", outcome.summary);
+        assert!(outcome.summary.contains("out of memory"), "{}", outcome.summary);
+    }
+
     fn with_real(edit: impl FnOnce(&mut racelab::labs::real::lost_update::Fixes)) -> Answers {
         let mut learner = solution(None);
         edit(&mut learner.real);

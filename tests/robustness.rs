@@ -115,6 +115,14 @@ fn garbage_from_a_worker_is_quoted_as_printed() {
 }
 
 #[test]
+fn a_report_the_answer_printed_itself_cannot_stand_in_for_the_workers_own() {
+    // The learner's worker printed `report 11` before racelab's worker printed its real report.
+    let chatty = WorkerCommand::new("sh", ["-c", "echo 'report 11'; echo 'report 10'", "sh"]);
+    let reports = run_workers(&chatty, &[vec![1]], Duration::from_secs(10)).expect("a report");
+    assert_eq!(reports, [10]);
+}
+
+#[test]
 fn a_worker_whose_child_holds_the_pipe_open_cannot_stretch_the_time_limit() {
     // The worker reports, then leaves a grandchild holding its stdout for 8 s.
     let holder = WorkerCommand::new("sh", ["-c", "echo report 1; sleep 8 & exit 0", "sh"]);

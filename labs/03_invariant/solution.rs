@@ -13,6 +13,9 @@
 //   cargo run -- hint 3             a hint; `--more` for the next one
 //   cargo test --test exercise_03   the same checks, as plain cargo tests
 //
+// The lab's `sync` types have what loom can model — `lock`, `try_lock`, the
+// atomics — and no time-outs (`try_lock_for`): loom has no clock.
+//
 // solution.rs is this file's twin with every TODO done (marked `SOLVED:`).
 
 use super::sync::Mutex;

@@ -82,7 +82,7 @@ const LOOM_DEFAULT_MAX_BRANCHES: usize = 1_000;
 /// contended runs (tens of thousands of steps), below the 65 535 operations
 /// loom can number in one thread (past that it fails with an overflow, which
 /// would read as the learner's).
-const SEQUENTIAL_MAX_BRANCHES: usize = 60_000;
+pub const SEQUENTIAL_MAX_BRANCHES: usize = 60_000;
 
 /// The largest preemption bound loom accepts (it is a `u8`; 256 panics).
 pub const MAX_PREEMPTION_BOUND: usize = 255;
@@ -635,6 +635,13 @@ fn failure_of_panic(
     if message.contains("maximum number of branches") {
         return Err(CheckError::RunawayLoop(at));
     }
+    if message.contains("self.threads.len() < self.max()") {
+        return Err(CheckError::Failed(format!(
+            "more threads at once than loom can model ({} with the main thread){at}: loom simulates a handful; \
+             start one thread per worker, not one per step of work",
+            loom::MAX_THREADS
+        )));
+    }
     let kind = if message.contains("Causality violation") {
         FailureKind::DataRace
     } else if message.contains("deadlock") {
@@ -687,11 +694,13 @@ fn failure_of_panic(
 /// ```
 pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckError> {
     let mut builder = loom::model::Builder::new();
-    builder.max_permutations = None;
+    // Exactly one execution, even when the body starts threads: exploring their
+    // interleavings is loom's stage, and a check "on one thread" must not take minutes.
+    builder.max_permutations = Some(1);
     builder.max_duration = None;
     builder.checkpoint_file = None;
     builder.preemption_bound = None;
-    // One thread, one execution: the branch limit only bounds how long a loop may run.
+    // One execution: the branch limit only bounds how long a loop may run.
     builder.max_branches = SEQUENTIAL_MAX_BRANCHES;
     let result = quietly(|| {
         builder.check(move || {

@@ -488,12 +488,15 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Verify { lab, exercise, timeout, json }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
+            let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
+            if let Some(name) = exercise.as_deref() {
+                course.info.lab(lab.number)?.exercise(name)?;
+            }
             // The first build of the checks compiles loom and friends: say so, or it looks like a hang.
             eprintln!(
                 "compiling labs/{}/exercise.rs and running its checks (the first build takes a few minutes)…",
                 lab.folder()
             );
-            let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             let stop = stop_on_signals()?;
             let shown = learn::verify(&mut course, lab, exercise.as_deref(), timeout, &stop, json)?;
             show(shown, 1)

@@ -155,6 +155,23 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str,
             ..Outcome::default()
         };
     }
+    if let Some(line) = output.lines().find(|l| l.starts_with("memory allocation of") && l.ends_with("failed")) {
+        // An allocation the learner's code asked for and no machine can give: a verdict too.
+        let bytes = line.split_whitespace().nth(3).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+        return Outcome {
+            lab,
+            exercise: exercise.to_string(),
+            status: Status::Failing,
+            summary: format!(
+                "out of memory{during}: {functions} asked for {:.1} GiB at once and the allocation failed — the \
+                 exercise needs a few counters, not a buffer per step",
+                bytes as f64 / f64::from(1 << 30)
+            ),
+            details: String::new(),
+            inconclusive: false,
+            ..Outcome::default()
+        };
+    }
     let how = match status {
         Ok(Some(s)) => match s.signal() {
             Some(libc::SIGABRT) => "aborted (SIGABRT)".to_string(),

@@ -25,6 +25,7 @@
 //! ```
 
 use super::{Learner, Sequential, Suite, expect_eq, once_in_model};
+use crate::check::trace;
 use crate::labs::real::harness::unequal_split;
 use crate::labs::{Case, State, model::message_passing as model, real::message_passing as real};
 use crate::sync::model::channel;
@@ -122,7 +123,16 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
         // One worker at a time: in the model every interleaving of a run is explored, and
         // several workers are loom's stage.
         "channel" => each_in_model(&[&[1], &[], &[3]], move |steps| {
-            expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())
+            expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
+            // The right total without a message is another exercise (or none): this one counts by messages.
+            let sent = trace::with_events(|events| events.iter().any(|e| matches!(e.op, trace::Op::Send { .. })));
+            if !sent && steps.iter().any(|&n| n > 0) {
+                return Err(format!(
+                    "`count_by_messages(&{steps:?})` returned the right total without sending a message: the \
+                     exercise counts by messages — each worker sends, one owner receives and adds"
+                ));
+            }
+            Ok(())
         }),
         _ => each_in_model(&[&[3], &[], &[2, 0, 5], &[1_000, 1]], move |steps| {
             expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())

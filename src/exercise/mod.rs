@@ -466,6 +466,12 @@ where
     });
     match result {
         Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
+        Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
+            "one call took more than {} of loom's steps{at}: either a loop that waits for something no \
+             thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
+             operation per step of work where the exercise needs a few — count in a local variable, share once",
+            crate::check::SEQUENTIAL_MAX_BRANCHES
+        ))),
         Err(other) => Err(Sequential::Logic(other.to_string())),
         Ok(()) => {
             let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));
@@ -671,8 +677,9 @@ where
     let value = result.map_err(|(message, at)| format!("`{name}` panicked{at}: {message}"))?;
     if while_held {
         return Err(format!(
-            "when another thread held the lock for {seconds} s, `{name}` returned while it was still held: it gave \
-             up waiting. A lock must wait until it is free, however long that takes"
+            "when another thread held the lock for {seconds} s, `{name}` returned while it was still held: it did \
+             not wait for it (it gave up, or never took it). A lock must wait until it is free, however long that \
+             takes"
         ));
     }
     after(&shared.0, value)

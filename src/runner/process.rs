@@ -285,7 +285,9 @@ pub fn run_workers(command: &WorkerCommand, jobs: &[Vec<u64>], timeout: Duration
                 timeout.as_secs_f64()
             )));
         };
-        let report = stdout.lines().find_map(|line| line.trim().strip_prefix(REPORT)).map(str::trim);
+        // The last report line: racelab's worker prints it after the answer returned, so a
+        // line the answer printed itself (`println!("report …")`) cannot stand in for it.
+        let report = stdout.lines().rev().find_map(|line| line.trim().strip_prefix(REPORT)).map(str::trim);
         match report.map(str::parse::<u64>) {
             Some(Ok(value)) => reports.push(value),
             _ => {

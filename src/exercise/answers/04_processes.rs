@@ -144,6 +144,13 @@ fn spin_then_enter_anyway(lock: &AtomicBool, counter: &AtomicU64) {
     lock.store(false, Release);
 }
 
+/// Skips the lock: one `fetch_add` is right on its own — but it is the
+/// `atomic` exercise, and a worker that ignores the lock breaks every worker
+/// that relies on it.
+fn ignores_the_lock(_lock: &AtomicBool, counter: &AtomicU64) {
+    counter.fetch_add(1, Relaxed);
+}
+
 /// "The holder may have died", with a patient limit: a million spins, then it
 /// goes in without the lock — a holder descheduled for a moment outlasts them.
 fn spin_million_then_enter_anyway(lock: &AtomicBool, counter: &AtomicU64) {
@@ -289,6 +296,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("spin_then_enter_anyway", "lock", Fixes { lock: spin_then_enter_anyway, ..S }),
         Answer::wrong("ttas_three_spins_then_enter", "lock", Fixes { lock: ttas_three_spins_then_enter, ..S }),
         Answer::wrong("spin_million_then_enter_anyway", "lock", Fixes { lock: spin_million_then_enter_anyway, ..S }),
+        Answer::wrong("ignores_the_lock", "lock", Fixes { lock: ignores_the_lock, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("lock_with_fences", "lock", Fixes { lock: lock_with_fences, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),

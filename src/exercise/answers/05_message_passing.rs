@@ -239,6 +239,11 @@ fn last_partial_wins(steps: &[u64]) -> u64 {
     })
 }
 
+/// Adds the steps up in the owner: the right total, with no worker and no message.
+fn sums_without_messages(steps: &[u64]) -> u64 {
+    steps.iter().sum()
+}
+
 // --- right, if unusual ----------------------------------------------------------
 
 /// `for n in &rx` in the owner; the original sender moved into the last worker instead of dropped.
@@ -377,6 +382,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_takes_one_per_worker", "channel", channel(owner_takes_one_per_worker)),
         Answer::wrong("try_recv_quits_when_empty", "channel", channel(try_recv_quits_when_empty)),
         Answer::wrong("sender_kept_alive", "channel", channel(sender_kept_alive)),
+        Answer::wrong("sums_without_messages", "channel", channel(sums_without_messages)),
         Answer::wrong("join_owner_before_dropping_sender", "channel", channel(join_owner_before_dropping_sender)),
         Answer::wrong("read_count_before_owner_is_done", "channel", channel(read_count_before_owner_is_done)),
         Answer::wrong("bounded_owner_after_join", "channel", channel(bounded_owner_after_join)),
