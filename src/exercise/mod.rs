@@ -289,7 +289,11 @@ pub struct Source {
 /// passes on a quiet machine and fails on a busy one; loom has no clock).
 const OFF_LIMITS: [(&str, &str); 10] = [
     ("unsafe", "`unsafe` code: a pointer kept past its guard is a data race that loom's model does not see"),
-    ("thread_local", "a `thread_local!`: state outside the shared object, which loom does not see"),
+    (
+        "thread_local",
+        "a `thread_local!`: loom runs all its simulated threads on one OS thread, so they would share it — a \
+         local variable in your function is already each thread's own",
+    ),
     ("static", "a `static`: state outside the shared object, which loom does not see"),
     ("Instant", CLOCK),
     ("SystemTime", CLOCK),

@@ -246,8 +246,9 @@ pub(crate) fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Ob
     let value = match rx.recv_timeout(options.worker_timeout) {
         Ok(value) => value.ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number)),
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
-            "a trial of `{variant}` did not finish within {:.0} s (--timeout): its threads are stuck, each waiting \
-             for another — a deadlock? `cargo run -- check {} --variant {variant}` shows the schedule that gets there",
+            "a trial of `{variant}` did not finish within {:.0} s (--timeout): either its threads are stuck, each \
+             waiting for another — a deadlock? `cargo run -- check {} --variant {variant}` shows the schedule that \
+             gets there — or it is slower than that: try fewer --iters or a longer --timeout",
             options.worker_timeout.as_secs_f64(),
             lab.number
         )),
