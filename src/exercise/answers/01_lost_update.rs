@@ -180,6 +180,19 @@ fn try_lock_for_100ms(counter: &Mutex<u64>) {
     }
 }
 
+/// Tries 300 000 times, politely yielding the processor between tries, then
+/// gives up: each yield lets the holder run, but a holder that is itself
+/// descheduled, or busy for longer, still outlasts them.
+fn try_lock_yielding_gives_up(counter: &Mutex<u64>) {
+    for _ in 0..300_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        super::sync::thread::yield_now();
+    }
+}
+
 /// parking_lot's `try_lock`, a million tries, then gives up.
 fn parking_lot_million_tries(counter: &parking_lot::Mutex<u64>) {
     for _ in 0..1_000_000 {
@@ -306,6 +319,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),
+        Answer::wrong("try_lock_yielding_gives_up", "mutex", Fixes { mutex: try_lock_yielding_gives_up, ..S }),
         Answer::wrong("parking_lot_million_tries", "parking_lot", Fixes { parking_lot: parking_lot_million_tries, ..S }),
         Answer::wrong("cas_hundred_tries", "atomic", Fixes { atomic: cas_hundred_tries, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
