@@ -395,6 +395,48 @@ mod off_limits {
         assert_eq!(SUITE.check("mutex", &learner).status, Status::Solved, "another exercise's static is not mutex's");
     }
 
+    fn with_source(text: String) -> racelab::exercise::lost_update::Answers {
+        let mut learner = solution(None);
+        learner.source =
+            Some(Source { path: "labs/01_lost_update/exercise.rs", text: Box::leak(text.into_boxed_str()) });
+        learner
+    }
+
+    #[test]
+    fn another_exercises_function_counts_once_this_one_calls_it() {
+        // `mutex_increment` calls the learner's `worker`, whose body holds a `static`.
+        let text = SOLUTION
+            .replace(
+                "pub fn worker(iters: u64) -> u64 {",
+                "pub fn worker(iters: u64) -> u64 {\n    static SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);",
+            )
+            .replace("pub fn mutex_increment(counter: &Mutex<u64>) {", "pub fn mutex_increment(counter: &Mutex<u64>) {\n    let _ = worker(0);");
+        let learner = with_source(text);
+        let outcome = SUITE.check("mutex", &learner);
+        assert_eq!(outcome.status, Status::Failing);
+        assert!(outcome.summary.contains("uses a `static`"), "{}", outcome.summary);
+        assert_eq!(SUITE.check("atomic", &learner).status, Status::Solved, "atomic does not call worker");
+    }
+
+    #[test]
+    fn a_space_before_the_parenthesis_does_not_hide_a_function() {
+        let text = SOLUTION.replace("pub fn mutex_increment(", "pub fn mutex_increment (").replace(
+            "pub fn mutex_increment (counter: &Mutex<u64>) {",
+            "pub fn mutex_increment (counter: &Mutex<u64>) {\n    unsafe {}",
+        );
+        let learner = with_source(text);
+        assert!(SUITE.check("mutex", &learner).summary.contains("uses `unsafe`"));
+        assert_eq!(SUITE.check("atomic", &learner).status, Status::Solved, "mutex's unsafe is not atomic's");
+    }
+
+    #[test]
+    fn words_in_strings_and_block_comments_are_not_code_and_hide_none() {
+        let fine = "/* no static, no sleep */\nfn note() -> &'static str {\n    \"unsafe? r#static\"\n}\n";
+        assert_eq!(judged("mutex", fine).status, Status::Solved, "{}", judged("mutex", fine).summary);
+        let hidden = "fn note() {\n    let _ = \"see lab 01//lesson\"; static X: u8 = 0;\n}\n";
+        assert!(judged("mutex", hidden).summary.contains("uses a `static`"));
+    }
+
     #[test]
     fn a_static_lifetime_and_words_in_comments_are_not_refused() {
         let helper = "// sleep on it; unsafe? static? no.\nfn name() -> &'static str {\n    \"ok\"\n}\n";

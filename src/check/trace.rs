@@ -387,6 +387,7 @@ pub fn clear() {
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());
     FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
+    SPAWNED.with(|n| n.set(0));
 }
 
 /// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
@@ -426,6 +427,20 @@ pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bo
 /// 0.7 blocks a thread whose pending `try_lock` meets another thread taking
 /// the lock (tokio-rs/loom#376), though a real `try_lock` never waits.
 pub const IN_TRY_LOCK: &str = "inside a `try_lock`";
+
+thread_local! {
+    static SPAWNED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts a thread started in the model (by `thread::spawn` or a scope).
+pub fn note_spawn() {
+    SPAWNED.with(|n| n.set(n.get() + 1));
+}
+
+/// Threads started in the model since the last [`clear`].
+pub fn spawned() -> u32 {
+    SPAWNED.with(Cell::get)
+}
 
 /// Notes that `thread` is about to block on the mutex at `addr`.
 pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {

@@ -100,7 +100,15 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
         "mutex" => once_in_model(move || {
             let program = (f.locked_program)();
             let what = format!("`locked_program()` = {program:?}");
-            twice_on_one_thread(&program, model::Fixes::SOLUTION.acquire_user_lock, &what)
+            twice_on_one_thread(&program, model::Fixes::SOLUTION.acquire_user_lock, &what)?;
+            // One in-place bytecode is exact too, but it is the `atomic` variant: this exercise is the lock.
+            if !program.contains(&model::Op::LockUser) {
+                return Err(format!(
+                    "{what} never takes the lock: the count comes out right because one bytecode cannot be \
+                     interrupted (that is the `atomic` variant), but this exercise is `with lock: count += 1`"
+                ));
+            }
+            Ok(())
         }),
         "acquire" => once_in_model(move || {
             twice_on_one_thread(

@@ -124,18 +124,38 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
         // several workers are loom's stage.
         "channel" => each_in_model(&[&[1], &[], &[3]], move |steps| {
             expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
-            // The right total without a message is another exercise (or none): this one counts by messages.
-            let sent = trace::with_events(|events| events.iter().any(|e| matches!(e.op, trace::Op::Send { .. })));
-            if !sent && steps.iter().any(|&n| n > 0) {
+            // The right total another way is another exercise (or none): this one counts by messages,
+            // a `1` per increment, sent by worker threads (loom's main thread, 0, is the caller).
+            let (ones, others, by_workers) = trace::with_events(|events| {
+                let sends = events.iter().filter_map(|e| match &e.op {
+                    trace::Op::Send { msg } => Some((e.thread, msg.as_str())),
+                    _ => None,
+                });
+                sends.fold((0_u64, 0_u64, 0_u64), |(ones, others, workers), (thread, msg)| {
+                    let one = u64::from(msg == "1");
+                    (ones + one, others + 1 - one, workers + u64::from(thread != 0))
+                })
+            });
+            let want: u64 = steps.iter().sum();
+            if ones != want || others > 0 || by_workers != want {
                 return Err(format!(
-                    "`count_by_messages(&{steps:?})` returned the right total without sending a message: the \
-                     exercise counts by messages — each worker sends, one owner receives and adds"
+                    "`count_by_messages(&{steps:?})` returned the right total, but worker threads sent {by_workers} \
+                     of {} messages, {ones} of them `1`: the exercise sends one message `1` per increment from a \
+                     worker thread per entry, {want} here",
+                    ones + others
                 ));
             }
             Ok(())
         }),
         _ => each_in_model(&[&[3], &[], &[2, 0, 5], &[1_000, 1]], move |steps| {
-            expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())
+            expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())?;
+            if steps.len() > 1 && trace::spawned() == 0 {
+                return Err(format!(
+                    "`count_in_partials(&{steps:?})` returned the right total without starting a thread: the \
+                     exercise counts in a scoped thread per entry and adds the partials at the join"
+                ));
+            }
+            Ok(())
         }),
     }
 }

@@ -242,6 +242,43 @@ pub fn exercises(lab: u8) -> &'static [&'static str] {
     }
 }
 
+/// The functions of a lab's other exercises than `exercise`.
+fn others_of(
+    exercises: &'static [&'static str],
+    functions: fn(&str) -> &'static [&'static str],
+    exercise: &str,
+) -> Vec<&'static str> {
+    let mine = functions(exercise);
+    exercises.iter().flat_map(|e| functions(e).iter().copied()).filter(|f| !mine.contains(f)).collect()
+}
+
+/// The fingerprint of `exercise`'s code in lab `lab`'s exercise file `text`
+/// ([`Source::fingerprint_without`]): what a "solved" is kept for. `None` for
+/// an unknown lab.
+///
+/// ```
+/// let file = include_str!("../../labs/01_lost_update/solution.rs");
+/// let edited = file.replace("reports.iter().sum()", "reports.iter().sum::<u64>()");
+/// let code = |text: &str, exercise| racelab::exercise::code_fingerprint(1, exercise, text);
+/// assert_eq!(code(file, "mutex"), code(&edited, "mutex"), "combine is not mutex's code");
+/// assert_ne!(code(file, "process"), code(&edited, "process"));
+/// ```
+pub fn code_fingerprint(lab: u8, exercise: &str, text: &str) -> Option<String> {
+    let (exercises, functions) = match lab {
+        1 => (lost_update::SUITE.exercises, lost_update::SUITE.functions),
+        2 => (check_then_act::SUITE.exercises, check_then_act::SUITE.functions),
+        3 => (invariant::SUITE.exercises, invariant::SUITE.functions),
+        4 => (processes::SUITE.exercises, processes::SUITE.functions),
+        5 => (message_passing::SUITE.exercises, message_passing::SUITE.functions),
+        6 => (contention::SUITE.exercises, contention::SUITE.functions),
+        7 => (gil::SUITE.exercises, gil::SUITE.functions),
+        _ => return None,
+    };
+    // `Source` holds a file compiled in; a file read at run time is kept for the process.
+    let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    Some(Source { path: "", text }.fingerprint_without(&others_of(exercises, functions, exercise)))
+}
+
 /// Checks the reference solution of one exercise (the instructor's dev check).
 ///
 /// `worker` starts a worker process running the solution's `worker`.
@@ -307,6 +344,101 @@ const OFF_LIMITS: [(&str, &str); 10] = [
 const CLOCK: &str = "a clock: a wait or a give-up measured in time passes on a quiet machine and fails on a busy \
                      one, and loom has no clock to judge it";
 
+/// Where `fn name` begins in `code`: `fn`, white space, the name, then `(` or `<`.
+fn find_fn(code: &str, name: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices("fn").map(|(i, _)| i).find(|&i| {
+        let before_ok = !code[..i].chars().next_back().is_some_and(is_word);
+        let rest = &code[i + 2..];
+        let named = rest.trim_start();
+        let spaced = named.len() < rest.len();
+        let after = named.strip_prefix(name).map(str::trim_start);
+        before_ok && spaced && after.is_some_and(|a| a.starts_with('(') || a.starts_with('<'))
+    })
+}
+
+/// `text` with every comment (`//`, nested `/* */`) and every string or char
+/// literal (`"…"`, `r#"…"#`, `'x'`) blanked to spaces, newlines and byte
+/// offsets kept: what is left is code.
+///
+/// ```
+/// let text = "let s = \"// static\"; /* unsafe */ x // sleep\nfn f<'a>(c: char) { '{' }";
+/// let code = racelab::exercise::code_only(text);
+/// assert_eq!(code.len(), text.len());
+/// assert_eq!(code, "let s =            ;              x         \nfn f<'a>(c: char) {     }");
+/// ```
+pub fn code_only(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        out[from..to.min(b.len())].iter_mut().filter(|c| **c != b'\n').for_each(|c| *c = b' ');
+    };
+    let ident = |i: usize| i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+    let mut i = 0;
+    while i < b.len() {
+        let end = match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let (mut depth, mut j) = (0usize, i);
+                while j < b.len() {
+                    if b[j..].starts_with(b"/*") {
+                        depth += 1;
+                        j += 2;
+                    } else if b[j..].starts_with(b"*/") {
+                        depth -= 1;
+                        j += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        j += 1;
+                    }
+                }
+                j
+            }
+            b'r' if !ident(i) && matches!(b.get(i + 1), Some(b'"' | b'#')) => {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+                let body = i + 2 + hashes;
+                b[body..]
+                    .windows(close.len())
+                    .position(|w| w == close.as_slice())
+                    .map_or(b.len(), |n| body + n + close.len())
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                j + 1
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', 'é'), not a lifetime ('a, 'static).
+                let width = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                if b.get(i + 1) == Some(&b'\\') {
+                    b[i + 2..].iter().position(|&c| c == b'\'').map_or(b.len(), |n| i + 3 + n)
+                } else if b.get(i + 1 + width) == Some(&b'\'') {
+                    i + 2 + width
+                } else {
+                    i += 1;
+                    continue;
+                }
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        blank(&mut out, i, end);
+        i = end.max(i + 1);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Where `word` occurs in `code` as a whole word (`'static` is a lifetime, not a `static`).
 fn find_word(code: &str, word: &str) -> Option<usize> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
@@ -318,19 +450,25 @@ fn find_word(code: &str, word: &str) -> Option<usize> {
 }
 
 impl Source {
-    /// The text of `fn name` (from its signature to its closing brace), when the file has it.
+    /// The text of `fn name` (from its signature to its closing brace), when
+    /// the file has it (`fn name(`, `fn name <T>(`, in code, not in a comment).
     pub fn body_of(&self, function: &str) -> Option<&'static str> {
-        let text = self.text;
-        let start = text.find(&format!("fn {function}("))?;
-        let open = start + text[start..].find('{')?;
+        let (start, end) = self.span_of(function, &code_only(self.text))?;
+        Some(&self.text[start..end])
+    }
+
+    /// Byte range of `fn name … }` in `code` (the text with comments and strings blanked).
+    fn span_of(&self, function: &str, code: &str) -> Option<(usize, usize)> {
+        let start = find_fn(code, function)?;
+        let open = start + code[start..].find('{')?;
         let mut depth = 0usize;
-        for (i, c) in text[open..].char_indices() {
+        for (i, c) in code[open..].char_indices() {
             match c {
                 '{' => depth += 1,
                 '}' => {
                     depth -= 1;
                     if depth == 0 {
-                        return Some(&text[start..=open + i]);
+                        return Some((start, open + i + 1));
                     }
                 }
                 _ => {}
@@ -382,27 +520,27 @@ impl Source {
         crate::course::fingerprint(&words.join(" "))
     }
 
-    /// The text with the bodies of `others` and every comment blanked out
-    /// (line numbers kept).
+    /// The code with comments, strings and the bodies of `others` blanked out
+    /// (byte offsets and line numbers kept) — except the functions of `others`
+    /// that the rest still calls: code an exercise calls is that exercise's code.
     fn code_without(&self, others: &[&str]) -> String {
-        let mut code: Vec<char> = self.text.chars().collect();
-        let mut blank =
-            |from: usize, to: usize| code[from..to].iter_mut().filter(|c| **c != '\n').for_each(|c| *c = ' ');
-        for function in others {
-            if let Some(body) = self.body_of(function) {
-                let start = self.text[..body.as_ptr() as usize - self.text.as_ptr() as usize].chars().count();
-                blank(start, start + body.chars().count());
+        let code = code_only(self.text);
+        let mut left_out: Vec<&str> = others.to_vec();
+        loop {
+            let mut kept = code.clone().into_bytes();
+            for function in &left_out {
+                if let Some((start, end)) = self.span_of(function, &code) {
+                    kept[start..end].iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+                }
+            }
+            // Only ASCII bytes were replaced, by spaces: still UTF-8.
+            let kept = String::from_utf8(kept).unwrap_or_default();
+            let before = left_out.len();
+            left_out.retain(|function| find_word(&kept, function).is_none());
+            if left_out.len() == before {
+                return kept;
             }
         }
-        let mut at = 0;
-        for line in self.text.split_inclusive('\n') {
-            let length = line.chars().count();
-            if let Some(comment) = line.find("//") {
-                blank(at + line[..comment].chars().count(), at + length);
-            }
-            at += length;
-        }
-        code.into_iter().collect()
     }
 
     /// `path:line` of `fn name`, when the file defines it.
@@ -413,11 +551,14 @@ impl Source {
     /// assert_eq!(source.line_of("combine").as_deref(), Some("x.rs:2"));
     /// ```
     pub fn line_of(&self, function: &str) -> Option<String> {
-        let needle = format!("fn {function}(");
-        let line = self.text.lines().position(|l| l.contains(&needle))?;
-        Some(format!("{}:{}", self.path, line + 1))
+        let start = find_fn(&code_only(self.text), function)?;
+        Some(format!("{}:{}", self.path, self.text[..start].matches('\n').count() + 1))
     }
 }
+
+/// How long one real-thread trial may take before it counts as stuck: the
+/// largest takes milliseconds.
+const REAL_TRIAL_LIMIT: Duration = Duration::from_secs(10);
 
 /// How many real-thread trials the judge runs after loom has passed.
 ///
@@ -807,7 +948,7 @@ pub struct Suite<R: 'static, M: 'static> {
 
 impl<R, M> Suite<R, M>
 where
-    R: Copy + std::panic::RefUnwindSafe + 'static,
+    R: Copy + Send + std::panic::RefUnwindSafe + 'static,
     M: Copy + Send + Sync + 'static,
 {
     fn lab(&self) -> &'static crate::labs::Lab {
@@ -833,10 +974,7 @@ where
 
     /// Judges one exercise, in this process (see [`judge`](Self::judge) for the isolated form).
     pub fn check(&self, exercise: &str, learner: &Learner<R, M>) -> Outcome {
-        let others: Vec<&str> = (self.exercises.iter())
-            .flat_map(|e| (self.functions)(e).iter().copied())
-            .filter(|f| !(self.functions)(exercise).contains(f))
-            .collect();
+        let others = others_of(self.exercises, self.functions, exercise);
         let mut outcome = self.check_code(exercise, learner, &others);
         outcome.code = learner.source.map(|source| source.fingerprint_without(&others).into());
         outcome
@@ -1008,7 +1146,30 @@ where
         let lab = self.lab();
         for trial in 0..REAL_TRIALS {
             let case = (self.real_case)(variant, trial);
-            let state = (self.real_run)(variant, &fixes, &case).unwrap_or_default();
+            // On a thread of its own: threads that deadlock never return, and the verdict must not wait for them.
+            let (run, theirs) = (self.real_run, case.clone());
+            let (done, result) = std::sync::mpsc::channel();
+            let trial_thread = std::thread::Builder::new()
+                .name("judge: real trial".into())
+                .spawn(move || {
+                    let _ = done.send(run(variant, &fixes, &theirs));
+                })
+                .map_err(|e| format!("cannot start a trial's thread: {e}"))?;
+            let state = match result.recv_timeout(REAL_TRIAL_LIMIT) {
+                Ok(state) => state.unwrap_or_default(),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "trial {} of {REAL_TRIALS} ({case}) did not finish in {} s: its threads are stuck waiting \
+                         for each other — a deadlock that loom's small cases do not reach",
+                        trial + 1,
+                        REAL_TRIAL_LIMIT.as_secs()
+                    ));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
+                    Err(payload) => std::panic::resume_unwind(payload),
+                    Ok(()) => State::default(),
+                },
+            };
             if let Err(why) = (lab.judge)(&case, &state) {
                 return Err(format!(
                     "trial {} of {REAL_TRIALS} ({case}) ended {state}, expected {}: {why}",

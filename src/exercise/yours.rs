@@ -81,7 +81,7 @@ fn yours(exercise: &str) -> String {
 
 impl<R, M> Suite<R, M>
 where
-    R: Copy + std::panic::RefUnwindSafe + 'static,
+    R: Copy + Send + std::panic::RefUnwindSafe + 'static,
     M: Copy + Send + Sync + 'static,
 {
     /// Serves the [`Request`] in [`REQUEST_ENV`] with the learner's answers

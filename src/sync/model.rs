@@ -45,6 +45,16 @@ pub use std::sync::Arc;
 pub mod thread {
     pub use super::scoped::{Scope, ScopedJoinHandle, scope};
     pub use loom::thread::*;
+
+    /// loom's `spawn`, counted for the judge (see [`crate::check::trace::spawned`]).
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        crate::check::trace::note_spawn();
+        loom::thread::spawn(f)
+    }
 }
 
 /// The number loom gives the running model thread (0 is the model's main thread).
@@ -358,6 +368,7 @@ pub mod scoped {
             F: FnOnce() -> T + Send + 'scope,
             T: Send + 'scope,
         {
+            crate::check::trace::note_spawn();
             let result = Arc::new(Mutex::new(None));
             let slot = Arc::clone(&result);
             let job: Box<dyn FnOnce() + Send + 'scope> = Box::new(move || {

@@ -244,6 +244,30 @@ fn sums_without_messages(steps: &[u64]) -> u64 {
     steps.iter().sum()
 }
 
+/// Adds the partials in the caller: the right total, with no thread.
+fn partials_without_threads(steps: &[u64]) -> u64 {
+    steps.iter().sum()
+}
+
+/// A thread per worker sends its whole count as one message: the right total,
+/// but not a message per increment — the batched exercise's idea, unasked.
+fn one_message_per_worker(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded();
+    let owner = thread::spawn(move || rx.iter().sum::<u64>());
+    let workers: Vec<_> = steps
+        .iter()
+        .map(|&n| {
+            let tx = tx.clone();
+            thread::spawn(move || tx.send(n).expect("the owner is alive"))
+        })
+        .collect();
+    drop(tx);
+    for worker in workers {
+        worker.join().expect("a worker panicked");
+    }
+    owner.join().expect("the owner panicked")
+}
+
 // --- right, if unusual ----------------------------------------------------------
 
 /// `for n in &rx` in the owner; the original sender moved into the last worker instead of dropped.
@@ -383,6 +407,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("try_recv_quits_when_empty", "channel", channel(try_recv_quits_when_empty)),
         Answer::wrong("sender_kept_alive", "channel", channel(sender_kept_alive)),
         Answer::wrong("sums_without_messages", "channel", channel(sums_without_messages)),
+        Answer::wrong("one_message_per_worker", "channel", channel(one_message_per_worker)),
         Answer::wrong("join_owner_before_dropping_sender", "channel", channel(join_owner_before_dropping_sender)),
         Answer::wrong("read_count_before_owner_is_done", "channel", channel(read_count_before_owner_is_done)),
         Answer::wrong("bounded_owner_after_join", "channel", channel(bounded_owner_after_join)),
@@ -393,6 +418,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("one_message_per_increment", "batched", batched(one_message_per_increment)),
         Answer::wrong("one_message_of_everything", "batched", batched(one_message_of_everything)),
         Answer::wrong("partials_max", "partials", partials(partials_max)),
+        Answer::wrong("partials_without_threads", "partials", partials(partials_without_threads)),
         Answer::wrong("first_partial_times_threads", "partials", partials(first_partial_times_threads)),
         Answer::wrong("shared_counter_in_scope", "partials", partials(shared_counter_in_scope)),
         Answer::wrong("last_partial_wins", "partials", partials(last_partial_wins)),

@@ -69,6 +69,12 @@ fn loads_twice() -> Vec<Op> {
     vec![LockUser, Load, Load, AddConst(1), Store, UnlockUser]
 }
 
+/// No lock, one in-place-add bytecode: exact, since the GIL makes one bytecode
+/// atomic — but that is the `atomic` variant, not `with lock:`.
+fn inplace_add() -> Vec<Op> {
+    vec![InplaceAdd(1)]
+}
+
 // --- wrong: how `lock.acquire()` waits ---------------------------------------
 
 /// Blocks on the lock while holding the GIL: the lock's holder never gets
@@ -162,11 +168,6 @@ fn call_inside_lock() -> Vec<Op> {
     vec![LockUser, Load, Call, Add, Store, UnlockUser]
 }
 
-/// No lock, one in-place-add bytecode: the GIL makes one bytecode atomic.
-fn inplace_add() -> Vec<Op> {
-    vec![InplaceAdd(1)]
-}
-
 /// The in-place add under the lock: the lock is not needed, and not wrong.
 fn inplace_under_lock() -> Vec<Op> {
     vec![LockUser, InplaceAdd(1), UnlockUser]
@@ -229,6 +230,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("call_outside_lock", "mutex", program(call_outside_lock)),
         Answer::wrong("adds_two", "mutex", program(adds_two)),
         Answer::wrong("loads_twice", "mutex", program(loads_twice)),
+        Answer::wrong("inplace_add", "mutex", program(inplace_add)),
         Answer::wrong("blocks_holding_gil", "acquire", acquire(blocks_holding_gil)),
         Answer::wrong("forgets_the_gil", "acquire", acquire(forgets_the_gil)),
         Answer::wrong("retakes_before_waiting", "acquire", acquire(retakes_before_waiting)),
@@ -241,7 +243,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::right("call_inside_lock", "mutex", program(call_inside_lock)),
-        Answer::right("inplace_add", "mutex", program(inplace_add)),
         Answer::right("inplace_under_lock", "mutex", program(inplace_under_lock)),
         Answer::right("adds_zero_then_one", "mutex", program(adds_zero_then_one)),
         Answer::right("releases_only_if_held", "acquire", acquire(releases_only_if_held)),
