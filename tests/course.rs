@@ -304,3 +304,26 @@ fn a_read_only_course_still_shows_the_hint_then_says_progress_was_not_saved() {
     assert!(err.starts_with("error: progress was not saved: cannot create"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn list_marks_a_solved_exercise_whose_code_changed_since() {
+    let dir = scratch_course();
+    let path = dir.path().join("labs/01_lost_update/exercise.rs");
+    let solution = std::fs::read_to_string(Path::new(REPO).join("labs/01_lost_update/solution.rs")).expect("solution");
+    std::fs::write(&path, &solution).expect("solve");
+    // Progress as `verify 1` would leave it: all four solved, each with the code that earned it.
+    let mut progress = Progress::default();
+    for exercise in ["mutex", "parking_lot", "atomic", "process"] {
+        let key = course::key(1, exercise);
+        progress.status.insert(key.clone(), Status::Solved);
+        let code = racelab::exercise::code_fingerprint(1, exercise, &solution).expect("lab 1");
+        progress.solved_code.insert(key, code);
+    }
+    progress.save(dir.path()).expect("save");
+    // The parking_lot fix now adds two: its ✓ was earned by other code.
+    std::fs::write(&path, solution.replace("*counter.lock() += 1;", "*counter.lock() += 2;")).expect("edit");
+    let listed = text(&racelab_in(dir.path(), &["list"]));
+    let line = |name: &str| listed.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_default().to_string();
+    assert!(line("parking_lot").contains("~ parking_lot    solved, edited"), "{listed}");
+    assert!(line("mutex").contains("✓ mutex"), "{listed}");
+}
