@@ -132,7 +132,7 @@ pub fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str,
     if timed_out {
         return inconclusive(
             format!(
-                "the check did not finish in {} s{during}: is there an endless loop in {functions}?",
+                "the check did not finish in {} s{during}: is there an endless loop in {functions}, or in a function it calls?",
                 limit.as_secs()
             ),
             String::new(),

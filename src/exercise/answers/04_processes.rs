@@ -71,7 +71,8 @@ fn test_then_set(lock: &AtomicBool, counter: &AtomicU64) {
     lock.store(false, Release);
 }
 
-/// A right lock with Relaxed orderings: the next holder may read a stale count.
+/// The lock's steps are right but an ordering is Relaxed (taking, releasing, or
+/// both): the next holder may read a stale count — take with Acquire, release with Release.
 fn relaxed_lock(lock: &AtomicBool, counter: &AtomicU64) {
     while lock.compare_exchange(false, true, Relaxed, Relaxed).is_err() {
         hint::spin_loop();
