@@ -262,9 +262,10 @@ pub(crate) const INTERRUPTED: u8 = 130;
 
 fn stopped(why: Stopped) -> Failure {
     match why {
-        Stopped::Interrupted => {
-            Failure("interrupted: everything it started was stopped, and nothing was saved".to_string(), INTERRUPTED)
-        }
+        Stopped::Interrupted => Failure(
+            "interrupted: everything it started was stopped, and nothing was saved".to_string(),
+            super::interrupted_status(),
+        ),
         Stopped::Error(message) => Failure(message, 2),
     }
 }

@@ -196,10 +196,10 @@ enum Command {
     /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
     ///
     /// Ctrl-C stops everything it started. A check that crashes or runs out of time never
-    /// undoes an earlier "solved".
+    /// undoes a "solved" earned by the same code.
     ///
     /// Exit status: 0 if every exercise of the lab is solved, 1 if not, 2 on an error (or when
-    /// progress could not be saved), 130 when interrupted.
+    /// progress could not be saved), 130 when interrupted (143 for SIGTERM).
     Verify {
         /// Lab number or name (default: the first lab with an unsolved exercise).
         lab: Option<String>,
@@ -360,16 +360,30 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
 
 /// A flag set by the first Ctrl-C, SIGTERM or SIGHUP, for commands that must
 /// stop what they started (test binaries, cargo) before they exit. A second
-/// signal exits at once (status 130).
+/// signal exits at once (status 128 + the signal).
 pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     for signal in [SIGINT, SIGTERM, SIGHUP] {
-        signal_hook::flag::register_conditional_shutdown(signal, i32::from(learn::INTERRUPTED), stop.clone())
+        signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop.clone())
+            .and_then(|_| signal_hook::flag::register_usize(signal, LAST_SIGNAL.clone(), signal as usize))
             .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
             .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
     }
     Ok(stop)
+}
+
+/// The signal that stopped a command (0: none yet), set by [`stop_on_signals`]'s handlers.
+static LAST_SIGNAL: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicUsize>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Exit status of a command that a signal stopped, as shells report it:
+/// 128 + the signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+pub(crate) fn interrupted_status() -> u8 {
+    match LAST_SIGNAL.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => learn::INTERRUPTED,
+        signal => u8::try_from(128 + signal).unwrap_or(learn::INTERRUPTED),
+    }
 }
 
 /// Shows a learner command's text, then says if progress was not saved (exit

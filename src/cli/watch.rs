@@ -171,7 +171,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
         }
         match learn::verify(course, lab, None, Duration::from_secs(180), &stop, false) {
             Ok(shown) => Some(with_unsaved(shown)),
-            Err(Failure(_, learn::INTERRUPTED)) => None,
+            Err(Failure(_, status)) if status == super::interrupted_status() => None,
             Err(Failure(message, _)) => Some(format!("error: {message}\n")),
         }
     };
