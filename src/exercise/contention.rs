@@ -114,6 +114,12 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     format!("{values:?}")
                 };
                 expect_eq(&format!("sharded_total({shown})"), (f.sharded_total)(&shards), want)?;
+                // A total only reads: one that empties the shards makes the next total wrong.
+                expect_that(
+                    &format!("after `sharded_total({shown})` the shards are"),
+                    loads(&shards),
+                    values.to_vec(),
+                )?;
             }
             let shards = padded(&[0; 12]);
             (f.sharded_increment)(&shards, 11);

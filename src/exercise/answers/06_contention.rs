@@ -115,6 +115,12 @@ fn total_first_eight(shards: &Shards) -> u64 {
     shards.iter().take(8).map(|s| s.load(Relaxed)).sum()
 }
 
+/// Totals by taking each shard's count (`swap(0)`): right once, but the
+/// shards are emptied, so every total after it — and every count — is wrong.
+fn total_empties_the_shards(shards: &[CachePadded<AtomicU64>]) -> u64 {
+    shards.iter().map(|shard| shard.swap(0, Relaxed)).sum()
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// A plain load and store on the thread's *own* shard: no other thread ever
@@ -208,6 +214,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::wrong("total_first_eight", "sharded", Fixes { sharded_total: total_first_eight, ..S }),
+        Answer::wrong("total_empties_the_shards", "sharded", Fixes { sharded_total: total_empties_the_shards, ..S }),
         Answer::right("own_shard_load_store", "sharded", Fixes { sharded_increment: own_shard_load_store, ..S }),
         Answer::right("own_shard_fetch_update", "sharded", Fixes { sharded_increment: own_shard_fetch_update, ..S }),
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
