@@ -70,7 +70,7 @@ impl Course {
                 let mut outcome = outcome.clone();
                 if let (None, Some(text)) = (&outcome.code, &file) {
                     outcome.code =
-                        crate::exercise::code_fingerprint(verification.lab, &outcome.exercise, text).map(Into::into);
+                        exercise::code_fingerprint(verification.lab, &outcome.exercise, text).map(Into::into);
                 }
                 progress.record(&outcome);
             }
@@ -120,12 +120,14 @@ pub(crate) fn list(course: &Course) -> String {
                 let status = course.progress.status(lab.number, &e.name);
                 // A "solved" earned by other code than the file's now (a helper it calls, say).
                 let earned = course.progress.solved_code.get(&course::key(lab.number, &e.name));
-                let now =
-                    file.as_ref().ok().and_then(|text| crate::exercise::code_fingerprint(lab.number, &e.name, text));
-                let (mark, label) = match (status, earned, now) {
-                    (Status::Solved, Some(then), Some(now)) if *then != now => ("~", "solved, edited"),
-                    _ => (status.mark(), status.label()),
-                };
+                // Fingerprinted only for a solved exercise that has one to compare with.
+                let edited = status == Status::Solved
+                    && earned.is_some_and(|then| {
+                        let text = file.as_deref().ok();
+                        let now = text.and_then(|text| exercise::code_fingerprint(lab.number, &e.name, text));
+                        now.is_some_and(|now| *then != now)
+                    });
+                let (mark, label) = if edited { ("~", "solved, edited") } else { (status.mark(), status.label()) };
                 let _ = writeln!(out, "      {mark} {:<14} {label:<14} {}", e.name, e.summary);
             }
         }

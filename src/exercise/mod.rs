@@ -228,18 +228,26 @@ impl Signature {
     }
 }
 
+/// A lab's exercises and the functions each asks for, from its suite.
+type Exercises = (&'static [&'static str], fn(&str) -> &'static [&'static str]);
+
+/// Lab `lab`'s [`Exercises`], when it has checks.
+fn exercises_of(lab: u8) -> Option<Exercises> {
+    Some(match lab {
+        1 => (lost_update::SUITE.exercises, lost_update::SUITE.functions),
+        2 => (check_then_act::SUITE.exercises, check_then_act::SUITE.functions),
+        3 => (invariant::SUITE.exercises, invariant::SUITE.functions),
+        4 => (processes::SUITE.exercises, processes::SUITE.functions),
+        5 => (message_passing::SUITE.exercises, message_passing::SUITE.functions),
+        6 => (contention::SUITE.exercises, contention::SUITE.functions),
+        7 => (gil::SUITE.exercises, gil::SUITE.functions),
+        _ => return None,
+    })
+}
+
 /// The exercises of lab `lab` that have checks, in order.
 pub fn exercises(lab: u8) -> &'static [&'static str] {
-    match lab {
-        1 => lost_update::SUITE.exercises,
-        2 => check_then_act::SUITE.exercises,
-        3 => invariant::SUITE.exercises,
-        4 => processes::SUITE.exercises,
-        5 => message_passing::SUITE.exercises,
-        6 => contention::SUITE.exercises,
-        7 => gil::SUITE.exercises,
-        _ => &[],
-    }
+    exercises_of(lab).map_or(&[], |(exercises, _)| exercises)
 }
 
 /// The functions of a lab's other exercises than `exercise`.
@@ -264,18 +272,7 @@ fn others_of(
 /// assert_ne!(code(file, "process"), code(&edited, "process"));
 /// ```
 pub fn code_fingerprint(lab: u8, exercise: &str, text: &str) -> Option<String> {
-    let (exercises, functions) = match lab {
-        1 => (lost_update::SUITE.exercises, lost_update::SUITE.functions),
-        2 => (check_then_act::SUITE.exercises, check_then_act::SUITE.functions),
-        3 => (invariant::SUITE.exercises, invariant::SUITE.functions),
-        4 => (processes::SUITE.exercises, processes::SUITE.functions),
-        5 => (message_passing::SUITE.exercises, message_passing::SUITE.functions),
-        6 => (contention::SUITE.exercises, contention::SUITE.functions),
-        7 => (gil::SUITE.exercises, gil::SUITE.functions),
-        _ => return None,
-    };
-    // `Source` holds a file compiled in; a file read at run time is kept for the process.
-    let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    let (exercises, functions) = exercises_of(lab)?;
     Some(Source { path: "", text }.fingerprint_without(&others_of(exercises, functions, exercise)))
 }
 
@@ -307,16 +304,17 @@ pub struct Learner<R, M> {
     /// How to start a worker process running the learner's worker (the `process` exercise).
     pub worker: Option<WorkerCommand>,
     /// The file the answers were written in, to point at a function's line.
-    pub source: Option<Source>,
+    pub source: Option<Source<'static>>,
 }
 
-/// A source file: its path (as the learner sees it) and its text.
+/// A source file: its path (as the learner sees it) and its text — compiled
+/// in (`Source<'static>`, the judge's) or read at run time (`list`, `verify`).
 #[derive(Clone, Copy, Debug)]
-pub struct Source {
+pub struct Source<'a> {
     /// Path relative to the repository, e.g. `labs/01_lost_update/exercise.rs`.
-    pub path: &'static str,
+    pub path: &'a str,
     /// The file's text.
-    pub text: &'static str,
+    pub text: &'a str,
 }
 
 /// What an exercise never needs and the judge cannot check, as whole words:
@@ -449,10 +447,10 @@ fn find_word(code: &str, word: &str) -> Option<usize> {
     })
 }
 
-impl Source {
+impl<'a> Source<'a> {
     /// The text of `fn name` (from its signature to its closing brace), when
     /// the file has it (`fn name(`, `fn name <T>(`, in code, not in a comment).
-    pub fn body_of(&self, function: &str) -> Option<&'static str> {
+    pub fn body_of(&self, function: &str) -> Option<&'a str> {
         let (start, end) = self.span_of(function, &code_only(self.text))?;
         Some(&self.text[start..end])
     }
