@@ -180,11 +180,11 @@ fn try_lock_for_100ms(counter: &Mutex<u64>) {
     }
 }
 
-/// Tries 300 000 times, politely yielding the processor between tries, then
+/// Tries 20 000 times, politely yielding the processor between tries, then
 /// gives up: each yield lets the holder run, but a holder that is itself
 /// descheduled, or busy for longer, still outlasts them.
 fn try_lock_yielding_gives_up(counter: &Mutex<u64>) {
-    for _ in 0..300_000 {
+    for _ in 0..20_000 {
         if let Ok(mut count) = counter.try_lock() {
             *count += 1;
             return;
