@@ -23,9 +23,7 @@
 //! assert_eq!(ratio(57.4), "57");
 //! ```
 
-pub mod gil;
-
-use crate::labs::{Kind, Lab};
+use crate::lab::{Kind, Lab};
 use crate::runner::{self, RunOptions};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -139,7 +137,7 @@ fn sig3(x: f64) -> String {
 
 /// The variant ratios are taken against: `atomic` (one hot counter, right)
 /// when the lab has it, else the racy version.
-pub fn default_baseline(lab: &Lab) -> &'static str {
+pub fn default_baseline(lab: &'static dyn Lab) -> &'static str {
     if lab.variant("atomic").is_ok_and(|v| v.kind == Kind::Fix) { "atomic" } else { "racy" }
 }
 
@@ -155,8 +153,9 @@ pub struct Line {
 }
 
 /// The lines of `lab`'s benchmark: the racy variant and every fix.
-pub fn reference_lines(lab: &Lab) -> Vec<Line> {
-    lab.variants
+pub fn reference_lines(lab: &'static dyn Lab) -> Vec<Line> {
+    lab.card()
+        .variants
         .iter()
         .filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix))
         .map(|v| Line { label: v.name.to_string(), variant: v.name, kind: v.kind })
@@ -167,7 +166,7 @@ pub fn reference_lines(lab: &Lab) -> Vec<Line> {
 /// with `options` (whose `trials` must be set; its `threads` is ignored).
 /// `progress(variant, threads)` is called after each trial.
 pub fn run(
-    lab: &Lab,
+    lab: &'static dyn Lab,
     options: &RunOptions,
     threads: &[usize],
     baseline: &str,
@@ -181,7 +180,7 @@ pub fn run(
 /// Measures each of `lines` like [`run`], running a trial of a line with `trial`.
 /// `baseline` is the label of the line the ratios divide by.
 pub fn run_lines(
-    lab: &Lab,
+    lab: &'static dyn Lab,
     options: &RunOptions,
     threads: &[usize],
     baseline: &str,
@@ -233,10 +232,10 @@ pub fn run_lines(
         }
     }
     Ok(Bench {
-        lab: lab.number,
+        lab: lab.number(),
         threads: threads.to_vec(),
         iters: options.iters,
-        unit: lab.unit,
+        unit: lab.card().unit,
         trials,
         cores: cores(),
         baseline: baseline.to_string(),

@@ -1,7 +1,7 @@
-//! The course around the labs: exercise metadata and hints (`labs/info.toml`),
-//! the learner's progress, and the exercise files on disk.
+//! The course around the labs: exercise metadata and hints (each lab's
+//! `labs/NN_slug/info.toml`), the learner's progress, and the exercise files on disk.
 //!
-//! `labs/info.toml` is embedded at build time, so `racelab list` and
+//! Each `info.toml` is embedded at build time, so `racelab list` and
 //! `racelab hint` work even while an exercise does not compile (exercises are
 //! compiled only by their own test target, never by the binary).
 //!
@@ -24,21 +24,21 @@
 //! assert_eq!(exercise, "fn f() -> u64 {\n    // TODO: return one.\n    todo!()\n}\n");
 //! ```
 
-use crate::exercise::Outcome;
+use crate::judge::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The course metadata, parsed from `labs/info.toml`.
-#[derive(Debug, Deserialize)]
+/// The course metadata: every lab's `info.toml`, in course order.
+#[derive(Debug)]
 pub struct Info {
     /// Every lab that has exercises.
     pub labs: Vec<LabInfo>,
 }
 
 /// One lab's exercises.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct LabInfo {
     /// Lab number.
     pub number: u8,
@@ -46,6 +46,12 @@ pub struct LabInfo {
     pub folder: String,
     /// The exercises, in the order a learner should do them.
     pub exercises: Vec<ExerciseInfo>,
+}
+
+/// What one lab's `info.toml` holds.
+#[derive(Debug, Deserialize)]
+struct InfoToml {
+    exercises: Vec<ExerciseInfo>,
 }
 
 /// One exercise: a spot (or a few) to edit, with layered hints.
@@ -61,12 +67,15 @@ pub struct ExerciseInfo {
     pub hints: Vec<String>,
 }
 
-/// The embedded `labs/info.toml`.
-pub const INFO_TOML: &str = include_str!("../labs/info.toml");
-
-/// Parses the embedded course metadata.
+/// Parses the embedded course metadata: the `info.toml` of every lab that has one.
 pub fn info() -> Result<Info, String> {
-    toml::from_str(INFO_TOML).map_err(|e| format!("labs/info.toml is invalid: {e}"))
+    let mut labs = Vec::new();
+    for lab in crate::labs::LABS.iter().filter(|lab| !lab.info().is_empty()) {
+        let parsed: InfoToml =
+            toml::from_str(lab.info()).map_err(|e| format!("labs/{}/info.toml is invalid: {e}", lab.folder()))?;
+        labs.push(LabInfo { number: lab.number(), folder: lab.folder(), exercises: parsed.exercises });
+    }
+    Ok(Info { labs })
 }
 
 impl Info {
@@ -86,38 +95,7 @@ impl LabInfo {
     }
 }
 
-/// Where a learner stands on one exercise.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Still `todo!()`.
-    #[default]
-    NotAttempted,
-    /// Attempted, and a check rejects it (or it does not compile).
-    Failing,
-    /// Every check passes.
-    Solved,
-}
-
-impl Status {
-    /// How `list` and `verify` show it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::NotAttempted => "not attempted",
-            Status::Failing => "failing",
-            Status::Solved => "solved",
-        }
-    }
-
-    /// A one-character mark.
-    pub fn mark(self) -> &'static str {
-        match self {
-            Status::NotAttempted => "·",
-            Status::Failing => "✗",
-            Status::Solved => "✓",
-        }
-    }
-}
+pub use crate::judge::Status;
 
 /// The learner's progress: exercise status and hints revealed, keyed `"01/mutex"`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,22 +113,12 @@ pub struct Progress {
     #[serde(default)]
     pub verified: BTreeMap<String, String>,
     /// Per solved exercise, a fingerprint of the code that earned it (see
-    /// [`crate::exercise::Source::fingerprint_without`]).
+    /// [`crate::judge::Source::fingerprint_without`]).
     #[serde(default)]
     pub solved_code: BTreeMap<String, String>,
 }
 
-/// A stable fingerprint of a file's text (FNV-1a, 64 bits, as hex): `list`
-/// compares it to tell a learner which exercise changed since its last verify.
-///
-/// ```
-/// assert_eq!(racelab::course::fingerprint(""), "cbf29ce484222325");
-/// assert_ne!(racelab::course::fingerprint("a"), racelab::course::fingerprint("b"));
-/// ```
-pub fn fingerprint(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    format!("{hash:016x}")
-}
+pub use crate::judge::fingerprint;
 
 /// The progress key of an exercise: `"01/mutex"`.
 pub fn key(lab: u8, exercise: &str) -> String {
@@ -253,7 +221,7 @@ impl Progress {
     ///
     /// ```
     /// use racelab::course::{Progress, Status};
-    /// use racelab::exercise::Outcome;
+    /// use racelab::judge::Outcome;
     ///
     /// let mut progress = Progress::default();
     /// let mut outcome = Outcome {
@@ -357,34 +325,39 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// The course's root folder: the nearest ancestor of the current directory
-/// holding `labs/info.toml`, else the folder racelab was built from.
+/// holding racelab's `Cargo.toml` and every lab's `labs/NN_slug/info.toml`,
+/// else the folder racelab was built from.
 pub fn root() -> Result<PathBuf, String> {
     let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let built = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let course = |dir: &Path| dir.join("labs").join("info.toml").is_file() && dir.join("Cargo.toml").is_file();
-    // A course folder that lost its metadata: say which file is missing, and
-    // where, rather than quietly using the folder racelab was built from.
-    let damaged = |dir: &Path| {
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-        manifest.contains("name = \"racelab\"")
-            && dir.join("labs").is_dir()
-            && !dir.join("labs").join("info.toml").exists()
+    let infos = |dir: &Path| -> Vec<PathBuf> {
+        crate::labs::LABS.iter().map(|lab| dir.join("labs").join(lab.folder()).join("info.toml")).collect()
     };
+    let racelab = |dir: &Path| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        manifest.contains("name = \"racelab\"") && dir.join("labs").is_dir()
+    };
+    let course = |dir: &Path| racelab(dir) && infos(dir).iter().all(|info| info.is_file());
     for dir in here.ancestors() {
         if course(dir) {
             return Ok(dir.to_path_buf());
         }
-        if damaged(dir) {
+        // A course folder that lost a lab's metadata: say which file is missing, and
+        // where, rather than quietly using the folder racelab was built from.
+        if racelab(dir)
+            && let Some(missing) = infos(dir).into_iter().find(|info| !info.exists())
+        {
             return Err(format!(
-                "{} is missing: racelab needs it to find the course (`git checkout -- labs/info.toml` restores it)",
-                dir.join("labs").join("info.toml").display()
+                "{} is missing: racelab needs it to find the course (`git checkout -- labs/` restores it)",
+                missing.display()
             ));
         }
     }
     if course(&built) {
         return Ok(built);
     }
-    Err("cannot find the racelab course (a folder with labs/info.toml); run racelab inside it".to_string())
+    Err("cannot find the racelab course (a folder with racelab's Cargo.toml and labs/); run racelab inside it"
+        .to_string())
 }
 
 /// The exercise file `labs/NN_slug/exercise.rs` derived from its solution:

@@ -31,7 +31,7 @@
 //! let report = explore(&Model::new(lab, "racy", 2, 1)).unwrap();
 //! assert_eq!(report.verdict, "fail");
 //! // Of loom's 30 executions, 24 lose an update and 6 count correctly.
-//! use racelab::labs::State;
+//! use racelab::lab::State;
 //! assert_eq!(report.outcomes.get(&State::count(1)), Some(&24));
 //! assert_eq!(report.outcomes.get(&State::count(2)), Some(&6));
 //! ```
@@ -49,19 +49,21 @@
 //!
 //! ## How the crate is laid out
 //!
-//! * [`sync`] is the swap: the only module that names std, `parking_lot` or
-//!   loom. Lab code imports `super::sync::…` and is compiled twice, once per
-//!   backend ([`labs::real`], [`labs::model`]).
-//! * [`labs`] holds each lab's code and the catalogue of labs and variants.
-//! * [`check`] drives loom and records the schedule; [`runner`] runs real
-//!   threads and worker processes; [`bench`] measures; [`cli`] is the
+//! * A lab is one folder, `labs/NN_slug/`: lesson, exercise, solution,
+//!   reference code, the judge's spec, the catalogue of learner answers,
+//!   hints and tests. [`labs`] is the registry — one line per lab — and
+//!   [`lab`] says what a lab is (the [`Lab`](lab::Lab) trait).
+//! * [`sync`] is the swap: the only module that names std, `parking_lot`,
+//!   loom or shuttle. Lab code imports `sync::…` and is compiled three times,
+//!   once per backend (real threads, loom's model, the stepper).
+//! * [`check`] drives loom and records the schedule ([`trace`]); [`runner`]
+//!   runs real threads and worker processes; [`stepper`] lets a learner be the
+//!   scheduler; [`bench`] measures; [`judge`] checks a learner's answers
+//!   (`racelab verify N`); [`course`] keeps progress and hints; [`cli`] is the
 //!   `racelab` command.
 //!
-//! The lessons are in `labs/NN_slug/README.md`; their loom figures are tests
-//! in `tests/lab_NN.rs`, their quoted outputs are checked by
-//! `tests/transcripts.rs`, and a learner's answers are judged by
-//! [`exercise`] (`racelab verify N`), whose own catalogue of right and wrong
-//! answers is tested by `tests/judge.rs`.
+//! The engine never names a lab: it is handed one by the registry. See
+//! `ARCHITECTURE.md` for the rooms and arrows, `CONTRIBUTING.md` for adding a lab.
 //!
 //! [loom]: https://docs.rs/loom
 
@@ -71,10 +73,10 @@ pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod course;
-pub mod exercise;
-#[allow(clippy::duplicate_mod, reason = "each lab file is compiled once per backend on purpose: see `sync`")]
+pub mod judge;
+pub mod lab;
 pub mod labs;
 pub mod runner;
 pub mod stepper;
 pub mod sync;
-pub mod verify;
+pub mod trace;

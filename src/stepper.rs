@@ -16,7 +16,8 @@
 //! # Examples
 //!
 //! ```
-//! use racelab::labs::{self, Case};
+//! use racelab::lab::Case;
+//! use racelab::labs;
 //! use racelab::stepper::{Stepping, replay};
 //!
 //! let lab = labs::find("1").unwrap();
@@ -27,8 +28,8 @@
 //! assert!(ending.verdict.is_err());
 //! ```
 
-use crate::check::trace::{self, Event, Schedule};
-use crate::labs::{Case, Lab, State};
+use crate::lab::{Case, Goal, Lab, Puzzle, State};
+use crate::trace::{self, Event, Schedule};
 use shuttle::scheduler::{Schedule as ShuttleSchedule, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex};
 
@@ -36,7 +37,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Debug)]
 pub struct Stepping {
     /// The lab.
-    pub lab: &'static Lab,
+    pub lab: &'static dyn Lab,
     /// The variant's name.
     pub variant: String,
     /// The size (and stock, jobs).
@@ -45,7 +46,7 @@ pub struct Stepping {
 
 impl Stepping {
     /// Steps `variant` of `lab` at `case`.
-    pub fn new(lab: &'static Lab, variant: &str, case: Case) -> Stepping {
+    pub fn new(lab: &'static dyn Lab, variant: &str, case: Case) -> Stepping {
         Stepping { lab, variant: variant.to_string(), case }
     }
 
@@ -54,7 +55,7 @@ impl Stepping {
         let list: Vec<String> = moves.iter().map(usize::to_string).collect();
         format!(
             "cargo run -- step {} --variant {} --threads {} --iters {} --schedule {}",
-            self.lab.number,
+            self.lab.number(),
             self.variant,
             self.case.threads,
             self.case.iters,
@@ -330,7 +331,7 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
         stopped: Arc::clone(&stopped),
         bad_move: Arc::clone(&bad_move),
         deadlock: Arc::clone(&deadlock),
-        names: stepping.lab.names,
+        names: stepping.lab.card().names,
         last: None,
         yielded: false,
         held: Vec::new(),
@@ -351,11 +352,11 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
         let runner = shuttle::Runner::new(scheduler, config);
         runner.run(move || {
             trace::clear();
-            let state = (lab.step)(&variant, &case).unwrap_or_default();
+            let state = lab.run(crate::lab::Backend::Step, &variant, &case).unwrap_or_default();
             *body_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((state, trace::snapshot()));
         });
     }))
-    .map_err(|payload| (crate::check::panic_message(&*payload), String::new()));
+    .map_err(|payload| (crate::trace::panic_message(&*payload), String::new()));
     std::panic::set_hook(previous);
     let moves = std::mem::take(&mut *recorded.lock().unwrap_or_else(|p| p.into_inner()));
     let stopped = *stopped.lock().unwrap_or_else(|p| p.into_inner());
@@ -364,7 +365,7 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
     let finished = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
     match (finished, result) {
         (Some((state, events)), Ok(())) => {
-            let verdict = (stepping.lab.judge)(&stepping.case, &state);
+            let verdict = stepping.lab.judge(&stepping.case, &state);
             Ending { moves, events, state: Some(state), verdict, stopped: false, bad_move, deadlock: false }
         }
         (_, outcome) => {
@@ -515,7 +516,7 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
             None => Decision::Stop,
         }
     });
-    let replayed = Schedule::from_events_decoded(&ending.events, stepping.lab.names, stepping.lab.decode);
+    let replayed = Schedule::from_events_decoded(&ending.events, stepping.lab.card().names, stepping.lab.decoder());
     let got: Vec<(String, String)> = replayed.steps.iter().map(|s| (s.thread.clone(), s.operation.clone())).collect();
     if ending.stopped || got != wanted {
         if std::env::var_os("RACELAB_DEBUG_STEP").is_some() {
@@ -540,117 +541,7 @@ pub fn moves_for(stepping: &Stepping, schedule: &Schedule) -> Result<Vec<usize>,
     Ok(ending.moves)
 }
 
-/// A goal to reach by stepping: a lab, a variant, a size, and a state to make.
-#[derive(Debug)]
-pub struct Puzzle {
-    /// Its name on the command line, e.g. `lose-one`.
-    pub id: &'static str,
-    /// Lab number.
-    pub lab: u8,
-    /// The variant to step.
-    pub variant: &'static str,
-    /// Threads and steps per thread.
-    pub size: (usize, u64),
-    /// The goal, in words.
-    pub goal: &'static str,
-    /// What reaches it.
-    pub reached: Goal,
-}
-
-/// What a puzzle asks for.
-#[derive(Clone, Copy, Debug)]
-pub enum Goal {
-    /// A final state with this property.
-    Final(fn(&State) -> bool),
-    /// A deadlock: every thread left waits for a lock.
-    Deadlock,
-}
-
-/// Every puzzle, in course order.
-pub static PUZZLES: &[Puzzle] = &[
-    Puzzle {
-        id: "lose-one",
-        lab: 1,
-        variant: "racy",
-        size: (2, 1),
-        goal: "make two increments end at 1",
-        reached: Goal::Final(|s| s.value() == 1),
-    },
-    Puzzle {
-        id: "two-of-six",
-        lab: 1,
-        variant: "racy",
-        size: (2, 3),
-        goal: "make two threads of 3 increments end at 2 (not 1: why?)",
-        reached: Goal::Final(|s| s.value() == 2),
-    },
-    Puzzle {
-        id: "locked-and-lost",
-        lab: 1,
-        variant: "wrong_split_lock",
-        size: (2, 1),
-        goal: "lose an update although every read and every write holds the lock",
-        reached: Goal::Final(|s| s.value() == 1),
-    },
-    Puzzle {
-        id: "oversell",
-        lab: 2,
-        variant: "racy",
-        size: (2, 1),
-        goal: "sell a ticket past capacity (1 ticket, 2 buyers)",
-        reached: Goal::Final(|s| s.value() > 1),
-    },
-    Puzzle {
-        id: "undersell",
-        lab: 2,
-        variant: "wrong_ignored_cas",
-        size: (2, 2),
-        goal: "leave a ticket unsold while a buyer wanted it (3 tickets, 4 attempts)",
-        reached: Goal::Final(|s| s.value() < 3),
-    },
-    Puzzle {
-        id: "torn",
-        lab: 3,
-        variant: "per_variable_atomic",
-        size: (1, 1),
-        goal: "make the observer see a + b ≠ 1 with atomic accounts",
-        reached: Goal::Final(|s| s.value() != 1),
-    },
-    Puzzle {
-        id: "counted-twice",
-        lab: 3,
-        variant: "per_variable_atomic",
-        size: (1, 1),
-        goal: "make the observer count the unit twice: a + b = 2",
-        reached: Goal::Final(|s| s.value() == 2),
-    },
-    Puzzle {
-        id: "two-locks",
-        lab: 3,
-        variant: "wrong_two_locks",
-        size: (1, 1),
-        goal: "with a lock per account, make the observer see the unit in neither",
-        reached: Goal::Final(|s| s.value() == 0),
-    },
-    Puzzle {
-        id: "deadlock",
-        lab: 3,
-        variant: "wrong_lock_order",
-        size: (1, 1),
-        goal: "deadlock the two threads: the transfer locks a then b, the observer b then a",
-        reached: Goal::Deadlock,
-    },
-];
-
 impl Puzzle {
-    /// Finds a puzzle by id.
-    pub fn find(id: &str) -> Result<&'static Puzzle, String> {
-        PUZZLES.iter().find(|p| p.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = PUZZLES.iter().map(|p| p.id).collect();
-            format!("no puzzle `{id}`; the puzzles: {}", ids.join(", "))
-        })
-    }
-
     /// Whether an execution reached the goal.
     pub fn reached_by(&self, ending: &Ending) -> bool {
         match self.reached {
@@ -659,16 +550,15 @@ impl Puzzle {
         }
     }
 
-    /// What to step for this puzzle.
-    pub fn stepping(&self) -> Result<Stepping, String> {
-        let lab = crate::labs::find(&self.lab.to_string())?;
-        Ok(Stepping::new(lab, self.variant, Case::new(self.size.0, self.size.1)))
+    /// What to step for this puzzle of `lab`.
+    pub fn stepping(&self, lab: &'static dyn Lab) -> Stepping {
+        Stepping::new(lab, self.variant, Case::new(self.size.0, self.size.1))
     }
 
     /// The fewest moves that reach the goal, found by trying every schedule
     /// (the sizes are small: at most a few thousand executions).
-    pub fn fewest_moves(&self) -> Result<Option<usize>, String> {
-        let stepping = self.stepping()?;
+    pub fn fewest_moves(&self, lab: &'static dyn Lab) -> Result<Option<usize>, String> {
+        let stepping = self.stepping(lab);
         let mut best: Option<usize> = None;
         // Depth-first over move sequences: each run replays a prefix and reports the choices there.
         let mut stack: Vec<Vec<usize>> = vec![Vec::new()];

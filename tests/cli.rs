@@ -1,5 +1,7 @@
 //! The `racelab` binary, run for real: what a learner types and what they see.
 
+mod common;
+
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -35,11 +37,7 @@ fn assert_clean_error(args: &[&str], needle: &str) {
 fn welcome_lists_the_labs_and_the_next_command() {
     // In a fresh course folder: the learner's own progress in this one must not change the answer.
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir_all(dir.path().join("labs")).expect("labs");
-    for file in ["Cargo.toml", "labs/info.toml"] {
-        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file), dir.path().join(file))
-            .expect("copy");
-    }
+    common::course_skeleton(dir.path());
     let out = Command::new(env!("CARGO_BIN_EXE_racelab")).current_dir(dir.path()).output().expect("racelab runs");
     assert!(out.status.success());
     let text = stdout(&out);
@@ -64,7 +62,7 @@ fn list_shows_every_variant_with_its_role() {
 fn show_prints_the_lesson() {
     let text = stdout(&racelab(&["show", "01"]));
     assert!(text.starts_with("# Lab 01"), "{text}");
-    assert!(text.contains("cargo test --test lab_01"), "{text}");
+    assert!(text.contains("cargo test --test lab_"), "the lesson gives its test command: {text}");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! Every test here works in a throw-away copy of the course folder, so running
 //! `cargo test` never touches a learner's own progress or exercise files.
 
+mod common;
+
 use racelab::course::{self, Progress, Status};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -12,14 +14,13 @@ use std::time::Duration;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
-/// A temporary course folder: Cargo.toml, labs/info.toml and lab 01's files.
+/// A temporary course folder: Cargo.toml, every lab's info.toml and the fixture lab's files.
 fn scratch_course() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let lab = dir.path().join("labs/01_lost_update");
-    std::fs::create_dir_all(&lab).expect("lab folder");
-    for file in ["Cargo.toml", "labs/info.toml", "labs/01_lost_update/solution.rs"] {
-        std::fs::copy(Path::new(REPO).join(file), dir.path().join(file)).expect("copy");
-    }
+    common::course_skeleton(dir.path());
+    let lab = dir.path().join(common::fixture_dir());
+    let solution = format!("{}/solution.rs", common::fixture_dir());
+    std::fs::copy(Path::new(REPO).join(&solution), dir.path().join(&solution)).expect("copy");
     let solution = std::fs::read_to_string(lab.join("solution.rs")).expect("solution");
     std::fs::write(lab.join("exercise.rs"), course::exercise_from_solution(&solution)).expect("exercise");
     dir
@@ -40,10 +41,14 @@ fn text(out: &Output) -> String {
 
 #[test]
 fn info_toml_gives_every_exercise_layered_hints() {
-    let info = course::info().expect("labs/info.toml parses");
+    let info = course::info().expect("every lab's info.toml parses");
     let lab = info.lab(1).expect("lab 01 has exercises");
     let names: Vec<&str> = lab.exercises.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, racelab::exercise::exercises(1), "info.toml lists exactly the checked exercises");
+    assert_eq!(
+        names,
+        racelab::labs::exercises(1).expect("lab 1").names(),
+        "info.toml lists exactly the checked exercises"
+    );
     for e in &lab.exercises {
         assert!(e.hints.len() >= 2, "{} needs at least a nudge and a stronger hint", e.name);
     }
@@ -105,7 +110,7 @@ fn progress_is_written_atomically_and_a_damaged_file_is_reported() {
 #[test]
 fn reset_restores_the_shipped_exercise_and_asks_first() {
     let dir = scratch_course();
-    let path = dir.path().join("labs/01_lost_update/exercise.rs");
+    let path = dir.path().join(common::fixture_dir()).join("exercise.rs");
     let shipped = std::fs::read_to_string(&path).expect("exercise");
     std::fs::write(&path, shipped.replacen("todo!()", "counter.fetch_add(1, Ordering::Relaxed);", 1)).expect("edit");
 
@@ -129,7 +134,8 @@ fn reset_restores_the_shipped_exercise_and_asks_first() {
 
 #[test]
 fn the_shipped_exercise_mirrors_the_solution_with_a_todo_per_solved_spot() {
-    let solution = std::fs::read_to_string(Path::new(REPO).join("labs/01_lost_update/solution.rs")).expect("solution");
+    let solution =
+        std::fs::read_to_string(Path::new(REPO).join(common::fixture_dir()).join("solution.rs")).expect("solution");
     let exercise = course::exercise_from_solution(&solution);
     let solved = solution.lines().filter(|l| l.trim_start().starts_with("// SOLVED:")).count();
     assert_eq!(course::todo_count(&exercise), solved);
@@ -170,11 +176,11 @@ fn watch_rechecks_when_a_file_is_saved_and_quits_on_q() {
     // It checks once at start, before any save.
     let start = wait_for("watching labs/");
     assert!(start.iter().any(|l| l.contains("checking lab 01")), "a check at start:\n{}", start.join("\n"));
-    let exercise = dir.path().join("labs/01_lost_update/exercise.rs");
+    let exercise = dir.path().join(common::fixture_dir()).join("exercise.rs");
     let content = std::fs::read_to_string(&exercise).expect("exercise");
     std::fs::write(&exercise, content).expect("save");
     let seen = wait_for("checking lab 01 (dry run)");
-    assert!(seen.iter().any(|l| l.contains("labs/01_lost_update/exercise.rs saved")), "{seen:?}");
+    assert!(seen.iter().any(|l| l.contains(&format!("{}/exercise.rs saved", common::fixture_dir()))), "{seen:?}");
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "h").expect("ask for a hint");
     wait_for("hint 1/3");
@@ -279,7 +285,7 @@ fn a_read_only_course_still_shows_the_hint_then_says_progress_was_not_saved() {
     use std::os::unix::process::CommandExt;
     let dir = scratch_course();
     let read_only = std::fs::Permissions::from_mode(0o555);
-    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join("labs/01_lost_update")] {
+    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join(common::fixture_dir())] {
         std::fs::set_permissions(&folder, read_only.clone()).expect("chmod");
     }
     let mut command = Command::new(env!("CARGO_BIN_EXE_racelab"));
@@ -296,7 +302,7 @@ fn a_read_only_course_still_shows_the_hint_then_says_progress_was_not_saved() {
     }
     let out = command.output().expect("racelab runs");
     let err = String::from_utf8_lossy(&out.stderr);
-    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join("labs/01_lost_update")] {
+    for folder in [dir.path().to_path_buf(), dir.path().join("labs"), dir.path().join(common::fixture_dir())] {
         std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
     }
     assert!(text(&out).contains("hint 1/3"), "the hint is shown: {}", text(&out));
@@ -308,15 +314,16 @@ fn a_read_only_course_still_shows_the_hint_then_says_progress_was_not_saved() {
 #[test]
 fn list_marks_a_solved_exercise_whose_code_changed_since() {
     let dir = scratch_course();
-    let path = dir.path().join("labs/01_lost_update/exercise.rs");
-    let solution = std::fs::read_to_string(Path::new(REPO).join("labs/01_lost_update/solution.rs")).expect("solution");
+    let path = dir.path().join(common::fixture_dir()).join("exercise.rs");
+    let solution =
+        std::fs::read_to_string(Path::new(REPO).join(common::fixture_dir()).join("solution.rs")).expect("solution");
     std::fs::write(&path, &solution).expect("solve");
     // Progress as `verify 1` would leave it: all four solved, each with the code that earned it.
     let mut progress = Progress::default();
     for exercise in ["mutex", "parking_lot", "atomic", "process"] {
         let key = course::key(1, exercise);
         progress.status.insert(key.clone(), Status::Solved);
-        let code = racelab::exercise::code_fingerprint(1, exercise, &solution).expect("lab 1");
+        let code = racelab::labs::exercises(1).expect("lab 1").code_fingerprint(exercise, &solution);
         progress.solved_code.insert(key, code);
     }
     progress.save(dir.path()).expect("save");

@@ -1,5 +1,5 @@
 //! Hints that show code show code that compiles: every statement-like code
-//! span in `labs/info.toml` (one with a `;` or a `{`) must appear, spaces
+//! span in a lab's `info.toml` (one with a `;` or a `{`) must appear, spaces
 //! aside, in the lab's `solution.rs` — which the lab's tests compile and
 //! check. A hint that drifts from the solution fails here.
 
@@ -18,7 +18,7 @@ fn squeeze(code: &str) -> String {
 
 #[test]
 fn every_code_hint_is_in_the_compiled_solution() {
-    let info = course::info().expect("labs/info.toml parses");
+    let info = course::info().expect("every lab's info.toml parses");
     let mut checked = 0;
     let mut drifted = Vec::new();
     for lab in &info.labs {

@@ -2,6 +2,8 @@
 //! what they say. Each test reproduces one case a learner (or an unkind user)
 //! met, with the real binary where a person would type the command.
 
+mod common;
+
 use racelab::runner::process::{WorkerCommand, run_workers};
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
@@ -203,7 +205,10 @@ fn alive(pid: u32) -> bool {
 // binary", so each test decides what the learner's checks do (report, crash,
 // hang, leave a child holding the output open) without building anything.
 
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+/// Lab `n`'s folder, relative to the course root.
+fn lab_dir(n: u8) -> String {
+    format!("labs/{}", racelab::labs::find(&n.to_string()).expect("a lab").folder())
+}
 const EXERCISES: [&str; 4] = ["mutex", "parking_lot", "atomic", "process"];
 
 /// A course folder whose "checks" for lab N are the shell script `checks`(N).
@@ -216,13 +221,9 @@ impl FakeCourse {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
-        for folder in ["labs/01_lost_update", "labs/02_check_then_act", "tmp"] {
-            std::fs::create_dir_all(root.join(folder)).expect("folder");
-        }
-        for file in ["Cargo.toml", "labs/info.toml"] {
-            std::fs::copy(std::path::Path::new(REPO).join(file), root.join(file)).expect("copy");
-        }
-        for folder in ["labs/01_lost_update", "labs/02_check_then_act"] {
+        std::fs::create_dir_all(root.join("tmp")).expect("folder");
+        common::course_skeleton(root);
+        for folder in [lab_dir(1), lab_dir(2)] {
             std::fs::write(root.join(folder).join("exercise.rs"), "// the learner's answers\n").expect("exercise");
         }
         let executable = |path: &std::path::Path, text: &str| {
@@ -412,7 +413,7 @@ fn q_in_watch_stops_a_running_check_at_once() {
     let course = FakeCourse::new(&[(1, HANG_HOLDING_THE_PIPE)]);
     let mut watch = course.racelab(&["watch", "1"]).stdin(Stdio::piped()).spawn().expect("watch");
     std::thread::sleep(Duration::from_millis(500)); // let it start watching
-    std::fs::write(course.root().join("labs/01_lost_update/exercise.rs"), "// saved\n").expect("save");
+    std::fs::write(course.root().join(lab_dir(1)).join("exercise.rs"), "// saved\n").expect("save");
     let pids = wait_for_pids(&course, 2);
     assert_eq!(pids.len(), 2, "the save started a check");
     writeln!(watch.stdin.take().expect("stdin"), "q").expect("q");
@@ -425,17 +426,18 @@ fn q_in_watch_stops_a_running_check_at_once() {
 #[test]
 fn a_missing_exercise_points_to_reset_and_a_missing_info_toml_is_named() {
     let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
-    std::fs::remove_file(course.root().join("labs/01_lost_update/exercise.rs")).expect("remove");
+    std::fs::remove_file(course.root().join(lab_dir(1)).join("exercise.rs")).expect("remove");
     let out = course.racelab(&["verify", "1"]).output().expect("verify");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("labs/01_lost_update/exercise.rs is missing; `cargo run -- reset 1` restores it"), "{err}");
+    let missing = format!("{}/exercise.rs is missing; `cargo run -- reset 1` restores it", lab_dir(1));
+    assert!(err.contains(&missing), "{err}");
 
-    std::fs::remove_file(course.root().join("labs/info.toml")).expect("remove");
+    std::fs::remove_file(course.root().join(lab_dir(2)).join("info.toml")).expect("remove");
     let out = course.racelab(&["list"]).output().expect("list");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("labs/info.toml is missing"), "{err}");
+    assert!(err.contains(&format!("{}/info.toml is missing", lab_dir(2))), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
@@ -509,7 +511,7 @@ fn run_yours_hands_the_request_to_the_exercise_target_and_prints_its_answer() {
 
 #[test]
 fn run_yours_reports_what_stops_your_answers_in_one_line() {
-    let script = "printf 'error: `mutex` is still `todo!()` at labs/01_lost_update/exercise.rs:21: write it first\\n' > \"$RACELAB_YOURS_OUT\"";
+    let script = "printf 'error: `mutex` is still `todo!()` at labs/01_x/exercise.rs:21: write it first\\n' > \"$RACELAB_YOURS_OUT\"";
     let course = FakeCourse::new(&[(1, script)]);
     let out = course.racelab(&["run", "1", "--variant", "mutex", "--yours"]).output().expect("run");
     assert_eq!(out.status.code(), Some(1));

@@ -1,11 +1,14 @@
 //! Be the scheduler: the stepper runs the labs' own code on shuttle's threads
 //! and lets a learner (here: a list of moves) choose who moves next.
 
+mod common;
+
 use racelab::check::{Model, explore};
-use racelab::labs::{self, Case, Lab};
+use racelab::lab::{Case, Lab};
+use racelab::labs;
 use racelab::stepper::{self, Stepping, replay};
 
-fn lab(n: u8) -> &'static Lab {
+fn lab(n: u8) -> &'static dyn Lab {
     labs::find(&n.to_string()).expect("a lab")
 }
 
@@ -155,23 +158,19 @@ fn check_writes_a_self_contained_html_page_of_the_schedule() {
 
 #[test]
 fn every_puzzle_can_be_solved_and_knows_its_fewest_moves() {
-    for puzzle in stepper::PUZZLES {
+    for (lab, puzzle) in labs::puzzles() {
         let fewest =
-            puzzle.fewest_moves().expect("a small search").unwrap_or_else(|| panic!("{} is solvable", puzzle.id));
+            puzzle.fewest_moves(lab).expect("a small search").unwrap_or_else(|| panic!("{} is solvable", puzzle.id));
         assert!(fewest >= 1, "{}", puzzle.id);
     }
     // Two increments end at 1 in three moves: T1 reads, T2 reads, T2 writes (T1's write is forced).
-    assert_eq!(stepper::Puzzle::find("lose-one").and_then(|p| p.fewest_moves()), Ok(Some(3)));
+    assert_eq!(labs::puzzle("lose-one").and_then(|(lab, p)| p.fewest_moves(lab)), Ok(Some(3)));
 }
 
 #[test]
 fn a_puzzle_solved_by_replay_is_recorded_with_its_moves() {
     let dir = tempfile::tempdir().expect("a course folder");
-    std::fs::create_dir_all(dir.path().join("labs")).expect("labs");
-    for file in ["Cargo.toml", "labs/info.toml"] {
-        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file), dir.path().join(file))
-            .expect("copy");
-    }
+    common::course_skeleton(dir.path());
     let run = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_racelab"))
             .current_dir(dir.path())
@@ -227,7 +226,7 @@ fn a_thread_waiting_for_a_lock_is_shown_but_not_offered_as_a_move() {
 
 #[test]
 fn the_deadlock_puzzle_is_solved_in_two_moves_and_loom_replays_to_the_same_deadlock() {
-    assert_eq!(stepper::Puzzle::find("deadlock").and_then(|p| p.fewest_moves()), Ok(Some(2)));
+    assert_eq!(labs::puzzle("deadlock").and_then(|(lab, p)| p.fewest_moves(lab)), Ok(Some(2)));
     let report = explore(&Model::new(lab(3), "wrong_lock_order", 1, 1)).expect("a verdict");
     let failure = report.failure.expect("loom finds the deadlock");
     let stepping = Stepping::new(lab(3), "wrong_lock_order", Case::new(1, 1));

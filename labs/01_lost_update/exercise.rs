@@ -1,6 +1,6 @@
 // Exercise 01 — fix the lost update.
 //
-// `racy_increment` (in src/labs/01_lost_update.rs) loses updates because
+// `racy_increment` (in reference.rs, beside this file) loses updates because
 // "read, add one, write" is three steps and another thread can run between
 // them. Fix it three ways: with a lock, with one indivisible atomic step,
 // and by not sharing at all. Replace each `todo!()` below its `// TODO:`.

@@ -1,6 +1,6 @@
 // Exercise 02 — check-then-act: never sell more tickets than there are.
 //
-// `racy_buy` (in src/labs/02_check_then_act.rs) checks `sold < capacity` with
+// `racy_buy` (in reference.rs, beside this file) checks `sold < capacity` with
 // one atomic load and then sells with a separate `fetch_add`. Each step is
 // atomic; the pair is not, so two buyers can both see the last ticket free
 // and both take it. Make "check, then sell" one indivisible step three ways,

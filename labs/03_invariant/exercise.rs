@@ -2,7 +2,7 @@
 //
 // Money moves from account `a` to account `b`, one unit per transfer, while
 // an observer checks that `a + b` never changes. Making each account atomic
-// (`per_variable_atomic` in src/labs/03_invariant.rs) keeps each number right
+// (`per_variable_atomic` in reference.rs, beside this file) keeps each number right
 // and still lets the observer see a transfer half done. Make a transfer and
 // an observation each one indivisible step: with one lock over both accounts,
 // with both accounts packed into one atomic word, and with one owner process

@@ -3,7 +3,7 @@
 // Worker processes each own their memory, so they cannot race on it — until
 // they share some on purpose. Here every worker maps the same page, and the
 // counter in that page loses updates across processes exactly as it does
-// across threads (`racy_increment` in src/labs/04_processes.rs). Fix it with
+// across threads (`racy_increment` in reference.rs, beside this file). Fix it with
 // one indivisible atomic step on the mapped counter, with a lock that lives in
 // the shared page itself, and by sharing nothing at all. Replace each
 // `todo!()` below its `// TODO:`.

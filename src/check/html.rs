@@ -52,7 +52,7 @@ struct Page<'a> {
     expected: &'a str,
     /// The heading above the lanes.
     heading: &'a str,
-    steps: &'a [crate::check::trace::Step],
+    steps: &'a [crate::trace::Step],
     /// The final state, when the execution ended (not on a deadlock).
     ends: Option<String>,
     /// Why it is wrong (or `right`).
@@ -94,8 +94,8 @@ pub fn page(report: &Report) -> String {
 /// One stepped (or replayed) execution as the same kind of page: `cargo run -- step … --html FILE`.
 pub fn stepped(stepping: &crate::stepper::Stepping, ending: &crate::stepper::Ending) -> String {
     let lab = stepping.lab;
-    let schedule = super::Schedule::from_events_decoded(&ending.events, lab.names, lab.decode);
-    let expected = (lab.spec)(&stepping.case);
+    let schedule = super::Schedule::from_events_decoded(&ending.events, lab.card().names, lab.decoder());
+    let expected = lab.spec(&stepping.case);
     let message = match &ending.verdict {
         Ok(()) => "right".to_string(),
         Err(why) => why.clone(),
@@ -103,7 +103,7 @@ pub fn stepped(stepping: &crate::stepper::Stepping, ending: &crate::stepper::End
     let replay = stepping.command(&ending.moves);
     let how = if ending.stopped { "stopped before the end" } else { "to the end" };
     render(&Page {
-        title: format!("lab {:02} · {} · {}", lab.number, stepping.variant, stepping.case),
+        title: format!("lab {:02} · {} · {}", lab.number(), stepping.variant, stepping.case),
         found: format!(
             "one execution, {} moves chosen by the scheduler (you), {how}; shuttle's threads: every load reads the latest store",
             ending.moves.len()
@@ -175,7 +175,7 @@ fn render(page: &Page) -> String {
 }
 
 /// A lane per thread, a row per step, the shared memory beside it.
-fn lanes(out: &mut String, heading: &str, steps: &[crate::check::trace::Step]) {
+fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step]) {
     let mut threads: Vec<&str> = Vec::new();
     for step in steps {
         if !threads.contains(&step.thread.as_str()) {

@@ -28,9 +28,9 @@
 //! *and* every buyer's answer), judged by the lab's specification.
 
 pub mod html;
-pub mod trace;
 
-use crate::labs::{Case, Kind, Lab, State};
+use crate::lab::{Case, Kind, Lab, State};
+use crate::trace;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -44,7 +44,7 @@ pub use trace::Schedule;
 #[derive(Clone, Debug)]
 pub struct Model {
     /// The lab.
-    pub lab: &'static Lab,
+    pub lab: &'static dyn Lab,
     /// The variant's name.
     pub variant: String,
     /// Threads (or isolated workers).
@@ -89,7 +89,7 @@ pub const MAX_PREEMPTION_BOUND: usize = 255;
 
 impl Model {
     /// A model of `variant` at `threads` × `iters`, exhaustive, with a 60 s budget.
-    pub fn new(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Model {
+    pub fn new(lab: &'static dyn Lab, variant: &str, threads: usize, iters: u64) -> Model {
         Model {
             lab,
             variant: variant.to_string(),
@@ -105,7 +105,7 @@ impl Model {
     }
 
     /// A model of `variant` at exactly this case (the judge's sizes).
-    pub fn of_case(lab: &'static Lab, variant: &str, case: &Case) -> Model {
+    pub fn of_case(lab: &'static dyn Lab, variant: &str, case: &Case) -> Model {
         let mut model = Model::new(lab, variant, case.threads, case.iters);
         model.stock = case.stock;
         model.jobs = case.jobs.clone();
@@ -118,7 +118,7 @@ impl Model {
         // `process` always has jobs, the lab's split when none are given.
         let jobs = match &self.jobs {
             Some(jobs) => Some(jobs.clone()),
-            None if self.variant == "process" => Some((self.lab.jobs)(self.threads, self.iters)),
+            None if self.variant == "process" => Some(self.lab.jobs(self.threads, self.iters)),
             None => None,
         };
         Case { threads: self.threads, iters: self.iters, stock: self.stock, jobs, looks: None }
@@ -126,7 +126,7 @@ impl Model {
 
     /// The right final state, in words.
     pub fn expected(&self) -> String {
-        (self.lab.spec)(&self.case())
+        self.lab.spec(&self.case())
     }
 }
 
@@ -418,14 +418,7 @@ fn plural(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
-/// The text of a panic payload.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(a panic with no message)".to_string())
-}
+pub use crate::trace::panic_message;
 
 /// Panic payload used to stop loom when the time budget runs out.
 struct OutOfTime;
@@ -452,9 +445,10 @@ fn clarity(events: &[trace::Event]) -> (usize, usize) {
 pub fn explore(model: &Model) -> Result<Report, CheckError> {
     let lab = model.lab;
     let variant = lab.variant(&model.variant).map_err(CheckError::NoSuchVariant)?;
-    let (lab_model, name, case) = (lab.model, variant.name, model.case());
+    let (name, case) = (variant.name, model.case());
     let body_case = case.clone();
-    let mut report = explore_body(model, move || lab_model(name, &body_case).unwrap_or_default())?;
+    let body = move || lab.run(crate::lab::Backend::Model, name, &body_case).unwrap_or_default();
+    let mut report = explore_body(model, body)?;
     // A failing schedule of the lab's own code can be replayed by the stepper, move by move.
     if let Some(failure) =
         report.failure.as_ref().filter(|f| matches!(f.kind, FailureKind::WrongValue | FailureKind::Deadlock))
@@ -508,7 +502,7 @@ where
     let subscriber = loom_log_subscriber();
 
     let body = Arc::new(body);
-    let judge = model.lab.judge;
+    let lab = model.lab;
     let pass = |spurious: bool| {
         let (shared, body, case) = (Arc::clone(&tally), Arc::clone(&body), case.clone());
         let run = move || {
@@ -521,7 +515,7 @@ where
             let mut tally = shared.lock().unwrap_or_else(|p| p.into_inner());
             tally.executions += 1;
             *tally.outcomes.entry(state.clone()).or_default() += 1;
-            if let Err(why) = judge(&case, &state) {
+            if let Err(why) = lab.judge(&case, &state) {
                 // Keep the clearest failing execution: fewest stale reads (so the
                 // order of the steps is the order values became visible), then
                 // fewest steps.
@@ -558,14 +552,14 @@ where
         bounded_by.extend(env.iter().cloned());
     }
     let failing_states =
-        tally.outcomes.keys().filter(|state| judge(&case, state).is_err()).cloned().collect::<Vec<_>>();
+        tally.outcomes.keys().filter(|state| lab.judge(&case, state).is_err()).cloned().collect::<Vec<_>>();
     let mut report = Report {
-        lab: model.lab.number,
+        lab: model.lab.number(),
         variant: model.variant.clone(),
         threads: model.threads,
         iters: model.iters,
         expected,
-        measure: model.lab.measure,
+        measure: model.lab.card().measure,
         executions: tally.executions,
         verdict: "pass",
         outcomes: std::mem::take(&mut tally.outcomes),
@@ -581,7 +575,8 @@ where
         replay: None,
     };
 
-    let schedule = |events: &[trace::Event]| Schedule::from_events_decoded(events, model.lab.names, model.lab.decode);
+    let schedule =
+        |events: &[trace::Event]| Schedule::from_events_decoded(events, model.lab.card().names, model.lab.decoder());
     match result {
         Ok(()) => {
             if let Some((state, why, events, _)) = tally.shortest_failure {
@@ -600,7 +595,7 @@ where
             }
             report.executions += 1;
             report.exhaustive = false;
-            report.failure = Some(failure_of_panic(&*payload, model.lab.names, model.lab.decode)?);
+            report.failure = Some(failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder())?);
         }
     }
     if let Some(failure) = &report.failure {
@@ -747,12 +742,12 @@ fn check_size(model: &Model) -> Result<(), CheckError> {
         )));
     }
     let kind = model.lab.variant(&model.variant).map(|v| v.kind).unwrap_or(Kind::Racy);
-    let table = model.lab.limits.table(&model.variant, kind);
+    let table = model.lab.card().limits.table(&model.variant, kind);
     if threads > table.len() {
         return Err(CheckError::TooLarge(format!(
             "loom models at most {} threads in lab {:02} (asked for {threads}); use `cargo run -- run` for real threads",
             table.len(),
-            model.lab.number
+            model.lab.number()
         )));
     }
     if model.preemption_bound.is_some() && (threads as u64).saturating_mul(iters) > MAX_BOUNDED_STEPS {

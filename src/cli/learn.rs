@@ -1,13 +1,13 @@
 //! The learner's loop: list, welcome, verify, hint, reset, and the instructor's dev check.
 
-use super::Failure;
+use super::exit::{Failure, interrupted_status, out};
 use crate::check::{Model, explore};
 use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
-use crate::exercise;
-use crate::exercise::Outcome;
-use crate::labs::{self, Kind, LABS, Lab};
+use crate::judge::verify::{self, Stopped, Verification};
+use crate::judge::{Outcome, yours};
+use crate::lab::{Kind, Lab};
+use crate::labs::{self, LABS};
 use crate::runner::process::WorkerCommand;
-use crate::verify::{self, Stopped, Verification};
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -38,21 +38,21 @@ impl Course {
     }
 
     /// The lab to work on when none is named.
-    pub fn lab_or_current(&self, name: Option<&str>) -> Result<&'static Lab, String> {
+    pub fn lab_or_current(&self, name: Option<&str>) -> Result<&'static dyn Lab, String> {
         match name {
             Some(name) => labs::find(name),
             None => {
-                let number = self.current().map_or(LABS[0].number, |(lab, _)| lab.number);
+                let number = self.current().map_or(LABS[0].number(), |(lab, _)| lab.number);
                 labs::find(&number.to_string())
             }
         }
     }
 
-    fn exercise_path(&self, lab: &Lab) -> PathBuf {
+    fn exercise_path(&self, lab: &'static dyn Lab) -> PathBuf {
         self.root.join("labs").join(lab.folder()).join("exercise.rs")
     }
 
-    fn solution_path(&self, lab: &Lab) -> PathBuf {
+    fn solution_path(&self, lab: &'static dyn Lab) -> PathBuf {
         self.root.join("labs").join(lab.folder()).join("solution.rs")
     }
 
@@ -61,7 +61,8 @@ impl Course {
     pub fn record(&mut self, verification: &Verification) -> Result<(), String> {
         let file = LABS
             .iter()
-            .find(|l| l.number == verification.lab)
+            .copied()
+            .find(|l| l.number() == verification.lab)
             .and_then(|lab| std::fs::read_to_string(self.exercise_path(lab)).ok());
         let ((), now) = Progress::update(&self.root, |progress| {
             for outcome in &verification.outcomes {
@@ -70,7 +71,7 @@ impl Course {
                 let mut outcome = outcome.clone();
                 if let (None, Some(text)) = (&outcome.code, &file) {
                     outcome.code =
-                        exercise::code_fingerprint(verification.lab, &outcome.exercise, text).map(Into::into);
+                        labs::exercises(verification.lab).map(|e| e.code_fingerprint(&outcome.exercise, text).into());
                 }
                 progress.record(&outcome);
             }
@@ -105,35 +106,36 @@ fn kind_label(kind: Kind) -> &'static str {
 /// `cargo run -- list`: the labs, their exercises with status, and their variants.
 pub(crate) fn list(course: &Course) -> String {
     let mut out = String::new();
-    for lab in LABS {
-        let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number, lab.title, lab.folder());
-        if let Ok(info) = course.info.lab(lab.number) {
+    for &lab in LABS {
+        let _ = writeln!(out, "{:02}  {}  (labs/{}/)", lab.number(), lab.card().title, lab.folder());
+        if let Ok(info) = course.info.lab(lab.number()) {
             let file = std::fs::read_to_string(course.exercise_path(lab));
-            let changed = match (course.progress.verified.get(&format!("{:02}", lab.number)), &file) {
+            let changed = match (course.progress.verified.get(&format!("{:02}", lab.number())), &file) {
                 (Some(then), Ok(now)) if *then != course::fingerprint(now) => {
-                    format!(" — changed since your last verify: `cargo run -- verify {}`", lab.number)
+                    format!(" — changed since your last verify: `cargo run -- verify {}`", lab.number())
                 }
                 _ => String::new(),
             };
             let _ = writeln!(out, "    exercises (labs/{}/exercise.rs){changed}:", lab.folder());
             for e in &info.exercises {
-                let status = course.progress.status(lab.number, &e.name);
+                let status = course.progress.status(lab.number(), &e.name);
                 // A "solved" earned by other code than the file's now (a helper it calls, say).
-                let earned = course.progress.solved_code.get(&course::key(lab.number, &e.name));
+                let earned = course.progress.solved_code.get(&course::key(lab.number(), &e.name));
                 // Fingerprinted only for a solved exercise that has one to compare with.
                 let edited = status == Status::Solved
                     && earned.is_some_and(|then| {
                         let text = file.as_deref().ok();
-                        let now = text.and_then(|text| exercise::code_fingerprint(lab.number, &e.name, text));
+                        let now = text
+                            .and_then(|text| labs::exercises(lab.number()).map(|x| x.code_fingerprint(&e.name, text)));
                         now.is_some_and(|now| *then != now)
                     });
                 let (mark, label) = if edited { ("~", "solved, edited") } else { (status.mark(), status.label()) };
                 let _ = writeln!(out, "      {mark} {:<14} {label:<14} {}", e.name, e.summary);
             }
         }
-        let _ = writeln!(out, "    variants (cargo run -- run|check|step {} --variant NAME):", lab.number);
-        for v in lab.variants {
-            let width = lab.variants.iter().map(|v| v.name.len()).max().unwrap_or(20);
+        let _ = writeln!(out, "    variants (cargo run -- run|check|step {} --variant NAME):", lab.number());
+        for v in lab.card().variants {
+            let width = lab.card().variants.iter().map(|v| v.name.len()).max().unwrap_or(20);
             let _ = writeln!(out, "      {:<width$}  {:<22} {}", v.name, kind_label(v.kind), v.summary);
         }
     }
@@ -143,14 +145,17 @@ pub(crate) fn list(course: &Course) -> String {
 /// `racelab` with no command: the labs, progress, and the next command to type.
 pub(crate) fn welcome(course: &Course) -> String {
     let mut out = String::from("racelab — watch threads lose updates, fix them, and let loom prove the fix.\n\n");
-    for lab in LABS {
-        let (solved, total) = course.info.lab(lab.number).map_or((0, 0), |info| {
-            let solved =
-                info.exercises.iter().filter(|e| course.progress.status(lab.number, &e.name) == Status::Solved).count();
+    for &lab in LABS {
+        let (solved, total) = course.info.lab(lab.number()).map_or((0, 0), |info| {
+            let solved = info
+                .exercises
+                .iter()
+                .filter(|e| course.progress.status(lab.number(), &e.name) == Status::Solved)
+                .count();
             (solved, info.exercises.len())
         });
-        let width = LABS.iter().map(|l| l.title.chars().count()).max().unwrap_or(48);
-        let _ = writeln!(out, "  {:02}  {:<width$}  {solved}/{total} exercises solved", lab.number, lab.title);
+        let width = LABS.iter().map(|l| l.card().title.chars().count()).max().unwrap_or(48);
+        let _ = writeln!(out, "  {:02}  {:<width$}  {solved}/{total} exercises solved", lab.number(), lab.card().title);
     }
     out.push('\n');
     match course.current() {
@@ -189,19 +194,19 @@ pub(crate) fn welcome(course: &Course) -> String {
 /// Setting `stop` ends the checks at once, kills what they started and saves nothing.
 pub(crate) fn verify(
     course: &mut Course,
-    lab: &'static Lab,
+    lab: &'static dyn Lab,
     only: Option<&str>,
     timeout: Duration,
     stop: &AtomicBool,
     json: bool,
 ) -> Result<Shown, Failure> {
-    let info = course.info.lab(lab.number)?;
+    let info = course.info.lab(lab.number())?;
     if !course.exercise_path(lab).is_file() {
         return Err(Failure(
             format!(
                 "labs/{}/exercise.rs is missing; `cargo run -- reset {}` restores it as shipped",
                 lab.folder(),
-                lab.number
+                lab.number()
             ),
             2,
         ));
@@ -211,11 +216,11 @@ pub(crate) fn verify(
         info.exercise(only)?;
         names.retain(|name| *name == only);
     }
-    let verification = verify::verify(&course.root, lab.number, &names, timeout, stop).map_err(stopped)?;
+    let verification = verify::verify(&course.root, lab.number(), &names, timeout, stop).map_err(stopped)?;
     let unsaved = course.record(&verification).err();
     let text = if json {
         let document = serde_json::json!({
-            "lab": lab.number,
+            "lab": lab.number(),
             "solved": verification.solved(),
             "outcomes": verification.outcomes,
             "compile_error": verification.compile_error,
@@ -233,22 +238,22 @@ pub(crate) fn verify(
 /// `request` with the learner's own answers; the text to print.
 pub(crate) fn yours(
     course: &Course,
-    lab: &'static Lab,
-    request: &crate::exercise::yours::Request,
+    lab: &'static dyn Lab,
+    request: &crate::judge::yours::Request,
     timeout: Duration,
     stop: &AtomicBool,
 ) -> Result<String, Failure> {
-    use crate::exercise::yours::Request;
+    use crate::judge::yours::Request;
     if let Request::Run { variant, .. } = request {
-        let names = crate::exercise::exercises(lab.number);
+        let names = exercise_names(lab.number());
         if !names.contains(&variant.as_str()) {
             // `racy` is `--variant`'s default: then the learner did not name one.
             let said = if variant == "racy" {
                 "--yours runs one of your answers: add --variant with".to_string()
             } else {
-                format!("lab {} has no exercise `{variant}`: --variant takes", lab.number)
+                format!("lab {} has no exercise `{variant}`: --variant takes", lab.number())
             };
-            return Err(Failure(format!("{said} one of lab {}'s exercises ({})", lab.number, names.join(", ")), 2));
+            return Err(Failure(format!("{said} one of lab {}'s exercises ({})", lab.number(), names.join(", ")), 2));
         }
     }
     eprintln!(
@@ -256,17 +261,14 @@ pub(crate) fn yours(
         lab.folder(),
         timeout.as_secs_f64()
     );
-    verify::yours(&course.root, lab.number, request, timeout, stop).map_err(stopped)?.map_err(|why| Failure(why, 1))
+    verify::yours(&course.root, lab.number(), request, timeout, stop).map_err(stopped)?.map_err(|why| Failure(why, 1))
 }
-
-/// Exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
-pub(crate) const INTERRUPTED: u8 = 130;
 
 fn stopped(why: Stopped) -> Failure {
     match why {
         Stopped::Interrupted => Failure(
             "interrupted: everything it started was stopped, and nothing was saved".to_string(),
-            super::interrupted_status(),
+            interrupted_status(),
         ),
         Stopped::Error(message) => Failure(message, 2),
     }
@@ -281,13 +283,15 @@ fn for_verify(summary: &str) -> &str {
     }
 }
 
-fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
+fn render_verification(course: &Course, lab: &'static dyn Lab, v: &Verification) -> String {
     let mut out = String::new();
     let file = format!("labs/{}/exercise.rs", lab.folder());
     let _ = writeln!(
         out,
         "lab {:02} · {file} · built in {:.1} s, checked in {:.1} s",
-        lab.number, v.build_seconds, v.check_seconds
+        lab.number(),
+        v.build_seconds,
+        v.check_seconds
     );
     if let Some(errors) = &v.compile_error {
         let _ = writeln!(out, "\n{errors}\n");
@@ -295,14 +299,14 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
             out,
             "Your exercise does not compile: fix the error above, then `cargo run -- verify {}` again.\n\
              (Other labs, `cargo run -- list` and `cargo run -- hint` keep working meanwhile.)",
-            lab.number
+            lab.number()
         );
         return out;
     }
     for o in &v.outcomes {
         let summary = for_verify(&o.summary);
         if o.inconclusive {
-            let kept = course.progress.status(lab.number, &o.exercise) == Status::Solved;
+            let kept = course.progress.status(lab.number(), &o.exercise) == Status::Solved;
             let note = if kept { " (your earlier \"solved\" stands)" } else { "" };
             let _ = writeln!(out, "  ? {:<14} not judged: {summary}{note}", o.exercise);
         } else {
@@ -313,7 +317,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         }
     }
     // An exercise not judged this time keeps an earlier "solved", here too.
-    let kept = |o: &Outcome| o.inconclusive && course.progress.status(lab.number, &o.exercise) == Status::Solved;
+    let kept = |o: &Outcome| o.inconclusive && course.progress.status(lab.number(), &o.exercise) == Status::Solved;
     let solved = v.outcomes.iter().filter(|o| o.status == Status::Solved || kept(o)).count();
     let _ = writeln!(out, "progress: {solved} of {} solved", v.outcomes.len());
     // Every failing exercise's schedule (or counterexample), not just the first.
@@ -321,8 +325,8 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         let _ = writeln!(out, "\n── {} ──\n{}", failing.exercise, failing.details.trim_end());
     }
     // `verify N EXERCISE` checks one exercise: the lab is solved only when progress says so for all.
-    let all = crate::exercise::exercises(lab.number);
-    let lab_open = all.iter().find(|e| course.progress.status(lab.number, e) != Status::Solved);
+    let all = exercise_names(lab.number());
+    let lab_open = all.iter().find(|e| course.progress.status(lab.number(), e) != Status::Solved);
     if v.outcomes.iter().all(|o| o.status == Status::Solved)
         && let Some(open) = lab_open
         && v.outcomes.len() < all.len()
@@ -332,7 +336,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
             out,
             "\n`{}` is solved; `{open}` is not yet. `cargo run -- verify {n}` checks the whole lab.",
             done.join("`, `"),
-            n = lab.number
+            n = lab.number()
         );
         return out;
     }
@@ -340,7 +344,7 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
         Some(open) => {
             let function = course
                 .info
-                .lab(lab.number)
+                .lab(lab.number())
                 .ok()
                 .and_then(|l| l.exercise(&open.exercise).ok())
                 .map(|e| e.function.clone());
@@ -348,14 +352,15 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
                 out,
                 "\nnext: edit {file} ({}), then `cargo run -- verify {n}`; stuck? `cargo run -- hint {n}`",
                 function.unwrap_or_default(),
-                n = lab.number
+                n = lab.number()
             );
         }
         None => {
             let _ = writeln!(
                 out,
                 "\nLab {:02} is solved. `cargo run -- bench {}` shows what each fix costs.",
-                lab.number, lab.number
+                lab.number(),
+                lab.number()
             );
         }
     }
@@ -365,21 +370,21 @@ fn render_verification(course: &Course, lab: &Lab, v: &Verification) -> String {
 /// `cargo run -- hint`: the hints revealed so far for one exercise; `more` reveals the next.
 pub(crate) fn hint(
     course: &mut Course,
-    lab: &'static Lab,
+    lab: &'static dyn Lab,
     exercise: Option<&str>,
     more: bool,
 ) -> Result<Shown, Failure> {
-    let info = course.info.lab(lab.number)?;
+    let info = course.info.lab(lab.number())?;
     let exercise = match exercise {
         Some(name) => info.exercise(name)?,
         None => info
             .exercises
             .iter()
-            .find(|e| course.progress.status(lab.number, &e.name) != Status::Solved)
+            .find(|e| course.progress.status(lab.number(), &e.name) != Status::Solved)
             .or(info.exercises.last())
-            .ok_or_else(|| format!("lab {} has no exercises", lab.number))?,
+            .ok_or_else(|| format!("lab {} has no exercises", lab.number()))?,
     };
-    let key = course::key(lab.number, &exercise.name);
+    let key = course::key(lab.number(), &exercise.name);
     let total = exercise.hints.len();
     // How many layers to show, from the count as saved *now* (another command may have changed it).
     let layers = |seen: usize| (if more { seen.saturating_add(1) } else { seen.max(1) }).min(total);
@@ -396,12 +401,12 @@ pub(crate) fn hint(
         Err(e) => (layers(course.progress.hints.get(&key).copied().unwrap_or(0)), Some(e)),
     };
     let mut out = String::new();
-    let _ = writeln!(out, "lab {:02} · {} ({}) — {}", lab.number, exercise.name, exercise.function, exercise.summary);
+    let _ = writeln!(out, "lab {:02} · {} ({}) — {}", lab.number(), exercise.name, exercise.function, exercise.summary);
     for (i, text) in exercise.hints.iter().take(shown).enumerate() {
         let _ = writeln!(out, "\n  hint {}/{}: {text}", i + 1, exercise.hints.len());
     }
     if shown < exercise.hints.len() {
-        let _ = writeln!(out, "\n(`cargo run -- hint {} {} --more` for the next hint)", lab.number, exercise.name);
+        let _ = writeln!(out, "\n(`cargo run -- hint {} {} --more` for the next hint)", lab.number(), exercise.name);
     } else {
         let _ = writeln!(out, "\n(that was the last hint; `labs/{}/solution.rs` has the answer)", lab.folder());
     }
@@ -409,7 +414,7 @@ pub(crate) fn hint(
 }
 
 /// `cargo run -- reset N`: restores the shipped exercise, asking before overwriting changes.
-pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result<String, Failure> {
+pub(crate) fn reset(course: &mut Course, lab: &'static dyn Lab, yes: bool) -> Result<String, Failure> {
     let solution_path = course.solution_path(lab);
     let solution =
         std::fs::read_to_string(&solution_path).map_err(|e| format!("cannot read {}: {e}", solution_path.display()))?;
@@ -427,10 +432,7 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
                 2,
             ));
         }
-        super::out(&format!(
-            "Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ",
-            lab.folder()
-        ))?;
+        out(&format!("Overwrite your changes to labs/{}/exercise.rs with the shipped exercise? [y/N] ", lab.folder()))?;
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
@@ -451,10 +453,10 @@ pub(crate) fn reset(course: &mut Course, lab: &'static Lab, yes: bool) -> Result
         None => String::new(),
     };
     course::write_atomically(&path, &shipped)?;
-    if let Ok(info) = course.info.lab(lab.number) {
+    if let Ok(info) = course.info.lab(lab.number()) {
         let ((), now) = Progress::update(&course.root, |progress| {
             for e in &info.exercises {
-                progress.status.insert(course::key(lab.number, &e.name), Status::NotAttempted);
+                progress.status.insert(course::key(lab.number(), &e.name), Status::NotAttempted);
             }
         })
         .map_err(|e| format!("labs/{}/exercise.rs was restored, but progress was not saved: {e}", lab.folder()))?;
@@ -473,13 +475,13 @@ struct Line {
 /// passing, every wrong fix rejected, every exercise mirroring its solution.
 pub(crate) fn dev_check(
     course: &Course,
-    worker: &dyn Fn(&Lab) -> Result<WorkerCommand, String>,
+    worker: &dyn Fn(&'static dyn Lab) -> Result<WorkerCommand, String>,
     stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
     let mut lines: Vec<Line> = Vec::new();
     let mut check = |ok: bool, text: String| lines.push(Line { ok, text });
-    for lab in LABS {
-        let n = lab.number;
+    for &lab in LABS {
+        let n = lab.number();
         let folder = course.root.join("labs").join(lab.folder());
         let read = |name: &str| std::fs::read_to_string(folder.join(name));
         for file in ["README.md", "exercise.rs", "solution.rs"] {
@@ -500,44 +502,50 @@ pub(crate) fn dev_check(
             ),
         );
 
-        let target = course.root.join("tests").join(format!("exercise_{n:02}.rs"));
-        let serves =
-            std::fs::read_to_string(&target).is_ok_and(|t| t.contains(&format!("fn {}()", exercise::yours::TEST)));
+        let serves = read("exercise_tests.rs").is_ok_and(|t| t.contains(&format!("fn {}()", yours::TEST)));
         check(
             serves,
-            format!("lab {n:02}: tests/exercise_{n:02}.rs has `{}` (for `run {n} --yours`)", exercise::yours::TEST),
+            format!(
+                "lab {n:02}: labs/{}/exercise_tests.rs has `{}` (for `run {n} --yours`)",
+                lab.folder(),
+                yours::TEST
+            ),
         );
 
-        let names = exercise::exercises(n);
+        let Some(exercises) = labs::exercises(n) else { continue };
+        let names = exercises.names();
         let info = course.info.lab(n);
         let listed: Vec<&str> = info.iter().flat_map(|l| l.exercises.iter().map(|e| e.name.as_str())).collect();
-        check(listed == names, format!("lab {n:02}: labs/info.toml lists the checked exercises {names:?}"));
+        check(
+            listed == names,
+            format!("lab {n:02}: labs/{}/info.toml lists the checked exercises {names:?}", lab.folder()),
+        );
         for e in info.iter().flat_map(|l| l.exercises.iter()) {
             check(e.hints.len() >= 2, format!("lab {n:02} · {}: {} layered hints", e.name, e.hints.len()));
         }
 
-        for name in names {
-            let outcome = exercise::check_solution(n, name, worker(lab).ok());
-            let solved = outcome.as_ref().is_some_and(|o| o.status == Status::Solved);
-            let why = outcome.map(|o| o.summary).unwrap_or_default();
+        for &name in &names {
+            let outcome = exercises.check_solution(name, worker(lab).ok());
+            let solved = outcome.status == Status::Solved;
+            let why = outcome.summary;
             check(solved, format!("lab {n:02} · {name}: the solution passes every check ({why})"));
         }
 
-        for wrong in lab.variants.iter().filter(|v| v.kind == Kind::WrongFix) {
-            let (threads, iters) = lab.catalogue_size;
+        for wrong in lab.card().variants.iter().filter(|v| v.kind == Kind::WrongFix) {
+            let (threads, iters) = lab.card().catalogue_size;
             let rejected = explore(&Model::new(lab, wrong.name, threads, iters)).is_ok_and(|r| !r.passed());
             check(rejected, format!("lab {n:02}: loom rejects the wrong fix `{}` at {threads}×{iters}", wrong.name));
         }
-        let wrong_count = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
+        let wrong_count = lab.card().variants.iter().filter(|v| v.kind == Kind::WrongFix).count();
         check(wrong_count >= 3, format!("lab {n:02}: {wrong_count} catalogued wrong fixes (at least 3)"));
 
         // The judge's own mutation test: every catalogued learner answer through the judge.
-        let answers = exercise::catalogue::answers(n);
+        let answers = exercises.catalogue();
         if !answers.is_empty() {
             let (mut killed, mut accepted, mut misjudged, mut undecided) = (0, 0, Vec::new(), Vec::new());
             for entry in &answers {
                 let worker = worker(lab).ok().map(|w| w.args(["--answer", entry.name]));
-                let verdict = exercise::catalogue::judge(n, entry.name, worker);
+                let verdict = exercises.judge_answer(entry.name, worker);
                 let solved = verdict.as_ref().is_some_and(|v| v.outcome.status == Status::Solved);
                 // A right answer loom cannot finish (or cannot model) is "not judged": never "solved" wrongly.
                 let not_judged = verdict.as_ref().is_some_and(|v| v.outcome.inconclusive);
@@ -567,7 +575,7 @@ pub(crate) fn dev_check(
             );
         }
 
-        match verify::verify(&course.root, n, names, Duration::from_secs(300), stop) {
+        match verify::verify(&course.root, n, &names, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
                 let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();
@@ -591,8 +599,13 @@ pub(crate) fn labs_dir(course: &Course) -> PathBuf {
     course.root.join("labs")
 }
 
-/// Which lab an edited path belongs to (`labs/01_lost_update/exercise.rs` → lab 1).
-pub(crate) fn lab_of(path: &Path) -> Option<&'static Lab> {
+/// Which lab an edited path belongs to (`labs/NN_slug/exercise.rs` → lab NN).
+pub(crate) fn lab_of(path: &Path) -> Option<&'static dyn Lab> {
     let folder = path.parent()?.file_name()?.to_str()?;
-    LABS.iter().find(|lab| lab.folder() == folder)
+    LABS.iter().copied().find(|lab| lab.folder() == folder)
+}
+
+/// The names of lab `number`'s exercises (none for a lab without).
+fn exercise_names(number: u8) -> Vec<&'static str> {
+    labs::exercises(number).map_or_else(Vec::new, |e| e.names())
 }

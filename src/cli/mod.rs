@@ -1,5 +1,6 @@
 //! The `racelab` command line. The doc comments below are its `--help`.
 
+mod exit;
 mod learn;
 mod lesson;
 mod panics;
@@ -9,14 +10,15 @@ mod watch;
 
 use crate::bench;
 use crate::check::{self, Model};
-use crate::exercise::yours::Request;
-use crate::labs::{self, Kind, Lab};
+use crate::judge::yours::Request;
+use crate::lab::{Kind, Lab};
+use crate::labs;
 use crate::runner::{self, RunOptions, process::WorkerCommand};
 use clap::{Parser, Subcommand};
+use exit::{Failure, out, say_error, stop_on_signals};
 use learn::Course;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// racelab: watch threads lose updates, fix them, and let loom prove the fix.
@@ -143,12 +145,12 @@ enum Command {
         #[arg(long)]
         plain: bool,
     },
-    /// Lab 04's demonstration: fork copies the parent's memory, spawn starts fresh, and what
-    /// starting each costs (thread vs fork vs spawn, medians and spread).
+    /// Run a lab's demonstration with real processes (the first lab that has one: fork copies
+    /// the parent's memory, spawn starts fresh, and what starting each costs — thread vs fork
+    /// vs spawn, medians and spread).
     Demo {
-        /// Lab number or name (only lab 04 has one).
-        #[arg(default_value = "4")]
-        lab: String,
+        /// Lab number or name (default: the first lab that has a demonstration).
+        lab: Option<String>,
         /// Child processes of each kind, 1–16.
         #[arg(long, default_value_t = 2)]
         children: usize,
@@ -269,8 +271,8 @@ struct RealSize {
 
 impl RealSize {
     /// The size asked for, with the lab's defaults filled in.
-    fn or_defaults(&self, lab: &Lab) -> (usize, u64) {
-        (self.threads.unwrap_or(lab.run_size.0), self.iters.unwrap_or(lab.run_size.1))
+    fn or_defaults(&self, lab: &'static dyn Lab) -> (usize, u64) {
+        (self.threads.unwrap_or(lab.card().run_size.0), self.iters.unwrap_or(lab.card().run_size.1))
     }
 }
 
@@ -301,19 +303,6 @@ enum Fault {
     Garbage,
 }
 
-/// A failure that ends the command: one line on stderr and this exit status.
-pub(crate) struct Failure(pub(crate) String, pub(crate) u8);
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Failure(message, 2)
-    }
-}
-
-/// Exit status when stdout is closed early (`cargo run -- run 1 | head -1`): what a
-/// shell reports for a Unix tool ended by SIGPIPE, without its message.
-const CLOSED_PIPE: u8 = 141;
-
 /// Parses the command line and runs it.
 ///
 /// Every way out is one line on stderr (or, for a closed stdout, nothing) and
@@ -337,52 +326,6 @@ pub fn main() -> ExitCode {
             say_error(&panics::describe());
             ExitCode::from(2)
         }
-    }
-}
-
-/// One line on stderr; a closed stderr is no reason to panic.
-pub(crate) fn say_error(message: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
-}
-
-/// Writes `text` to stdout. A closed stdout ends the command quietly, as it
-/// does for common Unix tools; any other write error is one line.
-pub(crate) fn out(text: &str) -> Result<(), Failure> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure(String::new(), CLOSED_PIPE)),
-        Err(e) => Err(Failure(format!("cannot write to stdout: {e}"), 2)),
-    }
-}
-
-/// A flag set by the first Ctrl-C, SIGTERM or SIGHUP, for commands that must
-/// stop what they started (test binaries, cargo) before they exit. A second
-/// signal exits at once (status 128 + the signal).
-pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM, SIGHUP] {
-        signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop.clone())
-            .and_then(|_| signal_hook::flag::register_usize(signal, LAST_SIGNAL.clone(), signal as usize))
-            .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
-            .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
-    }
-    Ok(stop)
-}
-
-/// The signal that stopped a command (0: none yet), set by [`stop_on_signals`]'s handlers.
-static LAST_SIGNAL: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicUsize>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// Exit status of a command that a signal stopped, as shells report it:
-/// 128 + the signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
-pub(crate) fn interrupted_status() -> u8 {
-    match LAST_SIGNAL.load(std::sync::atomic::Ordering::SeqCst) {
-        0 => learn::INTERRUPTED,
-        signal => u8::try_from(128 + signal).unwrap_or(learn::INTERRUPTED),
     }
 }
 
@@ -455,7 +398,12 @@ const MAX_STEP_THREADS: usize = 8;
 const MAX_STEP_ITERS: u64 = 100;
 
 /// What `step` and `check --random` run, within their limits.
-fn stepping(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Result<crate::stepper::Stepping, String> {
+fn stepping(
+    lab: &'static dyn Lab,
+    variant: &str,
+    threads: usize,
+    iters: u64,
+) -> Result<crate::stepper::Stepping, String> {
     let kind = lab.variant(variant)?.kind;
     if kind == Kind::DataRace {
         return Err(format!("`{variant}` is a data race on plain memory: only loom runs it (`cargo run -- check`)"));
@@ -466,18 +414,18 @@ fn stepping(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Res
     if iters > MAX_STEP_ITERS {
         return Err(format!("--iters must be at most {MAX_STEP_ITERS} here (got {iters})"));
     }
-    Ok(crate::stepper::Stepping::new(lab, variant, crate::labs::Case::new(threads, iters)))
+    Ok(crate::stepper::Stepping::new(lab, variant, crate::lab::Case::new(threads, iters)))
 }
 
-fn check_size(lab: &Lab, variant: &str, threads: usize, iters: u64) -> Result<(), String> {
+fn check_size(lab: &'static dyn Lab, variant: &str, threads: usize, iters: u64) -> Result<(), String> {
     let kind = lab.variant(variant)?.kind;
-    let table = lab.limits.table(variant, kind);
+    let table = lab.card().limits.table(variant, kind);
     let max = table.len();
     if threads == 0 || threads > max {
         return Err(format!(
             "--threads must be between 1 and {max} for `{variant}` in lab {:02}: loom models at most {max} threads \
              here (got {threads}); `cargo run -- run` runs more on real threads",
-            lab.number
+            lab.number()
         ));
     }
     if iters > MAX_CHECK_ITERS {
@@ -504,7 +452,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let lab = course.lab_or_current(lab.as_deref())?;
             let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             if let Some(name) = exercise.as_deref() {
-                course.info.lab(lab.number)?.exercise(name)?;
+                course.info.lab(lab.number())?.exercise(name)?;
             }
             // The first build of the checks compiles loom and friends: say so, or it looks like a hang.
             eprintln!(
@@ -535,7 +483,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Show { lab }) => {
             let lab = labs::find(&lab)?;
             let styled = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
-            out(&lesson::render(lab.lesson, styled))?;
+            out(&lesson::render(lab.lesson(), styled))?;
             Ok(0)
         }
         Some(Command::Run { lab, variant, size, trials, budget, timeout, json, yours: true, .. }) => {
@@ -597,7 +545,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             lab, variant, threads, iters, random: true, iterations, seed, scheduler, depth, ..
         }) => {
             let lab = labs::find(&lab)?;
-            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+            let (threads, iters) =
+                (threads.unwrap_or(lab.card().check_size.0), iters.unwrap_or(lab.card().check_size.1));
             let stepping = stepping(lab, &variant, threads, iters)?;
             if iterations == 0 || iterations > MAX_RANDOM {
                 return Err(Failure(format!("--iterations must be between 1 and {MAX_RANDOM} (got {iterations})"), 2));
@@ -623,15 +572,16 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(if passed { 0 } else { 1 })
         }
         Some(Command::Step { lab, puzzle, variant, threads, iters, schedule, html, plain }) => {
-            let puzzle = puzzle.map(|id| crate::stepper::Puzzle::find(&id)).transpose()?;
+            let puzzle = puzzle.map(|id| labs::puzzle(&id)).transpose()?;
             let stepping = match (&lab, puzzle) {
-                (_, Some(puzzle)) => {
+                (_, Some((lab, puzzle))) => {
                     out(&format!("puzzle `{}`: {}\n", puzzle.id, puzzle.goal))?;
-                    puzzle.stepping()?
+                    puzzle.stepping(lab)
                 }
                 (Some(lab), None) => {
                     let lab = labs::find(lab)?;
-                    let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+                    let (threads, iters) =
+                        (threads.unwrap_or(lab.card().check_size.0), iters.unwrap_or(lab.card().check_size.1));
                     stepping(lab, &variant, threads, iters)?
                 }
                 (None, None) => {
@@ -670,8 +620,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 out(&format!("The execution is drawn in {}.\n", path.display()))?;
             }
-            if let Some(puzzle) = puzzle.filter(|_| !ending.stopped) {
-                let (text, solved) = step::judge_puzzle(puzzle, &ending);
+            if let Some((lab, puzzle)) = puzzle.filter(|_| !ending.stopped) {
+                let (text, solved) = step::judge_puzzle(lab, puzzle, &ending);
                 out(&text)?;
                 if let Some(moves) = solved {
                     let root = Course::load()?.root;
@@ -686,7 +636,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Check { lab, variant, threads, iters, preemption_bound, timeout, json, html, .. }) => {
             let lab = labs::find(&lab)?;
-            let (threads, iters) = (threads.unwrap_or(lab.check_size.0), iters.unwrap_or(lab.check_size.1));
+            let (threads, iters) =
+                (threads.unwrap_or(lab.card().check_size.0), iters.unwrap_or(lab.card().check_size.1));
             check_size(lab, &variant, threads, iters)?;
             let mut model = Model::new(lab, &variant, threads, iters);
             model.preemption_bound = preemption_bound.map(usize::from);
@@ -704,46 +655,48 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(if report.passed() { 0 } else { 1 })
         }
         Some(Command::Demo { lab, children, iters, rounds, json }) => {
-            let lab = labs::find(&lab)?;
-            if lab.number != 4 {
-                return Err(Failure(format!("lab {:02} has no demonstration; lab 04 does", lab.number), 2));
-            }
-            if !(1..=16).contains(&children) || iters > 100_000_000 || !(1..=10_000).contains(&rounds) {
-                return Err(Failure(
-                    "--children must be 1–16, --iters at most 100000000, --rounds 1–10000".to_string(),
-                    2,
-                ));
-            }
             let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
-            let demo = labs::os::demo(&exe, children, iters, 5)?;
-            let startup = labs::os::startup(&exe, rounds)?;
-            if json {
-                out_json(&serde_json::json!({ "demo": demo, "startup": startup }))?
-            } else {
-                out(&format!("{}{}", demo.render(), startup.render()))?
+            let request = crate::lab::DemoRequest { exe, children, iters, rounds, json };
+            let with_demos: Vec<String> = labs::LABS
+                .iter()
+                .filter(|lab| lab.demo().is_some())
+                .map(|lab| format!("{:02}", lab.number()))
+                .collect();
+            let lab = match lab {
+                Some(name) => labs::find(&name)?,
+                None => labs::find(with_demos.first().ok_or_else(|| "no lab has a demonstration".to_string())?)?,
+            };
+            match lab.demo() {
+                Some(demo) => out(&demo(&request)?)?,
+                None => {
+                    let which = format!("lab {}", with_demos.join(", lab "));
+                    return Err(Failure(format!("lab {:02} has no demonstration; {which} does", lab.number()), 2));
+                }
             }
             Ok(0)
         }
         Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours }) => {
             let lab = labs::find(&lab)?;
-            if lab.number == 7 {
-                if yours {
-                    return Err(Failure(
-                        "bench 7 measures the interpreter itself; your answers run with `cargo run -- run 7 --variant \
-                         mutex --yours`"
-                            .to_string(),
-                        2,
-                    ));
-                }
-                if plot.is_some() || baseline.is_some() {
-                    return Err(Failure(
-                        "bench 7 prints tables (CPU-bound, IO-bound, pools, CPython); it takes no --plot or --baseline"
-                            .to_string(),
-                        2,
-                    ));
-                }
-                return bench_gil(lab, threads, iters, trials, json);
+            let bar = progress_bar(json);
+            let progress = |part: &str| bar.set_message(part.to_string());
+            let request = crate::lab::BenchRequest {
+                exe: std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?,
+                threads: threads.clone(),
+                iters,
+                trials: trials_in_range(trials)?,
+                json,
+                plot: plot.is_some(),
+                baseline: baseline.is_some(),
+                yours,
+                progress: &progress,
+            };
+            if let Some(own) = lab.bench() {
+                let text = own(&request);
+                bar.finish_and_clear();
+                out(&text?)?;
+                return Ok(0);
             }
+            bar.finish_and_clear();
             let threads = if threads.is_empty() { bench::default_threads(bench::cores()) } else { threads };
             if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
                 return Err(Failure(
@@ -777,7 +730,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             let options = RunOptions {
                 threads: 1,
-                iters: iters.unwrap_or(lab.run_size.1),
+                iters: iters.unwrap_or(lab.card().run_size.1),
                 trials: Some(trials_in_range(trials)?),
                 worker: Some(worker_command(lab)?),
                 ..RunOptions::default()
@@ -798,14 +751,15 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 let trials = options.trials.unwrap_or(5);
                 // A few seconds per trial of every line (answers and references), plus start-up: an
                 // answer stuck under contention is stopped instead of leaving the learner waiting.
-                let lines = crate::exercise::exercises(lab.number).len() + 2;
+                let lines = labs::exercises(lab.number()).map_or(0, |e| e.list().len()) + 2;
                 let seconds = 60 + 3 * (trials * threads.len() * lines) as u64;
                 let limit = Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS));
                 let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
                 out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
                 return Ok(0);
             }
-            let variants: Vec<_> = lab.variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)).collect();
+            let variants: Vec<_> =
+                lab.card().variants.iter().filter(|v| matches!(v.kind, Kind::Racy | Kind::Fix)).collect();
             for variant in &variants {
                 for &n in &threads {
                     runner::validate(lab, variant.name, &RunOptions { threads: n, ..options.clone() })?;
@@ -839,10 +793,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Worker { lab, fault, job, answer }) => {
             let lab = labs::find(&lab)?;
-            let max = lab.max_total.min(runner::MAX_TOTAL);
+            let max = lab.card().max_total.min(runner::MAX_TOTAL);
             if let Some(big) = job.iter().find(|&&n| n > max) {
                 return Err(Failure(
-                    format!("a lab {:02} worker's numbers must be at most {max} (got {big})", lab.number),
+                    format!("a lab {:02} worker's numbers must be at most {max} (got {big})", lab.number()),
                     2,
                 ));
             }
@@ -854,9 +808,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 Some(Fault::Garbage) => out("hello, parent\n")?,
                 None => {
                     let report = match answer {
-                        Some(name) => crate::exercise::catalogue::worker_report(lab.number, &name, &job)
-                            .ok_or_else(|| format!("lab {:02} has no catalogued answer `{name}`", lab.number))?,
-                        None => (lab.worker)(&job)?,
+                        Some(name) => labs::exercises(lab.number())
+                            .and_then(|e| e.answer_report(&name, &job))
+                            .ok_or_else(|| format!("lab {:02} has no catalogued answer `{name}`", lab.number()))?,
+                        None => lab.worker(&job)?,
                     };
                     out(&format!("{}{report}\n", runner::process::REPORT))?
                 }
@@ -866,40 +821,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     }
 }
 
-/// `bench 7`: the GIL model's CPU-bound, IO-bound and pool workloads beside CPython's.
-fn bench_gil(lab: &Lab, threads: Vec<usize>, iters: Option<u64>, trials: usize, json: bool) -> Result<u8, Failure> {
-    let mut sizes = bench::gil::Sizes { trials: trials_in_range(trials)?.min(100), ..Default::default() };
-    if let Some(&bad) = threads.iter().find(|&&n| n == 0 || n > runner::MAX_PROCESSES) {
-        return Err(Failure(format!("--threads must be between 1 and {} (got {bad})", runner::MAX_PROCESSES), 2));
-    }
-    if !threads.is_empty() {
-        sizes.cpu_workers = threads;
-    }
-    if let Some(total) = iters {
-        if !(1..=runner::MAX_TOTAL).contains(&total) {
-            return Err(Failure(
-                format!("--iters (the CPU-bound total) must be 1–{} (got {total})", runner::MAX_TOTAL),
-                2,
-            ));
-        }
-        sizes.cpu_total = total;
-    }
-    let bar = progress_bar(json);
-    let measured = bench::gil::run(&sizes, &worker_command(lab)?, |part| bar.set_message(part.to_string()));
-    bar.finish_and_clear();
-    let bench = measured?;
-    if json {
-        out_json(&bench)?
-    } else {
-        out(&bench.render())?
-    }
-    Ok(0)
-}
-
 /// How this binary starts a worker process for `lab`: `cargo run -- worker N <job…>`.
-pub(crate) fn worker_command(lab: &Lab) -> Result<WorkerCommand, String> {
+pub(crate) fn worker_command(lab: &'static dyn Lab) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the racelab binary: {e}"))?;
-    Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number.to_string()]))
+    Ok(WorkerCommand::new(exe, ["worker".to_string(), lab.number().to_string()]))
 }
 
 /// A progress bar on stderr that draws only on a terminal, and only after a moment.

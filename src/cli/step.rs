@@ -6,8 +6,9 @@
 //! a thread's number (`u` undoes, `q` quits). With `--schedule 1,2,2,1` the
 //! moves are replayed without asking.
 
-use crate::check::trace::{Event, Op, Schedule};
+use crate::lab::{Lab, Puzzle};
 use crate::stepper::{self, Choice, Decision, Ending, Stepping};
+use crate::trace::{Event, Op, Schedule};
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
@@ -15,7 +16,7 @@ use std::rc::Rc;
 
 /// The shared objects as the steps so far left them: `atomic = 1`, `mutex: held by T1 (holds 0)`.
 pub(super) fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
-    let schedule = Schedule::from_events_decoded(events, stepping.lab.names, stepping.lab.decode);
+    let schedule = Schedule::from_events_decoded(events, stepping.lab.card().names, stepping.lab.decoder());
     let mut objects: Vec<(String, String)> = Vec::new();
     for (step, event) in schedule.steps.iter().zip(events) {
         let now = match &event.op {
@@ -24,7 +25,7 @@ pub(super) fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
             Op::TryLockBusy => continue,
             _ => match (step.wrote, step.read) {
                 (Some(v), _) | (None, Some(v)) => {
-                    stepping.lab.decode.filter(|_| step.object == "atomic").map_or(v.to_string(), |d| d(v))
+                    stepping.lab.decoder().filter(|_| step.object == "atomic").map_or(v.to_string(), |d| d(v))
                 }
                 _ => continue,
             },
@@ -44,7 +45,7 @@ pub(super) fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
 fn screen(stepping: &Stepping, choice: &Choice) -> String {
     let mut text = String::new();
     if !choice.events.is_empty() {
-        let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.names, stepping.lab.decode);
+        let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.card().names, stepping.lab.decoder());
         text.push_str(&schedule.table());
     }
     text.push_str(&shared_state(stepping, choice.events));
@@ -61,11 +62,11 @@ fn screen(stepping: &Stepping, choice: &Choice) -> String {
 
 pub(super) fn outcome(stepping: &Stepping, ending: &Ending) -> String {
     let mut text = String::new();
-    let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.names, stepping.lab.decode);
+    let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.card().names, stepping.lab.decoder());
     text.push_str(&schedule.table());
-    let expected = (stepping.lab.spec)(&stepping.case);
-    let shown = |state: &crate::labs::State| {
-        if state.is_count() { format!("{} {}", stepping.lab.measure, state.value()) } else { state.to_string() }
+    let expected = stepping.lab.spec(&stepping.case);
+    let shown = |state: &crate::lab::State| {
+        if state.is_count() { format!("{} {}", stepping.lab.card().measure, state.value()) } else { state.to_string() }
     };
     match (&ending.state.as_ref().map(shown), &ending.verdict) {
         (Some(state), Ok(())) => {
@@ -113,7 +114,9 @@ fn join(moves: &[usize]) -> String {
 pub(super) fn title(stepping: &Stepping) -> String {
     format!(
         "lab {:02} · {} · {} — you are the scheduler (shuttle's threads: every load reads the latest store)",
-        stepping.lab.number, stepping.variant, stepping.case
+        stepping.lab.number(),
+        stepping.variant,
+        stepping.case
     )
 }
 
@@ -242,28 +245,30 @@ pub(super) fn interactive(stepping: &Stepping, input: Box<dyn BufRead>, output: 
 pub(super) fn puzzles(best: &std::collections::BTreeMap<String, usize>) -> String {
     let mut text =
         String::from("Stepping puzzles: you are the scheduler; reach the goal in as few moves as you can.\n\n");
-    let width = stepper::PUZZLES.iter().map(|p| p.id.len()).max().unwrap_or(10);
-    let what = |p: &stepper::Puzzle| format!("{} {}×{}", p.variant, p.size.0, p.size.1);
-    let what_width = stepper::PUZZLES.iter().map(|p| what(p).chars().count()).max().unwrap_or(22);
-    for puzzle in stepper::PUZZLES {
+    let width = crate::labs::puzzles().map(|(_, p)| p.id.len()).max().unwrap_or(10);
+    let what = |p: &Puzzle| format!("{} {}×{}", p.variant, p.size.0, p.size.1);
+    let what_width = crate::labs::puzzles().map(|(_, p)| what(p).chars().count()).max().unwrap_or(22);
+    for (lab, puzzle) in crate::labs::puzzles() {
         let mark = best.get(puzzle.id).map_or("·".to_string(), |moves| format!("✓ {moves} moves"));
         let _ = writeln!(
             text,
             "  {:<width$}  lab {:02} {:<what_width$}  {:<11}  {}",
             puzzle.id,
-            puzzle.lab,
+            lab.number(),
             what(puzzle),
             mark,
             puzzle.goal
         );
     }
-    text.push_str("\nStart one: cargo run -- step --puzzle lose-one\n");
+    if let Some((_, first)) = crate::labs::puzzles().next() {
+        let _ = writeln!(text, "\nStart one: cargo run -- step --puzzle {}", first.id);
+    }
     text
 }
 
 /// How a puzzle attempt went, and the fewest moves possible.
-pub(super) fn judge_puzzle(puzzle: &stepper::Puzzle, ending: &Ending) -> (String, Option<usize>) {
-    let fewest = puzzle.fewest_moves().ok().flatten();
+pub(super) fn judge_puzzle(lab: &'static dyn Lab, puzzle: &Puzzle, ending: &Ending) -> (String, Option<usize>) {
+    let fewest = puzzle.fewest_moves(lab).ok().flatten();
     let best = fewest.map_or(String::new(), |n| format!(" (the fewest possible: {n})"));
     if puzzle.reached_by(ending) {
         (format!("puzzle `{}` solved in {} moves{best}\n", puzzle.id, ending.moves.len()), Some(ending.moves.len()))
@@ -277,7 +282,10 @@ pub(super) fn random(stepping: &Stepping, sampler: stepper::Sampler, iterations:
     let report = stepper::explore(stepping, sampler, iterations, seed);
     let mut text = format!(
         "lab {:02} · {} · {}: {} {sampler} schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
-        stepping.lab.number, stepping.variant, stepping.case, report.executions
+        stepping.lab.number(),
+        stepping.variant,
+        stepping.case,
+        report.executions
     );
     if report.only_one_schedule {
         let _ = writeln!(text, "(no thread ever had a choice to make: this size has one schedule, and it ran)");

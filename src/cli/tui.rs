@@ -15,8 +15,8 @@
 //! it again while unwinding).
 
 use super::step::{self, Answer, Ui};
-use crate::check::trace::Schedule;
 use crate::stepper::{Choice, Ending, Next, Stepping, Waiting};
+use crate::trace::Schedule;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -134,7 +134,7 @@ pub(super) fn view_of(
     sources: &mut HashMap<String, Vec<String>>,
     message: &str,
 ) -> View {
-    let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.names, stepping.lab.decode);
+    let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.card().names, stepping.lab.decoder());
     let steps = if choice.events.is_empty() {
         vec!["(no step yet: pick the thread that goes first)".to_string()]
     } else {
@@ -254,7 +254,7 @@ impl<B: Backend> Ui for Screen<B> {
         if ending.stopped {
             return;
         }
-        let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.names, stepping.lab.decode);
+        let schedule = Schedule::from_events_decoded(&ending.events, stepping.lab.card().names, stepping.lab.decoder());
         let outcome: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("outcome:")).collect();
         self.last = View {
             title: step::title(stepping),
@@ -311,7 +311,8 @@ pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::labs::{self, Case};
+    use crate::lab::Case;
+    use crate::labs;
     use crate::stepper::{self, Decision};
     use ratatui::backend::TestBackend;
 

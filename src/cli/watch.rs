@@ -8,9 +8,10 @@
 //! `q`, Ctrl-C and SIGTERM stop a running check at once (its processes are
 //! killed, its temporary files removed) and leave.
 
-use super::Failure;
+use super::exit::{Failure, interrupted_status, stop_on_signals};
 use super::learn::{self, Course};
-use crate::labs::{LABS, Lab};
+use crate::lab::Lab;
+use crate::labs::LABS;
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::{BufRead, IsTerminal, Write};
@@ -97,8 +98,8 @@ fn keys_from_lines(tx: mpsc::Sender<Input>, stop: Arc<AtomicBool>) {
     });
 }
 
-fn footer(lab: &Lab) -> String {
-    format!("\nwatching labs/ for lab {:02} — save a file to re-check · h hint · n next lab · q quit\n", lab.number)
+fn footer(lab: &'static dyn Lab) -> String {
+    format!("\nwatching labs/ for lab {:02} — save a file to re-check · h hint · n next lab · q quit\n", lab.number())
 }
 
 /// Waits for the next input; several file events within a moment count as one save.
@@ -155,7 +156,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     let dir = learn::labs_dir(&course);
     watcher.watch(&dir, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
 
-    let stop = super::stop_on_signals()?;
+    let stop = stop_on_signals()?;
     let raw = if std::io::stdin().is_terminal() { RawMode::enable() } else { None };
     let is_raw = raw.is_some();
     if is_raw {
@@ -165,20 +166,20 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
     }
 
     // `None`: the check was stopped (q, Ctrl-C): leave.
-    let check = |course: &mut Course, lab: &'static Lab| -> Option<String> {
+    let check = |course: &mut Course, lab: &'static dyn Lab| -> Option<String> {
         if dry {
-            return Some(format!("checking lab {:02} (dry run)\n", lab.number));
+            return Some(format!("checking lab {:02} (dry run)\n", lab.number()));
         }
         match learn::verify(course, lab, None, Duration::from_secs(180), &stop, false) {
             Ok(shown) => Some(with_unsaved(shown)),
-            Err(Failure(_, status)) if status == super::interrupted_status() => None,
+            Err(Failure(_, status)) if status == interrupted_status() => None,
             Err(Failure(message, _)) => Some(format!("error: {message}\n")),
         }
     };
 
-    show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number, lab.title));
+    show(is_raw, &format!("racelab watch · lab {:02}: {}\n", lab.number(), lab.card().title));
     // Where you stand before the first save: check once at start.
-    show(is_raw, &format!("checking lab {:02} as it is now…\n", lab.number));
+    show(is_raw, &format!("checking lab {:02} as it is now…\n", lab.number()));
     match check(&mut course, lab) {
         Some(report) => show(is_raw, &report),
         None => {
@@ -209,7 +210,7 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
                     };
                     let _ = execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
                 }
-                show(is_raw, &format!("{name} saved: checking lab {:02}…\n", lab.number));
+                show(is_raw, &format!("{name} saved: checking lab {:02}…\n", lab.number()));
                 let Some(report) = check(&mut course, lab) else {
                     show(is_raw, "stopped the running check\n");
                     break;
@@ -225,12 +226,17 @@ pub(super) fn run(lab: Option<&str>) -> Result<u8, Failure> {
                 show(is_raw, &footer(lab));
             }
             Input::Key('n') => {
-                match LABS.iter().find(|l| l.number > lab.number) {
+                match LABS.iter().copied().find(|l| l.number() > lab.number()) {
                     Some(next) => {
                         lab = next;
                         show(
                             is_raw,
-                            &format!("\nlab {:02}: {} — `cargo run -- show {}`\n", lab.number, lab.title, lab.number),
+                            &format!(
+                                "\nlab {:02}: {} — `cargo run -- show {}`\n",
+                                lab.number(),
+                                lab.card().title,
+                                lab.number()
+                            ),
                         );
                     }
                     None => show(is_raw, "\nThis is the last lab.\n"),

@@ -21,7 +21,7 @@
 
 pub mod process;
 
-use crate::labs::{Kind, Lab};
+use crate::lab::{Kind, Lab};
 use process::{WorkerCommand, run_workers};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -130,12 +130,12 @@ pub struct RunReport {
 }
 
 /// Checks a run's size before anything starts.
-pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, String> {
+pub fn validate(lab: &'static dyn Lab, variant: &str, options: &RunOptions) -> Result<Kind, String> {
     let kind = lab.variant(variant)?.kind;
     if kind == Kind::DataRace {
         return Err(format!(
             "`{variant}` is a data race (undefined behaviour) and runs only under loom: racelab check {} --variant {variant}",
-            lab.number
+            lab.number()
         ));
     }
     if variant == "process" {
@@ -148,11 +148,14 @@ pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, 
     } else if options.threads == 0 || options.threads > MAX_THREADS {
         return Err(format!("--threads must be between 1 and {MAX_THREADS} (got {})", options.threads));
     }
-    let max_total = lab.max_total.min(MAX_TOTAL);
+    let max_total = lab.card().max_total.min(MAX_TOTAL);
     if (options.threads as u64).saturating_mul(options.iters) > max_total {
         return Err(format!(
             "{} × {} {} is too many for one trial of lab {:02} (at most {max_total}); lower --iters",
-            options.threads, options.iters, lab.unit, lab.number
+            options.threads,
+            options.iters,
+            lab.card().unit,
+            lab.number()
         ));
     }
     if options.trials == Some(0) {
@@ -163,7 +166,7 @@ pub fn validate(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Kind, 
 
 /// Runs one variant for real. `progress(done, planned)` is called after each trial.
 pub fn run(
-    lab: &Lab,
+    lab: &'static dyn Lab,
     variant: &str,
     options: &RunOptions,
     progress: impl FnMut(usize, usize),
@@ -177,7 +180,7 @@ pub fn run(
 /// Runs `trial` as a run of `variant`: with `until_wrong` (and no trial count
 /// set), trials repeat until one goes wrong or the budget is spent.
 pub fn run_with(
-    lab: &Lab,
+    lab: &'static dyn Lab,
     variant: &str,
     options: &RunOptions,
     until_wrong: bool,
@@ -185,7 +188,7 @@ pub fn run_with(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<RunReport, String> {
     validate(lab, variant, options)?;
-    let expected = (lab.expected)(options.threads, options.iters);
+    let expected = lab.expected(options.threads, options.iters);
     let until_wrong = options.trials.is_none() && until_wrong;
     // The budget, not the count, ends a racy run: 10 000 is only a backstop.
     let planned = options.trials.unwrap_or(if until_wrong { 10_000 } else { 1 });
@@ -210,7 +213,7 @@ pub fn run_with(
         wrong: None,
     });
     Ok(RunReport {
-        lab: lab.number,
+        lab: lab.number(),
         variant: variant.to_string(),
         threads: options.threads,
         iters: options.iters,
@@ -225,32 +228,32 @@ pub fn run_with(
     })
 }
 
-pub(crate) fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Observation, String> {
+pub(crate) fn trial(lab: &'static dyn Lab, variant: &str, options: &RunOptions) -> Result<Observation, String> {
     if variant == "process" {
         let worker = options.worker.as_ref().ok_or("the process variant needs the racelab binary to start workers")?;
-        let reports = run_workers(worker, &(lab.jobs)(options.threads, options.iters), options.worker_timeout)
+        let reports = run_workers(worker, &lab.jobs(options.threads, options.iters), options.worker_timeout)
             .map_err(|e| e.to_string())?;
-        return Ok(Observation { value: (lab.combine)(&reports), wrong: None });
+        return Ok(Observation { value: lab.combine(&reports), wrong: None });
     }
     // Threads that deadlock (lab 03's `wrong_lock_order`) never return: run the trial on a
     // thread of its own and give up on it after the timeout. The stuck threads cannot be
     // killed; they end with the process, which the message says is the only way out.
-    let (real, name, threads, iters) = (lab.real, variant.to_string(), options.threads, options.iters);
+    let (name, threads, iters) = (variant.to_string(), options.threads, options.iters);
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("trial".to_string())
         .spawn(move || {
-            let _ = tx.send(real(&name, threads, iters));
+            let _ = tx.send(lab.real(&name, threads, iters));
         })
         .map_err(|e| format!("the system refused to start a thread ({e}): try fewer --threads"))?;
     let value = match rx.recv_timeout(options.worker_timeout) {
-        Ok(value) => value.ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number)),
+        Ok(value) => value.ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number())),
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
             "a trial of `{variant}` did not finish within {:.0} s (--timeout): either its threads are stuck, each \
              waiting for another — a deadlock? `cargo run -- check {} --variant {variant}` shows the schedule that \
              gets there — or it is slower than that: try fewer --iters or a longer --timeout",
             options.worker_timeout.as_secs_f64(),
-            lab.number
+            lab.number()
         )),
         // The trial panicked (the system refused a thread, say): carry on unwinding here, as if
         // it had run on this thread, so the caller reports it as before.
@@ -264,11 +267,11 @@ pub(crate) fn trial(lab: &Lab, variant: &str, options: &RunOptions) -> Result<Ob
 
 impl RunReport {
     /// The report as a learner reads it.
-    pub fn render(&self, lab: &Lab) -> String {
+    pub fn render(&self, lab: &'static dyn Lab) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
         // Lab 04 runs every variant in worker processes that share a page.
-        let what = match (&self.yours, self.variant.as_str(), lab.number) {
+        let what = match (&self.yours, self.variant.as_str(), lab.number()) {
             (_, "process", _) => "worker processes",
             // Lab 04's reference variants run in worker processes sharing a page; a
             // learner's answer runs on threads sharing it, as in the judge's real stage.
@@ -279,13 +282,17 @@ impl RunReport {
         let _ = writeln!(
             out,
             "lab {:02} · {}{whose} · {} {what} × {} {}, on real hardware",
-            self.lab, self.variant, self.threads, self.iters, lab.unit
+            self.lab,
+            self.variant,
+            self.threads,
+            self.iters,
+            lab.card().unit
         );
         for (i, t) in self.runs.iter().enumerate() {
             let verdict = match &t.wrong {
                 _ if t.is_exact(self.expected) => "exact".to_string(),
                 Some(why) if t.observed == self.expected => format!("wrong: {why}"),
-                _ => (lab.explain)(t.observed, self.expected),
+                _ => lab.explain(t.observed, self.expected),
             };
             let _ = writeln!(
                 out,

@@ -19,7 +19,7 @@
 //! backend per build. A learner must then remember a flag, and the real-thread
 //! and the loom checks can never run in the same `cargo test`. Here
 //! `src/labs/mod.rs` declares each lab file once per backend with `#[path]`,
-//! so `cargo test --test lab_01` runs real threads *and* loom on the very same
+//! so `cargo test --test lab_NN` runs real threads *and* loom on the very same
 //! source, with no flags. A `macro_rules!` wrapper would do the same but hide
 //! the code from the learner; a `#[path]` include keeps the file an ordinary,
 //! readable Rust file.

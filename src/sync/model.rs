@@ -3,7 +3,7 @@
 //! Inside [`loom::model`] the lab code runs on loom's simulated threads, and
 //! loom replays it once for every distinct interleaving. The types here are
 //! loom's, wrapped so that each operation (load, store, `fetch_add`, lock, …)
-//! is appended to [`crate::check::trace`] together with the thread that did
+//! is appended to [`crate::trace`] together with the thread that did
 //! it, the value it read or wrote and the source line (`#[track_caller]`).
 //! When loom finds a bad interleaving, that trace is the schedule the learner
 //! reads.
@@ -31,7 +31,7 @@
 //! });
 //! ```
 
-use crate::check::trace::{self, Op};
+use crate::trace::{self, Op};
 use std::fmt::Debug;
 use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
@@ -46,13 +46,13 @@ pub mod thread {
     pub use super::scoped::{Scope, ScopedJoinHandle, scope};
     pub use loom::thread::*;
 
-    /// loom's `spawn`, counted for the judge (see [`crate::check::trace::spawned`]).
+    /// loom's `spawn`, counted for the judge (see [`crate::trace::spawned`]).
     pub fn spawn<F, T>(f: F) -> JoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        crate::check::trace::note_spawn();
+        crate::trace::note_spawn();
         loom::thread::spawn(f)
     }
 }
@@ -82,8 +82,8 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
 /// `fetch_xor`, `fetch_max`, `fetch_min`, `fetch_update` and `into_inner`.
 pub mod atomic {
     use super::{Location, Op, before, current_thread, record};
-    use crate::check::trace;
     use crate::sync::traced::{Traced, traced_common, traced_int};
+    use crate::trace;
     /// A memory fence, as the model checks it (std's own would be invisible to it).
     pub use loom::sync::atomic::fence;
     pub use std::sync::atomic::Ordering;
@@ -299,7 +299,7 @@ pub mod parking_lot {
 /// one disconnects when the last `Sender` is dropped, as crossbeam's does.
 pub mod channel {
     use super::{Location, Op, before, current_thread, record};
-    use crate::check::trace;
+    use crate::trace;
     use loom::sync::atomic::AtomicUsize as RawAtomicUsize;
     use loom::thread::Thread as Handle;
 
@@ -368,7 +368,7 @@ pub mod scoped {
             F: FnOnce() -> T + Send + 'scope,
             T: Send + 'scope,
         {
-            crate::check::trace::note_spawn();
+            crate::trace::note_spawn();
             let result = Arc::new(Mutex::new(None));
             let slot = Arc::clone(&result);
             let job: Box<dyn FnOnce() + Send + 'scope> = Box::new(move || {

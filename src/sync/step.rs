@@ -25,7 +25,7 @@
 //! }, 1);
 //! ```
 
-use crate::check::trace::{self, Op};
+use crate::trace::{self, Op};
 use std::fmt::Debug;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
@@ -61,8 +61,8 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
 /// Atomic integers and flags over shuttle's, announced and traced.
 pub mod atomic {
     use super::{Location, Op, before, current_thread, record};
-    use crate::check::trace;
     use crate::sync::traced::{Traced, traced_common, traced_int};
+    use crate::trace;
     /// A memory fence, as the model checks it (std's own would be invisible to it).
     pub use shuttle::sync::atomic::fence;
     pub use std::sync::atomic::Ordering;
@@ -236,7 +236,7 @@ pub mod parking_lot {
 /// every send, receive, wait and hang-up is a step the learner picks.
 pub mod channel {
     use super::{Location, Op, before, current_thread, record};
-    use crate::check::trace;
+    use crate::trace;
     use shuttle::sync::atomic::AtomicUsize as RawAtomicUsize;
     use shuttle::sync::{Condvar, Mutex};
     use std::sync::Arc;

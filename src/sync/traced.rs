@@ -4,7 +4,7 @@
 //! learner as the scheduler) wrap their library's atomics the same way: each
 //! operation calls the backend's `before(op, location)` (the stepper shows it
 //! as the thread's next step), performs the operation on the library's type,
-//! and appends an [`Op`](crate::check::trace::Op) to the trace with the value
+//! and appends an [`Op`](crate::trace::Op) to the trace with the value
 //! read or written. The macros expand inside a backend's `atomic` module, which
 //! must have `before`, `record`, `current_thread`, `trace`, `Op`, `Location`,
 //! `Ordering` and `Traced` in scope.

@@ -1,17 +1,24 @@
-//! Helpers shared by the `lab_NN` test targets.
+//! Helpers shared by the test targets: each lab's `tests.rs` and the engine's `tests/*.rs`.
 #![allow(dead_code, reason = "each lab's tests use a different subset")]
 
 use racelab::check::{Model, Report, explore};
-use racelab::labs::{self, Kind, Lab};
+use racelab::lab::{Kind, Lab};
+use racelab::labs;
 use racelab::runner::process::WorkerCommand;
 
+/// The lab the engine's own tests (the judge's isolation, `--yours`, refusals,
+/// the course files) run on: the course's first lab. What they test is the
+/// same for every lab.
+#[allow(unused_imports, reason = "the engine's tests use it, the labs' do not")]
+pub use racelab::labs::lost_update as fixture;
+
 /// The lab numbered `number`.
-pub fn lab(number: u8) -> &'static Lab {
+pub fn lab(number: u8) -> &'static dyn Lab {
     labs::find(&number.to_string()).expect("the lab exists")
 }
 
 /// Explores `variant` of `lab` at `threads` × `iters` with loom (exhaustively).
-pub fn loom(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> Report {
+pub fn loom(lab: &'static dyn Lab, variant: &str, threads: usize, iters: u64) -> Report {
     explore(&Model::new(lab, variant, threads, iters)).unwrap_or_else(|e| panic!("{variant}: {e}"))
 }
 
@@ -25,31 +32,48 @@ pub fn reachable(report: &Report) -> Vec<u64> {
 /// Asserts that `variant` passes every interleaving at every size: every
 /// reachable state satisfies the lab's specification, and the headline value
 /// is always the expected one.
-pub fn assert_fix_is_exact(lab: &'static Lab, variant: &str, sizes: &[(usize, u64)]) {
+pub fn assert_fix_is_exact(lab: &'static dyn Lab, variant: &str, sizes: &[(usize, u64)]) {
     for &(threads, iters) in sizes {
         let report = loom(lab, variant, threads, iters);
         report.assert_pass();
         assert!(report.exhaustive, "{variant}: the search must be exhaustive");
         assert!(report.failing_states.is_empty(), "{variant} {threads}×{iters}: {:?}", report.failing_states);
-        let expected = (lab.expected)(threads, iters);
+        let expected = lab.expected(threads, iters);
         assert_eq!(reachable(&report), vec![expected], "{variant} {threads}×{iters}");
         assert_eq!(report.outcomes.values().sum::<u64>(), report.executions);
     }
 }
 
 /// The lab's catalogue of wrong fixes (at least three).
-pub fn wrong_fixes(lab: &'static Lab) -> Vec<&'static str> {
-    let wrong: Vec<&str> = lab.variants.iter().filter(|v| v.kind == Kind::WrongFix).map(|v| v.name).collect();
-    assert!(wrong.len() >= 3, "lab {} catalogues at least three wrong fixes: {wrong:?}", lab.number);
+pub fn wrong_fixes(lab: &'static dyn Lab) -> Vec<&'static str> {
+    let wrong: Vec<&str> = lab.card().variants.iter().filter(|v| v.kind == Kind::WrongFix).map(|v| v.name).collect();
+    assert!(wrong.len() >= 3, "lab {} catalogues at least three wrong fixes: {wrong:?}", lab.number());
     wrong
 }
 
 /// Runs a variant of `lab` on real threads.
-pub fn real(lab: &'static Lab, variant: &str, threads: usize, iters: u64) -> u64 {
-    (lab.real)(variant, threads, iters).expect("a real variant")
+pub fn real(lab: &'static dyn Lab, variant: &str, threads: usize, iters: u64) -> u64 {
+    lab.real(variant, threads, iters).expect("a real variant")
 }
 
 /// `racelab worker N`, the binary built for these tests.
-pub fn worker_command(lab: &'static Lab) -> WorkerCommand {
-    WorkerCommand::new(env!("CARGO_BIN_EXE_racelab"), ["worker".to_string(), lab.number.to_string()])
+pub fn worker_command(lab: &'static dyn Lab) -> WorkerCommand {
+    WorkerCommand::new(env!("CARGO_BIN_EXE_racelab"), ["worker".to_string(), lab.number().to_string()])
+}
+
+/// The fixture lab's folder, relative to the course root: `labs/NN_slug`.
+pub fn fixture_dir() -> String {
+    format!("labs/{}", fixture::LAB.folder())
+}
+
+/// Makes `dir` a course folder as `racelab` recognises one: racelab's
+/// `Cargo.toml` and every lab's `labs/NN_slug/info.toml`, nothing else.
+pub fn course_skeleton(dir: &std::path::Path) {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("Cargo.toml"), dir.join("Cargo.toml")).expect("copy Cargo.toml");
+    for lab in labs::LABS {
+        let info = format!("labs/{}/info.toml", lab.folder());
+        std::fs::create_dir_all(dir.join("labs").join(lab.folder())).expect("a lab's folder");
+        std::fs::copy(repo.join(&info), dir.join(&info)).expect("copy info.toml");
+    }
 }

@@ -1,0 +1,337 @@
+// Lab 01's catalogue of learner answers: plausible wrong ones the judge must
+// reject, and unusual right ones it must accept (mutation tests of the judge).
+//
+// Compiled once per backend like the lab code, and run through the very
+// checks `racelab verify 1` runs (`cargo test --test judge`).
+
+use super::Fixes;
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use super::sync::{Mutex, hint, parking_lot};
+use crate::judge::Answer;
+
+const S: Fixes = Fixes::SOLUTION;
+
+// --- wrong --------------------------------------------------------------
+
+/// Locks to read, unlocks, locks again to write: the gap is unlocked.
+fn split_lock(counter: &Mutex<u64>) {
+    let seen = *counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") = seen + 1;
+}
+
+/// Takes the lock and forgets to add.
+fn lock_only(counter: &Mutex<u64>) {
+    let _guard = counter.lock();
+}
+
+/// Locks twice in one thread: waits for itself forever.
+fn lock_twice(counter: &Mutex<u64>) {
+    let _held = counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") += 1;
+}
+
+/// Gives up when the lock is busy: an increment is lost under contention.
+fn try_lock_give_up(counter: &Mutex<u64>) {
+    if let Ok(mut count) = counter.try_lock() {
+        *count += 1;
+    }
+}
+
+/// parking_lot's `try_lock`, giving up when busy.
+fn parking_lot_try_lock_give_up(counter: &parking_lot::Mutex<u64>) {
+    if let Some(mut count) = counter.try_lock() {
+        *count += 1;
+    }
+}
+
+/// parking_lot, split into a locked read and a locked write.
+fn parking_lot_split(counter: &parking_lot::Mutex<u64>) {
+    let seen = *counter.lock();
+    *counter.lock() = seen + 1;
+}
+
+/// A separate load and store: the racy counter again.
+fn load_then_store(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+}
+
+/// SeqCst does not make two steps one.
+fn seqcst_load_store(counter: &AtomicU64) {
+    let seen = counter.load(SeqCst);
+    counter.store(seen + 1, SeqCst);
+}
+
+/// An atomic swap of a value read earlier.
+fn load_then_swap(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    counter.swap(seen + 1, Relaxed);
+}
+
+/// One compare-exchange; a lost race loses the increment.
+fn cas_once(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    let _ = counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed);
+}
+
+/// Retries when another thread got in, but treats a weak failure that found
+/// the expected value as "done": a spurious failure loses the increment.
+fn weak_cas_spurious_give_up(counter: &AtomicU64) {
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => continue,
+            Err(_) => return, // "cannot happen": it can, on real hardware
+        }
+    }
+}
+
+/// Retries a few times, then gives up: right until a fourth thread gets in first.
+fn cas_three_tries(counter: &AtomicU64) {
+    for _ in 0..3 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// A 16-bit count: right for small jobs, wraps at 65 536.
+fn worker_u16(iters: u64) -> u64 {
+    let mut count: u16 = 0;
+    for _ in 0..iters {
+        count = count.wrapping_add(1);
+    }
+    u64::from(count)
+}
+
+/// Spins on `try_lock` until it gets the lock: never gives up.
+fn try_lock_spin(counter: &Mutex<u64>) {
+    loop {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        std::hint::spin_loop();
+    }
+}
+
+/// Adds the wrong amount.
+fn fetch_add_two(counter: &AtomicU64) {
+    counter.fetch_add(2, Relaxed);
+}
+
+/// Right only when every worker had the same job.
+fn combine_first_times_count(reports: &[u64]) -> u64 {
+    reports.first().map_or(0, |first| first * reports.len() as u64)
+}
+
+/// The largest report, not the sum.
+fn combine_max(reports: &[u64]) -> u64 {
+    reports.iter().copied().max().unwrap_or(0)
+}
+
+/// Counts from 1: one short.
+fn worker_off_by_one(iters: u64) -> u64 {
+    (1..iters).count() as u64
+}
+
+/// Ignores its job.
+fn worker_ignores_job(_iters: u64) -> u64 {
+    1
+}
+
+/// Spins on `try_lock`, but gives up after 10 000 tries ("surely long enough"):
+/// when another thread holds the lock longer, the increment is lost.
+fn try_lock_spin_gives_up(counter: &Mutex<u64>) {
+    for _ in 0..10_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Spins on `try_lock` a million times — "far longer than any real wait" —
+/// then gives up: a holder that is descheduled for a moment outlasts a million
+/// tries, and the increment is lost.
+fn try_lock_million_tries(counter: &Mutex<u64>) {
+    for _ in 0..1_000_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Waits for the lock at most 100 ms ("if it takes longer, something is
+/// stuck"), then gives up: a holder that is slow loses the increment.
+fn try_lock_for_100ms(counter: &Mutex<u64>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(100);
+    while std::time::Instant::now() < deadline {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Tries 20 000 times, politely yielding the processor between tries, then
+/// gives up: each yield lets the holder run, but a holder that is itself
+/// descheduled, or busy for longer, still outlasts them.
+fn try_lock_yielding_gives_up(counter: &Mutex<u64>) {
+    for _ in 0..20_000 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        super::sync::thread::yield_now();
+    }
+}
+
+/// parking_lot's `try_lock`, a million tries, then gives up.
+fn parking_lot_million_tries(counter: &parking_lot::Mutex<u64>) {
+    for _ in 0..1_000_000 {
+        if let Some(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        hint::spin_loop();
+    }
+}
+
+/// Retries a lost compare-exchange, but only 100 times: a longer run of lost
+/// races loses the increment.
+fn cas_hundred_tries(counter: &AtomicU64) {
+    for _ in 0..100 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// Sums the distinct reports: two workers with equal jobs are counted once.
+fn combine_dedup(reports: &[u64]) -> u64 {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().sum()
+}
+
+/// Adds the first three reports: right while there are at most three workers.
+fn combine_first_three(reports: &[u64]) -> u64 {
+    reports.iter().take(3).sum()
+}
+
+// --- right, if unusual ------------------------------------------------------
+
+/// A named guard, read and written through it.
+#[allow(clippy::assign_op_pattern, reason = "written as a learner might")]
+fn guard_in_a_variable(counter: &Mutex<u64>) {
+    let mut count = counter.lock().expect("poisoned");
+    *count = *count + 1;
+}
+
+/// `try_lock` first, then the blocking `lock`: never gives up.
+fn try_lock_then_lock(counter: &Mutex<u64>) {
+    match counter.try_lock() {
+        Ok(mut count) => *count += 1,
+        Err(_) => *counter.lock().expect("poisoned") += 1,
+    }
+}
+
+/// An explicit guard dropped at the end.
+fn parking_lot_explicit_drop(counter: &parking_lot::Mutex<u64>) {
+    let mut count = counter.lock();
+    *count += 1;
+    drop(count);
+}
+
+/// A weak compare-exchange loop that retries on every failure.
+fn weak_cas_loop(counter: &AtomicU64) {
+    let mut seen = counter.load(Relaxed);
+    while let Err(now) = counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+        seen = now;
+    }
+}
+
+/// `fetch_update`, which loops for you.
+fn fetch_update(counter: &AtomicU64) {
+    let _ = counter.fetch_update(Relaxed, Relaxed, |n| Some(n + 1));
+}
+
+/// Two steps that only ever add: over by one for an instant, exact at the end.
+fn add_two_take_one(counter: &AtomicU64) {
+    counter.fetch_add(2, Relaxed);
+    counter.fetch_sub(1, Relaxed);
+}
+
+/// The count without a loop.
+fn worker_returns_job(iters: u64) -> u64 {
+    iters
+}
+
+/// A loop instead of `sum`.
+fn combine_loop(reports: &[u64]) -> u64 {
+    let mut total = 0;
+    for report in reports {
+        total += report;
+    }
+    total
+}
+
+/// The textbook compare-and-swap loop: load, try, and on failure load again.
+fn cas_loop_reloading(counter: &AtomicU64) {
+    loop {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// Every answer in the catalogue.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("split_lock", "mutex", Fixes { mutex: split_lock, ..S }),
+        Answer::wrong("lock_only", "mutex", Fixes { mutex: lock_only, ..S }),
+        Answer::wrong("lock_twice", "mutex", Fixes { mutex: lock_twice, ..S }),
+        Answer::wrong("try_lock_give_up", "mutex", Fixes { mutex: try_lock_give_up, ..S }),
+        Answer::wrong("parking_lot_try_lock_give_up", "parking_lot", Fixes { parking_lot: parking_lot_try_lock_give_up, ..S }),
+        Answer::wrong("parking_lot_split", "parking_lot", Fixes { parking_lot: parking_lot_split, ..S }),
+        Answer::wrong("load_then_store", "atomic", Fixes { atomic: load_then_store, ..S }),
+        Answer::wrong("seqcst_load_store", "atomic", Fixes { atomic: seqcst_load_store, ..S }),
+        Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
+        Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
+        Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
+        Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
+        Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
+        Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
+        Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
+        Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
+        Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
+        Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),
+        Answer::wrong("try_lock_yielding_gives_up", "mutex", Fixes { mutex: try_lock_yielding_gives_up, ..S }),
+        Answer::wrong("parking_lot_million_tries", "parking_lot", Fixes { parking_lot: parking_lot_million_tries, ..S }),
+        Answer::wrong("cas_hundred_tries", "atomic", Fixes { atomic: cas_hundred_tries, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::wrong("combine_first_three", "process", Fixes { combine: combine_first_three, ..S }),
+        Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
+        Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
+        Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),
+        Answer::right("parking_lot_explicit_drop", "parking_lot", Fixes { parking_lot: parking_lot_explicit_drop, ..S }),
+        Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
+        Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
+        Answer::right("add_two_take_one", "atomic", Fixes { atomic: add_two_take_one, ..S }),
+        Answer::right("worker_returns_job_combine_loop", "process", Fixes { worker: worker_returns_job, combine: combine_loop, ..S }),
+        Answer::right("cas_loop_reloading", "atomic", Fixes { atomic: cas_loop_reloading, ..S }),
+    ]
+}

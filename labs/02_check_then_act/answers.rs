@@ -1,0 +1,278 @@
+// Lab 02's catalogue of learner answers: plausible wrong ones the judge must
+// reject, and unusual right ones it must accept (mutation tests of the judge).
+
+use super::Fixes;
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use super::sync::{Mutex, hint, parking_lot};
+use crate::judge::Answer;
+
+const S: Fixes = Fixes::SOLUTION;
+
+// --- wrong --------------------------------------------------------------
+
+/// Checks under one locking, sells under another: the check goes stale.
+fn check_then_lock_again(sold: &Mutex<u64>, capacity: u64) -> bool {
+    let free = *sold.lock().expect("poisoned") < capacity;
+    if free {
+        *sold.lock().expect("poisoned") += 1;
+    }
+    free
+}
+
+/// Gives up when the lock is busy: a buyer is turned away with tickets left.
+fn try_lock_give_up(sold: &Mutex<u64>, capacity: u64) -> bool {
+    match sold.try_lock() {
+        Ok(mut sold) if *sold < capacity => {
+            *sold += 1;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// parking_lot's `try_lock`, giving up when busy.
+fn parking_lot_try_lock_give_up(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    match sold.try_lock() {
+        Some(mut sold) if *sold < capacity => {
+            *sold += 1;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `<=` instead of `<`: sells one ticket too many.
+fn off_by_one(sold: &Mutex<u64>, capacity: u64) -> bool {
+    let mut sold = sold.lock().expect("poisoned");
+    if *sold <= capacity {
+        *sold += 1;
+        return true;
+    }
+    false
+}
+
+/// Sells, but always tells the buyer no.
+fn sells_but_says_no(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    let mut sold = sold.lock();
+    if *sold < capacity {
+        *sold += 1;
+    }
+    false
+}
+
+/// Checks with a load, sells with `fetch_add`: the racy box office again.
+fn load_then_fetch_add(sold: &AtomicU64, capacity: u64) -> bool {
+    if sold.load(Relaxed) < capacity {
+        sold.fetch_add(1, Relaxed);
+        return true;
+    }
+    false
+}
+
+/// One compare-exchange whose failure means "sold out": undersells.
+fn cas_once(sold: &AtomicU64, capacity: u64) -> bool {
+    let seen = sold.load(Relaxed);
+    seen < capacity && sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok()
+}
+
+/// A compare-exchange loop that gives up after losing two races.
+fn cas_two_tries(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut seen = sold.load(Relaxed);
+    for _ in 0..2 {
+        if seen >= capacity {
+            return false;
+        }
+        match sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) => seen = now,
+        }
+    }
+    false
+}
+
+/// A weak compare-exchange loop with four attempts, then "sold out".
+fn weak_cas_four_tries(sold: &AtomicU64, capacity: u64) -> bool {
+    for _ in 0..4 {
+        let now = sold.load(Relaxed);
+        if now >= capacity {
+            return false;
+        }
+        if sold.compare_exchange_weak(now, now + 1, Relaxed, Relaxed).is_ok() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Takes a number first, checks after: the count ends above capacity.
+fn fetch_add_then_check(sold: &AtomicU64, capacity: u64) -> bool {
+    sold.fetch_add(1, Relaxed) < capacity
+}
+
+/// Treats a weak failure that found the expected value as "sold out".
+fn weak_cas_spurious_give_up(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut seen = sold.load(Relaxed);
+    while seen < capacity {
+        match sold.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) if now != seen => seen = now,
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Ignores its attempts: sells its whole share even to nobody.
+fn worker_ignores_attempts(_attempts: u64, tickets: u64) -> u64 {
+    tickets
+}
+
+/// Ignores its share: sells to every attempt.
+fn worker_ignores_tickets(attempts: u64, _tickets: u64) -> u64 {
+    attempts
+}
+
+/// The largest report, not the sum.
+fn combine_max(reports: &[u64]) -> u64 {
+    reports.iter().copied().max().unwrap_or(0)
+}
+
+/// Spins on `try_lock` a million times, then says no: a buyer holding the lock
+/// a little longer makes a free ticket go unsold.
+fn try_lock_million_tries(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..1_000_000 {
+        if let Ok(mut count) = sold.try_lock() {
+            let free = *count < capacity;
+            *count += u64::from(free);
+            return free;
+        }
+        hint::spin_loop();
+    }
+    false
+}
+
+/// Spins on `try_lock`, but gives up after 10 000 tries and says no: when
+/// another buyer holds the lock longer, a ticket that was free goes unsold.
+fn try_lock_spin_gives_up(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..10_000 {
+        if let Ok(mut count) = sold.try_lock() {
+            if *count < capacity {
+                *count += 1;
+                return true;
+            }
+            return false;
+        }
+        hint::spin_loop();
+    }
+    false
+}
+
+/// Sums the distinct reports: two workers that sold as many are counted once.
+fn combine_dedup(reports: &[u64]) -> u64 {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.iter().sum()
+}
+
+// --- right, if unusual ------------------------------------------------------
+
+/// A strong compare-exchange loop.
+fn cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut seen = sold.load(Relaxed);
+    while seen < capacity {
+        match sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) => seen = now,
+        }
+    }
+    false
+}
+
+/// A weak compare-exchange loop that retries on every failure.
+fn weak_cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut seen = sold.load(Relaxed);
+    while seen < capacity {
+        match sold.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) => seen = now,
+        }
+    }
+    false
+}
+
+/// Takes a number, and gives it back when over: exact in the end (the count
+/// is over capacity for an instant, which this lab's state does not show).
+fn fetch_add_then_undo(sold: &AtomicU64, capacity: u64) -> bool {
+    if sold.fetch_add(1, Relaxed) < capacity {
+        return true;
+    }
+    sold.fetch_sub(1, Relaxed);
+    false
+}
+
+/// A guard in a block, the answer computed inside.
+fn scoped_guard(sold: &Mutex<u64>, capacity: u64) -> bool {
+    let mut sold = sold.lock().expect("poisoned");
+    let free = *sold < capacity;
+    *sold += u64::from(free);
+    free
+}
+
+/// `try_lock` first, then the blocking `lock`: never gives up.
+fn parking_lot_try_then_lock(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    let mut sold = sold.try_lock().unwrap_or_else(|| sold.lock());
+    let free = *sold < capacity;
+    if free {
+        *sold += 1;
+    }
+    free
+}
+
+/// The closed form: as many as both attempts and tickets allow.
+fn worker_min(attempts: u64, tickets: u64) -> u64 {
+    attempts.min(tickets)
+}
+
+/// The textbook check-then-CAS loop, loading again after each failure.
+fn cas_loop_reloading(sold: &AtomicU64, capacity: u64) -> bool {
+    loop {
+        let seen = sold.load(Relaxed);
+        if seen >= capacity {
+            return false;
+        }
+        if sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return true;
+        }
+    }
+}
+
+/// Every answer in the catalogue.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("check_then_lock_again", "mutex", Fixes { mutex: check_then_lock_again, ..S }),
+        Answer::wrong("try_lock_give_up", "mutex", Fixes { mutex: try_lock_give_up, ..S }),
+        Answer::wrong("off_by_one", "mutex", Fixes { mutex: off_by_one, ..S }),
+        Answer::wrong("parking_lot_try_lock_give_up", "parking_lot", Fixes { parking_lot: parking_lot_try_lock_give_up, ..S }),
+        Answer::wrong("sells_but_says_no", "parking_lot", Fixes { parking_lot: sells_but_says_no, ..S }),
+        Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
+        Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
+        Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
+        Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),
+        Answer::wrong("weak_cas_four_tries", "atomic", Fixes { atomic: weak_cas_four_tries, ..S }),
+        Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong("worker_ignores_attempts", "process", Fixes { worker: worker_ignores_attempts, ..S }),
+        Answer::wrong("worker_ignores_tickets", "process", Fixes { worker: worker_ignores_tickets, ..S }),
+        Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
+        Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
+        Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::right("cas_loop", "atomic", Fixes { atomic: cas_loop, ..S }),
+        Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
+        Answer::right("fetch_add_then_undo", "atomic", Fixes { atomic: fetch_add_then_undo, ..S }),
+        Answer::right("scoped_guard", "mutex", Fixes { mutex: scoped_guard, ..S }),
+        Answer::right("parking_lot_try_then_lock", "parking_lot", Fixes { parking_lot: parking_lot_try_then_lock, ..S }),
+        Answer::right("worker_min", "process", Fixes { worker: worker_min, ..S }),
+        Answer::right("cas_loop_reloading", "atomic", Fixes { atomic: cas_loop_reloading, ..S }),
+    ]
+}

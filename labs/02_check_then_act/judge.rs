@@ -1,0 +1,246 @@
+//! The judge of lab 02's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
+//!
+//! The whole specification is checked: tickets sold *and* every buyer's
+//! answer, at capacities that leave no slack — equal to the demand (every
+//! buyer must hear yes: a buyer who gives up is caught), one less, above it,
+//! and 0:
+//!
+//! * sequential: one buy on (sold, capacity) = (0, 2), (1, 2), (2, 2), (0, 0)
+//!   must answer yes, yes, no, no and leave 1, 2, 2, 0; `worker` and `combine`
+//!   on unequal jobs, with shares larger and smaller than the attempts;
+//! * loom at 2×1 (capacity 2, 1, 0, 5), 2×2 (4, 3) and, for `atomic`, 3×1 (3), with
+//!   `try_lock` contention and spurious weak compare-exchange failures;
+//! * 150 trials on 1–8 real threads with capacities around the demand;
+//! * for `process`, the learner's `worker` in real processes, unequal jobs.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::Status;
+//! use racelab::judge::{Judge as _, Spec as _};
+//! use racelab::labs::check_then_act::LAB;
+//!
+//! let mut learner = LAB.solution(None);
+//! assert_eq!(LAB.check("atomic", &learner).status, Status::Solved);
+//! learner.model.atomic = racelab::labs::check_then_act::model::racy_buy;
+//! assert_eq!(LAB.check("atomic", &learner).status, Status::Failing);
+//! ```
+
+use crate::judge::contention::*;
+use crate::judge::sequential::*;
+use crate::judge::{Exercise, Learner, Spec};
+use crate::trace;
+use super::{LAB, CheckThenAct, model, real};
+use crate::lab::{Case, State};
+use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
+
+/// A learner's answers to lab 02.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+impl Spec for CheckThenAct {
+    crate::spec_plumbing!();
+
+    fn exercises(&self) -> &'static [Exercise] {
+        EXERCISES
+    }
+
+    fn cases(&self, exercise: &str) -> Vec<Case> {
+        cases(exercise)
+    }
+
+    fn real_case(&self, exercise: &str, trial: u32) -> Case {
+        real_case(exercise, trial)
+    }
+
+    fn process_cases(&self) -> Vec<Case> {
+        process_cases()
+    }
+
+    fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+        sequential(exercise, real, model)
+    }
+
+    fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {
+        held_for_real(exercise, real)
+    }
+
+    fn combine(&self, fixes: &real::Fixes, reports: &[u64]) -> State {
+            State::default().with("sold", (fixes.combine)(reports)).with_list("got", reports.to_vec())
+    }
+
+    fn report(&self, fixes: &real::Fixes, job: &[u64]) -> Option<u64> {
+        let arg = |i: usize| job.get(i).copied().unwrap_or(0);
+        Some((fixes.worker)(arg(0), arg(1)))
+    }
+}
+
+/// The exercises and the functions each asks for.
+const EXERCISES: &[Exercise] = &[
+    Exercise { name: "mutex", functions: &["mutex_buy"] },
+    Exercise { name: "parking_lot", functions: &["parking_lot_buy"] },
+    Exercise { name: "atomic", functions: &["atomic_buy"] },
+    Exercise { name: "process", functions: &["worker", "combine"] },
+];
+
+
+
+fn cases(exercise: &str) -> Vec<Case> {
+    let mut cases = match exercise {
+        "process" => {
+            vec![Case::workers(vec![vec![2, 5], vec![3, 0]]), Case::workers(vec![vec![1, 1], vec![4, 2], vec![0, 3]])]
+        }
+        _ => vec![
+            Case::new(2, 1).with_stock(2),
+            Case::new(2, 1).with_stock(1),
+            Case::new(2, 1).with_stock(0),
+            Case::new(2, 1).with_stock(5),
+            Case::new(2, 2).with_stock(4),
+            Case::new(2, 2).with_stock(3),
+        ],
+    };
+    // A buyer that gives up after a few lost races is caught on one thread, under
+    // simulated contention, so one three-buyer case is enough for a CAS loop; lock
+    // answers skip it (a busy `try_lock` yields, which multiplies loom's search).
+    if exercise == "atomic" {
+        cases.push(Case::new(3, 1).with_stock(3));
+    }
+    cases
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 5] = [1, 3, 10, 100, 500];
+    let case = Case::new(1 + (trial % 8) as usize, ITERS[(trial % 5) as usize]);
+    let demand = case.demand();
+    let stock = match trial % 4 {
+        0 => demand,
+        1 => demand.saturating_sub(1),
+        2 => demand + 3,
+        _ => demand / 2,
+    };
+    case.with_stock(stock)
+}
+
+fn process_cases() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![2, 5], vec![3, 0]]),
+        Case::workers(vec![vec![1, 1], vec![4, 2], vec![0, 3]]),
+        Case::workers(vec![vec![500, 100], vec![50, 400]]),
+        // Equal jobs: a `combine` that drops repeated reports is caught.
+        Case::workers(vec![vec![3, 3], vec![3, 3]]),
+    ]
+}
+
+/// One purchase from `sold` of `capacity`: the answer and what is left sold.
+const BUYS: [(u64, u64, bool, u64); 4] = [(0, 2, true, 1), (1, 2, true, 2), (2, 2, false, 2), (0, 0, false, 0)];
+
+fn one_buy(name: &str, sold: u64, capacity: u64, answer: bool, after: u64, want: (bool, u64)) -> Result<(), String> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    if answer != want.0 {
+        return Err(format!(
+            "`{name}` with {sold} of {capacity} tickets sold answered {}, expected {}",
+            yes_no(answer),
+            yes_no(want.0)
+        ));
+    }
+    expect_that(&format!("after `{name}` with {sold} of {capacity} tickets sold, the count is"), after, want.1)
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = Mutex::new(sold);
+                let answer = (f.mutex)(&counter, capacity);
+                let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
+                one_buy("mutex_buy", sold, capacity, answer, now, (yes, after))?;
+            }
+            let counter = Mutex::new(0);
+            let mut answer = false;
+            with_lock_held_elsewhere("mutex_buy", || {
+                answer = (f.mutex)(&counter, 1);
+                Ok(())
+            })?;
+            let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
+            one_buy("mutex_buy", 0, 1, answer, now, (true, 1))
+                .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
+        }),
+        "parking_lot" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = parking_lot::Mutex::new(sold);
+                let answer = (f.parking_lot)(&counter, capacity);
+                one_buy("parking_lot_buy", sold, capacity, answer, *counter.lock(), (yes, after))?;
+            }
+            let counter = parking_lot::Mutex::new(0);
+            let mut answer = false;
+            with_lock_held_elsewhere("parking_lot_buy", || {
+                answer = (f.parking_lot)(&counter, 1);
+                Ok(())
+            })?;
+            one_buy("parking_lot_buy", 0, 1, answer, *counter.lock(), (true, 1))
+                .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
+        }),
+        "atomic" => once_in_model(move || {
+            for (sold, capacity, yes, after) in BUYS {
+                let counter = AtomicU64::new(sold);
+                let answer = (f.atomic)(&counter, capacity);
+                one_buy("atomic_buy", sold, capacity, answer, counter.load(Relaxed), (yes, after))?;
+            }
+            // Contended: other buyers sell between this buyer's check and its exchange.
+            trace::interfere(LOST_RACES, |v| v + 1);
+            let counter = AtomicU64::new(0);
+            // More tickets than lost races: a ticket is always left for this buyer.
+            let tickets = u64::from(LOST_RACES) * 2;
+            let answer = (f.atomic)(&counter, tickets);
+            let other = u64::from(trace::interference_used());
+            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+            let what = format!(
+                "with {tickets} tickets, when other buyers got in first {times} in a row, `atomic_buy` must still sell:"
+            );
+            if !answer {
+                return Err(format!("{what} it answered no"));
+            }
+            expect_that(&format!("{what} the count is"), counter.load(Relaxed), other + 1)
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                let big = 1_000_000;
+                for (attempts, tickets, sells) in
+                    [(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2), (big, big, big)]
+                {
+                    expect_eq(&format!("worker({attempts}, {tickets})"), (f.worker)(attempts, tickets), sells)?;
+                }
+                check_summing_combine(f.combine)?;
+                Ok(())
+            })
+        }
+    }
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "mutex" => {
+            let buy = real.mutex;
+            real_mutex_held(
+                "mutex_buy",
+                0,
+                move |m| buy(m, 1),
+                |&now, answer| one_buy("mutex_buy", 0, 1, answer, now, (true, 1)),
+            )
+        }
+        "parking_lot" => {
+            let buy = real.parking_lot;
+            real_parking_lot_held(
+                "parking_lot_buy",
+                0,
+                move |m| buy(m, 1),
+                |&now, answer| one_buy("parking_lot_buy", 0, 1, answer, now, (true, 1)),
+            )
+        }
+        _ => Ok(()),
+    }
+}
+

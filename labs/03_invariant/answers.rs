@@ -1,0 +1,231 @@
+// Lab 03's catalogue of learner answers: plausible wrong ones the judge must
+// reject, and unusual right ones it must accept (mutation tests of the judge).
+
+use super::Fixes;
+use super::solution::{pack, unpack};
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use super::sync::{Mutex, parking_lot};
+use crate::judge::Answer;
+
+const S: Fixes = Fixes::SOLUTION;
+
+// --- wrong --------------------------------------------------------------
+
+/// Takes the lock and moves nothing: `a + b` stays right, the transfer never happens.
+fn moves_nothing(accounts: &Mutex<(u64, u64)>) {
+    let _guard = accounts.lock();
+}
+
+/// Copies the accounts out, then locks again to write them back: transfers are lost.
+fn copy_out_and_relock(accounts: &Mutex<(u64, u64)>) {
+    let (a, b) = *accounts.lock().expect("poisoned");
+    *accounts.lock().expect("poisoned") = (a - 1, b + 1);
+}
+
+/// Two lockings in one expression: the second waits for the first forever.
+fn total_locks_twice(accounts: &Mutex<(u64, u64)>) -> u64 {
+    accounts.lock().expect("poisoned").0 + accounts.lock().expect("poisoned").1
+}
+
+/// Reads `a` under one locking and `b` under another: a transfer can land between.
+fn total_in_two_lockings(accounts: &Mutex<(u64, u64)>) -> u64 {
+    let a = accounts.lock().expect("poisoned").0;
+    let b = accounts.lock().expect("poisoned").1;
+    a + b
+}
+
+/// Reports only account `a`.
+fn total_is_a(accounts: &parking_lot::Mutex<(u64, u64)>) -> u64 {
+    accounts.lock().0
+}
+
+/// One lock for `a`, released, then one for `b`.
+fn parking_lot_two_steps(accounts: &parking_lot::Mutex<(u64, u64)>) {
+    accounts.lock().0 -= 1;
+    accounts.lock().1 += 1;
+}
+
+/// A load of the packed word, then a store: transfers are lost.
+fn packed_load_then_store(accounts: &AtomicU64) {
+    let (a, b) = unpack(accounts.load(Relaxed));
+    accounts.store(pack(a - 1, b + 1), Relaxed);
+}
+
+/// One compare-exchange whose failure is ignored: a lost race loses the transfer.
+fn packed_cas_once(accounts: &AtomicU64) {
+    let word = accounts.load(Relaxed);
+    let (a, b) = unpack(word);
+    let _ = accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed);
+}
+
+/// A strong compare-exchange with two attempts, then nothing.
+fn packed_cas_two_tries(accounts: &AtomicU64) {
+    for _ in 0..2 {
+        let word = accounts.load(Relaxed);
+        let (a, b) = unpack(word);
+        if accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// A 16-bit count of requests: wraps at 65 536.
+fn worker_u16(transfers: u64) -> u64 {
+    let mut count: u16 = 0;
+    for _ in 0..transfers {
+        count = count.wrapping_add(1);
+    }
+    u64::from(count)
+}
+
+/// Two atomic steps on the packed word: an observer sees the unit in neither account.
+fn packed_two_steps(accounts: &AtomicU64) {
+    accounts.fetch_sub(1 << 32, Relaxed);
+    accounts.fetch_add(1, Relaxed);
+}
+
+/// Moves all of `a` at once: `a + b` is kept, the accounts are not.
+fn packed_moves_everything(accounts: &AtomicU64) {
+    let _ = accounts.fetch_update(Relaxed, Relaxed, |word| {
+        let (a, b) = unpack(word);
+        Some(pack(0, a + b))
+    });
+}
+
+/// Two loads of the packed word, one per account: torn.
+fn total_two_loads(accounts: &AtomicU64) -> u64 {
+    unpack(accounts.load(Relaxed)).0 + unpack(accounts.load(Relaxed)).1
+}
+
+/// A weak failure that found the expected value is taken as "done".
+fn weak_cas_spurious_give_up(accounts: &AtomicU64) {
+    let mut word = accounts.load(Relaxed);
+    loop {
+        let (a, b) = unpack(word);
+        match accounts.compare_exchange_weak(word, pack(a - 1, b + 1), Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != word => word = now,
+            Err(_) => return,
+        }
+    }
+}
+
+/// The owner applies no transfers: the money stays in `a`.
+fn owner_applies_nothing(reports: &[u64]) -> (u64, u64) {
+    (reports.iter().sum(), 0)
+}
+
+/// Right only when every worker requested the same.
+fn owner_first_times_count(reports: &[u64]) -> (u64, u64) {
+    (0, reports.first().map_or(0, |first| first * reports.len() as u64))
+}
+
+/// Ignores its job.
+fn worker_ignores_job(_transfers: u64) -> u64 {
+    1
+}
+
+/// Applies the distinct requests: two workers asking for as much move it once.
+fn combine_dedup(reports: &[u64]) -> (u64, u64) {
+    let mut distinct = reports.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    (0, distinct.iter().sum())
+}
+
+/// Tries the lock a million times and, if it never gets it, skips the
+/// transfer ("it will be retried later"): a long-held lock loses a transfer.
+fn transfer_gives_up_after_a_million(accounts: &Mutex<(u64, u64)>) {
+    for _ in 0..1_000_000 {
+        if let Ok(mut accounts) = accounts.try_lock() {
+            accounts.0 -= 1;
+            accounts.1 += 1;
+            return;
+        }
+        std::hint::spin_loop();
+    }
+}
+
+// --- right, if unusual ------------------------------------------------------
+
+/// Both accounts borrowed mutably through one guard.
+fn destructured_guard(accounts: &Mutex<(u64, u64)>) {
+    let mut guard = accounts.lock().expect("poisoned");
+    let (a, b) = &mut *guard;
+    *a -= 1;
+    *b += 1;
+}
+
+/// A weak compare-exchange loop that retries on every failure.
+fn packed_weak_cas_loop(accounts: &AtomicU64) {
+    let mut word = accounts.load(Relaxed);
+    loop {
+        let (a, b) = unpack(word);
+        match accounts.compare_exchange_weak(word, pack(a - 1, b + 1), Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => word = now,
+        }
+    }
+}
+
+/// One `fetch_add` that takes 1 from the high half and adds 1 to the low
+/// half at once (wrapping arithmetic: `+1 - 2³²`), valid while `b < 2³²`.
+fn packed_single_fetch_add(accounts: &AtomicU64) {
+    accounts.fetch_add(1u64.wrapping_sub(1 << 32), Relaxed);
+}
+
+/// The guard in a block of its own.
+fn parking_lot_block(accounts: &parking_lot::Mutex<(u64, u64)>) {
+    {
+        let mut guard = accounts.lock();
+        guard.0 -= 1;
+        guard.1 += 1;
+    }
+}
+
+/// The owner's result in closed form.
+fn owner_closed_form(reports: &[u64]) -> (u64, u64) {
+    (0, reports.iter().sum())
+}
+
+/// The textbook compare-and-swap loop on the packed word, loading again after each failure.
+fn packed_cas_loop_reloading(word: &AtomicU64) {
+    loop {
+        let seen = word.load(Relaxed);
+        let (a, b) = unpack(seen);
+        if word.compare_exchange(seen, pack(a - 1, b + 1), Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// Every answer in the catalogue.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("moves_nothing", "mutex", Fixes { mutex_transfer: moves_nothing, ..S }),
+        Answer::wrong("copy_out_and_relock", "mutex", Fixes { mutex_transfer: copy_out_and_relock, ..S }),
+        Answer::wrong("total_locks_twice", "mutex", Fixes { mutex_total: total_locks_twice, ..S }),
+        Answer::wrong("total_in_two_lockings", "mutex", Fixes { mutex_total: total_in_two_lockings, ..S }),
+        Answer::wrong("total_is_a", "parking_lot", Fixes { parking_lot_total: total_is_a, ..S }),
+        Answer::wrong("parking_lot_two_steps", "parking_lot", Fixes { parking_lot_transfer: parking_lot_two_steps, ..S }),
+        Answer::wrong("packed_load_then_store", "atomic", Fixes { atomic_transfer: packed_load_then_store, ..S }),
+        Answer::wrong("packed_cas_once", "atomic", Fixes { atomic_transfer: packed_cas_once, ..S }),
+        Answer::wrong("packed_two_steps", "atomic", Fixes { atomic_transfer: packed_two_steps, ..S }),
+        Answer::wrong("packed_cas_two_tries", "atomic", Fixes { atomic_transfer: packed_cas_two_tries, ..S }),
+        Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
+        Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),
+        Answer::wrong("total_two_loads", "atomic", Fixes { atomic_total: total_two_loads, ..S }),
+        Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic_transfer: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong("owner_applies_nothing", "process", Fixes { combine: owner_applies_nothing, ..S }),
+        Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
+        Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),
+        Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
+        Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
+        Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),
+        Answer::right("parking_lot_block", "parking_lot", Fixes { parking_lot_transfer: parking_lot_block, ..S }),
+        Answer::right("owner_closed_form", "process", Fixes { combine: owner_closed_form, ..S }),
+        Answer::right("packed_cas_loop_reloading", "atomic", Fixes { atomic_transfer: packed_cas_loop_reloading, ..S }),
+    ]
+}

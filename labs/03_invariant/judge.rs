@@ -1,0 +1,267 @@
+//! The judge of lab 03's exercises: `mutex`, `parking_lot`, `atomic`, `process`.
+//!
+//! The whole specification is checked: every observer reading of `a + b`
+//! *and* both accounts at the end (every transfer moved one unit), with more
+//! money than transfers in some cases, so a transfer that moves everything at
+//! once, or nothing, is caught:
+//!
+//! * sequential: a transfer on (5, 0) and (3, 5) must leave (4, 1) and (2, 6);
+//!   an observation of (3, 5) must say 8 and change nothing; `worker(k)` must
+//!   request `k`; `combine` must apply unequal requests;
+//! * loom at 1×1, 1×2 and 2×1 transfer threads (with 1–2 units to spare),
+//!   always with one observer thread;
+//! * 150 trials on 1–4 real threads × 1–1 000 transfers, watched by an
+//!   observer that looks 20 000 times;
+//! * for `process`, the learner's worker and owner in real processes.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::Status;
+//! use racelab::judge::{Judge as _, Spec as _};
+//! use racelab::labs::invariant::LAB;
+//!
+//! let learner = LAB.solution(None);
+//! assert_eq!(LAB.check("mutex", &learner).status, Status::Solved);
+//! ```
+
+use crate::judge::contention::*;
+use crate::judge::sequential::*;
+use crate::judge::{Exercise, Learner, Spec};
+use crate::trace;
+use super::{LAB, Invariant, model, real};
+use crate::lab::{Case, State};
+use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
+
+/// A learner's answers to lab 03.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+impl Spec for Invariant {
+    crate::spec_plumbing!();
+
+    fn exercises(&self) -> &'static [Exercise] {
+        EXERCISES
+    }
+
+    fn cases(&self, exercise: &str) -> Vec<Case> {
+        cases(exercise)
+    }
+
+    fn real_case(&self, exercise: &str, trial: u32) -> Case {
+        real_case(exercise, trial)
+    }
+
+    fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+        sequential(exercise, real, model)
+    }
+
+    fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {
+        held_for_real(exercise, real)
+    }
+
+    fn combine(&self, fixes: &real::Fixes, reports: &[u64]) -> State {
+            let (a, b) = (fixes.combine)(reports);
+            State::default().with("seen", a.saturating_add(b)).with("a", a).with("b", b)
+    }
+
+    fn report(&self, fixes: &real::Fixes, job: &[u64]) -> Option<u64> {
+        let arg = |i: usize| job.get(i).copied().unwrap_or(0);
+        Some((fixes.worker)(arg(0)))
+    }
+}
+
+/// The exercises and the functions each asks for.
+const EXERCISES: &[Exercise] = &[
+    Exercise { name: "mutex", functions: &["mutex_transfer", "mutex_total"] },
+    Exercise { name: "parking_lot", functions: &["parking_lot_transfer", "parking_lot_total"] },
+    Exercise { name: "atomic", functions: &["atomic_transfer", "atomic_total"] },
+    Exercise { name: "process", functions: &["worker", "combine"] },
+];
+
+
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
+        _ => vec![
+            Case::new(1, 1).with_stock(2),
+            Case::new(1, 2).with_stock(3),
+            Case::new(2, 1).with_stock(2),
+            Case::new(2, 1).with_stock(3),
+        ],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 4] = [1, 10, 200, 1_000];
+    let mut case = Case::new(1 + (trial % 4) as usize, ITERS[(trial % 4 + trial / 4 % 2) as usize % 4]);
+    let demand = case.demand();
+    case = case.with_stock(demand + u64::from(trial % 3));
+    case.looks = Some(20_000);
+    case
+}
+
+/// (a, b) before a transfer → after it.
+const TRANSFERS: [((u64, u64), (u64, u64)); 2] = [((5, 0), (4, 1)), ((3, 5), (2, 6))];
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    let pack = real::solution::pack;
+    let unpack = real::solution::unpack;
+    match exercise {
+        "mutex" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let accounts = Mutex::new(before);
+                (f.mutex_transfer)(&accounts);
+                let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+                expect_that(&format!("after `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
+            }
+            let accounts = Mutex::new((3, 5));
+            expect_eq("mutex_total on (a, b) = (3, 5)", (f.mutex_total)(&accounts), 8)?;
+            let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+            expect_that("after `mutex_total` on (a, b) = (3, 5) the accounts are", now, (3, 5))?;
+            let (before, after) = TRANSFERS[0];
+            let accounts = Mutex::new(before);
+            with_lock_held_elsewhere("mutex_transfer", || {
+                (f.mutex_transfer)(&accounts);
+                Ok(())
+            })?;
+            let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+            expect_that(
+                &format!(
+                    "when another thread held the lock for a while, after a `mutex_transfer` on (a, b) = {before:?} the accounts are"
+                ),
+                now,
+                after,
+            )?;
+            with_lock_held_elsewhere("mutex_total", || {
+                expect_eq(
+                    &format!("mutex_total on (a, b) = {after:?}, after waiting"),
+                    (f.mutex_total)(&accounts),
+                    after.0 + after.1,
+                )
+            })
+        }),
+        "parking_lot" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let accounts = parking_lot::Mutex::new(before);
+                (f.parking_lot_transfer)(&accounts);
+                let now = *accounts.lock();
+                expect_that(
+                    &format!("after `parking_lot_transfer` on (a, b) = {before:?} the accounts are"),
+                    now,
+                    after,
+                )?;
+            }
+            let accounts = parking_lot::Mutex::new((3, 5));
+            expect_eq("parking_lot_total on (a, b) = (3, 5)", (f.parking_lot_total)(&accounts), 8)?;
+            expect_that("after `parking_lot_total` on (a, b) = (3, 5) the accounts are", *accounts.lock(), (3, 5))?;
+            let (before, after) = TRANSFERS[0];
+            let accounts = parking_lot::Mutex::new(before);
+            with_lock_held_elsewhere("parking_lot_transfer", || {
+                (f.parking_lot_transfer)(&accounts);
+                Ok(())
+            })?;
+            let now = *accounts.lock();
+            expect_that(
+                &format!(
+                    "when another thread held the lock for a while, after a `parking_lot_transfer` on (a, b) = {before:?} the accounts are"
+                ),
+                now,
+                after,
+            )?;
+            with_lock_held_elsewhere("parking_lot_total", || {
+                expect_eq(
+                    &format!("parking_lot_total on (a, b) = {after:?}, after waiting"),
+                    (f.parking_lot_total)(&accounts),
+                    after.0 + after.1,
+                )
+            })
+        }),
+        "atomic" => once_in_model(move || {
+            for (before, after) in TRANSFERS {
+                let word = AtomicU64::new(pack(before.0, before.1));
+                (f.atomic_transfer)(&word);
+                let now = unpack(word.load(Relaxed));
+                expect_that(&format!("after `atomic_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
+            }
+            let word = AtomicU64::new(pack(3, 5));
+            expect_eq("atomic_total on (a, b) = (3, 5)", (f.atomic_total)(&word), 8)?;
+            expect_that(
+                "after `atomic_total` on (a, b) = (3, 5) the accounts are",
+                unpack(word.load(Relaxed)),
+                (3, 5),
+            )?;
+            // Contended: other transfers land between this transfer's load and its exchange.
+            trace::interfere(LOST_RACES, |word| {
+                let (a, b) = real::solution::unpack(word);
+                real::solution::pack(a - 1, b + 1)
+            });
+            // More money than lost races: a unit is always left for this transfer.
+            let start = u64::from(LOST_RACES) * 2;
+            let word = AtomicU64::new(pack(start, 0));
+            (f.atomic_transfer)(&word);
+            let other = u64::from(trace::interference_used());
+            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+            expect_that(
+                &format!(
+                    "from ({start}, 0), when other transfers got in first {times} in a row, `atomic_transfer` \
+                     must still move its unit: the accounts are"
+                ),
+                unpack(word.load(Relaxed)),
+                (start - other - 1, other + 1),
+            )
+        }),
+        _ => {
+            let f = *real;
+            once_for_real(|| {
+                for k in [0, 1, 3, 1_000, 1_000_000] {
+                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                }
+                for (reports, end) in [
+                    (&[3, 5][..], (0, 8)),
+                    (&[0, 2, 1][..], (0, 3)),
+                    (&[][..], (0, 0)),
+                    (&[4, 4][..], (0, 8)),
+                    (&[1, 2, 3, 4, 5][..], (0, 15)),
+                ] {
+                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), end)?;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// The check with the lock held by a real thread for a while (see
+/// [`with_lock_held_for_real`]): run after loom, for the lock exercises.
+fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
+    match exercise {
+        "mutex" => {
+            let (transfer, total) = (real.mutex_transfer, real.mutex_total);
+            let (before, after) = TRANSFERS[0];
+            real_mutex_held("mutex_transfer", before, transfer, |&now, ()| {
+                expect_that(&format!("after a `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)
+            })?;
+            real_mutex_held("mutex_total", after, total, |_, sum| {
+                expect_eq(&format!("mutex_total on (a, b) = {after:?}"), sum, after.0 + after.1)
+            })
+        }
+        "parking_lot" => {
+            let (transfer, total) = (real.parking_lot_transfer, real.parking_lot_total);
+            let (before, after) = TRANSFERS[0];
+            real_parking_lot_held("parking_lot_transfer", before, transfer, |&now, ()| {
+                expect_that(
+                    &format!("after a `parking_lot_transfer` on (a, b) = {before:?} the accounts are"),
+                    now,
+                    after,
+                )
+            })?;
+            real_parking_lot_held("parking_lot_total", after, total, |_, sum| {
+                expect_eq(&format!("parking_lot_total on (a, b) = {after:?}"), sum, after.0 + after.1)
+            })
+        }
+        _ => Ok(()),
+    }
+}
+

@@ -1,0 +1,194 @@
+//! The judge of lab 05's exercises: `channel`, `batched`, `partials`.
+//!
+//! * one thread first (a single run in loom's model, so a deadlock or a
+//!   `todo!()` is named with its line): `count_by_messages` on one worker (`[1]`, `[]`, `[3]`) and
+//!   `count_in_partials` on unequal jobs (`[3]`, `[]`, `[2, 0, 5]`, `[1000, 1]`); `send_batched` on its own, every message it sends looked at:
+//!   they must add up to the increments, none may exceed the batch, and there
+//!   must be exactly ⌈increments ÷ batch⌉ of them (empty messages aside);
+//! * loom, every interleaving, unequal workers: `[1] [1]`, `[2] [0]` (batches
+//!   of 2: `[3] [0]`, `[1] [2]`; partials `[3] [5]`, `[0] [2] [1]`); the count
+//!   exact in every execution, a deadlock reported as one;
+//! * 150 trials on 1–8 real threads with unequal counts per thread
+//!   (crossbeam's channel, std's scoped threads).
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::Status;
+//! use racelab::judge::{Judge as _, Spec as _};
+//! use racelab::labs::message_passing::LAB;
+//!
+//! let mut learner = LAB.solution(None);
+//! assert_eq!(LAB.check("batched", &learner).status, Status::Solved);
+//! learner.model.send_batched = racelab::labs::message_passing::model::wrong_lost_final_batch;
+//! learner.real.send_batched = racelab::labs::message_passing::real::wrong_lost_final_batch;
+//! assert_eq!(LAB.check("batched", &learner).status, Status::Failing);
+//! ```
+
+use crate::judge::sequential::*;
+use crate::judge::{Exercise, Learner, Spec};
+use crate::trace;
+use crate::lab::counting::unequal_split;
+use super::{LAB, MessagePassing, model, real};
+use crate::lab::{Case, State};
+use crate::sync::model::channel;
+
+/// A learner's answers to lab 05.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+impl Spec for MessagePassing {
+    crate::spec_plumbing!();
+
+    fn exercises(&self) -> &'static [Exercise] {
+        EXERCISES
+    }
+
+    fn cases(&self, exercise: &str) -> Vec<Case> {
+        cases(exercise)
+    }
+
+    fn real_case(&self, exercise: &str, trial: u32) -> Case {
+        real_case(exercise, trial)
+    }
+
+    fn process_cases(&self) -> Vec<Case> {
+        Vec::new()
+    }
+
+    fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+        sequential(exercise, real, model)
+    }
+
+    fn combine(&self, _fixes: &real::Fixes, reports: &[u64]) -> State {
+        State::count(reports.iter().sum())
+    }
+
+    fn report(&self, _fixes: &real::Fixes, _job: &[u64]) -> Option<u64> {
+        None
+    }
+}
+
+/// The exercises and the functions each asks for.
+const EXERCISES: &[Exercise] = &[
+    Exercise { name: "channel", functions: &["count_by_messages"] },
+    Exercise { name: "batched", functions: &["send_batched"] },
+    Exercise { name: "partials", functions: &["count_in_partials"] },
+];
+
+
+/// The batch size the judge checks `batched` with: small, so that loom sees full batches and a remainder.
+pub const JUDGE_BATCH: u64 = 2;
+
+
+fn workers(steps: &[u64]) -> Case {
+    Case::workers(steps.iter().map(|&k| vec![k]).collect())
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "batched" => [&[3, 0][..], &[1, 2][..]].iter().map(|s| workers(s).with_stock(JUDGE_BATCH)).collect(),
+        "partials" => vec![workers(&[3, 5]), workers(&[0, 2, 1]), workers(&[1_000, 1])],
+        _ => vec![workers(&[1, 1]), workers(&[2, 0])],
+    }
+}
+
+fn real_case(exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    let n = 1 + (trial % 8) as usize;
+    let total = ITERS[(trial % 6) as usize] * n as u64;
+    let case = workers(&unequal_split(total, n));
+    // Batches of 1, 2, 3, 10 and 64 in turn.
+    let batch = [1, 2, 3, 10, 64][(trial % 5) as usize];
+    if exercise == "batched" { case.with_stock(batch) } else { case }
+}
+
+/// `send_batched(iters, batch)` on one thread: the messages it sent, in order.
+fn messages_of(send: fn(&channel::Sender<u64>, u64, u64), iters: u64, batch: u64) -> Vec<u64> {
+    let (tx, rx) = channel::unbounded();
+    send(&tx, iters, batch);
+    drop(tx);
+    rx.iter().collect()
+}
+
+/// What is wrong with `sent` as the messages of `iters` increments in batches of `batch`.
+pub fn batches_wrong(sent: &[u64], iters: u64, batch: u64) -> Option<String> {
+    let call = format!("send_batched(tx, {iters}, {batch})");
+    let total: u64 = sent.iter().fold(0, |a, &m| a.saturating_add(m));
+    let messages = sent.iter().filter(|&&m| m > 0).count() as u64;
+    let want = iters.div_ceil(batch.max(1));
+    if total != iters {
+        Some(format!("`{call}` sent {sent:?}: {total} increments in all, expected {iters}"))
+    } else if let Some(big) = sent.iter().find(|&&m| m > batch) {
+        Some(format!("`{call}` sent {sent:?}: a message of {big}, more than a batch of {batch}"))
+    } else if messages != want {
+        Some(format!(
+            "`{call}` sent {sent:?}: {messages} messages, expected {want} (full batches of {batch}, the last one \
+             smaller) — the point of batching is fewer messages"
+        ))
+    } else {
+        None
+    }
+}
+
+fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "batched" => once_in_model(move || {
+            for (iters, batch) in [(7, 3), (6, 3), (2, 5), (0, 4), (5, 1), (250, 100)] {
+                if let Some(why) = batches_wrong(&messages_of(f.send_batched, iters, batch), iters, batch) {
+                    return Err(why);
+                }
+            }
+            Ok(())
+        }),
+        // One worker at a time: in the model every interleaving of a run is explored, and
+        // several workers are loom's stage.
+        "channel" => each_in_model(&[&[1], &[], &[3]], move |steps| {
+            expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
+            // The right total another way is another exercise (or none): this one counts by messages,
+            // a `1` per increment, sent by worker threads (loom's main thread, 0, is the caller).
+            let (ones, others, by_workers) = trace::with_events(|events| {
+                let sends = events.iter().filter_map(|e| match &e.op {
+                    trace::Op::Send { msg } => Some((e.thread, msg.as_str())),
+                    _ => None,
+                });
+                sends.fold((0_u64, 0_u64, 0_u64), |(ones, others, workers), (thread, msg)| {
+                    let one = u64::from(msg == "1");
+                    (ones + one, others + 1 - one, workers + u64::from(thread != 0))
+                })
+            });
+            let want: u64 = steps.iter().sum();
+            if ones != want || others > 0 || by_workers != want {
+                return Err(format!(
+                    "`count_by_messages(&{steps:?})` returned the right total, but worker threads sent {by_workers} \
+                     of {} messages, {ones} of them `1`: the exercise sends one message `1` per increment from a \
+                     worker thread per entry, {want} here",
+                    ones + others
+                ));
+            }
+            Ok(())
+        }),
+        _ => each_in_model(&[&[3], &[], &[2, 0, 5], &[1_000, 1]], move |steps| {
+            expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())?;
+            if steps.len() > 1 && trace::spawned() == 0 {
+                return Err(format!(
+                    "`count_in_partials(&{steps:?})` returned the right total without starting a thread: the \
+                     exercise counts in a scoped thread per entry and adds the partials at the join"
+                ));
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// `check` on each of `inputs`, each in a model run of its own (loom counts every thread an execution starts).
+fn each_in_model(
+    inputs: &'static [&'static [u64]],
+    check: impl Fn(&[u64]) -> Result<(), String> + Copy + Send + Sync + 'static,
+) -> Result<(), Sequential> {
+    for &steps in inputs {
+        once_in_model(move || check(steps))?;
+    }
+    Ok(())
+}
+

@@ -1,0 +1,230 @@
+// Lab 06's catalogue of learner answers: plausible wrong ones the judge must
+// reject, and unusual right ones it must accept (mutation tests of the judge).
+//
+// Compiled once per backend like the lab code, and run through the very
+// checks `racelab verify 6` runs (`cargo test --test judge`). Several wrong
+// answers here are *fast*: speed is not the judge's business, correctness is.
+
+use super::Fixes;
+use super::sync::CachePadded;
+use super::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use crate::judge::Answer;
+
+const S: Fixes = Fixes::SOLUTION;
+type Shards = [CachePadded<AtomicU64>];
+
+// --- wrong --------------------------------------------------------------
+
+/// Every thread on shard 0: the total is right, but it is one hot counter again.
+fn all_on_shard_zero(shards: &Shards, _me: usize) {
+    shards[0].fetch_add(1, Relaxed);
+}
+
+/// The neighbour's shard: exclusive, but not the thread's own.
+fn neighbours_shard(shards: &Shards, me: usize) {
+    shards[(me + 1) % shards.len()].fetch_add(1, Relaxed);
+}
+
+/// Shard 0 with a separate load and store: the racy hot counter.
+fn shard_zero_load_store(shards: &Shards, _me: usize) {
+    let seen = shards[0].load(Relaxed);
+    shards[0].store(seen + 1, Relaxed);
+}
+
+/// Two threads per shard, plain load and store.
+fn half_the_shards_load_store(shards: &Shards, me: usize) {
+    let shard = &shards[me / 2];
+    let seen = shard.load(Relaxed);
+    shard.store(seen + 1, Relaxed);
+}
+
+/// Overwrites instead of adding.
+fn store_one(shards: &Shards, me: usize) {
+    shards[me].store(1, Relaxed);
+}
+
+/// Only the first shard: right only with one thread.
+fn total_first_shard(shards: &Shards) -> u64 {
+    shards.first().map_or(0, |s| s.load(Relaxed))
+}
+
+/// The first shard times the number of shards: right only for equal threads.
+fn total_first_times_len(shards: &Shards) -> u64 {
+    shards.first().map_or(0, |s| s.load(Relaxed) * shards.len() as u64)
+}
+
+/// The largest shard, not the sum.
+fn total_max(shards: &Shards) -> u64 {
+    shards.iter().map(|s| s.load(Relaxed)).max().unwrap_or(0)
+}
+
+/// Skips the last shard (an off-by-one range).
+fn total_skips_last(shards: &Shards) -> u64 {
+    (0..shards.len().saturating_sub(1)).map(|i| shards[i].load(Relaxed)).sum()
+}
+
+/// Publishes with `store`: the last thread wins.
+fn publish_store(total: &AtomicU64, iters: u64) {
+    total.store(iters, Relaxed);
+}
+
+/// Publishes with a separate load and store.
+fn publish_load_store(total: &AtomicU64, iters: u64) {
+    let seen = total.load(SeqCst);
+    total.store(seen + iters, SeqCst);
+}
+
+/// One compare-exchange; losing the race loses the whole thread's count.
+fn publish_cas_once(total: &AtomicU64, iters: u64) {
+    let seen = total.load(Relaxed);
+    let _ = total.compare_exchange(seen, seen + iters, Relaxed, Relaxed);
+}
+
+/// Counts from 1: one short per thread.
+fn publish_off_by_one(total: &AtomicU64, iters: u64) {
+    let mut mine = 0;
+    for _ in 1..iters {
+        mine += 1;
+    }
+    total.fetch_add(mine, Relaxed);
+}
+
+/// Publishes one per thread, not the count.
+fn publish_one(total: &AtomicU64, _iters: u64) {
+    total.fetch_add(1, Relaxed);
+}
+
+/// The largest report, not the sum.
+fn combine_max(reports: &[u64]) -> u64 {
+    reports.iter().copied().max().unwrap_or(0)
+}
+
+/// Right only when every worker had the same job.
+fn combine_first_times_count(reports: &[u64]) -> u64 {
+    reports.first().map_or(0, |first| first * reports.len() as u64)
+}
+
+/// Ignores its job.
+fn worker_ignores_job(_iters: u64) -> u64 {
+    1
+}
+
+/// "Eight shards fill one cache line": sums only the first eight, right up
+/// to eight threads and short beyond.
+fn total_first_eight(shards: &Shards) -> u64 {
+    shards.iter().take(8).map(|s| s.load(Relaxed)).sum()
+}
+
+/// Totals by taking each shard's count (`swap(0)`): right once, but the
+/// shards are emptied, so every total after it — and every count — is wrong.
+fn total_empties_the_shards(shards: &[CachePadded<AtomicU64>]) -> u64 {
+    shards.iter().map(|shard| shard.swap(0, Relaxed)).sum()
+}
+
+// --- right, if unusual ------------------------------------------------------
+
+/// A plain load and store on the thread's *own* shard: no other thread ever
+/// writes it, so there is nothing to race with (and `fetch_add` is not needed).
+fn own_shard_load_store(shards: &Shards, me: usize) {
+    let seen = shards[me].load(Relaxed);
+    shards[me].store(seen + 1, Relaxed);
+}
+
+/// `fetch_update` on the own shard.
+fn own_shard_fetch_update(shards: &Shards, me: usize) {
+    let _ = shards[me].fetch_update(Relaxed, Relaxed, |n| Some(n + 1));
+}
+
+/// A loop over the shards, SeqCst loads.
+fn total_loop(shards: &Shards) -> u64 {
+    let mut sum = 0;
+    for shard in shards {
+        sum += shard.load(SeqCst);
+    }
+    sum
+}
+
+/// No loop at all: the count *is* `iters`.
+fn publish_iters(total: &AtomicU64, iters: u64) {
+    total.fetch_add(iters, Relaxed);
+}
+
+/// A compare-exchange loop that retries until the count is in.
+fn publish_cas_loop(total: &AtomicU64, iters: u64) {
+    let mut seen = total.load(Relaxed);
+    while let Err(now) = total.compare_exchange_weak(seen, seen + iters, Relaxed, Relaxed) {
+        seen = now;
+    }
+}
+
+/// Publishes in two halves: more shared writes, still exact.
+fn publish_in_halves(total: &AtomicU64, iters: u64) {
+    total.fetch_add(iters / 2, Relaxed);
+    total.fetch_add(iters - iters / 2, Relaxed);
+}
+
+/// The count without a loop.
+fn worker_returns_job(iters: u64) -> u64 {
+    iters
+}
+
+/// A checked fold instead of `sum`.
+fn combine_fold(reports: &[u64]) -> u64 {
+    reports.iter().try_fold(0_u64, |a, &b| a.checked_add(b)).unwrap_or(u64::MAX)
+}
+
+/// Counts in 16 bits before publishing: wraps at 65 536.
+fn publish_u16(total: &AtomicU64, iters: u64) {
+    let mut mine: u16 = 0;
+    for _ in 0..iters {
+        mine = mine.wrapping_add(1);
+    }
+    total.fetch_add(u64::from(mine), Relaxed);
+}
+
+/// Sums in 32 bits: right until the total passes 4 294 967 295.
+fn combine_u32(reports: &[u64]) -> u64 {
+    u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
+}
+
+/// Every answer in the catalogue.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("all_on_shard_zero", "sharded", Fixes { sharded_increment: all_on_shard_zero, ..S }),
+        Answer::wrong("neighbours_shard", "sharded", Fixes { sharded_increment: neighbours_shard, ..S }),
+        Answer::wrong("shard_zero_load_store", "sharded", Fixes { sharded_increment: shard_zero_load_store, ..S }),
+        Answer::wrong(
+            "half_the_shards_load_store",
+            "sharded",
+            Fixes { sharded_increment: half_the_shards_load_store, ..S },
+        ),
+        Answer::wrong("store_one", "sharded", Fixes { sharded_increment: store_one, ..S }),
+        Answer::wrong("total_first_shard", "sharded", Fixes { sharded_total: total_first_shard, ..S }),
+        Answer::wrong("total_first_times_len", "sharded", Fixes { sharded_total: total_first_times_len, ..S }),
+        Answer::wrong("total_max", "sharded", Fixes { sharded_total: total_max, ..S }),
+        Answer::wrong("total_skips_last", "sharded", Fixes { sharded_total: total_skips_last, ..S }),
+        Answer::wrong("publish_store", "thread_local", Fixes { count_then_publish: publish_store, ..S }),
+        Answer::wrong("publish_load_store", "thread_local", Fixes { count_then_publish: publish_load_store, ..S }),
+        Answer::wrong("publish_cas_once", "thread_local", Fixes { count_then_publish: publish_cas_once, ..S }),
+        Answer::wrong("publish_off_by_one", "thread_local", Fixes { count_then_publish: publish_off_by_one, ..S }),
+        Answer::wrong("publish_one", "thread_local", Fixes { count_then_publish: publish_one, ..S }),
+        Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
+        Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
+        Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
+        Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("total_first_eight", "sharded", Fixes { sharded_total: total_first_eight, ..S }),
+        Answer::wrong("total_empties_the_shards", "sharded", Fixes { sharded_total: total_empties_the_shards, ..S }),
+        Answer::right("own_shard_load_store", "sharded", Fixes { sharded_increment: own_shard_load_store, ..S }),
+        Answer::right("own_shard_fetch_update", "sharded", Fixes { sharded_increment: own_shard_fetch_update, ..S }),
+        Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
+        Answer::right("publish_iters", "thread_local", Fixes { count_then_publish: publish_iters, ..S }),
+        Answer::right("publish_cas_loop", "thread_local", Fixes { count_then_publish: publish_cas_loop, ..S }),
+        Answer::right("publish_in_halves", "thread_local", Fixes { count_then_publish: publish_in_halves, ..S }),
+        Answer::right(
+            "worker_returns_job_combine_fold",
+            "process",
+            Fixes { worker: worker_returns_job, combine: combine_fold, ..S },
+        ),
+    ]
+}

@@ -1,0 +1,167 @@
+//! The judge of lab 06's exercises: `sharded`, `thread_local`, `process`.
+//!
+//! * sequential: `sharded_increment` must add one to `shards[me]` and touch no
+//!   other shard; `sharded_total` must add every shard (unequal values);
+//!   `count_then_publish` must add exactly `iters` to a total that is not 0;
+//!   `worker(k)` must return `k`; `combine` must add unequal reports;
+//! * loom at 2×1, 2×2 and 3×1: the total exact in every execution and, for
+//!   `sharded`, every shard holding exactly its own thread's count;
+//! * 150 trials on 1–8 real threads with unequal counts per thread;
+//! * for `process`, the learner's `worker` in real processes with unequal jobs.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::Status;
+//! use racelab::judge::{Judge as _, Spec as _};
+//! use racelab::labs::contention::LAB;
+//!
+//! let mut learner = LAB.solution(None);
+//! assert_eq!(LAB.check("sharded", &learner).status, Status::Solved);
+//! learner.model.count_then_publish = racelab::labs::contention::model::wrong_publish_store;
+//! assert_eq!(LAB.check("thread_local", &learner).status, Status::Failing);
+//! ```
+
+use crate::judge::sequential::*;
+use crate::judge::{Exercise, Learner, Spec};
+use crate::lab::counting::unequal_split;
+use super::{LAB, Contention, model, real};
+use crate::lab::{Case, State};
+use crate::sync::model::CachePadded;
+use crate::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// A learner's answers to lab 06.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+impl Spec for Contention {
+    crate::spec_plumbing!();
+
+    fn exercises(&self) -> &'static [Exercise] {
+        EXERCISES
+    }
+
+    fn cases(&self, exercise: &str) -> Vec<Case> {
+        cases(exercise)
+    }
+
+    fn real_case(&self, exercise: &str, trial: u32) -> Case {
+        real_case(exercise, trial)
+    }
+
+    fn process_cases(&self) -> Vec<Case> {
+        process_cases()
+    }
+
+    fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+        sequential(exercise, real, model)
+    }
+
+    fn combine(&self, fixes: &real::Fixes, reports: &[u64]) -> State {
+        State::count((fixes.combine)(reports))
+    }
+
+    fn report(&self, fixes: &real::Fixes, job: &[u64]) -> Option<u64> {
+        let arg = |i: usize| job.get(i).copied().unwrap_or(0);
+        Some((fixes.worker)(arg(0)))
+    }
+}
+
+/// The exercises and the functions each asks for.
+const EXERCISES: &[Exercise] = &[
+    Exercise { name: "sharded", functions: &["sharded_increment", "sharded_total"] },
+    Exercise { name: "thread_local", functions: &["count_then_publish"] },
+    Exercise { name: "process", functions: &["worker", "combine"] },
+];
+
+
+
+fn threads(jobs: &[u64]) -> Case {
+    Case::workers(jobs.iter().map(|&k| vec![k]).collect())
+}
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "process" => vec![threads(&[0, 2]), threads(&[3, 1, 2])],
+        // loom judges thread variants at equal sizes (the checker's case carries jobs only
+        // for `process`); unequal shards are the sequential check's and the real trials' job.
+        _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
+    }
+}
+
+fn real_case(_exercise: &str, trial: u32) -> Case {
+    const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
+    // Up to 16 threads: more shards than one cache line holds, more than loom's cases.
+    let n = 1 + (trial % 16) as usize;
+    let total = ITERS[(trial % 6) as usize] * n as u64;
+    threads(&unequal_split(total, n))
+}
+
+fn process_cases() -> Vec<Case> {
+    // Equal jobs too: a `combine` that drops repeated reports is caught.
+    vec![threads(&[3, 5]), threads(&[0, 2, 1]), threads(&[1_000, 1]), threads(&[4, 4, 4])]
+}
+
+fn padded(values: &[u64]) -> Vec<CachePadded<AtomicU64>> {
+    values.iter().map(|&v| CachePadded::new(AtomicU64::new(v))).collect()
+}
+
+fn loads(shards: &[CachePadded<AtomicU64>]) -> Vec<u64> {
+    shards.iter().map(|s| s.load(Relaxed)).collect()
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "sharded" => once_in_model(move || {
+            let shards = padded(&[0, 41, 0]);
+            (f.sharded_increment)(&shards, 1);
+            (f.sharded_increment)(&shards, 1);
+            (f.sharded_increment)(&shards, 2);
+            expect_that(
+                "after `sharded_increment` on shard 1 twice and on shard 2 once, from shards [0, 41, 0], the shards are",
+                loads(&shards),
+                vec![0, 43, 1],
+            )?;
+            // Past one cache line's worth of counters, and past the thread counts loom checks.
+            let twelve: Vec<u64> = (1..=12).collect();
+            let sixty_four = vec![1; 64];
+            for values in [&[3, 5, 0][..], &[7][..], &[0, 2, 1, 9][..], &twelve[..], &sixty_four[..]] {
+                let shards = padded(values);
+                let want: u64 = values.iter().sum();
+                let shown = if values.len() > 12 {
+                    format!("{} shards of {}", values.len(), values[0])
+                } else {
+                    format!("{values:?}")
+                };
+                expect_eq(&format!("sharded_total({shown})"), (f.sharded_total)(&shards), want)?;
+                // A total only reads: one that empties the shards makes the next total wrong.
+                expect_that(
+                    &format!("after `sharded_total({shown})` the shards are"),
+                    loads(&shards),
+                    values.to_vec(),
+                )?;
+            }
+            let shards = padded(&[0; 12]);
+            (f.sharded_increment)(&shards, 11);
+            expect_that("after `sharded_increment` on shard 11 of 12, the shards are", loads(&shards), {
+                let mut want = vec![0; 12];
+                want[11] = 1;
+                want
+            })
+        }),
+        "thread_local" => once_in_model(move || {
+            for (start, iters) in [(10, 3), (10, 0), (0, 1_000), (0, 70_000)] {
+                let total = AtomicU64::new(start);
+                (f.count_then_publish)(&total, iters);
+                expect_that(
+                    &format!("after `count_then_publish` of {iters} increments on a total of {start}, the total is"),
+                    total.load(Relaxed),
+                    start + iters,
+                )?;
+            }
+            Ok(())
+        }),
+        _ => check_counting_worker(real.worker, real.combine),
+    }
+}
+

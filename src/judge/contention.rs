@@ -1,0 +1,205 @@
+//! Simulated and real rivals: the judge makes a learner's retry loop lose
+//! races and finds a learner's lock held by another thread, so an answer that
+//! gives up after some tries is caught on one thread, deterministically.
+//!
+//! Two kinds of rival:
+//!
+//! * **simulated, inside loom's one-thread run** ([`with_lock_held_elsewhere`],
+//!   and [`crate::trace::interfere`] for compare-and-swap loops): another
+//!   thread wins [`LOST_RACES`] races or holds the lock for [`LOCK_HELD_TRIES`]
+//!   attempts — as many as loom's step limit allows;
+//! * **real** ([`with_lock_held_for_real`]): a real thread holds the lock for
+//!   [`LOCK_HELD_FOR`], catching give-ups with a larger budget or a time-out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How many lost races the judge's contended run puts before each
+/// compare-and-swap answer (see [`crate::trace::interfere`]): more
+/// than a give-up limit a learner plausibly writes ("after 3 tries", "after
+/// 100"). The one-thread run allows loom 60 000 steps (it numbers a thread's
+/// operations in 16 bits), and a lost race costs a retry loop up to ten: the
+/// textbook loop that loads again after each failure must get through.
+pub const LOST_RACES: u32 = 5_000;
+
+/// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
+/// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
+/// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs
+/// loom an operation or a few (the busy `try_lock`'s yield, the answer's spin
+/// hint, a load), within the one-thread run's 60 000 steps.
+pub const LOCK_HELD_TRIES: u32 = 12_000;
+
+/// Runs `call` (one call of a learner's locking function, and its own check)
+/// while another, simulated, thread holds the lock for the first
+/// [`LOCK_HELD_TRIES`] `try_lock`s or exchanges: an answer that stops trying
+/// before the lock is free is caught; one that waits (spinning, or blocking in
+/// `lock()`) gets through.
+pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    use crate::trace;
+    trace::interfere_briefly(LOCK_HELD_TRIES, |_| 1);
+    let result = call();
+    let (used, left) = (trace::interference_used(), trace::interference_left());
+    trace::interfere(0, |v| v);
+    if used > 0 && left > 0 {
+        return Err(format!(
+            "when another thread held the lock, `{name}` stopped trying after {used} attempts and went on without \
+             it: a lock must wait until it is free, however long that takes"
+        ));
+    }
+    result
+}
+
+/// How long the judge's real-thread check holds the lock (see [`with_lock_held_for_real`]).
+pub const LOCK_HELD_FOR: Duration = Duration::from_secs(1);
+
+/// How long, after the lock is free again, a learner's call may take to return.
+const RETURN_AFTER_RELEASE: Duration = Duration::from_secs(3);
+
+/// Calls `call(&lock)` once on a real thread while this thread holds the lock
+/// for [`LOCK_HELD_FOR`], then `after(&lock, result)` once it returned.
+///
+/// [`with_lock_held_elsewhere`] simulates a holder for [`LOCK_HELD_TRIES`]
+/// attempts, inside loom's step limit; a lock that gives up after more tries
+/// than that, or after a time-out, spins millions of times in a second and is
+/// caught here: it returns while the lock is still held. `hold(&lock, wait)`
+/// takes the lock, calls `wait()` (which starts the call and waits), and lets
+/// the lock go.
+///
+/// ```
+/// use racelab::judge::contention::with_lock_held_for_real;
+/// use std::sync::Mutex;
+///
+/// let waits = with_lock_held_for_real(
+///     "add_one",
+///     Mutex::new(0_u64),
+///     |m, wait| {
+///         let _guard = m.lock();
+///         wait();
+///     },
+///     |m| *m.lock().unwrap() += 1,
+///     |m, ()| if *m.lock().unwrap() == 1 { Ok(()) } else { Err("lost".into()) },
+/// );
+/// assert!(waits.is_ok());
+///
+/// let gives_up = with_lock_held_for_real(
+///     "add_one",
+///     Mutex::new(0_u64),
+///     |m, wait| {
+///         let _guard = m.lock();
+///         wait();
+///     },
+///     |m| (0..1_000_000).any(|_| m.try_lock().map(|mut g| *g += 1).is_ok()),
+///     |_, _| Ok(()),
+/// );
+/// assert!(gives_up.unwrap_err().contains("returned while"));
+/// ```
+pub fn with_lock_held_for_real<L, T>(
+    name: &str,
+    lock: L,
+    hold: impl FnOnce(&L, &mut dyn FnMut()),
+    call: impl FnOnce(&L) -> T + Send + 'static,
+    after: impl FnOnce(&L, T) -> Result<(), String>,
+) -> Result<(), String>
+where
+    L: Send + Sync + 'static,
+    T: Send + 'static,
+{
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    type Returned<T> = (Result<T, (String, String)>, bool);
+    let shared = Arc::new((lock, AtomicBool::new(false)));
+    let (done, finished) = std::sync::mpsc::channel::<Returned<T>>();
+    let mut call = Some(call);
+    let mut early: Option<Result<Returned<T>, String>> = None;
+    hold(&shared.0, &mut || {
+        let (Some(call), None) = (call.take(), &early) else { return };
+        let theirs = Arc::clone(&shared);
+        let done = done.clone();
+        let started = std::thread::Builder::new().name(format!("judge: {name}")).spawn(move || {
+            let result = crate::check::quietly_catch(|| call(&theirs.0));
+            // `released` is set before the lock is let go: a call that got the lock sees it.
+            let while_held = !theirs.1.load(SeqCst);
+            let _ = done.send((result, while_held));
+        });
+        early = match started {
+            Err(e) => Some(Err(format!("cannot start a thread to call `{name}`: {e}"))),
+            Ok(_) => finished.recv_timeout(LOCK_HELD_FOR).ok().map(Ok),
+        };
+        shared.1.store(true, SeqCst);
+    });
+    let seconds = LOCK_HELD_FOR.as_secs_f64();
+    let (result, while_held) = match early {
+        Some(returned) => returned?,
+        None if call.is_some() => return Err(format!("the judge never called `{name}`")),
+        None => finished.recv_timeout(RETURN_AFTER_RELEASE).map_err(|_| {
+            format!(
+                "when another thread held the lock for {seconds} s and then let it go, `{name}` had not returned \
+                 {} s later",
+                RETURN_AFTER_RELEASE.as_secs()
+            )
+        })?,
+    };
+    let value = result.map_err(|(message, at)| format!("`{name}` panicked{at}: {message}"))?;
+    if while_held {
+        return Err(format!(
+            "when another thread held the lock for {seconds} s, `{name}` returned while it was still held: it did \
+             not wait for it (it gave up, or never took it). A lock must wait until it is free, however long that \
+             takes"
+        ));
+    }
+    after(&shared.0, value)
+}
+
+/// A guard of a real mutex, whichever kind: what [`held_mutex`] needs to read the value.
+type AnyGuard<'a, V> = Box<dyn std::ops::Deref<Target = V> + 'a>;
+
+/// [`with_lock_held_for_real`] around a real mutex `lock` (`take` locks it);
+/// `after` sees the guarded value and what the call returned.
+fn held_mutex<L, V, T>(
+    name: &str,
+    lock: L,
+    take: for<'a> fn(&'a L) -> AnyGuard<'a, V>,
+    call: impl FnOnce(&L) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String>
+where
+    L: Send + Sync + 'static,
+    T: Send + 'static,
+{
+    let hold = |m: &L, wait: &mut dyn FnMut()| {
+        let _guard = take(m);
+        wait();
+    };
+    with_lock_held_for_real(name, lock, hold, call, |m, t| after(&take(m), t).map_err(after_the_hold))
+}
+
+/// [`with_lock_held_for_real`] around a real `std::sync::Mutex` holding
+/// `value`; `after` sees the value and what the call returned.
+pub(crate) fn real_mutex_held<V: Send + 'static, T: Send + 'static>(
+    name: &str,
+    value: V,
+    call: impl FnOnce(&crate::sync::real::Mutex<V>) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String> {
+    fn take<V>(m: &crate::sync::real::Mutex<V>) -> AnyGuard<'_, V> {
+        Box::new(m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+    held_mutex(name, crate::sync::real::Mutex::new(value), take::<V>, call, after)
+}
+
+/// [`real_mutex_held`] for a real `parking_lot::Mutex`.
+pub(crate) fn real_parking_lot_held<V: Send + 'static, T: Send + 'static>(
+    name: &str,
+    value: V,
+    call: impl FnOnce(&crate::sync::real::parking_lot::Mutex<V>) -> T + Send + 'static,
+    after: impl FnOnce(&V, T) -> Result<(), String>,
+) -> Result<(), String> {
+    fn take<V>(m: &crate::sync::real::parking_lot::Mutex<V>) -> AnyGuard<'_, V> {
+        Box::new(m.lock())
+    }
+    held_mutex(name, crate::sync::real::parking_lot::Mutex::new(value), take::<V>, call, after)
+}
+
+/// What went wrong after [`with_lock_held_for_real`], said as what happened first.
+pub(crate) fn after_the_hold(why: String) -> String {
+    format!("when another thread held the lock for {} s and then let it go, {why}", LOCK_HELD_FOR.as_secs_f64())
+}

@@ -1,0 +1,160 @@
+//! The order of the judge's stages, the same for every lab: the refusals,
+//! the one-thread pre-check (with its simulated rivals), loom, the real lock
+//! holder, real threads or real processes. Each stage is a file of this room.
+
+use super::contention::LOCK_HELD_FOR;
+use super::isolate::stage;
+use super::outcome::{Outcome, Signature, Status};
+use super::real_stage::REAL_TRIALS;
+use super::sequential::Sequential;
+use super::source::Source;
+use super::spec::{Learner, Spec, functions_of, others_of};
+use super::{loom_stage, real_stage};
+
+/// ` (`combine` at labs/…/exercise.rs:52)` for the functions that `why`
+/// names (all of the exercise's, if it names none), when the source is known.
+fn where_is<S: Spec>(spec: &S, exercise: &str, learner: &Learner<S::Real, S::Model>, why: &str) -> String {
+    let Some(source) = learner.source else { return String::new() };
+    let functions = functions_of(spec.exercises(), exercise);
+    let named: Vec<&str> = functions.iter().copied().filter(|f| why.contains(&format!("`{f}"))).collect();
+    let shown = if named.is_empty() { functions.to_vec() } else { named };
+    let lines: Vec<String> =
+        shown.iter().filter_map(|f| source.line_of(f).map(|at| format!("`{f}` at {at}"))).collect();
+    if lines.is_empty() { String::new() } else { format!(" ({})", lines.join(", ")) }
+}
+
+pub(crate) fn function_names<S: Spec>(spec: &S, exercise: &str) -> String {
+    let names: Vec<String> = functions_of(spec.exercises(), exercise).iter().map(|f| format!("`{f}`")).collect();
+    names.join(" and ")
+}
+
+/// Judges one exercise, in this process (see [`Judge::judge`](super::Judge::judge) for the isolated form).
+pub(crate) fn check<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Real, S::Model>) -> Outcome {
+    let others = others_of(spec.exercises(), exercise);
+    let mut outcome = check_code(spec, exercise, learner, &others);
+    outcome.code = learner.source.map(|source| source.fingerprint_without(&others).into());
+    outcome
+}
+
+fn check_code<S: Spec>(
+    spec: &'static S,
+    exercise: &str,
+    learner: &Learner<S::Real, S::Model>,
+    others: &[&str],
+) -> Outcome {
+    let number = spec.lab().number();
+    let Some(variant) = spec.exercises().iter().map(|e| e.name).find(|e| *e == exercise) else {
+        let names: Vec<&str> = spec.exercises().iter().map(|e| e.name).collect();
+        let summary = format!("no exercise `{exercise}` in lab {number}; its exercises: {}", names.join(", "));
+        return Outcome::new(number, exercise, Status::Failing, summary, String::new());
+    };
+    let failing = |summary: String, details: String| Outcome::new(number, variant, Status::Failing, summary, details);
+
+    // An exercise not started yet is "not attempted", whatever a helper elsewhere uses.
+    let started = |source: &Source| {
+        functions_of(spec.exercises(), variant)
+            .iter()
+            .any(|f| source.body_of(f).is_some_and(|body| !body.contains("todo!(")))
+    };
+    if let Some((at, why)) = learner.source.filter(started).and_then(|source| source.off_limits(others)) {
+        return failing(format!("{at} uses {why}; the exercise never needs it — rewrite it without"), String::new());
+    }
+
+    stage(&format!("the sequential check of {}", function_names(spec, variant)));
+    crate::trace::clear();
+    let sequential = spec.sequential(variant, &learner.real, &learner.model);
+    // What the one-thread run did (empty for functions that touch no shared memory).
+    let shape = Signature::shape_of_events(&crate::trace::take());
+    match sequential {
+        Ok(()) => {}
+        Err(Sequential::NotAttempted(at)) => {
+            let summary = format!("still `todo!()`{at}");
+            return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
+        }
+        Err(Sequential::Logic(why)) => {
+            let at = where_is(spec, variant, learner, &why);
+            // The contended runs simulate the other thread: that is a race, met on one real thread.
+            let contended = why.contains("when other") || why.contains("when another");
+            let (summary, explain) = if contended {
+                (
+                    format!("loses a race against a simulated thread{at}: {why}"),
+                    "The judge ran your function on one thread while a simulated other thread kept winning \
+                     the race (or held the lock) for a long while — as real threads may. Fix this first.",
+                )
+            } else {
+                (
+                    format!("not a race — a logic error{at}: {why}"),
+                    "This goes wrong with one thread, before any other thread runs: fix it first; loom and \
+                     real threads only check code that is right on one thread.",
+                )
+            };
+            let details = format!("{summary}\n\n{explain}");
+            return failing(summary, details)
+                .signed(format!("the sequential check: {}", Signature::without_locations(&why)), shape);
+        }
+    }
+
+    let cases = spec.cases(variant);
+    let mut executions = 0;
+    // loom running out of time (or meeting a loop it cannot finish) is no verdict:
+    // the real stages still run, and a failure there is one.
+    let mut undecided: Option<Outcome> = None;
+    for case in &cases {
+        stage(&format!("loom at {case}"));
+        match loom_stage::explore(spec, variant, learner.model, case) {
+            Ok(report) => executions += report.executions,
+            Err(outcome) if outcome.inconclusive => {
+                undecided = Some(*outcome);
+                break;
+            }
+            Err(outcome) => return *outcome,
+        }
+    }
+    let loom = format!("loom: {} cases, {executions} executions", cases.len());
+    let loom_said = if undecided.is_some() { "loom could not finish" } else { "loom passed every interleaving" };
+    let passed_for_real = |undecided: Option<Outcome>, solved: String| match undecided {
+        Some(mut outcome) => {
+            outcome.summary =
+                format!("{}; the real-thread stage found nothing wrong, but cannot prove it", outcome.summary);
+            outcome
+        }
+        None => Outcome::new(number, variant, Status::Solved, solved, String::new()),
+    };
+
+    stage("one call while a real thread holds the lock");
+    if let Err(why) = spec.held_for_real(variant, &learner.real) {
+        let summary = format!("{loom_said}, but {why}");
+        let details = format!(
+            "{summary}\n\nloom's threads and the one-thread check hold a lock for a bounded number of attempts; \
+             here a real thread held it for {} s. A lock that gives up after some tries or some time is a lock \
+             that is sometimes not one.",
+            LOCK_HELD_FOR.as_secs_f64()
+        );
+        let behaviour = format!("a real thread holding the lock: {}", Signature::without_locations(&why));
+        return failing(summary, details).signed(behaviour, shape);
+    }
+
+    if variant == "process" {
+        let Some(worker) = &learner.worker else {
+            return failing("cannot start worker processes to check the worker for real".to_string(), String::new());
+        };
+        stage("the worker in real processes");
+        if let Err(error) = real_stage::in_real_processes(spec, worker, learner.real) {
+            let behaviour = format!("real processes: {}", Signature::without_locations(&error));
+            return failing(error, String::new()).signed(behaviour, String::new());
+        }
+        let summary = format!("right in every interleaving ({loom}) and in real worker processes with unequal jobs");
+        return passed_for_real(undecided, summary);
+    }
+    stage(&format!("{REAL_TRIALS} trials on real threads"));
+    if let Err(why) = real_stage::on_real_threads(spec, variant, learner.real) {
+        let summary = format!(
+            "{loom_said}, but on real threads {why} — the answer does something loom cannot see, or goes \
+             wrong only with more threads than loom's cases (see \"When loom passes and real threads fail\" \
+             in lab 01's lesson)"
+        );
+        return failing(summary, String::new());
+    }
+    let summary = format!("right in every interleaving ({loom}) and in {REAL_TRIALS} trials on real threads");
+    passed_for_real(undecided, summary)
+}

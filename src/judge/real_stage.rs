@@ -1,0 +1,106 @@
+//! The real stages: the learner's answers on real OS threads (trials that
+//! can add a failure, never remove one) and, for `process`, the learner's
+//! worker in real OS processes.
+
+use super::spec::Spec;
+use crate::lab::State;
+use crate::runner::process::{WorkerCommand, run_workers};
+use std::time::Duration;
+
+/// Set in a worker process started by an exercise check (see [`self_as_worker`]).
+pub const WORKER_ENV: &str = "RACELAB_EXERCISE_WORKER";
+
+/// How long one real-thread trial may take before it counts as stuck: the
+/// largest takes milliseconds.
+const REAL_TRIAL_LIMIT: Duration = Duration::from_secs(10);
+
+/// How many real-thread trials the judge runs after loom has passed.
+///
+/// loom proves a fix over every interleaving of the model; the real-thread
+/// stage is a backstop for what the model cannot see (a `static`, a type from
+/// `std::sync` used directly). It can only add failures, never remove them.
+/// An answer that goes wrong in 5 % of trials slips through all 150 with
+/// probability 0.95^150 ≈ 0.05 % (≤ 0.1 %).
+pub const REAL_TRIALS: u32 = 150;
+
+/// Runs [`REAL_TRIALS`] trials of `variant` with `fixes` on real threads,
+/// each case from the spec, each final state judged by the lab.
+pub(crate) fn on_real_threads<S: Spec>(spec: &'static S, variant: &'static str, fixes: S::Real) -> Result<(), String> {
+    let lab = spec.lab();
+    for trial in 0..REAL_TRIALS {
+        let case = spec.real_case(variant, trial);
+        // On a thread of its own: threads that deadlock never return, and the verdict must not wait for them.
+        let theirs = case.clone();
+        let (done, result) = std::sync::mpsc::channel();
+        let trial_thread = std::thread::Builder::new()
+            .name("judge: real trial".into())
+            .spawn(move || {
+                let _ = done.send(spec.run_real(variant, &fixes, &theirs));
+            })
+            .map_err(|e| format!("cannot start a trial's thread: {e}"))?;
+        let state = match result.recv_timeout(REAL_TRIAL_LIMIT) {
+            Ok(state) => state.unwrap_or_default(),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                return Err(format!(
+                    "trial {} of {REAL_TRIALS} ({case}) did not finish in {} s: its threads are stuck waiting \
+                     for each other — a deadlock that loom's small cases do not reach",
+                    trial + 1,
+                    REAL_TRIAL_LIMIT.as_secs()
+                ));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
+                Err(payload) => std::panic::resume_unwind(payload),
+                Ok(()) => State::default(),
+            },
+        };
+        if let Err(why) = lab.judge(&case, &state) {
+            return Err(format!(
+                "trial {} of {REAL_TRIALS} ({case}) ended {state}, expected {}: {why}",
+                trial + 1,
+                lab.spec(&case)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the learner's worker in real processes for each of the spec's
+/// process cases, and the learner's `combine` on their reports.
+pub(crate) fn in_real_processes<S: Spec>(spec: &S, worker: &WorkerCommand, fixes: S::Real) -> Result<(), String> {
+    let lab = spec.lab();
+    for case in spec.process_cases() {
+        let jobs = case.jobs.clone().unwrap_or_default();
+        let reports = run_workers(worker, &jobs, Duration::from_secs(20))
+            .map_err(|e| format!("in real worker processes ({case}): {e}"))?;
+        let state = spec.combine(&fixes, &reports);
+        if let Err(why) = lab.judge(&case, &state) {
+            return Err(format!(
+                "in real worker processes ({case}): ended {state}, expected {}: {why}",
+                lab.spec(&case)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fixed arguments [`self_as_worker`] passes before the job's numbers.
+const WORKER_ARGS: [&str; 6] = ["--exact", "", "--nocapture", "--quiet", "--test-threads", "1"];
+
+/// In a worker process started by an exercise check: the job to do.
+///
+/// The exercise's process check re-runs its own test binary, filtered to one
+/// test, with [`WORKER_ENV`] set and the job's numbers as the last arguments;
+/// that test then calls the learner's worker and prints `report <n>` instead
+/// of checking anything.
+pub fn worker_job() -> Option<Vec<u64>> {
+    std::env::var_os(WORKER_ENV)?;
+    std::env::args().skip(1 + WORKER_ARGS.len()).map(|a| a.parse().ok()).collect()
+}
+
+/// How to start this test binary as a worker: only `test_name` runs, in worker mode.
+pub fn self_as_worker(test_name: &str) -> Result<WorkerCommand, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
+    let mut args = WORKER_ARGS;
+    args[1] = test_name;
+    Ok(WorkerCommand::new(exe, args).env(WORKER_ENV, "1"))
+}

@@ -1,0 +1,140 @@
+//! The one-thread pre-check: each of the learner's functions called on one
+//! thread, against the specification, before any interleaving is explored.
+//! A mismatch here is a logic error, not a race, and is reported as such.
+
+use crate::check::CheckError;
+use crate::lab::Case;
+use std::sync::Arc;
+
+/// Why a sequential check failed: the code is wrong even with one thread.
+#[derive(Debug)]
+pub enum Sequential {
+    /// Still `todo!()` (with ` at file:line`, when known).
+    NotAttempted(String),
+    /// A logic error: the function, its inputs, what it gave, what was right.
+    Logic(String),
+}
+
+/// Calls `check` once inside loom's model, on a single thread: a plain
+/// sequential run, except that a self-deadlock, a spin loop or a `todo!()`
+/// is reported with the learner's line instead of hanging or crashing.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::judge::once_in_model;
+/// use racelab::sync::model::Mutex;
+///
+/// let ok = once_in_model(|| {
+///     let m = Mutex::new(1_u64);
+///     *m.lock().unwrap() += 1;
+///     if *m.lock().unwrap() == 2 { Ok(()) } else { Err("wrong".to_string()) }
+/// });
+/// assert!(ok.is_ok());
+/// ```
+pub fn once_in_model<F>(check: F) -> Result<(), Sequential>
+where
+    F: Fn() -> Result<(), String> + Send + Sync + 'static,
+{
+    let verdict = Arc::new(std::sync::Mutex::new(Ok(())));
+    let shared = Arc::clone(&verdict);
+    let result = crate::check::run_once(move || {
+        let outcome = check();
+        *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
+    });
+    match result {
+        Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
+        Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
+            "one call took more than {} of loom's steps{at}: either a loop that waits for something no \
+             thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
+             operation per step of work where the exercise needs a few — count in a local variable, share once",
+            crate::check::SEQUENTIAL_MAX_BRANCHES
+        ))),
+        Err(other) => Err(Sequential::Logic(other.to_string())),
+        Ok(()) => {
+            let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));
+            verdict.map_err(Sequential::Logic)
+        }
+    }
+}
+
+/// Runs `f` (pure functions: a worker, a `combine`), turning a `todo!()` or
+/// a panic into a [`Sequential`] error.
+pub fn once_for_real<F: FnOnce() -> Result<(), String>>(f: F) -> Result<(), Sequential> {
+    match crate::check::quietly_catch(f) {
+        Ok(result) => result.map_err(Sequential::Logic),
+        Err((message, at)) if message.contains("not yet implemented") => Err(Sequential::NotAttempted(at)),
+        Err((message, at)) => Err(Sequential::Logic(format!("it panicked{at}: {message}"))),
+    }
+}
+
+/// Compares a state after a call with the right one: `what` says which, e.g.
+/// "after two calls of `f` on 0 the count is".
+///
+/// ```
+/// use racelab::judge::expect_that;
+/// let why = expect_that("after `f` the count is", 1, 2).unwrap_err();
+/// assert_eq!(why, "after `f` the count is 1, expected 2");
+/// ```
+pub fn expect_that<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(), String> {
+    if got == want { Ok(()) } else { Err(format!("{what} {got:?}, expected {want:?}")) }
+}
+
+/// The one-thread checks of a counting `worker` and a summing `combine`
+/// (labs 01, 04, 06): jobs up to a million, sums past `u32::MAX`.
+pub fn check_counting_worker(worker: fn(u64) -> u64, combine: fn(&[u64]) -> u64) -> Result<(), Sequential> {
+    once_for_real(|| {
+        for k in [0, 1, 3, 1_000, 1_000_000] {
+            expect_eq(&format!("worker({k})"), worker(k), k)?;
+        }
+        check_summing_combine(combine)
+    })
+}
+
+/// A `combine` that adds the workers' reports: unequal ones, equal ones (a
+/// `combine` that drops repeats is caught), none, and sums past `u32::MAX`.
+pub(crate) fn check_summing_combine(combine: fn(&[u64]) -> u64) -> Result<(), String> {
+    let big = 1_u64 << 32;
+    for (reports, total) in [
+        (&[3, 5][..], 8),
+        (&[0, 2, 1][..], 3),
+        (&[1, 2, 3, 4, 5][..], 15),
+        (&[1, 1, 1, 1, 1, 1, 1, 1][..], 8),
+        (&[7][..], 7),
+        (&[][..], 0),
+        (&[5, 5][..], 10),
+        (&[2, 2, 2][..], 6),
+        (&[big, 1][..], big + 1),
+    ] {
+        expect_eq(&format!("combine({reports:?})"), combine(reports), total)?;
+    }
+    Ok(())
+}
+
+/// The process cases of the counting labs (01, 03, 04): real workers with
+/// unequal jobs, one of them empty, one large.
+pub(crate) fn unequal_jobs() -> Vec<Case> {
+    vec![
+        Case::workers(vec![vec![3], vec![5]]),
+        Case::workers(vec![vec![0], vec![2], vec![1]]),
+        Case::workers(vec![vec![1_000], vec![1]]),
+        // Equal jobs: a `combine` that drops repeated reports is caught.
+        Case::workers(vec![vec![4], vec![4], vec![4]]),
+    ]
+}
+
+/// Two increments from `start` on one thread must add exactly 2.
+pub(crate) fn counted_twice(name: &str, start: u64, after: u64) -> Result<(), String> {
+    expect_that(&format!("after two calls of `{name}` on a count of {start} the count is"), after, start + 2)
+}
+
+/// Compares what a function call returned with the right answer.
+///
+/// ```
+/// use racelab::judge::expect_eq;
+/// assert!(expect_eq("combine([3, 5])", 8, 8).is_ok());
+/// assert_eq!(expect_eq("combine([3, 5])", 3, 8).unwrap_err(), "`combine([3, 5])` returned 3, expected 8");
+/// ```
+pub fn expect_eq<T: PartialEq + std::fmt::Debug>(call: &str, got: T, want: T) -> Result<(), String> {
+    if got == want { Ok(()) } else { Err(format!("`{call}` returned {got:?}, expected {want:?}")) }
+}

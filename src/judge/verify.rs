@@ -1,0 +1,435 @@
+//! `cargo run -- verify N`: compile the learner's exercise, run its checks, collect
+//! the outcomes.
+//!
+//! Two steps, so that each failure is reported for what it is:
+//!
+//! 1. `cargo test --no-run --test exercise_NN`: a compile error is shown as
+//!    the compiler wrote it, and no check runs;
+//! 2. the test binary itself, run directly with [`OUT_ENV`] set, in its own
+//!    process group and under a time limit, so that a learner's endless loop
+//!    is killed — with any worker processes it started — instead of hanging.
+//!    Its output goes to files, not pipes, so nothing it starts can stretch
+//!    the time limit by holding a pipe open.
+//!
+//! Both run in their own process group, which is killed when `verify` ends
+//! for any reason: finished, timed out, or stopped by the caller's flag
+//! (set on Ctrl-C or SIGTERM by the CLI, or by `q` in `watch`). The temporary
+//! files live in one folder removed on every way out.
+//!
+//! Each check appends its [`Outcome`] as a JSON line to the file named by
+//! [`OUT_ENV`]; no test output is parsed.
+
+use super::outcome::{OUT_ENV, Outcome, Status};
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What `verify` found.
+#[derive(Debug)]
+pub struct Verification {
+    /// Lab number.
+    pub lab: u8,
+    /// One outcome per exercise, in course order.
+    pub outcomes: Vec<Outcome>,
+    /// The compiler's errors, when the exercise does not compile.
+    pub compile_error: Option<String>,
+    /// Seconds spent compiling.
+    pub build_seconds: f64,
+    /// Seconds spent running the checks.
+    pub check_seconds: f64,
+}
+
+impl Verification {
+    /// `true` when every exercise is solved.
+    pub fn solved(&self) -> bool {
+        self.compile_error.is_none() && self.outcomes.iter().all(|o| o.status == Status::Solved)
+    }
+}
+
+/// Why `verify` gave no verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// `stop` was set (Ctrl-C, SIGTERM, `q` in `watch`): everything started was killed.
+    Interrupted,
+    /// Something outside the learner's code failed (cargo missing, no temp folder).
+    Error(String),
+}
+
+impl From<String> for Stopped {
+    fn from(message: String) -> Self {
+        Stopped::Error(message)
+    }
+}
+
+fn cargo() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// A child in its own process group. Dropping it kills the whole group
+/// (the child and anything it started) and reaps the child: every way out of
+/// `verify` — finished, timed out, interrupted, an error — leaves nothing running.
+struct Group(Child);
+
+impl Group {
+    fn spawn(command: &mut Command, what: &str) -> Result<Group, String> {
+        command.process_group(0);
+        #[cfg(target_os = "linux")]
+        // Safety: only prctl between fork and exec. If racelab itself is killed
+        // outright (SIGKILL: no clean-up runs), the child goes with it.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+                Ok(())
+            });
+        }
+        command.spawn().map(Group).map_err(|e| format!("cannot run {what}: {e}"))
+    }
+
+    fn kill_group(&mut self) {
+        // Safety: killpg only sends a signal, to the group this child leads.
+        unsafe {
+            libc::killpg(self.0.id() as libc::pid_t, libc::SIGKILL);
+        }
+    }
+
+    /// Waits until the child exits (`Some`), `deadline` passes or `stop` is set (`None`).
+    fn wait(&mut self, deadline: Option<Instant>, stop: &AtomicBool) -> Result<Option<ExitStatus>, Stopped> {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                return Err(Stopped::Interrupted);
+            }
+            if let Some(status) = self.0.try_wait().map_err(|e| format!("cannot wait for a child process: {e}"))? {
+                return Ok(Some(status));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill_group();
+        let _ = self.0.wait();
+    }
+}
+
+/// Makes racelab the reaper of its orphaned descendants (Linux: a child
+/// subreaper), so that a process the checks started in a group or session of
+/// its own, and left behind when they were killed, becomes racelab's child.
+fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    // Safety: prctl sets an attribute of this process; no memory is involved.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong);
+    }
+}
+
+/// Kills and reaps every child racelab still has — the orphans adopted by
+/// [`adopt_orphans`] — until none has appeared for 100 ms (at most 3 s).
+fn kill_adopted() {
+    #[cfg(target_os = "linux")]
+    {
+        let me = std::process::id();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut quiet = 0;
+        while quiet < 5 && Instant::now() < deadline {
+            let children = children_of(me);
+            quiet = if children.is_empty() { quiet + 1 } else { 0 };
+            for pid in children {
+                // Safety: a signal and a wait for a child of this process that
+                // no `Child` handle owns any more (every one was waited for).
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The children of `parent`, from /proc.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<libc::pid_t> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (name) state ppid …`: the name may hold spaces or parentheses.
+            let ppid = stat.rfind(')').and_then(|end| stat[end + 1..].split_whitespace().nth(1)?.parse::<u32>().ok());
+            ppid == Some(parent)
+        })
+        .collect()
+}
+
+/// The temporary folders of `verify` are named `racelab-verify-<pid>-…`.
+const SCRATCH: &str = "racelab-verify-";
+
+/// Removes the temporary folders of `verify`s that were killed outright
+/// (SIGKILL: no clean-up could run), recognised by their racelab's pid being gone.
+fn remove_stale_scratch() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.strip_prefix(SCRATCH)).and_then(|rest| rest.split('-').next());
+        let Some(pid) = pid.and_then(|p| p.parse::<libc::pid_t>().ok()).filter(|&p| p > 0) else { continue };
+        // Safety: signal 0 sends nothing; it only asks whether the process exists.
+        let gone =
+            unsafe { libc::kill(pid, 0) } == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// The compiler's messages as a learner should read them: paths relative to
+/// the repository (`labs/…`, not `tests/../labs/…`), and each message once —
+/// the exercise is compiled twice (for real threads and for loom), so every
+/// error would otherwise appear twice.
+///
+/// ```
+/// let twice = "error[E1]: bad\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad\n --> tests/../labs/x.rs:2:1\n";
+/// assert_eq!(racelab::judge::verify::tidy_errors(twice), "error[E1]: bad\n --> labs/x.rs:2:1");
+/// ```
+pub fn tidy_errors(stderr: &str) -> String {
+    let text = stderr.replace("tests/../labs/", "labs/");
+    let mut seen = std::collections::HashSet::new();
+    let mut blocks = Vec::new();
+    for block in text.split("\n\n") {
+        let block = block.trim_end();
+        if block.is_empty() || !seen.insert(block.to_string()) {
+            continue;
+        }
+        blocks.push(block);
+    }
+    blocks.join("\n\n")
+}
+
+/// Compiles `exercise_NN`; returns the test binary, or the compiler's errors.
+fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf, String>, Stopped> {
+    let mut command = Command::new(cargo());
+    command
+        .current_dir(root)
+        .args(["test", "--no-run", "--quiet", "--message-format=json-render-diagnostics", "--test", target])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut cargo_run = Group::spawn(&mut command, &format!("cargo ({})", cargo().display()))?;
+    let (stdout, stderr) = (read_all(cargo_run.0.stdout.take()), read_all(cargo_run.0.stderr.take()));
+    // cargo has its own process group (so that it can be stopped with its
+    // compilers): Ctrl-C reaches racelab only, which stops the build here.
+    let status = cargo_run.wait(None, stop)?.ok_or_else(|| "cargo stopped unexpectedly".to_string())?;
+    drop(cargo_run);
+    let stdout = String::from_utf8_lossy(&stdout.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).trim_end().to_string();
+    let executable =
+        stdout.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|msg| {
+            let is_target = msg["reason"] == "compiler-artifact" && msg["target"]["name"] == target;
+            is_target.then(|| msg["executable"].as_str().map(PathBuf::from)).flatten()
+        });
+    match (status.success(), executable) {
+        (true, Some(exe)) => Ok(Ok(exe)),
+        _ => {
+            Ok(Err(if stderr.is_empty() { format!("cargo could not build `{target}`") } else { tidy_errors(&stderr) }))
+        }
+    }
+}
+
+/// A temporary folder for one run's files (removed with it on every way out),
+/// after removing those of runs that were killed outright.
+fn scratch() -> Result<tempfile::TempDir, Stopped> {
+    remove_stale_scratch();
+    Ok(tempfile::Builder::new()
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?)
+}
+
+/// Runs `command` (a test binary) in `root`, in a process group of its own,
+/// until it ends, `deadline` passes (`Ok(None)`) or `stop` is set; its stderr
+/// goes to the file `errors`, temporary files into `scratch`.
+///
+/// Results go to files (removed with the folder on every way out), never to
+/// pipes that a learner's stray child could hold open. Whatever happened,
+/// nothing it started keeps running: its group is killed, then whatever it
+/// started elsewhere (the judge runs each exercise in a process group of its
+/// own) comes back to racelab as an orphan and is killed too.
+fn run_contained(
+    command: &mut Command,
+    root: &Path,
+    scratch: &tempfile::TempDir,
+    errors: &Path,
+    deadline: Instant,
+    stop: &AtomicBool,
+) -> Result<Option<ExitStatus>, Stopped> {
+    let stderr_file = std::fs::File::create(errors).map_err(|e| format!("cannot create {}: {e}", errors.display()))?;
+    command
+        .current_dir(root)
+        .env("TMPDIR", scratch.path())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr_file);
+    adopt_orphans();
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut group = Group::spawn(command, &program)?;
+    let finished = group.wait(Some(deadline), stop);
+    drop(group);
+    kill_adopted();
+    finished
+}
+
+/// Builds lab `lab`'s exercise and runs `request` with the learner's answers
+/// (`run N --yours`, `bench N --yours`): the text (or JSON) to print, or why not.
+pub fn yours(
+    root: &Path,
+    lab: u8,
+    request: &super::yours::Request,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Result<String, String>, Stopped> {
+    use super::yours;
+    let exe = match build(root, &format!("exercise_{lab:02}"), stop)? {
+        Ok(exe) => exe,
+        Err(errors) => {
+            return Ok(Err(format!(
+                "{errors}\n\nYour exercise does not compile: fix the error above (`cargo run -- verify {lab}` \
+                 shows it too), then try again."
+            )));
+        }
+    };
+    let scratch = scratch()?;
+    let (answer, errors) = (scratch.path().join("answer.txt"), scratch.path().join("stderr.txt"));
+    let json = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    let mut command = Command::new(&exe);
+    command
+        .args([yours::TEST, "--exact", "--ignored", "--quiet", "--test-threads", "1"])
+        .env(yours::REQUEST_ENV, json)
+        .env(yours::OUT_ENV, &answer);
+    let finished = run_contained(&mut command, root, &scratch, &errors, Instant::now() + timeout, stop)?;
+    let text = std::fs::read_to_string(&answer).unwrap_or_default();
+    Ok(match (finished, text.strip_prefix("error: ")) {
+        (None, _) => Err(format!(
+            "your answers did not finish in {:.0} s: is one stuck (a deadlock, an endless loop)? \
+             `cargo run -- verify {lab}` judges each with a time limit",
+            timeout.as_secs_f64()
+        )),
+        (Some(_), Some(why)) => Err(why.trim_end().to_string()),
+        (Some(_), None) if !text.is_empty() => Ok(text),
+        (Some(status), None) => {
+            let stderr = std::fs::read_to_string(&errors).unwrap_or_default();
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+            Err(format!(
+                "running your answers failed ({status}){}",
+                if last.is_empty() { last } else { format!(": {last}") }
+            ))
+        }
+    })
+}
+
+/// Compiles and checks lab `lab`'s exercise, giving the checks `timeout` to finish.
+///
+/// Setting `stop` (from a signal handler, or `watch`'s `q`) ends the build or
+/// the checks at once: their processes are killed and the temporary files removed.
+pub fn verify(
+    root: &Path,
+    lab: u8,
+    exercises: &[&str],
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Verification, Stopped> {
+    let target = format!("exercise_{lab:02}");
+    let started = Instant::now();
+    let built = build(root, &target, stop)?;
+    let build_seconds = started.elapsed().as_secs_f64();
+    let exe = match built {
+        Ok(exe) => exe,
+        Err(compile_error) => {
+            let outcomes = exercises
+                .iter()
+                .map(|name| Outcome {
+                    lab,
+                    exercise: name.to_string(),
+                    status: Status::Failing,
+                    summary: "does not compile".to_string(),
+                    details: String::new(),
+                    inconclusive: false,
+                    ..Outcome::default()
+                })
+                .collect();
+            return Ok(Verification {
+                lab,
+                outcomes,
+                compile_error: Some(compile_error),
+                build_seconds,
+                check_seconds: 0.0,
+            });
+        }
+    };
+
+    let scratch = scratch()?;
+    let (results, errors) = (scratch.path().join("outcomes.jsonl"), scratch.path().join("stderr.txt"));
+    let started = Instant::now();
+    let mut command = Command::new(&exe);
+    command.args(["--test-threads", "2"]).env(OUT_ENV, &results);
+    let finished = run_contained(&mut command, root, &scratch, &errors, started + timeout, stop)?;
+    let timed_out = finished.is_none();
+    let check_seconds = started.elapsed().as_secs_f64();
+
+    let text = std::fs::read_to_string(&results).unwrap_or_default();
+    // The signature is how the judge compared a failure with the catalogue: not for the learner.
+    let found: Vec<Outcome> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Outcome>(line).ok())
+        .map(|o| Outcome { signature: None, ..o })
+        .collect();
+    let last_error = std::fs::read_to_string(&errors)
+        .unwrap_or_default()
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| format!(": {}", l.chars().take(200).collect::<String>()))
+        .unwrap_or_default();
+    let outcomes = exercises
+        .iter()
+        .map(|name| {
+            found.iter().find(|o| o.exercise == *name).cloned().unwrap_or_else(|| Outcome {
+                lab,
+                exercise: name.to_string(),
+                status: Status::Failing,
+                summary: if timed_out {
+                    format!(
+                        "the checks did not finish in {:.0} s: is there an endless loop? \
+                         (`cargo run -- verify {lab} --timeout SECONDS` allows longer)",
+                        timeout.as_secs_f64()
+                    )
+                } else {
+                    format!("the check crashed before reporting a result{last_error}")
+                },
+                details: String::new(),
+                inconclusive: true,
+                ..Outcome::default()
+            })
+        })
+        .collect();
+    Ok(Verification { lab, outcomes, compile_error: None, build_seconds, check_seconds })
+}

@@ -1,0 +1,862 @@
+//! The schedule of one model execution: who did what to which object, in order.
+//!
+//! The [`model`](crate::sync::model) backend appends an [`Event`] for every
+//! shared-memory operation. The buffer is a plain `thread_local!`: loom runs
+//! all model threads as coroutines on the test's own OS thread, so they all
+//! see the same buffer, and because it is not a loom type loom neither sees
+//! nor explores it. The checker clears it at the start of every execution, so
+//! after a failure it holds exactly the failing execution.
+//!
+//! [`Schedule::from_events`] turns the raw events into the steps a learner
+//! reads, and marks the two things that make a schedule surprising:
+//!
+//! * a **stale read**: loom lets an atomic load return an older store than the
+//!   latest one (the hardware can too), so the order of the steps is not
+//!   always the order in which values became visible;
+//! * an **overwrite**: a store by a thread that read the object before another
+//!   thread's store — the moment an update is lost.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::trace::{self, Op, Schedule};
+//!
+//! trace::clear();
+//! let here = std::panic::Location::caller();
+//! trace::record(1, 0xA, "0", Op::Load { read: 0 }, here);
+//! trace::record(2, 0xA, "0", Op::Load { read: 0 }, here);
+//! trace::record(1, 0xA, "0", Op::Store { wrote: 1 }, here);
+//! trace::record(2, 0xA, "0", Op::Store { wrote: 1 }, here);
+//! let schedule = Schedule::from_events(&trace::take());
+//! assert_eq!(schedule.summary(), "T1 load 0 · T2 load 0 · T1 store 1 · T2 store 1");
+//! assert!(schedule.steps[3].note.as_deref().unwrap().contains("overwrites T1's store at step 3"));
+//! ```
+
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::panic::Location;
+
+/// One operation on a shared object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// An atomic load that returned `read`.
+    Load {
+        /// The value the load returned.
+        read: u64,
+    },
+    /// An atomic store of `wrote`.
+    Store {
+        /// The value stored.
+        wrote: u64,
+    },
+    /// An indivisible read-modify-write (`fetch_add`, `swap`, …).
+    Rmw {
+        /// The operation's name.
+        name: &'static str,
+        /// The value it replaced.
+        read: u64,
+        /// The value it left.
+        wrote: u64,
+    },
+    /// A `compare_exchange` that succeeded.
+    CasOk {
+        /// The value it found (the one it expected).
+        read: u64,
+        /// The value it stored.
+        wrote: u64,
+    },
+    /// A `compare_exchange` that failed because the value had changed.
+    CasFail {
+        /// The value it found.
+        read: u64,
+        /// The value it expected.
+        expected: u64,
+    },
+    /// A `compare_exchange_weak` that failed although the value matched, as
+    /// weak compare-exchanges may on real hardware.
+    CasSpurious {
+        /// The value it found (the one it expected).
+        read: u64,
+    },
+    /// A mutex acquired; `holds` is the protected value, shown with `Debug`.
+    Lock {
+        /// The protected value when the lock was taken.
+        holds: String,
+    },
+    /// A mutex released; `leaves` is the protected value.
+    Unlock {
+        /// The protected value when the lock was released.
+        leaves: String,
+        /// `true` if the holder wrote through the guard (`*guard = …`, `+=`).
+        wrote: bool,
+    },
+    /// A `try_lock` that found the mutex taken.
+    TryLockBusy,
+    /// A plain (non-atomic) write through an `UnsafeCell`.
+    CellWrite,
+    /// A plain (non-atomic) read through an `UnsafeCell`.
+    CellRead,
+    /// A message put into a channel (shown with `Debug`).
+    Send {
+        /// The message.
+        msg: String,
+    },
+    /// A message taken out of a channel.
+    Recv {
+        /// The message.
+        msg: String,
+    },
+    /// A channel operation that had to wait: `channel full`, `channel empty`, …
+    Blocked {
+        /// What it waits for, in words.
+        what: &'static str,
+    },
+    /// A `recv` (or `try_recv`) that found the channel empty and every sender gone.
+    Disconnected,
+    /// A `try_recv` that found the channel empty while senders were still alive.
+    Empty,
+    /// A sender dropped: `left` senders remain.
+    HangUp {
+        /// Senders still alive.
+        left: u64,
+    },
+    /// A send that failed: every receiver was gone.
+    SendFailed {
+        /// The message, handed back to the sender.
+        msg: String,
+    },
+    /// The receiver dropped.
+    ReceiverDropped,
+}
+
+impl Op {
+    fn kind(&self) -> &'static str {
+        match self {
+            Op::Load { .. }
+            | Op::Store { .. }
+            | Op::Rmw { .. }
+            | Op::CasOk { .. }
+            | Op::CasFail { .. }
+            | Op::CasSpurious { .. } => "atomic",
+            Op::Lock { .. } | Op::Unlock { .. } | Op::TryLockBusy => "mutex",
+            Op::CellWrite | Op::CellRead => "cell",
+            Op::Send { .. }
+            | Op::Recv { .. }
+            | Op::Blocked { .. }
+            | Op::Disconnected
+            | Op::Empty
+            | Op::HangUp { .. }
+            | Op::SendFailed { .. }
+            | Op::ReceiverDropped => "channel",
+        }
+    }
+
+    /// The value read, if the operation reads a number.
+    fn read(&self) -> Option<u64> {
+        match *self {
+            Op::Load { read }
+            | Op::Rmw { read, .. }
+            | Op::CasOk { read, .. }
+            | Op::CasFail { read, .. }
+            | Op::CasSpurious { read } => Some(read),
+            _ => None,
+        }
+    }
+
+    /// The value written, if the operation writes a number.
+    fn wrote(&self) -> Option<u64> {
+        match *self {
+            Op::Store { wrote } | Op::Rmw { wrote, .. } | Op::CasOk { wrote, .. } => Some(wrote),
+            _ => None,
+        }
+    }
+
+    /// The operation in words, with values shown by `show`.
+    fn describe(&self, show: &dyn Fn(u64) -> String) -> String {
+        match *self {
+            Op::Load { read } => format!("load {}", show(read)),
+            Op::Store { wrote } => format!("store {}", show(wrote)),
+            Op::Rmw { name, read, wrote } => format!("{name} {}→{}", show(read), show(wrote)),
+            Op::CasOk { read, wrote } => format!("cas {}→{} ok", show(read), show(wrote)),
+            Op::CasFail { read, expected } => {
+                format!("cas failed (expected {}, found {})", show(expected), show(read))
+            }
+            Op::CasSpurious { read } => format!("cas_weak failed spuriously (found {}, as expected)", show(read)),
+            Op::Lock { ref holds } => format!("lock (holds {holds})"),
+            Op::Unlock { ref leaves, .. } => format!("unlock (leaves {leaves})"),
+            Op::TryLockBusy => "try_lock: busy".to_string(),
+            Op::CellWrite => "plain write".to_string(),
+            Op::CellRead => "plain read".to_string(),
+            Op::Send { ref msg } => format!("send {msg}"),
+            Op::Recv { ref msg } => format!("recv → {msg}"),
+            Op::Blocked { what } => format!("blocked: {what}"),
+            Op::Disconnected => "recv: disconnected".to_string(),
+            Op::Empty => "try_recv: empty".to_string(),
+            Op::HangUp { left: 0 } => "drop sender (the last: disconnected)".to_string(),
+            Op::HangUp { left } => format!("drop sender ({left} left)"),
+            Op::SendFailed { ref msg } => format!("send {msg} failed: no receiver"),
+            Op::ReceiverDropped => "drop receiver".to_string(),
+        }
+    }
+}
+
+/// One recorded operation.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// loom's number for the thread (0 is the model's main thread).
+    pub thread: usize,
+    /// The thread's name, if it was spawned with one (e.g. `observer`).
+    pub thread_name: Option<String>,
+    /// Address of the shared object (stable within one execution).
+    pub addr: usize,
+    /// The object's initial value as text, when it has one.
+    pub init: String,
+    /// What was done.
+    pub op: Op,
+    /// The source line that did it.
+    pub location: &'static Location<'static>,
+}
+
+/// A thread blocked in `lock()`: which mutex, from which line.
+#[derive(Clone, Debug)]
+pub struct Waiting {
+    /// loom's number for the thread.
+    pub thread: usize,
+    /// Address of the mutex.
+    pub addr: usize,
+    /// The `lock()` call.
+    pub location: &'static Location<'static>,
+    /// What it waits for, when it is not a lock (`to send: the channel is full`).
+    pub what: Option<String>,
+}
+
+thread_local! {
+    static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
+    static WAITING: RefCell<Vec<Waiting>> = const { RefCell::new(Vec::new()) };
+    static SPURIOUS: Cell<bool> = const { Cell::new(false) };
+    static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
+    static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+    static HELD_WORD: Cell<Option<usize>> = const { Cell::new(None) };
+    static INTERFERE: Cell<Interference> =
+        const { Cell::new(Interference { left: 0, used: 0, other: None, transient: false }) };
+}
+
+/// Makes the next `times` compare-exchanges (strong or weak) meet contention:
+/// just before each, another (simulated) thread replaces the value `v` with
+/// `other(v)`, so the exchange fails and must be retried. The judge runs each
+/// compare-and-swap answer this way on one thread: a loop that gives up after
+/// a few lost races is caught, one that retries succeeds.
+pub fn interfere(times: u32, other: fn(u64) -> u64) {
+    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
+}
+
+/// Like [`interfere`], but the other thread puts the value back right after
+/// the exchange failed — a lock another worker holds for a moment and then
+/// releases. A spin lock that retries gets it on attempt `times + 1`; one that
+/// gives up sooner is caught.
+pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
+    HELD_WORD.with(|word| word.set(None));
+    INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: true }));
+}
+
+/// The simulated contention of [`interfere`]: how many left, how many happened.
+#[derive(Clone, Copy, Debug)]
+struct Interference {
+    left: u32,
+    used: u32,
+    other: Option<fn(u64) -> u64>,
+    transient: bool,
+}
+
+/// What a simulated other thread does to a value (see [`interfere`]).
+pub type OtherThread = fn(u64) -> u64;
+
+/// The interference due at this compare-exchange, if any (and counts it):
+/// the other thread's change, and whether it is undone after the exchange.
+pub fn interference() -> Option<(OtherThread, bool)> {
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        let other = i.other.filter(|_| i.left > 0)?;
+        i.left -= 1;
+        i.used += 1;
+        cell.set(i);
+        Some((other, i.transient))
+    })
+}
+
+/// How many times another thread got in first since [`interfere`] (an answer
+/// that uses no compare-exchange, `fetch_add` say, meets none).
+pub fn interference_used() -> u32 {
+    INTERFERE.with(|cell| cell.get().used)
+}
+
+/// The lock word of the judge's contended run: from the first exchange that
+/// found it held, loads and swaps of it see the simulated holder too.
+pub fn hold_is_on(addr: usize) {
+    HELD_WORD.with(|word| word.set(Some(addr)));
+}
+
+/// In the judge's contended run, the value a load or swap of `addr` sees
+/// while the simulated holder still has the lock (and counts the attempt).
+pub fn held_elsewhere(addr: usize) -> Option<u64> {
+    if HELD_WORD.with(Cell::get) != Some(addr) {
+        return None;
+    }
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        let other = i.other.filter(|_| i.transient && i.left > 0)?;
+        i.left -= 1;
+        i.used += 1;
+        cell.set(i);
+        Some(other(0))
+    })
+}
+
+/// A blocking `lock()` during the judge's contended run: the thread waits
+/// until the simulated holder lets go, so no contended attempt is left.
+pub fn interference_waited() {
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        i.used += i.left;
+        i.left = 0;
+        cell.set(i);
+    });
+}
+
+/// How many of the simulated contended attempts are still due: above 0 after
+/// an answer returned, it stopped trying while the other thread still had
+/// the lock (or kept winning the race) — it gave up.
+pub fn interference_left() -> u32 {
+    INTERFERE.with(|cell| cell.get().left)
+}
+
+/// The operation a thread is about to perform (the stepper shows it as that
+/// thread's next step).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// The backend's number for the thread.
+    pub thread: usize,
+    /// The operation's name: `load`, `lock`, `fetch_add`, …
+    pub op: &'static str,
+    /// The source line.
+    pub location: &'static Location<'static>,
+    /// The object it operates on (its address), when that matters: the mutex a `lock` waits for.
+    pub object: Option<usize>,
+}
+
+/// Notes that `thread` is about to perform `op` at `location`.
+pub fn set_pending(thread: usize, op: &'static str, location: &'static Location<'static>) {
+    set_pending_on(thread, op, None, location);
+}
+
+/// Notes that `thread` is about to perform `op` on the object at `object` (a `lock`: the stepper
+/// then knows whether the thread would have to wait).
+pub fn set_pending_on(thread: usize, op: &'static str, object: Option<usize>, location: &'static Location<'static>) {
+    PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        pending.retain(|p| p.thread != thread);
+        pending.push(Pending { thread, op, location, object });
+    });
+}
+
+/// Updates `held` — who holds each mutex: (its address, the holder's thread, the step it
+/// locked at) — with the events from step `from + 1` on.
+pub fn track_locks(held: &mut Vec<(usize, usize, usize)>, events: &[Event], from: usize) {
+    for (i, e) in events.iter().enumerate().skip(from) {
+        match e.op {
+            Op::Lock { .. } => held.push((e.addr, e.thread, i + 1)),
+            Op::Unlock { .. } => held.retain(|(addr, _, _)| *addr != e.addr),
+            _ => {}
+        }
+    }
+}
+
+/// The operations threads are about to perform.
+pub fn pending() -> Vec<Pending> {
+    PENDING.with(|pending| pending.borrow().clone())
+}
+
+/// Empties the buffers; the checker calls it at the start of every execution.
+pub fn clear() {
+    HELD_WORD.with(|word| word.set(None));
+    INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
+    PENDING.with(|pending| pending.borrow_mut().clear());
+    EVENTS.with(|events| events.borrow_mut().clear());
+    WAITING.with(|waiting| waiting.borrow_mut().clear());
+    FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
+    SPAWNED.with(|n| n.set(0));
+}
+
+/// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
+///
+/// loom's `compare_exchange_weak` never fails spuriously, but real hardware
+/// (ARM's load-linked/store-conditional) does. The checker therefore runs a
+/// second pass over every interleaving in which each thread's *first* weak
+/// compare-exchange at each call site fails although the value matched.
+pub fn set_spurious(on: bool) {
+    SPURIOUS.with(|s| s.set(on));
+    WEAK_CAS_USED.with(|u| u.set(false));
+}
+
+/// `true` if any `compare_exchange_weak` ran since [`set_spurious`].
+pub fn weak_cas_used() -> bool {
+    WEAK_CAS_USED.with(Cell::get)
+}
+
+/// Decides whether the weak compare-exchange by `thread` at `location` fails
+/// spuriously now: in the spurious pass, the first one per thread and site does.
+pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bool {
+    WEAK_CAS_USED.with(|u| u.set(true));
+    if !SPURIOUS.with(Cell::get) {
+        return false;
+    }
+    FAILED_WEAK.with(|failed| {
+        let mut failed = failed.borrow_mut();
+        let first = !failed.iter().any(|&(t, l)| t == thread && std::ptr::eq(l, location));
+        if first {
+            failed.push((thread, location));
+        }
+        first
+    })
+}
+
+/// What a [`Waiting`] entry says while a thread is inside a `try_lock`: loom
+/// 0.7 blocks a thread whose pending `try_lock` meets another thread taking
+/// the lock (tokio-rs/loom#376), though a real `try_lock` never waits.
+pub const IN_TRY_LOCK: &str = "inside a `try_lock`";
+
+thread_local! {
+    static SPAWNED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts a thread started in the model (by `thread::spawn` or a scope).
+pub fn note_spawn() {
+    SPAWNED.with(|n| n.set(n.get() + 1));
+}
+
+/// Threads started in the model since the last [`clear`].
+pub fn spawned() -> u32 {
+    SPAWNED.with(Cell::get)
+}
+
+/// Notes that `thread` is about to block on the mutex at `addr`.
+pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: None }));
+}
+
+/// Notes that `thread` is about to block on the channel at `addr`, waiting for `what`.
+pub fn wait_begin_for(thread: usize, addr: usize, location: &'static Location<'static>, what: String) {
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: Some(what) }));
+}
+
+/// Notes that `thread` got the mutex at `addr`.
+pub fn wait_end(thread: usize, addr: usize) {
+    WAITING.with(|waiting| waiting.borrow_mut().retain(|w| !(w.thread == thread && w.addr == addr)));
+}
+
+/// Takes the list of threads blocked in `lock()`.
+pub fn take_waiting() -> Vec<Waiting> {
+    WAITING.with(|waiting| std::mem::take(&mut *waiting.borrow_mut()))
+}
+
+/// Explains a deadlock: who waits where, for a lock held by whom since which step.
+pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
+    let thread_name = |t: usize| label(events, t);
+    let mut parts = Vec::new();
+    for w in waiting {
+        // The holder: the last thread that locked this mutex and has not unlocked it.
+        let mut held: Option<(usize, usize)> = None;
+        for (i, e) in events.iter().enumerate().filter(|(_, e)| e.addr == w.addr) {
+            match e.op {
+                Op::Lock { .. } => held = Some((e.thread, i + 1)),
+                Op::Unlock { .. } => held = None,
+                _ => {}
+            }
+        }
+        let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
+        if let Some(what) = &w.what {
+            parts.push(format!("{} waits at {at} {what}", thread_name(w.thread)));
+            continue;
+        }
+        // The judge's own code: the engine's (`src/judge/`) or a lab's spec (`labs/NN_slug/judge.rs`).
+        let in_judge = at.starts_with("src/judge/") || (at.starts_with("labs/") && at.contains("/judge.rs:"));
+        if in_judge {
+            // The judge's own lock, taken after the learner's function returned.
+            parts.push(format!(
+                "after your function returned, the check could not take the lock ({at}): your function left it \
+                 locked (a guard kept alive somewhere, or `mem::forget` of a guard?)"
+            ));
+            continue;
+        }
+        parts.push(match held {
+            Some((holder, step)) if holder == w.thread => {
+                format!("{} waits at {at} for a lock it already holds (taken at step {step})", thread_name(w.thread))
+            }
+            Some((holder, step)) => format!(
+                "{} waits at {at} for a lock {} holds (taken at step {step})",
+                thread_name(w.thread),
+                thread_name(holder)
+            ),
+            None => format!("{} waits at {at}", thread_name(w.thread)),
+        });
+    }
+    if parts.is_empty() {
+        "deadlock: every thread is blocked".to_string()
+    } else {
+        format!("deadlock: every thread is blocked — {}", parts.join("; "))
+    }
+}
+
+/// Appends one event to the buffer.
+pub fn record(thread: usize, addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
+    record_named(thread, None, addr, init, op, location);
+}
+
+/// Appends one event by a thread that has a name.
+pub fn record_named(
+    thread: usize,
+    thread_name: Option<&str>,
+    addr: usize,
+    init: &str,
+    op: Op,
+    location: &'static Location<'static>,
+) {
+    let thread_name = thread_name.map(str::to_string);
+    // The operation is done: the thread has no pending step until its next one.
+    PENDING.with(|pending| pending.borrow_mut().retain(|p| p.thread != thread));
+    EVENTS.with(|events| {
+        events.borrow_mut().push(Event { thread, thread_name, addr, init: init.to_string(), op, location });
+    });
+}
+
+/// Calls `f` with the events recorded since the last [`clear`], without copying them.
+pub fn with_events<R>(f: impl FnOnce(&[Event]) -> R) -> R {
+    EVENTS.with(|events| f(&events.borrow()))
+}
+
+/// A copy of the events recorded since the last [`clear`].
+pub fn snapshot() -> Vec<Event> {
+    EVENTS.with(|events| events.borrow().clone())
+}
+
+/// Takes the events recorded since the last [`clear`].
+pub fn take() -> Vec<Event> {
+    EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+}
+
+/// One step of a schedule, as printed and as serialised in `--json`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Step {
+    /// 1-based position in the execution.
+    pub step: usize,
+    /// `main`, `T1`, `T2`, …
+    pub thread: String,
+    /// Which object: `atomic`, `mutex`, `cell`, or `atomic#2` when there are several.
+    pub object: String,
+    /// What was done, e.g. `load 0`, `store 1`, `fetch_add 1→2`.
+    pub operation: String,
+    /// The value read, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<u64>,
+    /// The value written, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrote: Option<u64>,
+    /// A stale read or a lost update, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// `file:line` of the operation.
+    pub at: String,
+}
+
+/// A readable schedule: the steps of one execution.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Schedule {
+    /// The steps, in the order loom ran them.
+    pub steps: Vec<Step>,
+}
+
+/// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, … as the schedule of `events` calls it.
+pub fn thread_label(events: &[Event], thread: usize) -> String {
+    label(events, thread)
+}
+
+/// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, …
+fn label(events: &[Event], thread: usize) -> String {
+    match events.iter().find(|e| e.thread == thread).and_then(|e| e.thread_name.as_deref()) {
+        Some(name) => name.to_string(),
+        None if thread == 0 => "main".to_string(),
+        None => format!("T{thread}"),
+    }
+}
+
+/// The objects `events` touch, in order of first use, with their kinds.
+fn objects(events: &[Event]) -> Vec<(usize, &'static str)> {
+    let mut order: Vec<(usize, &'static str)> = Vec::new();
+    for e in events {
+        if !order.iter().any(|(addr, _)| *addr == e.addr) {
+            order.push((e.addr, e.op.kind()));
+        }
+    }
+    order
+}
+
+/// The name a schedule gives the object at `addr`: the lab's name for it, its kind
+/// (`atomic`, `mutex`) when it is the only one of its kind, else `atomic#2`, …
+fn object_name(order: &[(usize, &'static str)], names: &[(&str, &[&'static str])], addr: usize) -> String {
+    let kind = order.iter().find(|(a, _)| *a == addr).map_or("object", |(_, k)| *k);
+    let mut same: Vec<usize> = order.iter().filter(|(_, k)| *k == kind).map(|(a, _)| *a).collect();
+    // Locks taken in opposite orders (a deadlock) have no common first use:
+    // mutexes are named in the order they sit in memory (declare them in a
+    // `#[repr(C)]` struct in the order of their names).
+    if kind == "mutex" {
+        same.sort_unstable();
+    }
+    let given = names.iter().find(|(k, list)| *k == kind && list.len() == same.len()).map(|(_, list)| *list);
+    if let (Some(list), Some(i)) = (given, same.iter().position(|a| *a == addr)) {
+        list[i].to_string()
+    } else if same.len() == 1 {
+        kind.to_string()
+    } else {
+        let n = same.iter().position(|a| *a == addr).map_or(0, |i| i + 1);
+        format!("{kind}#{n}")
+    }
+}
+
+/// The name the schedule of `events` gives the mutex at `addr` (see [`Schedule::from_events_named`]),
+/// counting also the mutexes at `pending`, which threads are about to lock for the first time.
+pub fn name_of_mutex(events: &[Event], pending: &[usize], names: &[(&str, &[&'static str])], addr: usize) -> String {
+    let mut order = objects(events);
+    for &mutex in pending {
+        if !order.iter().any(|(a, _)| *a == mutex) {
+            order.push((mutex, "mutex"));
+        }
+    }
+    object_name(&order, names, addr)
+}
+
+/// `src/labs/../../labs/x.rs` → `labs/x.rs`, so paths read as the learner sees them.
+pub fn tidy_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            "." => {}
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+impl Schedule {
+    /// Builds the readable schedule, naming objects by kind (`atomic`,
+    /// `atomic#2`, …) and marking stale reads and overwrites.
+    pub fn from_events(events: &[Event]) -> Schedule {
+        Schedule::from_events_named(events, &[])
+    }
+
+    /// Like [`from_events`](Self::from_events), with the lab's names for its
+    /// objects: `("atomic", &["a", "b"])` names the first atomic used `a` and
+    /// the second `b`, when exactly that many atomics are used.
+    pub fn from_events_named(events: &[Event], names: &[(&str, &[&'static str])]) -> Schedule {
+        Schedule::from_events_decoded(events, names, None)
+    }
+
+    /// Like [`from_events_named`](Self::from_events_named); when the
+    /// execution uses exactly one atomic and `decode` is given, that atomic's
+    /// values are shown decoded (lab 03's packed word as `a=2 b=0`).
+    pub fn from_events_decoded(
+        events: &[Event],
+        names: &[(&str, &[&'static str])],
+        decode: Option<fn(u64) -> String>,
+    ) -> Schedule {
+        let thread_name = |t: usize| label(events, t);
+        let order = objects(events);
+        let atomics = order.iter().filter(|(_, kind)| *kind == "atomic").count();
+        let decode = decode.filter(|_| atomics == 1);
+        let show = |value: u64| decode.map_or_else(|| value.to_string(), |d| d(value));
+        let name_of = |addr: usize| object_name(&order, names, addr);
+
+        // Latest store per object: (value, step, thread); step 0 is the initial value.
+        let mut latest: HashMap<usize, (u64, usize, usize)> = HashMap::new();
+        // Every store per object: (step, thread).
+        let mut stores: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        // The step at which each (thread, object) last read a value.
+        let mut last_read: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut steps = Vec::with_capacity(events.len());
+
+        // Mutexes: the value each thread found when it took the lock, and the value it
+        // last saw in a section that only read — a later write computed from that
+        // read, after another thread's write, is a lost update made under the lock.
+        let mut section: HashMap<(usize, usize), (String, usize)> = HashMap::new();
+        let mut seen_under_lock: HashMap<(usize, usize), (String, usize)> = HashMap::new();
+        let mut lock_writes: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for (i, e) in events.iter().enumerate() {
+            let step = i + 1;
+            if let Ok(init) = e.init.parse::<u64>() {
+                latest.entry(e.addr).or_insert((init, 0, usize::MAX));
+            }
+            let mut note = None;
+            if let (Some(read), Op::Load { .. }) = (e.op.read(), &e.op)
+                && let Some(&(value, at, by)) = latest.get(&e.addr)
+                && value != read
+                && at > 0
+            {
+                note = Some(format!(
+                    "stale: read {} although {} already stored {} at step {at}",
+                    show(read),
+                    thread_name(by),
+                    show(value)
+                ));
+            }
+            // A plain store or a swap writes a value computed from an earlier read.
+            if matches!(e.op, Op::Store { .. } | Op::Rmw { name: "swap", .. })
+                && let Some(&read_at) = last_read.get(&(e.thread, e.addr))
+            {
+                let missed: Vec<(usize, usize)> = stores
+                    .get(&e.addr)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&(at, by)| at > read_at && by != e.thread)
+                    .collect();
+                if !missed.is_empty() {
+                    let list: Vec<String> =
+                        missed.iter().map(|&(at, by)| format!("{}'s store at step {at}", thread_name(by))).collect();
+                    note = Some(format!(
+                        "overwrites {}: {} read at step {read_at}, before it",
+                        list.join(" and "),
+                        thread_name(e.thread)
+                    ));
+                }
+            }
+            match &e.op {
+                Op::Lock { holds } => {
+                    section.insert((e.thread, e.addr), (holds.clone(), step));
+                }
+                Op::Unlock { wrote: false, .. } => {
+                    if let Some(found) = section.remove(&(e.thread, e.addr)) {
+                        seen_under_lock.insert((e.thread, e.addr), found);
+                    }
+                }
+                Op::Unlock { wrote: true, leaves } => {
+                    let found = section.remove(&(e.thread, e.addr));
+                    if let (Some((now, locked_at)), Some((then, read_at))) =
+                        (found, seen_under_lock.remove(&(e.thread, e.addr)))
+                    {
+                        let missed: Vec<(usize, usize)> = lock_writes
+                            .get(&e.addr)
+                            .into_iter()
+                            .flatten()
+                            .copied()
+                            .filter(|&(at, by)| at > read_at && at < locked_at && by != e.thread)
+                            .collect();
+                        // Only a write that erased what the others did: it left the value it found
+                        // (or, for a count, less). `+= 1` on the value found under this lock builds on
+                        // their updates — whatever it decided earlier, nothing is overwritten.
+                        let erased = *leaves == now
+                            || matches!((leaves.parse::<u64>(), now.parse::<u64>()), (Ok(l), Ok(n)) if l < n);
+                        if now != then && erased && !missed.is_empty() {
+                            let list: Vec<String> = missed
+                                .iter()
+                                .map(|&(at, by)| format!("{}'s update at step {at}", thread_name(by)))
+                                .collect();
+                            note = Some(format!(
+                                "overwrites {}: {} wrote a value computed from the {then} it read under an earlier lock (step {read_at})",
+                                list.join(" and "),
+                                thread_name(e.thread)
+                            ));
+                        }
+                    }
+                    lock_writes.entry(e.addr).or_default().push((step, e.thread));
+                }
+                _ => {}
+            }
+            if e.op.read().is_some() {
+                last_read.insert((e.thread, e.addr), step);
+            }
+            if let Some(wrote) = e.op.wrote() {
+                latest.insert(e.addr, (wrote, step, e.thread));
+                stores.entry(e.addr).or_default().push((step, e.thread));
+            }
+            if matches!(e.op, Op::CellWrite | Op::CellRead) {
+                // Plain memory: a later access by another thread with no lock or
+                // atomic in between is a data race, and loom stops right there.
+                let earlier = events[..i].iter().rposition(|p| {
+                    p.addr == e.addr && p.thread != e.thread && matches!(p.op, Op::CellWrite | Op::CellRead)
+                });
+                if let Some(j) = earlier.filter(|_| i + 1 == events.len()) {
+                    note = Some(format!(
+                        "data race: plain access with nothing ordering it after {}'s at step {}",
+                        thread_name(events[j].thread),
+                        j + 1
+                    ));
+                }
+            }
+            steps.push(Step {
+                step,
+                thread: thread_name(e.thread),
+                object: name_of(e.addr),
+                operation: e.op.describe(&show),
+                read: e.op.read(),
+                wrote: e.op.wrote(),
+                note,
+                at: format!("{}:{}", tidy_path(e.location.file()), e.location.line()),
+            });
+        }
+        Schedule { steps }
+    }
+
+    /// One line: `T1 load 0 · T2 load 0 · T1 store 1 · T2 store 1`.
+    ///
+    /// With several objects each step names its object: `T1 a fetch_sub 1→0`.
+    pub fn summary(&self) -> String {
+        let several = self.steps.iter().any(|s| s.object != self.steps[0].object);
+        let step = |s: &Step| {
+            if several {
+                format!("{} {} {}", s.thread, s.object, s.operation)
+            } else {
+                format!("{} {}", s.thread, s.operation)
+            }
+        };
+        self.steps.iter().map(step).collect::<Vec<_>>().join(" · ")
+    }
+
+    /// The schedule as an aligned table, one step per line.
+    pub fn table(&self) -> String {
+        let objects = self.steps.iter().map(|s| s.object.as_str()).collect::<std::collections::BTreeSet<_>>();
+        let show_object = objects.len() > 1;
+        let op_width = self
+            .steps
+            .iter()
+            .map(|s| s.operation.chars().count() + if show_object { s.object.len() + 1 } else { 0 })
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        let at_width = self.steps.iter().map(|s| s.at.len()).max().unwrap_or(5).max(5);
+        let mut out = String::new();
+        let thread_width = self.steps.iter().map(|s| s.thread.len()).max().unwrap_or(6).max(6);
+        let _ = writeln!(out, "  step  {:<thread_width$}  {:<op_width$}  where", "thread", "operation");
+        for s in &self.steps {
+            let op = if show_object { format!("{} {}", s.object, s.operation) } else { s.operation.clone() };
+            let note = s.note.as_deref().map(|n| format!("  ← {n}")).unwrap_or_default();
+            let line =
+                format!("  {:>4}  {:<thread_width$}  {op:<op_width$}  {:<at_width$}{note}", s.step, s.thread, s.at);
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        out
+    }
+}
+
+/// The text of a panic payload: what a thread that stopped an execution said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic with no message)".to_string())
+}
