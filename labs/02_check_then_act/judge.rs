@@ -147,16 +147,14 @@ fn buys() -> Vec<(u64, u64, bool, u64)> {
 }
 
 /// `worker(attempts, tickets)` cases, `(attempts, tickets, sold)`: a worker sells
-/// what it is asked for, up to its share. Attempts are counted one by one, so the
-/// largest are loop counts; shares span the whole range.
+/// what it is asked for, up to its share. Shares span the whole range (a share
+/// kept in a `u32` goes wrong past 2^32, whatever the attempts); attempts are
+/// counted one by one, each a check-then-act, so they stay below 2^17.
 fn worker_cases() -> Vec<(u64, u64, u64)> {
     let mut all = vec![(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2)];
-    for attempts in values::loop_counts(MAX) {
-        let shares: Vec<u64> = if attempts > 1 << 20 {
-            vec![attempts - 1, attempts + 1]
-        } else {
-            vec![0, attempts.saturating_sub(1), attempts, attempts + 1, (1 << 32) + 1, MAX]
-        };
+    for attempts in values::loop_counts(1 << 17) {
+        let mut shares = vec![0, attempts.saturating_sub(1), attempts, attempts + 1];
+        shares.extend(values::across(MAX).into_iter().filter(|&t| t > 1 << 17));
         all.extend(shares.into_iter().map(|tickets| (attempts, tickets, attempts.min(tickets))));
     }
     all

@@ -173,6 +173,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let mut cases = vec![(10, 3), (10, 0), (0, 1_000), (0, 70_000)];
             // Counts past each width's edge, published onto totals over the whole range.
             cases.extend(values::loop_counts(MAX_JOB).into_iter().map(|iters| (0, iters)));
+            // A start past 2^32: a total kept in a `u32` goes wrong there.
             cases.extend(values::across(MAX_JOB - 2).into_iter().map(|start| (start, 2)));
             for (start, iters) in cases {
                 let total = AtomicU64::new(start);
