@@ -136,7 +136,7 @@ fn expectations(text: &str) -> Vec<Expect> {
 }
 
 fn status_named(label: &str) -> Status {
-    [Status::NotAttempted, Status::Failing, Status::Solved]
+    [Status::NotAttempted, Status::Failing, Status::Solved, Status::Refused]
         .into_iter()
         .find(|s| s.label() == label)
         .unwrap_or_else(|| panic!("no status `{label}`"))
@@ -155,7 +155,9 @@ fn judged_as_expected(lab: &'static dyn Lab, name: &str, text: &str, stdout: &st
     for e in &expected {
         if e.what == "the file" {
             let said = stdout.lines().any(|l| {
-                l.contains(&e.status) && e.saying.as_deref().is_none_or(|s| l.contains(s)) && line_of(stdout, "").is_none()
+                l.contains(&e.status)
+                    && e.saying.as_deref().is_none_or(|s| l.contains(s))
+                    && line_of(stdout, "").is_none()
             });
             if !said {
                 wrong.push(format!("{name}: the file should be {} ({:?})", e.status, e.saying));
@@ -169,7 +171,13 @@ fn judged_as_expected(lab: &'static dyn Lab, name: &str, text: &str, stdout: &st
             && shown.starts_with(&format!("{}:", e.status))
             && e.saying.as_deref().is_none_or(|s| line.contains(s));
         if !ok {
-            wrong.push(format!("{name} {}: expected {} {:?}, saved {}, shown: {line}", e.what, e.status, e.saying, status.label()));
+            wrong.push(format!(
+                "{name} {}: expected {} {:?}, saved {}, shown: {line}",
+                e.what,
+                e.status,
+                e.saying,
+                status.label()
+            ));
         }
     }
     wrong

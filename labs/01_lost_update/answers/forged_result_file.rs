@@ -2,10 +2,10 @@
 // a call that appends a "solved" outcome line to the result file named in
 // the judging child's environment, then exits before any check can fail.
 //
-// expect mutex: refused, saying "std::env"
-// expect parking_lot: refused, saying "std::env"
-// expect atomic: refused, saying "std::env"
-// expect process: refused, saying "std::env"
+// expect mutex: refused, saying "`std::io` in `forge`"
+// expect parking_lot: refused, saying "`std::io` in `forge`"
+// expect atomic: refused, saying "`std::io` in `forge`"
+// expect process: refused, saying "`std::io` in `forge`"
 
 use super::sync::Mutex;
 use super::sync::atomic::AtomicU64;
