@@ -220,3 +220,28 @@ fn code_that_runs_before_main_forges_no_verdict() {
     let course = AnswersCourse::open();
     verify_answer(&course, &common::fixture::LAB, "forged_before_main");
 }
+
+// ── Every lab's source-level answers ────────────────────────────────────────
+
+/// Every `labs/NN_slug/answers/*.rs` but the forged ones (tested above), each
+/// verified as the lab's exercise and judged as its comments say.
+#[test]
+fn every_labs_source_answers_are_judged_as_they_say() {
+    let course = AnswersCourse::open();
+    let mut judged = 0;
+    for &lab in LABS {
+        let dir = Path::new(REPO).join("labs").join(lab.folder()).join("answers");
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_string))
+            .filter(|name| !name.starts_with("forged_"))
+            .collect();
+        names.sort();
+        for name in names {
+            verify_answer(&course, lab, &name);
+            judged += 1;
+        }
+    }
+    assert!(judged >= 3, "only {judged} source-level answers");
+}

@@ -517,9 +517,17 @@ impl<'c, 't> Scan<'c, 't> {
         let what = format!("`{}`", self.context.snippet(node.static_token.span, node.ty.span()));
         if !matches!(node.mutability, syn::StaticMutability::None) {
             self.refuse(Refusal::new(node.static_token.span, what, STATIC_MUT));
-        } else if !plain_data(&node.ty) && !self.lab_lock_of_unit(&node.ty) {
+        } else if !plain_data(&node.ty) && !self.lab_lock_of_unit(&node.ty) && !self.refused_type(&node.ty) {
             self.refuse(Refusal::new(node.static_token.span, what, STATIC_STATE));
         }
+    }
+
+    /// A type whose path is refused anyway (std's `Mutex`, say), with a better rewrite than "state".
+    fn refused_type(&self, ty: &syn::Type) -> bool {
+        let syn::Type::Path(t) = ty else { return false };
+        let segments: Vec<String> = t.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let global = t.path.leading_colon.is_some();
+        (segments.len() > 1 || global) && self.context.path_refusal(&segments, global).is_some()
     }
 
     /// `Mutex<()>` (or `parking_lot::Mutex<()>`) from the lab's `sync`: a lock loom sees, holding no state.

@@ -239,8 +239,8 @@ macro_rules! __learner_backends {
             pub use racelab::sync::real as sync;
             pub mod exercise {
                 macro_rules! thread_local {
-                            ($d($d tokens:tt)*) => { racelab::sync::real::thread_local!($d($d tokens)*); };
-                        }
+                                    ($d($d tokens:tt)*) => { racelab::sync::real::thread_local!($d($d tokens)*); };
+                                }
                 include!($file);
             }
         }
@@ -251,8 +251,8 @@ macro_rules! __learner_backends {
             pub use racelab::sync::model as sync;
             pub mod exercise {
                 macro_rules! thread_local {
-                            ($d($d tokens:tt)*) => { racelab::sync::model::thread_local!($d($d tokens)*); };
-                        }
+                                    ($d($d tokens:tt)*) => { racelab::sync::model::thread_local!($d($d tokens)*); };
+                                }
                 include!($file);
             }
         }
