@@ -282,10 +282,14 @@ impl FakeCourse {
 }
 
 /// One outcome line for `verify`'s channel (`$1`: its descriptor, `$2`: its token, from
-/// `set -- $RACELAB_VERIFY_CHANNEL`), or with `token` in place of the run's.
+/// `set -- $RACELAB_VERIFY_CHANNEL`), or with `token` in place of the run's. The outcome
+/// names the code it judged: the fake course's exercise file (the lab's solution).
 fn sending(lab: u8, exercise: &str, status: &str, token: &str) -> String {
+    let solution = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(lab_dir(lab)).join("solution.rs");
+    let text = std::fs::read_to_string(solution).expect("the solution");
+    let code = racelab::labs::exercises(lab).expect("a lab with exercises").code_fingerprint(exercise, &text);
     format!(
-        "printf '%s\\t%s\\n' \"{token}\" '{{\"lab\":{lab},\"exercise\":\"{exercise}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\"}}' >&$1"
+        "printf '%s\\t%s\\n' \"{token}\" '{{\"lab\":{lab},\"exercise\":\"{exercise}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\",\"code\":\"{code}\"}}' >&$1"
     )
 }
 
@@ -584,4 +588,19 @@ fn a_solved_for_an_exercise_still_todo_is_not_believed() {
     for e in EXERCISES {
         assert_eq!(course.progress().status(1, e), racelab::course::Status::NotAttempted, "{e}");
     }
+}
+
+#[test]
+fn a_verdict_on_other_code_than_the_file_holds_is_not_judged() {
+    // The checks answer for the solution; the file has been edited since (a stale build).
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    let file = course.root().join(lab_dir(1)).join("exercise.rs");
+    let edited =
+        std::fs::read_to_string(&file).expect("exercise").replace("*counter.lock() += 1;", "*counter.lock() += 2;");
+    std::fs::write(&file, edited).expect("edited");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not judged: the checks judged other code than"), "{text}");
+    assert_ne!(course.progress().status(1, "parking_lot"), racelab::course::Status::Solved, "{text}");
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "mutex's code is unchanged");
 }

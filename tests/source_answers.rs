@@ -18,8 +18,10 @@
 //! // expect the file: refused, saying "link_section"
 //! ```
 //!
-//! The course folder is built once (racelab at that path, then one exercise
-//! target per lab, incrementally): later runs rebuild only what changed.
+//! The course folder shares this build's target folder and its racelab library
+//! (the same package: cargo reuses the build), and names its exercise targets
+//! `source_answers_NN`, so that a build of an answer is never taken for the
+//! learner's `exercise_NN`. Each answer is an incremental build of its lab's target.
 
 mod common;
 
@@ -30,6 +32,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The answers' exercise targets are `source_answers_NN`, never the learner's `exercise_NN`.
+const TARGET_PREFIX: &str = "source_answers_";
 
 /// The course folder the answers are verified in, held exclusively while a test uses it.
 struct AnswersCourse {
@@ -62,8 +67,14 @@ impl AnswersCourse {
         assert_eq!(locked, 0, "cannot lock the answers' course folder");
         let repo = Path::new(REPO);
         for file in ["Cargo.toml", "Cargo.lock"] {
-            let text = std::fs::read(repo.join(file)).expect(file);
-            if std::fs::read(root.join(file)).ok().as_ref() != Some(&text) {
+            let mut text = std::fs::read_to_string(repo.join(file)).expect(file);
+            if file == "Cargo.toml" {
+                // Other target names (`verify` is told with RACELAB_EXERCISE_TARGET): the same
+                // package and target name would let cargo take a build of an answer here for a
+                // fresh build of the learner's older exercise file there.
+                text = text.replace("name = \"exercise_", &format!("name = \"{TARGET_PREFIX}"));
+            }
+            if std::fs::read_to_string(root.join(file)).ok().as_ref() != Some(&text) {
                 std::fs::write(root.join(file), text).expect(file);
             }
         }
@@ -96,6 +107,7 @@ impl AnswersCourse {
             .current_dir(&self.root)
             .args(["verify", &lab.number().to_string()])
             .env("CARGO_TARGET_DIR", &self.target)
+            .env(racelab::judge::verify::TARGET_ENV, TARGET_PREFIX)
             .stdin(Stdio::null())
             .output()
             .expect("racelab verify runs");

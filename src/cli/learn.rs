@@ -4,7 +4,7 @@ use super::exit::{Failure, interrupted_status, out};
 use crate::check::{Model, explore};
 use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
 use crate::judge::verify::{self, Stopped, Verification};
-use crate::judge::{Exercise, Outcome, yours};
+use crate::judge::{Outcome, yours};
 use crate::lab::{Kind, Lab};
 use crate::labs::{self, LABS};
 use crate::runner::process::WorkerCommand;
@@ -216,11 +216,10 @@ pub(crate) fn verify(
         info.exercise(only)?;
         names.retain(|name| *name == only);
     }
-    let exercises: Vec<Exercise> = labs::exercises(lab.number())
-        .map(|e| e.list().iter().copied().filter(|e| names.contains(&e.name)).collect())
-        .unwrap_or_default();
+    let exercises = labs::exercises(lab.number()).map_or(&[][..], |e| e.list());
     let file = course.exercise_path(lab);
-    let verification = verify::verify(&course.root, lab.number(), &file, &exercises, timeout, stop).map_err(stopped)?;
+    let verification =
+        verify::verify(&course.root, lab.number(), &file, exercises, only, timeout, stop).map_err(stopped)?;
     let unsaved = course.record(&verification).err();
     let text = if json {
         let document = serde_json::json!({
@@ -587,7 +586,7 @@ pub(crate) fn dev_check(
         }
 
         let file = course.exercise_path(lab);
-        match verify::verify(&course.root, n, &file, exercises.list(), Duration::from_secs(300), stop) {
+        match verify::verify(&course.root, n, &file, exercises.list(), None, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
                 let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();
