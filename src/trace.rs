@@ -385,6 +385,12 @@ pub fn held_elsewhere(addr: usize) -> Option<u64> {
 pub fn interference_waited() {
     INTERFERE.with(|cell| {
         let mut i = cell.get();
+        // Only a simulated *holder* is waited out (`interfere_briefly`). Rivals that win
+        // compare-and-swap races (`interfere`) change the value at each exchange: taking a
+        // lock (a `static` one around a right `fetch_add`, say) meets none of them.
+        if !i.transient {
+            return;
+        }
         i.used += i.left;
         i.left = 0;
         cell.set(i);

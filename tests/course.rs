@@ -78,14 +78,16 @@ fn list_and_welcome_show_progress() {
     let mut progress = Progress::default();
     progress.status.insert(course::key(1, "mutex"), Status::Solved);
     progress.status.insert(course::key(1, "atomic"), Status::Failing);
+    progress.status.insert(course::key(1, "parking_lot"), Status::Refused);
     progress.save(dir.path()).expect("save");
     let list = text(&racelab_in(dir.path(), &["list"]));
     assert!(list.contains("✓ mutex          solved"), "{list}");
     assert!(list.contains("✗ atomic         failing"), "{list}");
+    assert!(list.contains("⊘ parking_lot    refused"), "refused is not failing:\n{list}");
     assert!(list.contains("· process        not attempted"), "{list}");
     let welcome = text(&racelab_in(dir.path(), &[]));
     assert!(welcome.contains("1/4 exercises solved"), "{welcome}");
-    assert!(welcome.contains("`parking_lot` is not attempted"), "the next exercise in order:\n{welcome}");
+    assert!(welcome.contains("`parking_lot` is refused"), "the next exercise in order:\n{welcome}");
 }
 
 #[test]

@@ -257,6 +257,50 @@ mod isolation {
         assert!(outcome.resembles.is_empty(), "{:?}", outcome.resembles);
     }
 
+    /// Forged, as native code could (an exercise file cannot: its reading refuses
+    /// `std::env`, `std::fs`, `std::process` and `racelab::…`): a "solved" for
+    /// `process` written to every file named in the environment, then an exit.
+    fn forges_into_files_and_exits(_reports: &[u64]) -> u64 {
+        use std::io::Write as _;
+        let line =
+            "outcome\t{\"lab\":1,\"exercise\":\"process\",\"status\":\"solved\",\"summary\":\"\",\"details\":\"\"}\n";
+        for (key, value) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("RACELAB") {
+                let file = std::fs::OpenOptions::new().append(true).open(value);
+                let _ = file.and_then(|mut f| f.write_all(line.as_bytes()));
+            }
+        }
+        std::process::exit(0)
+    }
+
+    /// Forged on the child's own channel, with its token, and returning a wrong total:
+    /// the judge's own verdict follows, and two verdicts count as none.
+    fn forges_on_the_channel(reports: &[u64]) -> u64 {
+        let line =
+            "outcome\t{\"lab\":1,\"exercise\":\"process\",\"status\":\"solved\",\"summary\":\"\",\"details\":\"\"}";
+        racelab::judge::channel::send(racelab::judge::channel::JUDGE_CHANNEL, line);
+        reports.iter().sum::<u64>() + 1
+    }
+
+    #[test]
+    fn a_solved_line_written_to_a_file_is_no_verdict() {
+        let outcome = LAB.judge("process", "isolation::a_solved_line_written_to_a_file_is_no_verdict", || {
+            with_real(|f| f.combine = forges_into_files_and_exits)
+        });
+        assert_ne!(outcome.status, Status::Solved, "{}", outcome.summary);
+        assert!(outcome.summary.contains("before giving a verdict"), "{}", outcome.summary);
+    }
+
+    #[test]
+    fn a_second_verdict_on_the_channel_voids_the_first() {
+        let outcome = LAB.judge("process", "isolation::a_second_verdict_on_the_channel_voids_the_first", || {
+            with_real(|f| f.combine = forges_on_the_channel)
+        });
+        assert_ne!(outcome.status, Status::Solved, "{}", outcome.summary);
+        assert!(outcome.inconclusive, "{}", outcome.summary);
+        assert!(outcome.summary.contains("sent 2 verdicts for one exercise"), "{}", outcome.summary);
+    }
+
     #[test]
     fn a_right_answer_is_judged_the_same_in_its_own_process() {
         let outcome = LAB
@@ -359,10 +403,10 @@ mod yours {
     }
 }
 
-/// What the judge cannot check is refused before any check runs: `unsafe`, a
-/// `static`, a `thread_local!` or a clock, in the exercise's own functions or in
-/// any helper it may call — but not in another exercise's functions.
-mod off_limits {
+/// What the judge cannot judge is refused before any of the exercise's code
+/// runs — as "refused", for the exercises whose code uses it (their functions
+/// and the helpers they call) and no other; what a right answer can use is judged.
+mod refusals {
     use super::fixture::{LAB, judge::Answers};
     use racelab::judge::{Judge as _, Source, Spec as _, Status};
     use racelab::lab::Lab as _;
@@ -379,59 +423,73 @@ mod off_limits {
         Box::leak(format!("labs/{}/exercise.rs", LAB.folder()).into_boxed_str())
     }
 
-    fn judged(exercise: &str, extra: &str) -> racelab::judge::Outcome {
-        let text: &'static str = Box::leak(format!("{}\n{extra}", *SOLUTION).into_boxed_str());
-        let mut learner = LAB.solution(None);
-        learner.source = Some(Source { path: exercise_path(), text });
-        LAB.check(exercise, &learner)
-    }
-
-    #[test]
-    fn a_clock_in_a_helper_is_refused_for_every_exercise() {
-        let helper = "fn patience() -> std::time::Instant {\n    std::time::Instant::now()\n}\n";
-        let line = SOLUTION.lines().count() + 2;
-        for exercise in ["mutex", "atomic", "process"] {
-            let outcome = judged(exercise, helper);
-            assert_eq!(outcome.status, Status::Failing, "{exercise}");
-            let at = format!("exercise.rs:{line} uses a clock");
-            assert!(outcome.summary.contains(&at), "{exercise}: {}", outcome.summary);
-        }
-    }
-
-    #[test]
-    fn a_static_counts_against_its_own_exercise_only() {
-        let text = SOLUTION.replace(
-            "pub fn worker(iters: u64) -> u64 {",
-            "pub fn worker(iters: u64) -> u64 {\n    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);",
-        );
-        let text: &'static str = Box::leak(text.into_boxed_str());
-        let mut learner = LAB.solution(None);
-        learner.source = Some(Source { path: exercise_path(), text });
-        let process = LAB.check("process", &learner);
-        assert_eq!(process.status, Status::Failing);
-        assert!(process.summary.contains("uses a `static`"), "{}", process.summary);
-        assert_eq!(LAB.check("mutex", &learner).status, Status::Solved, "another exercise's static is not mutex's");
-    }
-
     fn with_source(text: String) -> Answers {
         let mut learner = LAB.solution(None);
         learner.source = Some(Source { path: exercise_path(), text: Box::leak(text.into_boxed_str()) });
         learner
     }
 
+    /// The solution with `extra` added at the end, and `mutex_increment` calling `call` first.
+    fn mutex_calling(call: &str, extra: &str) -> Answers {
+        let text = SOLUTION.replace(
+            "pub fn mutex_increment(counter: &Mutex<u64>) {",
+            &format!("pub fn mutex_increment(counter: &Mutex<u64>) {{\n    {call};"),
+        );
+        with_source(format!("{text}\n{extra}"))
+    }
+
+    #[test]
+    fn a_clock_in_a_helper_is_refused_only_for_the_exercise_that_calls_it() {
+        let helper = "fn patience() -> std::time::Instant {\n    std::time::Instant::now()\n}\n";
+        let line = SOLUTION.lines().count() + 3;
+        let learner = mutex_calling("let _ = patience()", helper);
+        let mutex = LAB.check("mutex", &learner);
+        assert_eq!(mutex.status, Status::Refused, "{}", mutex.summary);
+        let at = format!("exercise.rs:{line} uses `std::time::Instant` in `patience`, which `mutex_increment` uses");
+        assert!(mutex.summary.contains(&at), "{}", mutex.summary);
+        assert!(mutex.summary.contains("a clock"), "{}", mutex.summary);
+        for other in ["parking_lot", "atomic"] {
+            assert_eq!(LAB.check(other, &learner).status, Status::Solved, "{other} does not call `patience`");
+        }
+        // A helper no exercise calls is no exercise's code.
+        let unused = with_source(format!("{}\n{helper}", *SOLUTION));
+        assert_eq!(LAB.check("mutex", &unused).status, Status::Solved);
+    }
+
+    #[test]
+    fn a_static_that_holds_state_counts_against_its_own_exercise_only() {
+        let text = SOLUTION.replace(
+            "pub fn worker(iters: u64) -> u64 {",
+            "pub fn worker(iters: u64) -> u64 {\n    static CALLS: AtomicU64 = AtomicU64::new(0);",
+        );
+        let learner = with_source(text);
+        let process = LAB.check("process", &learner);
+        assert_eq!(process.status, Status::Refused);
+        assert!(
+            process.summary.contains("uses `static CALLS: AtomicU64` — a `static` that holds state"),
+            "{}",
+            process.summary
+        );
+        assert_eq!(LAB.check("mutex", &learner).status, Status::Solved, "another exercise's static is not mutex's");
+    }
+
     #[test]
     fn another_exercises_function_counts_once_this_one_calls_it() {
-        // `mutex_increment` calls the learner's `worker`, whose body holds a `static`.
+        // `mutex_increment` calls the learner's `worker`, whose body holds `unsafe`.
         let text = SOLUTION
+            .replace("pub fn worker(iters: u64) -> u64 {", "pub fn worker(iters: u64) -> u64 {\n    unsafe {}")
             .replace(
-                "pub fn worker(iters: u64) -> u64 {",
-                "pub fn worker(iters: u64) -> u64 {\n    static SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);",
-            )
-            .replace("pub fn mutex_increment(counter: &Mutex<u64>) {", "pub fn mutex_increment(counter: &Mutex<u64>) {\n    let _ = worker(0);");
+                "pub fn mutex_increment(counter: &Mutex<u64>) {",
+                "pub fn mutex_increment(counter: &Mutex<u64>) {\n    let _ = worker(0);",
+            );
         let learner = with_source(text);
         let outcome = LAB.check("mutex", &learner);
-        assert_eq!(outcome.status, Status::Failing);
-        assert!(outcome.summary.contains("uses a `static`"), "{}", outcome.summary);
+        assert_eq!(outcome.status, Status::Refused);
+        assert!(
+            outcome.summary.contains("uses `unsafe` in `worker`, which `mutex_increment` uses"),
+            "{}",
+            outcome.summary
+        );
         assert_eq!(LAB.check("atomic", &learner).status, Status::Solved, "atomic does not call worker");
     }
 
@@ -447,17 +505,123 @@ mod off_limits {
     }
 
     #[test]
-    fn words_in_strings_and_block_comments_are_not_code_and_hide_none() {
-        let fine = "/* no static, no sleep */\nfn note() -> &'static str {\n    \"unsafe? r#static\"\n}\n";
-        assert_eq!(judged("mutex", fine).status, Status::Solved, "{}", judged("mutex", fine).summary);
-        let hidden = "fn note() {\n    let _ = \"see lab 01//lesson\"; static X: u8 = 0;\n}\n";
-        assert!(judged("mutex", hidden).summary.contains("uses a `static`"));
+    fn words_in_strings_and_comments_are_not_code_and_hide_none() {
+        let fine = "/* no static, no sleep */\nfn note() -> &'static str {\n    \"unsafe? r#static std::fs\"\n}\n// sleep on it; unsafe? static? no.\n";
+        let outcome = LAB.check("mutex", &mutex_calling("let _ = note()", fine));
+        assert_eq!(outcome.status, Status::Solved, "{}", outcome.summary);
+        let hidden = "fn note() {\n    let _ = \"see lab 01//lesson\"; std::process::abort();\n}\n";
+        let outcome = LAB.check("mutex", &mutex_calling("note()", hidden));
+        assert!(outcome.summary.contains("uses `std::process`"), "{}", outcome.summary);
     }
 
     #[test]
-    fn a_static_lifetime_and_words_in_comments_are_not_refused() {
-        let helper = "// sleep on it; unsafe? static? no.\nfn name() -> &'static str {\n    \"ok\"\n}\n";
-        let outcome = judged("mutex", helper);
+    fn what_acts_on_the_whole_program_is_refused_for_every_exercise() {
+        let before_main = "#[used]\nstatic KEEP: u8 = 0;\n";
+        let learner = with_source(format!("{}\n{before_main}", *SOLUTION));
+        for exercise in ["mutex", "process"] {
+            let outcome = LAB.check(exercise, &learner);
+            assert_eq!(outcome.status, Status::Refused, "{exercise}");
+            assert!(
+                outcome.summary.contains("`#[used]` in `KEEP`, which acts on the whole test program"),
+                "{}",
+                outcome.summary
+            );
+        }
+    }
+
+    /// One exercise function `f` (and whatever `extra` items) per case: refused (and
+    /// saying what) or judged.
+    #[test]
+    fn the_reading_refuses_only_what_is_never_right() {
+        let file = |body: &str, extra: &str| {
+            format!(
+                "use super::sync::Mutex;\nuse super::sync::atomic::{{AtomicU64, Ordering}};\nuse super::sync::thread;\n\
+                 use std::time::Duration;\n{extra}\npub fn f(counter: &AtomicU64) -> u64 {{\n{body}\n}}\n"
+            )
+        };
+        let judged = [
+            ("    counter.fetch_add(1, Ordering::Relaxed)", ""),
+            ("    std::thread::sleep(Duration::from_micros(1));\n    0", ""),
+            ("    thread::sleep(std::time::Duration::from_micros(1));\n    0", ""),
+            (
+                "    COUNT.with(|c| c.set(c.get() + 1));\n    COUNT.get()",
+                "thread_local! {\n    static COUNT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };\n}",
+            ),
+            (
+                "    let _held = LOCK.lock().unwrap();\n    counter.fetch_add(1, Ordering::Relaxed)",
+                "static LOCK: Mutex<()> = Mutex::new(());",
+            ),
+            ("    LIMIT + NAMES.len() as u64", "static NAMES: [&str; 2] = [\"a\", \"b\"];\nconst LIMIT: u64 = 3;"),
+            (
+                "    let v: Vec<u64> = vec![1, 2];\n    println!(\"{v:?}\");\n    v.iter().copied().max().unwrap_or(0)",
+                "",
+            ),
+            ("    std::hint::black_box(u64::MAX.min(3))", ""),
+            (
+                "    Pair::default().sum()",
+                "#[derive(Clone, Copy, Debug, Default)]\nstruct Pair(u64, u64);\nimpl Pair {\n    fn sum(self) -> u64 { self.0 + self.1 }\n}",
+            ),
+        ];
+        for (body, extra) in judged {
+            let text = file(body, extra);
+            let refused = Source { path: "x.rs", text: &text }.read().refusal_for(&["f"]);
+            assert_eq!(refused, None, "judged, not refused:\n{text}");
+        }
+        let refused = [
+            ("    unsafe { 0 }", "", "`unsafe`"),
+            ("    std::env::args().count() as u64", "", "`std::env`"),
+            ("    std::fs::write(\"x\", \"y\").map_or(0, |_| 1)", "", "`std::fs`"),
+            ("    std::process::exit(0)", "", "`std::process`"),
+            ("    let t = std::time::Instant::now();\n    0", "", "`std::time::Instant`"),
+            ("    let m = std::sync::Mutex::new(0);\n    0", "", "`std::sync::Mutex`"),
+            ("    let a = std::sync::atomic::AtomicU64::new(0);\n    0", "", "`std::sync::atomic::AtomicU64`"),
+            ("    std::thread::spawn(|| 1).join().unwrap()", "", "`std::thread::spawn`"),
+            ("    racelab::labs::LABS.len() as u64", "", "`racelab`"),
+            ("    crate::you().worker.is_some() as u64", "", "`crate`"),
+            ("    super::super::LAB.number() as u64", "", "`super::super`"),
+            (
+                "    CALLS.fetch_add(1, Ordering::Relaxed)",
+                "static CALLS: AtomicU64 = AtomicU64::new(0);",
+                "`static CALLS: AtomicU64`",
+            ),
+            ("    *TOTAL.lock().unwrap()", "static TOTAL: Mutex<u64> = Mutex::new(0);", "`static TOTAL: Mutex<u64>`"),
+            ("    include_str!(\"secret.txt\").len() as u64", "", "`include_str!`"),
+            ("    twice!(1)", "macro_rules! twice {\n    ($x:expr) => { $x * 2 };\n}", "`macro_rules! twice`"),
+            ("    println!(\"{}\", std::fs::read_to_string(\"x\").unwrap_or_default());\n    0", "", "`std::fs`"),
+            ("    std::panic::catch_unwind(|| 1).unwrap_or(0)", "", "`std::panic`"),
+            ("    0", "#[unsafe(no_mangle)]\npub extern \"C\" fn hook() {}", "`#[unsafe(no_mangle)]`"),
+            ("    0", "extern \"C\" {\n    fn getpid() -> i32;\n}", "an `extern` block"),
+            ("    0", "mod hidden;", "`mod hidden`"),
+            ("    0", "#[test]\nfn forge() {}", "`#[test]`"),
+        ];
+        for (body, extra, what) in refused {
+            let text = file(body, extra);
+            let refusal = Source { path: "x.rs", text: &text }.read().refusal_for(&["f"]);
+            assert_eq!(refusal.as_ref().map(|r| r.what.as_str()), Some(what), "{text}\n{refusal:?}");
+        }
+    }
+
+    #[test]
+    fn a_static_lifetime_is_not_a_static() {
+        let helper = "fn name() -> &'static str {\n    \"ok\"\n}\n";
+        let outcome = LAB.check("mutex", &mutex_calling("let _ = name()", helper));
         assert_eq!(outcome.status, Status::Solved, "{}", outcome.summary);
+    }
+}
+
+/// Every lab's shipped exercise and its solution are read without a refusal:
+/// what the course itself writes, the judge accepts.
+#[test]
+fn the_shipped_exercises_and_solutions_are_refused_nothing() {
+    for lab in labs::LABS {
+        let Some(exercises) = labs::exercises(lab.number()) else { continue };
+        for file in ["exercise.rs", "solution.rs"] {
+            let path = format!("{}/labs/{}/{file}", env!("CARGO_MANIFEST_DIR"), lab.folder());
+            let text = std::fs::read_to_string(&path).expect("a lab file");
+            let reading = racelab::judge::Source { path: &path, text: &text }.read();
+            for e in exercises.list() {
+                assert_eq!(reading.refusal_for(e.functions), None, "{path}: {}", e.name);
+            }
+        }
     }
 }

@@ -214,7 +214,7 @@ fn the_modules_and_the_labs_import_each_other_in_no_circle() {
 /// after it in `ORDER` (`super::file`), so the stages can be read bottom-up.
 #[test]
 fn the_judges_files_are_layered() {
-    const ORDER: [&str; 15] = [
+    const ORDER: [&str; 17] = [
         "verify",
         "exercises",
         "yours",
@@ -228,7 +228,9 @@ fn the_judges_files_are_layered() {
         "sequential",
         "values",
         "source",
+        "reading",
         "outcome",
+        "channel",
         "mod",
     ];
     let dir = Path::new(REPO).join("src/judge");

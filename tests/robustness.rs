@@ -223,8 +223,11 @@ impl FakeCourse {
         let root = dir.path();
         std::fs::create_dir_all(root.join("tmp")).expect("folder");
         common::course_skeleton(root);
+        // Answers written (the solution): `verify` reads the file too, and would call a
+        // `todo!()` "not attempted" whatever the checks said.
         for folder in [lab_dir(1), lab_dir(2)] {
-            std::fs::write(root.join(folder).join("exercise.rs"), "// the learner's answers\n").expect("exercise");
+            let solution = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&folder).join("solution.rs");
+            std::fs::copy(solution, root.join(folder).join("exercise.rs")).expect("exercise");
         }
         let executable = |path: &std::path::Path, text: &str| {
             std::fs::write(path, text).expect("script");
@@ -278,17 +281,22 @@ impl FakeCourse {
     }
 }
 
+/// One outcome line for `verify`'s channel (`$1`: its descriptor, `$2`: its token, from
+/// `set -- $RACELAB_VERIFY_CHANNEL`), or with `token` in place of the run's. The outcome
+/// names the code it judged: the fake course's exercise file (the lab's solution).
+fn sending(lab: u8, exercise: &str, status: &str, token: &str) -> String {
+    let solution = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(lab_dir(lab)).join("solution.rs");
+    let text = std::fs::read_to_string(solution).expect("the solution");
+    let code = racelab::labs::exercises(lab).expect("a lab with exercises").code_fingerprint(exercise, &text);
+    format!(
+        "printf '%s\\t%s\\n' \"{token}\" '{{\"lab\":{lab},\"exercise\":\"{exercise}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\",\"code\":\"{code}\"}}' >&$1"
+    )
+}
+
 /// A check script that reports `status` for every exercise of `lab` after `pause` seconds.
 fn reporting(lab: u8, status: &str, pause: &str) -> String {
-    let lines: Vec<String> = EXERCISES
-        .iter()
-        .map(|e| {
-            format!(
-                "echo '{{\"lab\":{lab},\"exercise\":\"{e}\",\"status\":\"{status}\",\"summary\":\"fake\",\"details\":\"\"}}' >> \"$RACELAB_VERIFY_OUT\""
-            )
-        })
-        .collect();
-    format!("sleep {pause}\n{}", lines.join("\n"))
+    let lines: Vec<String> = EXERCISES.iter().map(|e| sending(lab, e, status, "$2")).collect();
+    format!("set -- $RACELAB_VERIFY_CHANNEL\nsleep {pause}\n{}", lines.join("\n"))
 }
 
 /// Writes its own pid and that of a child holding stdout open to `pids`, then waits.
@@ -520,4 +528,79 @@ fn run_yours_reports_what_stops_your_answers_in_one_line() {
     let out = course.racelab(&["run", "1", "--variant", "racy", "--yours"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --variant with one of lab 1's exercises"));
+}
+
+// ── No verdict without solving: only the run's channel counts, once per exercise ──
+
+#[test]
+fn a_verdict_written_anywhere_but_the_runs_own_channel_counts_for_nothing() {
+    let lines: Vec<String> = EXERCISES
+        .iter()
+        .flat_map(|e| {
+            [
+                // The right descriptor, another token.
+                sending(1, e, "solved", "0123456789abcdef0123456789abcdef"),
+                // The file the checks used to be named in the environment, stdout and stderr.
+                sending(1, e, "solved", "$2").replace(">&$1", ">> \"${RACELAB_VERIFY_OUT:-outcomes.jsonl}\""),
+                sending(1, e, "solved", "$2").replace(">&$1", ""),
+                sending(1, e, "solved", "$2").replace(">&$1", ">&2"),
+            ]
+        })
+        .collect();
+    let course = FakeCourse::new(&[(1, &format!("set -- $RACELAB_VERIFY_CHANNEL\n{}", lines.join("\n")))]);
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("solved:"), "{text}");
+    assert_eq!(text.matches("not judged: the check crashed before reporting a result").count(), 4, "{text}");
+    for e in EXERCISES {
+        assert_ne!(course.progress().status(1, e), racelab::course::Status::Solved, "{e}");
+    }
+}
+
+#[test]
+fn two_verdicts_for_one_exercise_void_it() {
+    let script = format!(
+        "set -- $RACELAB_VERIFY_CHANNEL\n{}\n{}\n{}",
+        reporting(1, "solved", "0").lines().skip(1).collect::<Vec<_>>().join("\n"),
+        sending(1, "mutex", "solved", "$2"),
+        sending(1, "atomic", "failing", "$2"),
+    );
+    let course = FakeCourse::new(&[(1, &script)]);
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for e in ["mutex", "atomic"] {
+        let line = text.lines().find(|l| l.split_whitespace().nth(1) == Some(e)).unwrap_or_default();
+        assert!(line.contains("not judged: 2 verdicts arrived for this one exercise"), "{text}");
+        assert_ne!(course.progress().status(1, e), racelab::course::Status::Solved, "{e}");
+    }
+    assert_eq!(course.progress().status(1, "parking_lot"), racelab::course::Status::Solved, "one verdict counts");
+}
+
+#[test]
+fn a_solved_for_an_exercise_still_todo_is_not_believed() {
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(lab_dir(1)).join("exercise.rs");
+    std::fs::copy(shipped, course.root().join(lab_dir(1)).join("exercise.rs")).expect("the shipped exercise");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("not attempted: still `todo!()` at").count(), 4, "{text}");
+    for e in EXERCISES {
+        assert_eq!(course.progress().status(1, e), racelab::course::Status::NotAttempted, "{e}");
+    }
+}
+
+#[test]
+fn a_verdict_on_other_code_than_the_file_holds_is_not_judged() {
+    // The checks answer for the solution; the file has been edited since (a stale build).
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "0"))]);
+    let file = course.root().join(lab_dir(1)).join("exercise.rs");
+    let edited =
+        std::fs::read_to_string(&file).expect("exercise").replace("*counter.lock() += 1;", "*counter.lock() += 2;");
+    std::fs::write(&file, edited).expect("edited");
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not judged: the checks judged other code than"), "{text}");
+    assert_ne!(course.progress().status(1, "parking_lot"), racelab::course::Status::Solved, "{text}");
+    assert_eq!(course.progress().status(1, "mutex"), racelab::course::Status::Solved, "mutex's code is unchanged");
 }

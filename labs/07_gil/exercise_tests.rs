@@ -14,21 +14,29 @@ use racelab::judge::{Learner, Source, self_as_worker, worker_job};
 use racelab::labs::gil::{LAB, judge::Answers};
 
 /// Your exercise, on real threads.
-#[allow(unused_variables, unused_imports, dead_code)]
+#[allow(unused_variables, unused_imports, unused_macros, dead_code)]
 mod real {
     pub use racelab::labs::gil::real::{Op, PyThread, UserGuard, UserLock, run_alone};
     pub use racelab::sync::real as sync;
     pub mod exercise {
+        // A plain `thread_local!` is the backend's (see `racelab::learner_backends!`).
+        macro_rules! thread_local {
+            ($($tokens:tt)*) => { racelab::sync::real::thread_local!($($tokens)*); };
+        }
         include!("exercise.rs");
     }
 }
 
 /// Your exercise, inside loom's model (the very same source).
-#[allow(unused_variables, unused_imports, dead_code)]
+#[allow(unused_variables, unused_imports, unused_macros, dead_code)]
 mod model {
     pub use racelab::labs::gil::model::{Op, PyThread, UserGuard, UserLock, run_alone};
     pub use racelab::sync::model as sync;
     pub mod exercise {
+        // A plain `thread_local!` is the backend's (see `racelab::learner_backends!`).
+        macro_rules! thread_local {
+            ($($tokens:tt)*) => { racelab::sync::model::thread_local!($($tokens)*); };
+        }
         include!("exercise.rs");
     }
 }

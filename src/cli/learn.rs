@@ -216,7 +216,10 @@ pub(crate) fn verify(
         info.exercise(only)?;
         names.retain(|name| *name == only);
     }
-    let verification = verify::verify(&course.root, lab.number(), &names, timeout, stop).map_err(stopped)?;
+    let exercises = labs::exercises(lab.number()).map_or(&[][..], |e| e.list());
+    let file = course.exercise_path(lab);
+    let verification =
+        verify::verify(&course.root, lab.number(), &file, exercises, only, timeout, stop).map_err(stopped)?;
     let unsaved = course.record(&verification).err();
     let text = if json {
         let document = serde_json::json!({
@@ -224,6 +227,7 @@ pub(crate) fn verify(
             "solved": verification.solved(),
             "outcomes": verification.outcomes,
             "compile_error": verification.compile_error,
+            "refused": verification.refused,
             "build_seconds": verification.build_seconds,
             "check_seconds": verification.check_seconds,
         });
@@ -261,7 +265,10 @@ pub(crate) fn yours(
         lab.folder(),
         timeout.as_secs_f64()
     );
-    verify::yours(&course.root, lab.number(), request, timeout, stop).map_err(stopped)?.map_err(|why| Failure(why, 1))
+    let exercises = labs::exercises(lab.number()).map_or(&[][..], |e| e.list());
+    verify::yours(&course.root, lab.number(), &course.exercise_path(lab), exercises, request, timeout, stop)
+        .map_err(stopped)?
+        .map_err(|why| Failure(why, 1))
 }
 
 fn stopped(why: Stopped) -> Failure {
@@ -302,6 +309,9 @@ fn render_verification(course: &Course, lab: &'static dyn Lab, v: &Verification)
             lab.number()
         );
         return out;
+    }
+    if let Some(refused) = &v.refused {
+        let _ = writeln!(out, "  ⊘ the whole file is refused, so no check ran: {refused}");
     }
     for o in &v.outcomes {
         let summary = for_verify(&o.summary);
@@ -575,7 +585,8 @@ pub(crate) fn dev_check(
             );
         }
 
-        match verify::verify(&course.root, n, &names, Duration::from_secs(300), stop) {
+        let file = course.exercise_path(lab);
+        match verify::verify(&course.root, n, &file, exercises.list(), None, Duration::from_secs(300), stop) {
             Ok(v) => {
                 let unsolved = v.compile_error.is_none() && v.outcomes.iter().all(|o| o.status != Status::Solved);
                 let statuses: Vec<&str> = v.outcomes.iter().map(|o| o.status.label()).collect();

@@ -8,7 +8,8 @@
 //! Both are implemented for every [`Spec`]: a lab implements `Spec` only.
 
 use super::catalogue::{self, Entry, Verdict};
-use super::isolate::{self, record_child_outcome, stage};
+use super::channel;
+use super::isolate::{self, record_child_outcome, record_child_resemblances, stage};
 use super::outcome::{Outcome, Resemblance, Signature, Status};
 use super::pipeline::{self, function_names};
 use super::source::Source;
@@ -53,15 +54,18 @@ pub trait Judge: Spec + Sized {
         learner: impl FnOnce() -> Learner<Self::Real, Self::Model>,
     ) -> Outcome {
         if isolate::is_child_for(exercise) {
+            // Before any of the learner's code runs: the channel is closed on exec, so
+            // no process started from here (a worker) inherits it.
+            let _ = channel::writer(channel::JUDGE_CHANNEL);
             let mut outcome = self.check(exercise, &learner());
             record_child_outcome(&outcome);
-            // The verdict is recorded; now, time allowing, name the catalogued
-            // mistake it behaves like (a later outcome line replaces the first).
+            // The verdict is sent; now, time allowing, name the catalogued
+            // mistake it behaves like (the names never change the verdict).
             if let Some(signature) = outcome.signature.as_ref().filter(|_| outcome.status == Status::Failing) {
                 stage("comparing with the mistakes the course knows");
                 outcome.resembles = catalogue::resembling(self, exercise, signature);
                 if !outcome.resembles.is_empty() {
-                    record_child_outcome(&outcome);
+                    record_child_resemblances(&outcome.resembles);
                 }
             }
             return outcome;

@@ -4,24 +4,25 @@
 //! forever, overflow its stack, abort. So `tests/exercise_NN.rs` never judges
 //! in its own process: [`judge_in_child`] starts the same test binary again,
 //! filtered to the one test, with [`CHILD_ENV`] naming the exercise. That
-//! child writes each stage it enters and then its outcome, one line each, to
-//! the file named by [`RESULT_ENV`]. The parent waits at most
+//! child sends each stage it enters, then its one outcome (and, time
+//! allowing, the catalogued mistakes it resembles), one line each, on a pipe
+//! the parent opened for that child alone ([`channel`](super::channel)): a
+//! second outcome voids the verdict, and a line written anywhere else counts
+//! for nothing. The parent waits at most
 //! [`JUDGE_TIME_LIMIT`] (or `RACELAB_JUDGE_TIME_LIMIT`
 //! seconds); a child that does not finish, or dies without an outcome, is
 //! reported with the stage it was in, as an *inconclusive* failure.
 
-use super::outcome::{OUT_ENV, Outcome, Status};
-use std::io::{Read, Seek, Write};
+use super::channel::{self, Channel, JUDGE_CHANNEL, VERIFY_CHANNEL};
+use super::outcome::{Outcome, Resemblance, Status};
+use std::io::{Read, Seek};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
 /// Set in the child: the exercise it judges.
 pub const CHILD_ENV: &str = "RACELAB_JUDGE_CHILD";
-/// Set in the child: the file it writes its stages and outcome to.
-pub const RESULT_ENV: &str = "RACELAB_JUDGE_RESULT";
 /// How long one exercise's check may take, in its own process, before it is
 /// stopped and reported as an endless loop (with the stage it was in).
 pub const JUDGE_TIME_LIMIT: Duration = Duration::from_secs(40);
@@ -31,27 +32,28 @@ pub const LIMIT_ENV: &str = "RACELAB_JUDGE_TIME_LIMIT";
 
 /// `true` in the child process that judges `exercise`.
 pub fn is_child_for(exercise: &str) -> bool {
-    std::env::var_os(RESULT_ENV).is_some() && std::env::var(CHILD_ENV).is_ok_and(|e| e == exercise)
-}
-
-fn append(line: &str) {
-    let Some(path) = std::env::var_os(RESULT_ENV) else { return };
-    if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = file.write_all(format!("{line}\n").as_bytes());
-    }
+    std::env::var_os(JUDGE_CHANNEL).is_some() && std::env::var(CHILD_ENV).is_ok_and(|e| e == exercise)
 }
 
 /// Notes the stage the judge enters (only in a judging child).
 pub fn stage(what: &str) {
     if std::env::var_os(CHILD_ENV).is_some() {
-        append(&format!("stage\t{what}"));
+        channel::send(JUDGE_CHANNEL, &format!("stage\t{what}"));
     }
 }
 
-/// Writes the child's outcome for the parent.
+/// Sends the child's verdict to the parent: once per child.
 pub fn record_child_outcome(outcome: &Outcome) {
     if let Ok(json) = serde_json::to_string(outcome) {
-        append(&format!("outcome\t{json}"));
+        channel::send(JUDGE_CHANNEL, &format!("outcome\t{json}"));
+    }
+}
+
+/// Sends the catalogued mistakes a failing verdict resembles (named after the
+/// verdict is sent, time allowing): they name the mistake, never change the verdict.
+pub fn record_child_resemblances(resembles: &[Resemblance]) {
+    if let Ok(json) = serde_json::to_string(resembles) {
+        channel::send(JUDGE_CHANNEL, &format!("named\t{json}"));
     }
 }
 
@@ -72,10 +74,11 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
         inconclusive: true,
         ..Outcome::default()
     };
-    let files = (tempfile::NamedTempFile::new(), tempfile::tempfile());
-    let (Ok(results), Ok(mut stderr)) = files else {
-        return inconclusive("cannot create a temporary file to judge in".to_string(), String::new());
+    let (Ok(results), Ok(mut stderr)) = (Channel::open(), tempfile::tempfile()) else {
+        return inconclusive("cannot open a channel and a temporary file to judge in".to_string(), String::new());
     };
+    // This process's own channel to `verify` is closed on exec from here on: the child never inherits it.
+    let _ = channel::writer(VERIFY_CHANNEL);
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
         Err(e) => return inconclusive(format!("cannot find the test binary: {e}"), String::new()),
@@ -88,9 +91,8 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
     command
         .args([test_name, "--exact", "--quiet", "--test-threads", "1"])
         .env(CHILD_ENV, exercise)
-        .env(RESULT_ENV, results.path())
         .env("RUST_BACKTRACE", "0")
-        .env_remove(OUT_ENV)
+        .env_remove(VERIFY_CHANNEL)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::from(stderr_for_child))
@@ -104,10 +106,12 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
             Ok(())
         });
     }
+    results.hand_to(&mut command, JUDGE_CHANNEL);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return inconclusive(format!("cannot start the judge: {e}"), String::new()),
     };
+    let results = results.listen();
     let status = child.wait_timeout(limit);
     let timed_out = !matches!(status, Ok(Some(_)));
     if timed_out {
@@ -124,11 +128,33 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
         }
     }
 
-    let text = std::fs::read_to_string(results.path()).unwrap_or_default();
-    let last = |tag: &str| {
-        text.lines().rev().find_map(|l| l.strip_prefix(tag).and_then(|l| l.strip_prefix('\t'))).map(str::to_string)
+    // Every process that held the write end is gone: the pipe ends at once.
+    let lines = results.take(Duration::from_secs(2));
+    let tagged = |tag: &str| -> Vec<&str> {
+        lines.iter().filter_map(|l| l.strip_prefix(tag).and_then(|l| l.strip_prefix('\t'))).collect()
     };
-    if let Some(outcome) = last("outcome").and_then(|json| serde_json::from_str::<Outcome>(&json).ok()) {
+    let last = |tag: &str| tagged(tag).last().map(|l| l.to_string());
+    let verdicts = tagged("outcome");
+    if verdicts.len() > 1 {
+        return inconclusive(
+            format!(
+                "the check sent {} verdicts for one exercise, where the judge sends one: none counts",
+                verdicts.len()
+            ),
+            String::new(),
+        );
+    }
+    if let Some(mut outcome) = verdicts.first().and_then(|json| serde_json::from_str::<Outcome>(json).ok()) {
+        if outcome.exercise != exercise || outcome.lab != lab {
+            return inconclusive(
+                format!("the check answered for another exercise (`{}`)", outcome.exercise),
+                String::new(),
+            );
+        }
+        let named = last("named").and_then(|json| serde_json::from_str::<Vec<Resemblance>>(&json).ok());
+        if let Some(named) = named.filter(|_| outcome.status == Status::Failing) {
+            outcome.resembles = named;
+        }
         return outcome;
     }
     let during = last("stage").map_or_else(String::new, |s| format!(" during {s}"));
@@ -185,9 +211,4 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
         _ => "could not be waited for".to_string(),
     };
     inconclusive(format!("the check {how}{during}, before giving a verdict"), tail)
-}
-
-/// The path of a judging child's result file (for tests).
-pub fn result_path() -> Option<PathBuf> {
-    std::env::var_os(RESULT_ENV).map(PathBuf::from)
 }

@@ -5,13 +5,15 @@
 //! verify.rs      `racelab verify N`: build the lab's exercise target, run it, collect outcomes
 //!   isolate.rs   each exercise in a process of its own, under a time limit
 //!     pipeline.rs  the stages, in order, the same for every lab:
-//!       source.rs      refusals: what an exercise never needs (read as code, not text)
+//!       source.rs      the learner's file as text: functions, fingerprints
+//!       reading.rs     the file read as Rust (syn): what each exercise uses, what is refused
 //!       sequential.rs  the one-thread pre-check: a logic error is not a race
 //!       values.rs      the inputs every check draws from: the whole range, edges included
 //!       contention.rs  simulated rivals (lost CAS races, a lock held) and a real lock holder
 //!       loom_stage.rs  every interleaving of every case, the lab's whole state judged
 //!       real_stage.rs  real threads, then real worker processes
-//!   outcome.rs   what the judge says: not attempted, failing (why, where), solved
+//!   outcome.rs   what the judge says: not attempted, failing (why, where), refused, solved
+//!   channel.rs   how outcomes travel: a pipe opened for each run, a token, one verdict per exercise
 //! catalogue.rs   the judge's own tests: each lab's right and wrong learner answers
 //! yours.rs       `run N --yours`, `bench N --yours`: the learner's answers measured
 //! spec.rs        what a lab tells the judge: the `Spec` trait each `labs/NN_slug/judge.rs` implements
@@ -19,15 +21,17 @@
 //! ```
 //!
 //! Each file uses only the files listed below it in this order (no import circles):
-//! outcome, source, sequential, contention → spec → loom_stage, real_stage, isolate →
-//! pipeline → catalogue, yours → exercises; verify uses outcome and yours.
+//! channel → outcome, reading → source, sequential, contention → spec → loom_stage,
+//! real_stage, isolate → pipeline → catalogue, yours → exercises; verify uses
+//! channel, outcome, reading, source, spec and yours.
 //!
 //! A lab says *what* is right ([`Spec`], [`crate::lab::Lab::judge`]); the
 //! judge decides *how* it is checked, once for every lab.
 //!
-//! `cargo run -- verify N` runs the lab's exercise test target with
-//! [`OUT_ENV`] set; every [`Outcome::conclude`] appends one JSON line there,
-//! which is how `verify` learns the results without parsing test output.
+//! `cargo run -- verify N` runs the lab's exercise test target with a pipe
+//! opened for that run ([`channel`]); every [`Outcome::conclude`] sends one
+//! JSON line on it, which is how `verify` learns the results without parsing
+//! test output — and why a line written anywhere else counts for nothing.
 //!
 //! # Examples
 //!
@@ -40,12 +44,14 @@
 //! ```
 
 pub mod catalogue;
+pub mod channel;
 pub mod contention;
 mod exercises;
 pub mod isolate;
 pub mod loom_stage;
 mod outcome;
 pub mod pipeline;
+pub mod reading;
 pub mod real_stage;
 pub mod sequential;
 mod source;
@@ -55,7 +61,8 @@ pub mod verify;
 pub mod yours;
 
 pub use exercises::{Exercises, Judge};
-pub use outcome::{Likeness, OUT_ENV, Outcome, Resemblance, Signature, Status};
+pub use outcome::{Likeness, Outcome, Resemblance, Signature, Status};
+pub use reading::{Reading, Refusal};
 pub use real_stage::{REAL_TRIALS, WORKER_ENV, self_as_worker, worker_job};
 pub use sequential::{Sequential, expect_eq, expect_that, once_for_real, once_in_model};
 pub use source::{Source, code_only, fingerprint};

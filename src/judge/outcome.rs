@@ -1,6 +1,7 @@
 //! What the judge says about one exercise: an [`Outcome`] with its [`Status`],
 //! and the [`Signature`] that compares a failure with the catalogued mistakes.
 
+use super::channel::{self, VERIFY_CHANNEL};
 use crate::check::CheckError;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,9 @@ pub enum Status {
     Failing,
     /// Every check passes.
     Solved,
+    /// Attempted, and its code uses something the judge cannot judge (with
+    /// the line, the reason and how to rewrite it): no check ran.
+    Refused,
 }
 
 impl Status {
@@ -24,6 +28,7 @@ impl Status {
             Status::NotAttempted => "not attempted",
             Status::Failing => "failing",
             Status::Solved => "solved",
+            Status::Refused => "refused",
         }
     }
 
@@ -33,13 +38,10 @@ impl Status {
             Status::NotAttempted => "·",
             Status::Failing => "✗",
             Status::Solved => "✓",
+            Status::Refused => "⊘",
         }
     }
 }
-
-/// Set by `cargo run -- verify`: the file each outcome is appended to, one JSON line each
-/// (see [`Outcome::conclude`]).
-pub const OUT_ENV: &str = "RACELAB_VERIFY_OUT";
 
 /// The result of checking one exercise.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -70,18 +72,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Records the outcome for `cargo run -- verify` (when asked to) and fails
-    /// the calling test unless the exercise is solved.
+    /// Sends the outcome to `cargo run -- verify` (on the channel it opened
+    /// for this run, when there is one) and fails the calling test unless the
+    /// exercise is solved.
     #[track_caller]
     pub fn conclude(&self) {
-        if let Some(path) = std::env::var_os(OUT_ENV) {
-            use std::io::Write as _;
+        if channel::writer(VERIFY_CHANNEL).is_some() {
             let line = serde_json::to_string(self).expect("an outcome serialises");
-            let file = std::fs::OpenOptions::new().create(true).append(true).open(&path);
-            // One short write per line with O_APPEND: parallel tests never interleave.
-            if let Err(e) = file.and_then(|mut f| f.write_all(format!("{line}\n").as_bytes())) {
-                panic!("cannot record the result in {}: {e}", path.to_string_lossy());
-            }
+            assert!(channel::send(VERIFY_CHANNEL, &line), "cannot send the result to `racelab verify`");
         }
         match self.status {
             Status::Solved => println!("lab {:02} · {}: solved — {}", self.lab, self.exercise, self.summary),
@@ -89,6 +87,7 @@ impl Outcome {
                 "lab {:02} · {}: not attempted yet — {}\n(`cargo run -- hint {}` when you are stuck)",
                 self.lab, self.exercise, self.summary, self.lab
             ),
+            Status::Refused => panic!("lab {:02} · {}: refused: {}", self.lab, self.exercise, self.summary),
             Status::Failing => {
                 let named: String = self.resemblance_lines().iter().map(|l| format!("\n  ↳ {l}")).collect();
                 panic!("lab {:02} · {}: {}{named}\n\n{}", self.lab, self.exercise, self.summary, self.details)

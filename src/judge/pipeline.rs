@@ -1,4 +1,5 @@
-//! The order of the judge's stages, the same for every lab: the refusals,
+//! The order of the judge's stages, the same for every lab: the refusals
+//! (the file read as Rust: see [`reading`](super::reading)),
 //! the one-thread pre-check (with its simulated rivals), loom, the real lock
 //! holder, real threads or real processes. Each stage is a file of this room.
 
@@ -37,17 +38,12 @@ pub(crate) fn function_names<S: Spec>(spec: &S, exercise: &str) -> String {
 /// Judges one exercise, in this process (see [`Judge::judge`](super::Judge::judge) for the isolated form).
 pub(crate) fn check<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Real, S::Model>) -> Outcome {
     let others = others_of(spec.exercises(), exercise);
-    let mut outcome = check_code(spec, exercise, learner, &others);
+    let mut outcome = check_code(spec, exercise, learner);
     outcome.code = learner.source.map(|source| source.fingerprint_without(&others).into());
     outcome
 }
 
-fn check_code<S: Spec>(
-    spec: &'static S,
-    exercise: &str,
-    learner: &Learner<S::Real, S::Model>,
-    others: &[&str],
-) -> Outcome {
+fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Real, S::Model>) -> Outcome {
     let number = spec.lab().number();
     let Some(variant) = spec.exercises().iter().map(|e| e.name).find(|e| *e == exercise) else {
         let names: Vec<&str> = spec.exercises().iter().map(|e| e.name).collect();
@@ -56,14 +52,15 @@ fn check_code<S: Spec>(
     };
     let failing = |summary: String, details: String| Outcome::new(number, variant, Status::Failing, summary, details);
 
-    // An exercise not started yet is "not attempted", whatever a helper elsewhere uses.
-    let started = |source: &Source| {
-        functions_of(spec.exercises(), variant)
-            .iter()
-            .any(|f| source.body_of(f).is_some_and(|body| !body.contains("todo!(")))
-    };
-    if let Some((at, why)) = learner.source.filter(started).and_then(|source| source.off_limits(others)) {
-        return failing(format!("{at} uses {why}; the exercise never needs it — rewrite it without"), String::new());
+    // What the judge cannot judge is refused before any of the exercise's code runs; an
+    // exercise not started yet is "not attempted", whatever the rest of the file uses.
+    let functions = functions_of(spec.exercises(), variant);
+    let attempted = |source: &Source| source.attempted(functions);
+    if let Some(source) = learner.source.filter(attempted)
+        && let Some(refusal) = source.read().refusal_for(functions)
+    {
+        let summary = refusal.summary(source.path, functions);
+        return Outcome::new(number, variant, Status::Refused, summary, String::new());
     }
 
     stage(&format!("the sequential check of {}", function_names(spec, variant)));

@@ -102,5 +102,6 @@ pub fn self_as_worker(test_name: &str) -> Result<WorkerCommand, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
     let mut args = WORKER_ARGS;
     args[1] = test_name;
-    Ok(WorkerCommand::new(exe, args).env(WORKER_ENV, "1"))
+    // A worker runs the learner's code alone: it gets no channel to the judge (nor its token).
+    Ok(WorkerCommand::new(exe, args).env(WORKER_ENV, "1").env(super::channel::JUDGE_CHANNEL, ""))
 }

@@ -1,6 +1,9 @@
-//! The learner's source file, read as code: where a function is, which words
-//! it uses outside comments and strings, and the fingerprint a "solved" is
-//! kept for.
+//! The learner's source file as text: where a function is, its code without
+//! comments and strings, and the fingerprint a "solved" is kept for. What the
+//! file *means* — which exercise uses what, and what the judge refuses — is
+//! read as Rust in [`reading`](super::reading).
+
+use super::reading::Reading;
 
 /// A stable fingerprint of a text (FNV-1a, 64 bits, as hex): `list`
 /// compares it to tell a learner which exercise changed since its last verify.
@@ -23,31 +26,6 @@ pub struct Source<'a> {
     /// The file's text.
     pub text: &'a str,
 }
-
-/// What an exercise never needs and the judge cannot check, as whole words:
-/// `unsafe` (a pointer kept past its guard is a data race loom does not see),
-/// state outside the shared object (`static`, `thread_local!`: loom sees
-/// neither), and a clock (a lock or a retry loop that gives up after a time
-/// passes on a quiet machine and fails on a busy one; loom has no clock).
-const OFF_LIMITS: [(&str, &str); 10] = [
-    ("unsafe", "`unsafe` code: a pointer kept past its guard is a data race that loom's model does not see"),
-    (
-        "thread_local",
-        "a `thread_local!`: loom runs all its simulated threads on one OS thread, so they would share it — a \
-         local variable in your function is already each thread's own",
-    ),
-    ("static", "a `static`: state outside the shared object, which loom does not see"),
-    ("Instant", CLOCK),
-    ("SystemTime", CLOCK),
-    ("elapsed", CLOCK),
-    ("sleep", CLOCK),
-    ("park_timeout", CLOCK),
-    ("recv_timeout", CLOCK),
-    ("wait_timeout", CLOCK),
-];
-
-const CLOCK: &str = "a clock: a wait or a give-up measured in time passes on a quiet machine and fails on a busy \
-                     one, and loom has no clock to judge it";
 
 /// Where `fn name` begins in `code`: `fn`, white space, the name, then `(` or `<`.
 fn find_fn(code: &str, name: &str) -> Option<usize> {
@@ -182,29 +160,23 @@ impl<'a> Source<'a> {
         None
     }
 
-    /// Why the judge will not judge an exercise, if the file uses something off
-    /// limits anywhere but in the bodies of `others` (the other exercises'
-    /// functions): `path:line` and why. Helpers and module items count for every
-    /// exercise, since any of them may call them; comments do not count.
+    /// The file read as Rust: what each exercise's code uses, and what the
+    /// judge refuses (see [`reading`](super::reading)).
+    pub fn read(&self) -> Reading {
+        Reading::of(self.text)
+    }
+
+    /// `true` once one of `functions` is written: its body no longer holds a
+    /// `todo!()`. An exercise not started is "not attempted", whatever else the file holds.
     ///
     /// ```
     /// use racelab::judge::Source;
-    /// let text = "fn f() {\n    // unsafe in a comment is fine\n    unsafe { g() }\n}\nfn h(s: &'static str) {}\n";
-    /// let source = Source { path: "x.rs", text };
-    /// let (at, why) = source.off_limits(&[]).unwrap();
-    /// assert_eq!(at, "x.rs:3");
-    /// assert!(why.contains("`unsafe`"));
-    /// // `f` is another exercise's function: its body does not count, and `'static` is a lifetime.
-    /// assert_eq!(source.off_limits(&["f"]), None);
+    /// let source = Source { path: "x.rs", text: "fn f() {\n    todo!()\n}\nfn g() -> u8 {\n    1\n}\n" };
+    /// assert!(!source.attempted(&["f"]));
+    /// assert!(source.attempted(&["f", "g"]));
     /// ```
-    pub fn off_limits(&self, others: &[&str]) -> Option<(String, &'static str)> {
-        let code = self.code_without(others);
-        let (offset, why) = OFF_LIMITS
-            .iter()
-            .filter_map(|(word, why)| find_word(&code, word).map(|i| (i, *why)))
-            .min_by_key(|(i, _)| *i)?;
-        let line = code[..offset].matches('\n').count() + 1;
-        Some((format!("{}:{line}", self.path), why))
+    pub fn attempted(&self, functions: &[&str]) -> bool {
+        functions.iter().any(|f| self.body_of(f).is_some_and(|body| !body.contains("todo!(")))
     }
 
     /// A fingerprint of the code an exercise is judged on: the file without

@@ -212,26 +212,47 @@ macro_rules! spec_plumbing {
 /// each beside its own `sync` — the very same source, as the lab's reference
 /// code is compiled.
 ///
+/// In each, a plain `thread_local!` is the backend's own
+/// (`sync::real::thread_local`, std's; `sync::model::thread_local`, loom's):
+/// under loom every simulated thread then has its own value, as every real
+/// thread has.
+///
 /// ```text
 /// racelab::learner_backends!("exercise.rs");
 /// ```
 #[macro_export]
 macro_rules! learner_backends {
     ($file:literal) => {
+        $crate::__learner_backends!($file, $);
+    };
+}
+
+/// [`learner_backends!`], with `$d` a `$` for the macro it defines (the
+/// learner's `thread_local!`, which must be defined beside the `include!`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __learner_backends {
+    ($file:literal, $d:tt) => {
         /// Your exercise, on real threads.
-        #[allow(unused_variables, unused_imports, dead_code)]
+        #[allow(unused_variables, unused_imports, unused_macros, dead_code)]
         mod real {
             pub use racelab::sync::real as sync;
             pub mod exercise {
+                macro_rules! thread_local {
+                                    ($d($d tokens:tt)*) => { racelab::sync::real::thread_local!($d($d tokens)*); };
+                                }
                 include!($file);
             }
         }
 
         /// Your exercise, inside loom's model (the very same source).
-        #[allow(unused_variables, unused_imports, dead_code)]
+        #[allow(unused_variables, unused_imports, unused_macros, dead_code)]
         mod model {
             pub use racelab::sync::model as sync;
             pub mod exercise {
+                macro_rules! thread_local {
+                                    ($d($d tokens:tt)*) => { racelab::sync::model::thread_local!($d($d tokens)*); };
+                                }
                 include!($file);
             }
         }

@@ -5,21 +5,33 @@
 //!
 //! 1. `cargo test --no-run --test exercise_NN`: a compile error is shown as
 //!    the compiler wrote it, and no check runs;
-//! 2. the test binary itself, run directly with [`OUT_ENV`] set, in its own
-//!    process group and under a time limit, so that a learner's endless loop
-//!    is killed — with any worker processes it started — instead of hanging.
-//!    Its output goes to files, not pipes, so nothing it starts can stretch
-//!    the time limit by holding a pipe open.
+//! 2. the exercise file read as Rust ([`reading`](super::reading)): what acts
+//!    on the whole test program (a link attribute, an `extern` block, `mod`,
+//!    `include!`) is refused before anything runs, and no check starts;
+//! 3. the test binary itself, run directly, in its own process group and
+//!    under a time limit, so that a learner's endless loop is killed — with
+//!    any worker processes it started — instead of hanging. Its stderr goes to
+//!    a file; its outcomes come back on a pipe opened for this run alone
+//!    ([`channel`](super::channel)), which is read on a thread of its own and
+//!    given up 2 s after the run ends, so nothing the checks start can stretch
+//!    the time limit by holding it open.
 //!
 //! Both run in their own process group, which is killed when `verify` ends
 //! for any reason: finished, timed out, or stopped by the caller's flag
 //! (set on Ctrl-C or SIGTERM by the CLI, or by `q` in `watch`). The temporary
 //! files live in one folder removed on every way out.
 //!
-//! Each check appends its [`Outcome`] as a JSON line to the file named by
-//! [`OUT_ENV`]; no test output is parsed.
+//! Each check sends its [`Outcome`] as a JSON line on that channel, with the
+//! run's token; no test output is parsed. `verify` keeps one verdict per
+//! exercise (two void it), and judges the file again itself: an exercise
+//! whose code the reading refuses is "refused" whatever its check said, and
+//! one whose functions are all still `todo!()` is never "solved".
 
-use super::outcome::{OUT_ENV, Outcome, Status};
+use super::channel::{Channel, Lines, VERIFY_CHANNEL};
+use super::outcome::{Outcome, Status};
+use super::reading::Reading;
+use super::source::Source;
+use super::spec::{Exercise, others_of};
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -36,6 +48,9 @@ pub struct Verification {
     pub outcomes: Vec<Outcome>,
     /// The compiler's errors, when the exercise does not compile.
     pub compile_error: Option<String>,
+    /// Why no check ran, when the file uses something that acts on the whole
+    /// test program (one line: where, what, why, how to rewrite it).
+    pub refused: Option<String>,
     /// Seconds spent compiling.
     pub build_seconds: f64,
     /// Seconds spent running the checks.
@@ -45,7 +60,9 @@ pub struct Verification {
 impl Verification {
     /// `true` when every exercise is solved.
     pub fn solved(&self) -> bool {
-        self.compile_error.is_none() && self.outcomes.iter().all(|o| o.status == Status::Solved)
+        self.compile_error.is_none()
+            && self.refused.is_none()
+            && self.outcomes.iter().all(|o| o.status == Status::Solved)
     }
 }
 
@@ -279,7 +296,8 @@ fn run_contained(
     errors: &Path,
     deadline: Instant,
     stop: &AtomicBool,
-) -> Result<Option<ExitStatus>, Stopped> {
+    channel: Option<Channel>,
+) -> Result<(Option<ExitStatus>, Option<Lines>), Stopped> {
     let stderr_file = std::fs::File::create(errors).map_err(|e| format!("cannot create {}: {e}", errors.display()))?;
     command
         .current_dir(root)
@@ -290,11 +308,15 @@ fn run_contained(
         .stderr(stderr_file);
     adopt_orphans();
     let program = command.get_program().to_string_lossy().into_owned();
+    if let Some(channel) = &channel {
+        channel.hand_to(command, VERIFY_CHANNEL);
+    }
     let mut group = Group::spawn(command, &program)?;
+    let lines = channel.map(Channel::listen);
     let finished = group.wait(Some(deadline), stop);
     drop(group);
     kill_adopted();
-    finished
+    Ok((finished?, lines))
 }
 
 /// Builds lab `lab`'s exercise and runs `request` with the learner's answers
@@ -302,12 +324,15 @@ fn run_contained(
 pub fn yours(
     root: &Path,
     lab: u8,
+    file: &Path,
+    exercises: &[Exercise],
     request: &super::yours::Request,
     timeout: Duration,
     stop: &AtomicBool,
 ) -> Result<Result<String, String>, Stopped> {
     use super::yours;
-    let exe = match build(root, &format!("exercise_{lab:02}"), stop)? {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let exe = match build(root, &target_of(lab), stop)? {
         Ok(exe) => exe,
         Err(errors) => {
             return Ok(Err(format!(
@@ -316,6 +341,23 @@ pub fn yours(
             )));
         }
     };
+    // Your answers run for real: only code the judge would judge.
+    let shown = shown_path(root, file);
+    let source = Source { path: &shown, text: &text };
+    let reading = source.read();
+    let running: Vec<&Exercise> = match request {
+        yours::Request::Run { variant, .. } => exercises.iter().filter(|e| e.name == variant).collect(),
+        yours::Request::Bench { .. } => exercises.iter().collect(),
+    };
+    for exercise in running.into_iter().filter(|e| source.attempted(e.functions)) {
+        if let Some(refusal) = reading.refusal_for(exercise.functions) {
+            return Ok(Err(format!(
+                "`{}` is refused, so it does not run: {}",
+                exercise.name,
+                refusal.summary(&shown, exercise.functions)
+            )));
+        }
+    }
     let scratch = scratch()?;
     let (answer, errors) = (scratch.path().join("answer.txt"), scratch.path().join("stderr.txt"));
     let json = serde_json::to_string(request).map_err(|e| e.to_string())?;
@@ -324,7 +366,7 @@ pub fn yours(
         .args([yours::TEST, "--exact", "--ignored", "--quiet", "--test-threads", "1"])
         .env(yours::REQUEST_ENV, json)
         .env(yours::OUT_ENV, &answer);
-    let finished = run_contained(&mut command, root, &scratch, &errors, Instant::now() + timeout, stop)?;
+    let (finished, _) = run_contained(&mut command, root, &scratch, &errors, Instant::now() + timeout, stop, None)?;
     let text = std::fs::read_to_string(&answer).unwrap_or_default();
     Ok(match (finished, text.strip_prefix("error: ")) {
         (None, _) => Err(format!(
@@ -345,18 +387,88 @@ pub fn yours(
     })
 }
 
-/// Compiles and checks lab `lab`'s exercise, giving the checks `timeout` to finish.
+/// Overrides the prefix of the test target `verify` builds for lab N (`exercise_`, giving
+/// `exercise_NN`). The course's own tests verify whole answer files in a copy of the course
+/// whose targets are named otherwise: with the same package and the same target name, cargo
+/// would find a build of theirs fresh for a learner's older exercise file and run it.
+pub const TARGET_ENV: &str = "RACELAB_EXERCISE_TARGET";
+
+/// The test target of lab `lab`'s exercise: `exercise_NN` (see [`TARGET_ENV`]).
+fn target_of(lab: u8) -> String {
+    let prefix = std::env::var(TARGET_ENV).ok();
+    let prefix = prefix.filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    format!("{}{lab:02}", prefix.as_deref().unwrap_or("exercise_"))
+}
+
+/// `file` as the learner names it: relative to the course folder.
+fn shown_path(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root).unwrap_or(file).to_string_lossy().into_owned()
+}
+
+/// ` at labs/…/exercise.rs:N`: the first `todo!()` left in `functions`.
+fn first_todo(source: &Source, functions: &[&str]) -> String {
+    functions
+        .iter()
+        .filter_map(|f| {
+            let body = source.body_of(f)?;
+            let at = body.find("todo!(")?;
+            let start = source.text.find(body)?;
+            Some(source.text[..start + at].matches('\n').count() + 1)
+        })
+        .min()
+        .map_or_else(String::new, |line| format!(" at {}:{line}", source.path))
+}
+
+/// The outcome `verify` gives `exercise` from its own reading of the file,
+/// whatever a check sent: "not attempted" while its functions are all still
+/// `todo!()` (never "solved"), "refused" when its code uses what the judge
+/// refuses (`refused` none: read here).
+fn judged_here(lab: u8, exercise: &Exercise, source: &Source, reading: &Reading) -> Option<Outcome> {
+    let outcome = |status, summary| Outcome::new(lab, exercise.name, status, summary, String::new());
+    if !source.attempted(exercise.functions) {
+        let summary = format!("still `todo!()`{}", first_todo(source, exercise.functions));
+        return Some(outcome(Status::NotAttempted, summary));
+    }
+    let refusal = reading.refusal_for(exercise.functions)?;
+    Some(outcome(Status::Refused, refusal.summary(source.path, exercise.functions)))
+}
+
+/// The outcomes sent on the channel: each a JSON line; one verdict per
+/// exercise of this lab (a second voids it, see [`verify`]).
+fn outcomes_sent(lab: u8, lines: &[String]) -> Vec<(Outcome, usize)> {
+    let mut found: Vec<(Outcome, usize)> = Vec::new();
+    for outcome in lines.iter().filter_map(|line| serde_json::from_str::<Outcome>(line).ok()) {
+        if outcome.lab != lab {
+            continue;
+        }
+        match found.iter_mut().find(|(o, _)| o.exercise == outcome.exercise) {
+            Some((_, count)) => *count += 1,
+            // The signature is how the judge compared a failure with the catalogue: not for the learner.
+            None => found.push((Outcome { signature: None, ..outcome }, 1)),
+        }
+    }
+    found
+}
+
+/// Compiles and checks lab `lab`'s exercise `file` (`all` its exercises, with
+/// their functions; `only` one of them, when named), giving the checks `timeout` to finish.
 ///
 /// Setting `stop` (from a signal handler, or `watch`'s `q`) ends the build or
 /// the checks at once: their processes are killed and the temporary files removed.
 pub fn verify(
     root: &Path,
     lab: u8,
-    exercises: &[&str],
+    file: &Path,
+    all: &[Exercise],
+    only: Option<&str>,
     timeout: Duration,
     stop: &AtomicBool,
 ) -> Result<Verification, Stopped> {
-    let target = format!("exercise_{lab:02}");
+    let exercises: Vec<&Exercise> = all.iter().filter(|e| only.is_none_or(|name| e.name == name)).collect();
+    let target = target_of(lab);
+    // The text the build compiles (read first: an edit during the build is judged next time).
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let shown = shown_path(root, file);
     let started = Instant::now();
     let built = build(root, &target, stop)?;
     let build_seconds = started.elapsed().as_secs_f64();
@@ -365,9 +477,9 @@ pub fn verify(
         Err(compile_error) => {
             let outcomes = exercises
                 .iter()
-                .map(|name| Outcome {
+                .map(|e| Outcome {
                     lab,
-                    exercise: name.to_string(),
+                    exercise: e.name.to_string(),
                     status: Status::Failing,
                     summary: "does not compile".to_string(),
                     details: String::new(),
@@ -379,28 +491,42 @@ pub fn verify(
                 lab,
                 outcomes,
                 compile_error: Some(compile_error),
+                refused: None,
                 build_seconds,
                 check_seconds: 0.0,
             });
         }
     };
 
+    let source = Source { path: &shown, text: &text };
+    let reading = source.read();
+    if let Some(whole) = reading.whole_file() {
+        // Code that acts without being called (before `main`, at link time): nothing runs.
+        let outcomes = exercises
+            .iter()
+            .map(|e| {
+                judged_here(lab, e, &source, &reading).unwrap_or_else(|| {
+                    Outcome::new(lab, e.name, Status::Refused, whole.summary(&shown, e.functions), String::new())
+                })
+            })
+            .collect();
+        let refused = Some(whole.summary(&shown, &[]));
+        return Ok(Verification { lab, outcomes, compile_error: None, refused, build_seconds, check_seconds: 0.0 });
+    }
+
     let scratch = scratch()?;
-    let (results, errors) = (scratch.path().join("outcomes.jsonl"), scratch.path().join("stderr.txt"));
+    let errors = scratch.path().join("stderr.txt");
+    let channel = Channel::open().map_err(|e| format!("cannot open a channel for the checks: {e}"))?;
     let started = Instant::now();
     let mut command = Command::new(&exe);
-    command.args(["--test-threads", "2"]).env(OUT_ENV, &results);
-    let finished = run_contained(&mut command, root, &scratch, &errors, started + timeout, stop)?;
+    command.args(["--test-threads", "2"]);
+    let (finished, lines) =
+        run_contained(&mut command, root, &scratch, &errors, started + timeout, stop, Some(channel))?;
     let timed_out = finished.is_none();
     let check_seconds = started.elapsed().as_secs_f64();
 
-    let text = std::fs::read_to_string(&results).unwrap_or_default();
-    // The signature is how the judge compared a failure with the catalogue: not for the learner.
-    let found: Vec<Outcome> = text
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Outcome>(line).ok())
-        .map(|o| Outcome { signature: None, ..o })
-        .collect();
+    let lines = lines.map(|l| l.take(Duration::from_secs(2))).unwrap_or_default();
+    let found = outcomes_sent(lab, &lines);
     let last_error = std::fs::read_to_string(&errors)
         .unwrap_or_default()
         .lines()
@@ -409,27 +535,46 @@ pub fn verify(
         .find(|l| !l.is_empty())
         .map(|l| format!(": {}", l.chars().take(200).collect::<String>()))
         .unwrap_or_default();
+    let not_judged = |name: &str, summary: String| Outcome {
+        lab,
+        exercise: name.to_string(),
+        status: Status::Failing,
+        summary,
+        details: String::new(),
+        inconclusive: true,
+        ..Outcome::default()
+    };
     let outcomes = exercises
         .iter()
-        .map(|name| {
-            found.iter().find(|o| o.exercise == *name).cloned().unwrap_or_else(|| Outcome {
-                lab,
-                exercise: name.to_string(),
-                status: Status::Failing,
-                summary: if timed_out {
+        .map(|e| {
+            if let Some(here) = judged_here(lab, e, &source, &reading) {
+                return here;
+            }
+            // A verdict is for the code it judged: the file as it is now, not another build.
+            let now = source.fingerprint_without(&others_of(all, e.name));
+            match found.iter().find(|(o, _)| o.exercise == e.name) {
+                Some((o, 1)) if o.inconclusive || o.code.as_deref() == Some(now.as_str()) => o.clone(),
+                Some((_, 1)) => not_judged(
+                    e.name,
+                    format!(
+                        "the checks judged other code than {shown} holds now: run `cargo run -- verify {lab}` again"
+                    ),
+                ),
+                Some((_, n)) => not_judged(
+                    e.name,
+                    format!("{n} verdicts arrived for this one exercise, where the judge sends one: none counts"),
+                ),
+                None if timed_out => not_judged(
+                    e.name,
                     format!(
                         "the checks did not finish in {:.0} s: is there an endless loop? \
                          (`cargo run -- verify {lab} --timeout SECONDS` allows longer)",
                         timeout.as_secs_f64()
-                    )
-                } else {
-                    format!("the check crashed before reporting a result{last_error}")
-                },
-                details: String::new(),
-                inconclusive: true,
-                ..Outcome::default()
-            })
+                    ),
+                ),
+                None => not_judged(e.name, format!("the check crashed before reporting a result{last_error}")),
+            }
         })
         .collect();
-    Ok(Verification { lab, outcomes, compile_error: None, build_seconds, check_seconds })
+    Ok(Verification { lab, outcomes, compile_error: None, refused: None, build_seconds, check_seconds })
 }

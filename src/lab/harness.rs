@@ -95,8 +95,12 @@ where
         work(s);
         true
     });
+    // Set once every racer is done: looks after that see nothing new, so the observer
+    // takes one more and stops (a learner's observer that pauses at each look ends
+    // with the race). A plain std flag: under loom the observer looks once anyway.
+    let over = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let observer = {
-        let (mine, line) = (Arc::clone(&shared), Arc::clone(&start));
+        let (mine, line, over) = (Arc::clone(&shared), Arc::clone(&start), std::sync::Arc::clone(&over));
         // Named, so that schedules say `observer` rather than a number.
         let spawned = thread::Builder::new().name("observer".to_string()).spawn(move || {
             if !line.wait() {
@@ -104,7 +108,17 @@ where
             }
             let Observer { watch, invariant, looks } = observer;
             let looks = looks.unwrap_or(OBSERVER_LOOKS).min(OBSERVER_LOOKS);
-            (0..looks).map(|_| watch(&mine)).find(|&seen| seen != invariant)
+            for _ in 0..looks {
+                let last = over.load(std::sync::atomic::Ordering::Relaxed);
+                let seen = watch(&mine);
+                if seen != invariant {
+                    return Some(seen);
+                }
+                if last {
+                    break;
+                }
+            }
+            None
         });
         match spawned {
             Ok(handle) => handle,
@@ -114,6 +128,7 @@ where
     for handle in handles {
         handle.join().expect("a racing thread panicked");
     }
+    over.store(true, std::sync::atomic::Ordering::Relaxed);
     let torn = observer.join().expect("the observer panicked");
     (torn, look(&shared))
 }

@@ -46,6 +46,13 @@ pub mod thread {
     pub use super::scoped::{Scope, ScopedJoinHandle, scope};
     pub use loom::thread::*;
 
+    /// `std::thread::sleep` in the model: a point where loom may run any other
+    /// thread (as a sleeping thread lets them), and no time passes — loom has
+    /// no clock, and a pause changes no outcome, only which thread runs next.
+    pub fn sleep(_duration: std::time::Duration) {
+        loom::thread::yield_now();
+    }
+
     /// loom's `spawn`, counted for the judge (see [`crate::trace::spawned`]).
     pub fn spawn<F, T>(f: F) -> JoinHandle<T>
     where
@@ -132,7 +139,7 @@ pub mod atomic {
 
 /// loom's mutex, with `lock` and `unlock` traced (std's poisoning API).
 ///
-/// Two additions make loom see what real hardware does:
+/// Three additions make loom see what real hardware does:
 ///
 /// * **`try_lock` contention.** In loom 0.7 releasing a mutex is not a
 ///   scheduling point, so a `try_lock` never finds the lock taken unless the
@@ -144,17 +151,55 @@ pub mod atomic {
 /// * **No abort on a deadlock.** loom reports a deadlock by panicking; a guard
 ///   dropped while that panic unwinds would call into loom again and abort the
 ///   whole process. While panicking, a guard leaves the lock as it is.
-#[derive(Debug, Default)]
+/// * **A `static` lock.** `new` is a `const fn`, as std's is, so a learner's
+///   `static LOCK: Mutex<()> = Mutex::new(());` compiles in the model too. loom
+///   objects belong to one execution, so the model's lock (a loom mutex and
+///   the mirror flag) is one of loom's lazy statics, keyed by the mutex's
+///   address: made at its first use in each execution, and ordered before
+///   every other use as loom orders a lazy static's initialisation. The
+///   *value* is not remade: a static must hold no state (`()`), which the
+///   judge's reading of the exercise checks (see `judge::reading`).
 pub struct Mutex<T> {
-    inner: loom::sync::Mutex<T>,
+    data: std::cell::UnsafeCell<T>,
+    /// The model's lock in the running execution.
+    parts: loom::lazy_static::Lazy<Parts>,
+}
+
+struct Parts {
+    lock: loom::sync::Mutex<()>,
     /// `true` while some thread holds the lock (not traced: an implementation detail).
     held: loom::sync::atomic::AtomicBool,
 }
 
+impl Parts {
+    fn new() -> Parts {
+        Parts { lock: loom::sync::Mutex::new(()), held: loom::sync::atomic::AtomicBool::new(false) }
+    }
+}
+
+// Safety: the value is reached only through a `MutexGuard`, which holds the
+// model's lock (loom's mutex) for as long as it lives, as std's `Mutex` does.
+unsafe impl<T: Send> Send for Mutex<T> {}
+// Safety: as above.
+unsafe impl<T: Send> Sync for Mutex<T> {}
+
+impl<T> Debug for Mutex<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Mutex { .. }")
+    }
+}
+
+impl<T: Default> Default for Mutex<T> {
+    fn default() -> Self {
+        Mutex::new(T::default())
+    }
+}
+
 /// The guard of a [`Mutex`]; dropping it records the unlock.
 pub struct MutexGuard<'a, T: Debug> {
-    inner: ManuallyDrop<loom::sync::MutexGuard<'a, T>>,
+    inner: ManuallyDrop<loom::sync::MutexGuard<'a, ()>>,
     held: &'a loom::sync::atomic::AtomicBool,
+    data: &'a std::cell::UnsafeCell<T>,
     addr: usize,
     location: &'static Location<'static>,
     /// Whether the holder wrote through the guard.
@@ -163,8 +208,20 @@ pub struct MutexGuard<'a, T: Debug> {
 
 impl<T> Mutex<T> {
     /// Creates an unlocked mutex.
-    pub fn new(value: T) -> Self {
-        Mutex { inner: loom::sync::Mutex::new(value), held: loom::sync::atomic::AtomicBool::new(false) }
+    pub const fn new(value: T) -> Self {
+        Mutex {
+            data: std::cell::UnsafeCell::new(value),
+            parts: loom::lazy_static::Lazy { init: Parts::new, _p: std::marker::PhantomData },
+        }
+    }
+
+    /// The model's lock in the running execution, made at its first use there.
+    fn parts(&self) -> &Parts {
+        // Safety: loom keys the value by this address and keeps it until the execution
+        // ends; the reference handed out lives no longer than `self`, which a local
+        // mutex's execution outlives and a `static`'s address is.
+        let lazy: &'static loom::lazy_static::Lazy<Parts> = unsafe { &*std::ptr::from_ref(&self.parts) };
+        lazy.get()
     }
 
     /// Acquires the lock, blocking (in the model) until it is free.
@@ -178,11 +235,12 @@ impl<T> Mutex<T> {
         trace::interference_waited();
         // If loom finds every thread blocked, this says who waited where.
         trace::wait_begin(current_thread(), self.addr(), location);
-        let result = self.inner.lock();
+        let parts = self.parts();
+        let result = parts.lock.lock();
         trace::wait_end(current_thread(), self.addr());
         match result {
-            Ok(guard) => Ok(self.guard(guard, location)),
-            Err(poisoned) => Err(PoisonError::new(self.guard(poisoned.into_inner(), location))),
+            Ok(guard) => Ok(self.guard(parts, guard, location)),
+            Err(poisoned) => Err(PoisonError::new(self.guard(parts, poisoned.into_inner(), location))),
         }
     }
 
@@ -200,27 +258,28 @@ impl<T> Mutex<T> {
             loom::thread::yield_now();
             Err(TryLockError::WouldBlock)
         };
+        let parts = self.parts();
         // The judge's contended run (see `trace::interfere_briefly`): another thread holds it.
-        if trace::interference(location).is_some() || self.held.load(SeqCst) {
+        if trace::interference(location).is_some() || parts.held.load(SeqCst) {
             return busy();
         }
         // loom may block this thread here if another takes the lock meanwhile: a deadlock
         // that follows is loom's, not the code's (see `trace::IN_TRY_LOCK`).
         trace::wait_begin_for(current_thread(), self.addr(), location, trace::IN_TRY_LOCK.to_string());
-        let result = self.inner.try_lock();
+        let result = parts.lock.try_lock();
         trace::wait_end(current_thread(), self.addr());
         match result {
-            Ok(guard) => Ok(self.guard(guard, location)),
+            Ok(guard) => Ok(self.guard(parts, guard, location)),
             Err(TryLockError::WouldBlock) => busy(),
             Err(TryLockError::Poisoned(p)) => {
-                Err(TryLockError::Poisoned(PoisonError::new(self.guard(p.into_inner(), location))))
+                Err(TryLockError::Poisoned(PoisonError::new(self.guard(parts, p.into_inner(), location))))
             }
         }
     }
 
     /// Consumes the mutex and returns the value.
     pub fn into_inner(self) -> LockResult<T> {
-        self.inner.into_inner()
+        Ok(self.data.into_inner())
     }
 
     /// Whether a thread panicked while holding the lock. In the model a panic
@@ -235,16 +294,25 @@ impl<T> Mutex<T> {
 
     fn guard<'a>(
         &'a self,
-        inner: loom::sync::MutexGuard<'a, T>,
+        parts: &'a Parts,
+        inner: loom::sync::MutexGuard<'a, ()>,
         location: &'static Location<'static>,
     ) -> MutexGuard<'a, T>
     where
         T: Debug,
     {
-        let holds = format!("{:?}", *inner);
+        // Safety: the lock is held: no other guard reaches the value now.
+        let holds = format!("{:?}", unsafe { &*self.data.get() });
         record(self.addr(), "", Op::Lock { holds }, location);
-        self.held.store(true, SeqCst);
-        MutexGuard { inner: ManuallyDrop::new(inner), held: &self.held, addr: self.addr(), location, wrote: false }
+        parts.held.store(true, SeqCst);
+        MutexGuard {
+            inner: ManuallyDrop::new(inner),
+            held: &parts.held,
+            data: &self.data,
+            addr: self.addr(),
+            location,
+            wrote: false,
+        }
     }
 }
 
@@ -258,14 +326,16 @@ impl<'a, T: Debug> MutexGuard<'a, T> {
 impl<T: Debug> Deref for MutexGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.inner
+        // Safety: this guard holds the lock.
+        unsafe { &*self.data.get() }
     }
 }
 
 impl<T: Debug> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         self.wrote = true;
-        &mut self.inner
+        // Safety: this guard holds the lock, and `&mut self` makes this the only reference.
+        unsafe { &mut *self.data.get() }
     }
 }
 
@@ -276,7 +346,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
             // touching loom now would panic again and abort the process.
             return;
         }
-        let leaves = format!("{:?}", **self.inner);
+        let leaves = format!("{:?}", **self);
         self.held.store(false, SeqCst);
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };
@@ -286,9 +356,129 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
     }
 }
 
+/// `thread_local!` in the model: loom's own, so that each simulated thread
+/// has its own value (loom runs all of them on one OS thread, where std's
+/// would be shared), with std's `LocalKey` methods. A learner's plain
+/// `thread_local!` is this one (see `racelab::learner_backends!`).
+///
+/// ```
+/// racelab::sync::model::thread_local! {
+///     static COUNT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+/// }
+/// loom::model(|| {
+///     COUNT.set(COUNT.get() + 1);
+///     let other = racelab::sync::model::thread::spawn(|| COUNT.get());
+///     assert_eq!(other.join().unwrap(), 0, "another thread has its own");
+///     assert_eq!(COUNT.get(), 1);
+/// });
+/// ```
+pub use crate::__model_thread_local as thread_local;
+
+/// A key of the model's [`thread_local!`](crate::__model_thread_local).
+pub struct LocalKey<T: 'static>(loom::thread::LocalKey<T>);
+
+impl<T: 'static> LocalKey<T> {
+    #[doc(hidden)]
+    pub const fn new(init: fn() -> T) -> Self {
+        LocalKey(loom::thread::LocalKey { init, _p: std::marker::PhantomData })
+    }
+
+    /// Runs `f` with this thread's value.
+    pub fn with<F, R>(&'static self, f: F) -> R
+    where
+        F: FnOnce(&T) -> R,
+    {
+        self.0.with(f)
+    }
+}
+
+impl<T: 'static> Debug for LocalKey<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocalKey { .. }")
+    }
+}
+
+impl<T: 'static> LocalKey<std::cell::Cell<T>> {
+    /// Sets this thread's value.
+    pub fn set(&'static self, value: T) {
+        self.with(|cell| cell.set(value));
+    }
+
+    /// This thread's value.
+    pub fn get(&'static self) -> T
+    where
+        T: Copy,
+    {
+        self.with(std::cell::Cell::get)
+    }
+
+    /// Takes this thread's value, leaving the default.
+    pub fn take(&'static self) -> T
+    where
+        T: Default,
+    {
+        self.with(std::cell::Cell::take)
+    }
+
+    /// Replaces this thread's value, returning the old one.
+    pub fn replace(&'static self, value: T) -> T {
+        self.with(|cell| cell.replace(value))
+    }
+}
+
+impl<T: 'static> LocalKey<std::cell::RefCell<T>> {
+    /// Runs `f` with a borrow of this thread's value.
+    pub fn with_borrow<F, R>(&'static self, f: F) -> R
+    where
+        F: FnOnce(&T) -> R,
+    {
+        self.with(|cell| f(&cell.borrow()))
+    }
+
+    /// Runs `f` with a mutable borrow of this thread's value.
+    pub fn with_borrow_mut<F, R>(&'static self, f: F) -> R
+    where
+        F: FnOnce(&mut T) -> R,
+    {
+        self.with(|cell| f(&mut cell.borrow_mut()))
+    }
+
+    /// Sets this thread's value.
+    pub fn set(&'static self, value: T) {
+        self.with(|cell| *cell.borrow_mut() = value);
+    }
+
+    /// Takes this thread's value, leaving the default.
+    pub fn take(&'static self) -> T
+    where
+        T: Default,
+    {
+        self.with(std::cell::RefCell::take)
+    }
+
+    /// Replaces this thread's value, returning the old one.
+    pub fn replace(&'static self, value: T) -> T {
+        self.with(|cell| cell.replace(value))
+    }
+}
+
+/// The model's `thread_local!` (see [`sync::model::thread_local`](crate::sync::model::thread_local)).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_thread_local {
+    () => {};
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = $init:expr; $($rest:tt)*) => {
+        $(#[$attr])* $vis static $name: $crate::sync::model::LocalKey<$t> = $crate::sync::model::LocalKey::new(|| $init);
+        $crate::__model_thread_local!($($rest)*);
+    };
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = $init:expr) => {
+        $(#[$attr])* $vis static $name: $crate::sync::model::LocalKey<$t> = $crate::sync::model::LocalKey::new(|| $init);
+    };
+}
+
 /// `parking_lot`'s API (no poisoning) over loom's mutex.
 pub mod parking_lot {
-    crate::sync::traced::parking_lot_api!();
+    crate::sync::traced::parking_lot_api!(const);
 }
 
 /// Channels (crossbeam's API) over loom's mutex and condition variable, every

@@ -22,6 +22,9 @@
 
 pub use std::sync::{Arc, Mutex, MutexGuard};
 pub use std::thread;
+/// std's `thread_local!`: on real threads each OS thread has its own value. A
+/// learner's plain `thread_local!` is this one (see `racelab::learner_backends!`).
+pub use std::thread_local;
 
 /// Atomic integers and orderings: `std::sync::atomic`, unchanged.
 pub mod atomic {

@@ -294,7 +294,7 @@ macro_rules! traced_int {
 /// `parking_lot`'s poison-free API over a tracing backend's own `Mutex`
 /// (expands inside the backend's `parking_lot` module).
 macro_rules! parking_lot_api {
-    () => {
+    ($($const:tt)?) => {
         use std::fmt::Debug;
 
         /// A mutex whose `lock()` returns the guard directly, like `parking_lot`'s.
@@ -305,8 +305,8 @@ macro_rules! parking_lot_api {
         pub type MutexGuard<'a, T> = super::MutexGuard<'a, T>;
 
         impl<T> Mutex<T> {
-            /// Creates an unlocked mutex.
-            pub fn new(value: T) -> Self {
+            /// Creates an unlocked mutex (a `const fn` where the backend's own is: in a `static`).
+            pub $($const)? fn new(value: T) -> Self {
                 Mutex(super::Mutex::new(value))
             }
 

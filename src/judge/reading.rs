@@ -1,0 +1,1120 @@
+//! The learner's exercise file read as Rust (with `syn`): what each exercise's
+//! code uses, and what the judge refuses to judge — with the line, the reason
+//! and how to rewrite it.
+//!
+//! An exercise is a few ordinary functions. The judge accepts what such
+//! functions can need and refuses the rest:
+//!
+//! * **Items**: functions, `const`s, types, their `impl`s, `use` of the lab's
+//!   swap module (`super::sync::…`, and what the lab puts beside it, as lab
+//!   07's `super::Op`) and of std's plain items; a `thread_local!` (the swap
+//!   module gives loom its own, so each simulated thread has its own value); a
+//!   `static` that holds no state: plain data, or a lock of the lab's own
+//!   `Mutex<()>` (loom sees it: the swap module's `Mutex::new` is a `const fn`
+//!   whose model lock is made afresh in every execution).
+//! * **Paths**: the file's own items, `super::…` (one level: the backend module
+//!   the exercise is compiled in), std's plain items ([`std_item`]) and its
+//!   prelude. `crate::…`, `super::super::…` and other crates (`racelab`,
+//!   `libc`, …) reach into the test program that judges the answer.
+//! * **Refused where it is used**: `unsafe`; `std::env`, `fs`, `process`, `os`,
+//!   `net`, `io` and other ways out of the program's memory; std's own locks,
+//!   atomics, channels and threads (loom cannot see them: the swap module has
+//!   each); a clock (`Instant`, `SystemTime`, a time-out); a `static` that
+//!   holds state (loom restarts every execution from the start, a static keeps
+//!   its value); a macro the judge does not read.
+//! * **Refused for the whole file** (no check runs): what acts without being
+//!   called — attributes that change linking or testing (`link_section`,
+//!   `used`, `no_mangle`, `export_name`, `test`, …), `extern` blocks and
+//!   crates, `mod`, macros that read files or the environment while compiling
+//!   (`include!`, `include_str!`, `env!`, …) or emit code the judge never sees
+//!   (a macro call among the file's items, `global_asm!`).
+//!
+//! A refusal belongs to the exercises whose functions use it: an item is an
+//! exercise's code when one of its functions names it, or names something
+//! that does, and so on (the file's items as a graph of the names they use; a
+//! type brings its `impl`s). A name is matched as a word, so a helper named
+//! like a local variable counts too: the judge refuses too much rather than
+//! too little.
+//!
+//! ```
+//! use racelab::judge::Source;
+//! let text = "use super::sync::Mutex;\n\
+//!             fn helper() -> u64 {\n    std::env::args().count() as u64\n}\n\
+//!             pub fn mutex_increment(counter: &Mutex<u64>) {\n    *counter.lock().unwrap() += helper();\n}\n\
+//!             pub fn worker(iters: u64) -> u64 {\n    iters\n}\n";
+//! let reading = Source { path: "x.rs", text }.read();
+//! let refused = reading.refusal_for(&["mutex_increment"]).unwrap();
+//! assert_eq!((refused.line, refused.what.as_str()), (3, "`std::env`"));
+//! assert_eq!(refused.inside.as_deref(), Some("helper"));
+//! assert!(reading.refusal_for(&["worker"]).is_none(), "worker does not call helper");
+//! ```
+
+use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
+use std::collections::{BTreeMap, BTreeSet};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+
+/// Why the judge will not judge some code: where, what, why, and how to rewrite it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The line (1-based) of the file.
+    pub line: usize,
+    /// What was found, as the learner wrote it: "`std::env`", "`#[link_section]`".
+    pub what: String,
+    /// Why the judge refuses it.
+    pub why: String,
+    /// How to rewrite it.
+    pub instead: String,
+    /// `true` when it acts on the whole test program without being called
+    /// (or the file cannot be read): no check runs, for any exercise.
+    pub whole_file: bool,
+    /// The item it is in (a helper, say), when that is not an exercise's own function.
+    pub inside: Option<String>,
+}
+
+impl Refusal {
+    fn new(span: Span, what: impl Into<String>, (why, instead): (&str, &str)) -> Refusal {
+        Refusal {
+            line: span.start().line,
+            what: what.into(),
+            why: why.to_string(),
+            instead: instead.to_string(),
+            whole_file: false,
+            inside: None,
+        }
+    }
+
+    fn whole(mut self) -> Refusal {
+        self.whole_file = true;
+        self
+    }
+
+    /// One line: `path:line uses WHAT [in HELPER, which F uses] — WHY; INSTEAD`.
+    ///
+    /// ```
+    /// use racelab::judge::Source;
+    /// let text = "pub fn worker(iters: u64) -> u64 {\n    unsafe { iters }\n}\n";
+    /// let refusal = Source { path: "x.rs", text }.read().refusal_for(&["worker"]).unwrap();
+    /// let line = refusal.summary("x.rs", &["worker"]);
+    /// assert!(line.starts_with("x.rs:2 uses `unsafe` — "), "{line}");
+    /// ```
+    pub fn summary(&self, path: &str, functions: &[&str]) -> String {
+        let inside = match &self.inside {
+            Some(item) if functions.contains(&item.as_str()) => String::new(),
+            Some(item) if functions.is_empty() || self.whole_file => format!(" in `{item}`"),
+            Some(item) => {
+                let names: Vec<String> = functions.iter().map(|f| format!("`{f}`")).collect();
+                format!(" in `{item}`, which {} uses", names.join(" or "))
+            }
+            None => String::new(),
+        };
+        let whole = if self.whole_file { ", which acts on the whole test program" } else { "" };
+        format!("{path}:{} uses {}{inside}{whole} — {}; {}", self.line, self.what, self.why, self.instead)
+    }
+}
+
+/// One item of the file (a function, a type and its `impl`, a `use`, a
+/// `thread_local!`): the names it defines, the names it uses, what it is refused for.
+#[derive(Debug, Default)]
+struct Unit {
+    /// The function's (or item's) name, for messages.
+    name: Option<String>,
+    /// A function the lab may list as an exercise's.
+    is_fn: bool,
+    /// Names others reach it by.
+    defines: Vec<String>,
+    /// For an `impl`: the type and the trait it is for (reached with either).
+    attached_to: Vec<String>,
+    /// Every identifier it mentions.
+    uses: BTreeSet<String>,
+    refusals: Vec<Refusal>,
+}
+
+/// An exercise file read as Rust (see the module documentation).
+#[derive(Debug, Default)]
+pub struct Reading {
+    units: Vec<Unit>,
+    /// Refusals that hold for the whole file, first line first.
+    whole: Vec<Refusal>,
+}
+
+impl Reading {
+    /// Reads `text` as a Rust file. A file `syn` cannot parse is refused as a
+    /// whole (the compiler's own error comes first: `verify` builds before it reads).
+    pub fn of(text: &str) -> Reading {
+        let file = match syn::parse_file(text) {
+            Ok(file) => file,
+            Err(error) => {
+                let refusal = Refusal::new(
+                    error.span(),
+                    "code the judge cannot read",
+                    (
+                        &format!("the judge reads your file as Rust before judging it, and stopped here: {error}"),
+                        "write it as ordinary Rust (if the compiler accepts it, tell the course's authors)",
+                    ),
+                )
+                .whole();
+                return Reading { units: Vec::new(), whole: vec![refusal] };
+            }
+        };
+        let context = Context::of(text, &file);
+        let mut reading = Reading::default();
+        for item in &file.items {
+            let mut unit = Unit::default();
+            describe(item, &mut unit, &context);
+            let mut scan = Scan::new(&context);
+            if let syn::Item::Macro(mac) = item
+                && mac.ident.is_none()
+                && !matches!(macro_name(&mac.mac.path).as_str(), "thread_local")
+            {
+                let name = macro_name(&mac.mac.path);
+                scan.refuse(Refusal::new(mac.span(), format!("`{name}!` among the file's items"), TOP_MACRO).whole());
+            }
+            scan.visit_item(item);
+            unit.uses = scan.uses;
+            for mut refusal in scan.refusals {
+                refusal.inside = unit.name.clone();
+                if refusal.whole_file {
+                    reading.whole.push(refusal);
+                } else {
+                    unit.refusals.push(refusal);
+                }
+            }
+            reading.units.push(unit);
+        }
+        reading.whole.sort_by_key(|r| r.line);
+        reading
+    }
+
+    /// The first refusal that holds for the whole file, if any.
+    pub fn whole_file(&self) -> Option<&Refusal> {
+        self.whole.first()
+    }
+
+    /// The first refusal (by line) for the exercise whose functions are
+    /// `functions`: one for the whole file, or one in the code those
+    /// functions use (see [`Reading::code_of`]).
+    pub fn refusal_for(&self, functions: &[&str]) -> Option<Refusal> {
+        if let Some(whole) = self.whole_file() {
+            return Some(whole.clone());
+        }
+        let mut found: Vec<&Refusal> = self.code_of(functions).into_iter().flat_map(|u| u.refusals.iter()).collect();
+        found.sort_by_key(|r| r.line);
+        found.first().map(|r| (*r).clone())
+    }
+
+    /// The items `functions` use: those functions, the items they name, the
+    /// items those name, and so on; a type brings its `impl`s.
+    fn code_of(&self, functions: &[&str]) -> Vec<&Unit> {
+        let mut reached: Vec<bool> =
+            self.units.iter().map(|u| u.is_fn && u.defines.iter().any(|d| functions.contains(&d.as_str()))).collect();
+        loop {
+            let used: BTreeSet<&String> =
+                self.units.iter().zip(&reached).filter(|(_, r)| **r).flat_map(|(u, _)| u.uses.iter()).collect();
+            let defined: BTreeSet<&String> =
+                self.units.iter().zip(&reached).filter(|(_, r)| **r).flat_map(|(u, _)| u.defines.iter()).collect();
+            let mut more = false;
+            for (unit, reached) in self.units.iter().zip(reached.iter_mut()).filter(|(_, r)| !**r) {
+                if unit.defines.iter().any(|d| used.contains(d)) || unit.attached_to.iter().any(|t| defined.contains(t))
+                {
+                    *reached = true;
+                    more = true;
+                }
+            }
+            if !more {
+                return self.units.iter().zip(&reached).filter(|(_, r)| **r).map(|(u, _)| u).collect();
+            }
+        }
+    }
+}
+
+/// What the names of a file refer to, for checking its paths.
+struct Context<'t> {
+    text: &'t str,
+    /// `use` imports: the name in scope → the path it stands for.
+    imports: BTreeMap<String, Vec<String>>,
+    /// Every name the file defines anywhere (items, generic parameters).
+    locals: BTreeSet<String>,
+}
+
+impl<'t> Context<'t> {
+    fn of(text: &'t str, file: &syn::File) -> Context<'t> {
+        struct Names<'c> {
+            imports: &'c mut BTreeMap<String, Vec<String>>,
+            locals: &'c mut BTreeSet<String>,
+        }
+        impl<'ast> Visit<'ast> for Names<'_> {
+            fn visit_item_use(&mut self, node: &'ast syn::ItemUse) {
+                for (path, name) in use_leaves(&node.tree, Vec::new()) {
+                    if let Some(name) = name {
+                        self.imports.insert(name, path);
+                    }
+                }
+            }
+            fn visit_item(&mut self, node: &'ast syn::Item) {
+                if let Some(name) = item_name(node) {
+                    self.locals.insert(name);
+                }
+                visit::visit_item(self, node);
+            }
+            fn visit_generic_param(&mut self, node: &'ast syn::GenericParam) {
+                if let syn::GenericParam::Type(t) = node {
+                    self.locals.insert(t.ident.to_string());
+                }
+                visit::visit_generic_param(self, node);
+            }
+            fn visit_trait_item(&mut self, node: &'ast syn::TraitItem) {
+                if let syn::TraitItem::Type(t) = node {
+                    self.locals.insert(t.ident.to_string());
+                }
+                visit::visit_trait_item(self, node);
+            }
+        }
+        let (mut imports, mut locals) = (BTreeMap::new(), BTreeSet::new());
+        Names { imports: &mut imports, locals: &mut locals }.visit_file(file);
+        Context { text, imports, locals }
+    }
+
+    /// The text between two spans (for quoting a `static`'s declaration).
+    fn snippet(&self, from: Span, to: Span) -> String {
+        let range = from.byte_range().start..to.byte_range().end;
+        let text = self.text.get(range).unwrap_or_default();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Why a path written `segments` (`global`: with a leading `::`) is refused, if it is.
+    fn path_refusal(&self, segments: &[String], global: bool) -> Option<(String, (&'static str, &'static str))> {
+        self.path_refusal_at(segments, global, 0)
+    }
+
+    fn path_refusal_at(
+        &self,
+        segments: &[String],
+        global: bool,
+        depth: usize,
+    ) -> Option<(String, (&'static str, &'static str))> {
+        let root = segments.first()?.as_str();
+        let shown = |n: usize| format!("`{}`", segments[..n.min(segments.len())].join("::"));
+        if matches!(root, "std" | "core" | "alloc") {
+            let rest: Vec<&str> = segments[1..].iter().map(String::as_str).collect();
+            return std_item(&rest).map(|(n, why)| (shown(n + 1), why));
+        }
+        if global {
+            return Some((shown(1), OTHER_CRATE));
+        }
+        if segments.len() < 2 {
+            return None;
+        }
+        match root {
+            "crate" => return Some((shown(1), TEST_PROGRAM)),
+            "super" if segments[1] == "super" => return Some((shown(2), TEST_PROGRAM)),
+            "super" | "self" | "Self" => return None,
+            _ => {}
+        }
+        if let Some(full) = self.imports.get(root).filter(|_| depth < 8) {
+            let expanded: Vec<String> = full.iter().chain(&segments[1..]).cloned().collect();
+            return self.path_refusal_at(&expanded, false, depth + 1);
+        }
+        if self.locals.contains(root) || PRELUDE.contains(&root) {
+            return None;
+        }
+        Some((shown(1), OTHER_CRATE))
+    }
+}
+
+/// The name an item defines, if it has one.
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Fn(i) => &i.sig.ident,
+        syn::Item::Const(i) => &i.ident,
+        syn::Item::Static(i) => &i.ident,
+        syn::Item::Struct(i) => &i.ident,
+        syn::Item::Enum(i) => &i.ident,
+        syn::Item::Union(i) => &i.ident,
+        syn::Item::Trait(i) => &i.ident,
+        syn::Item::TraitAlias(i) => &i.ident,
+        syn::Item::Type(i) => &i.ident,
+        syn::Item::Mod(i) => &i.ident,
+        syn::Item::Macro(i) => i.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+/// What a top-level item defines and what it is reached with.
+fn describe(item: &syn::Item, unit: &mut Unit, context: &Context) {
+    unit.name = item_name(item);
+    unit.is_fn = matches!(item, syn::Item::Fn(_));
+    unit.defines.extend(unit.name.clone());
+    match item {
+        syn::Item::Impl(i) => {
+            let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
+            if let syn::Type::Path(t) = &*i.self_ty {
+                unit.attached_to.extend(last(&t.path));
+                unit.name = last(&t.path).map(|t| format!("impl {t}"));
+            }
+            if let Some((_, path, _)) = &i.trait_ {
+                let name = last(path);
+                unit.attached_to.extend(name.clone());
+                // A method of the file's own trait is called by its name alone.
+                if name.is_some_and(|n| context.locals.contains(&n)) {
+                    unit.defines.extend(i.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        syn::Item::Trait(t) => {
+            unit.defines.extend(t.items.iter().filter_map(|item| match item {
+                syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            }));
+        }
+        syn::Item::Enum(e) => unit.defines.extend(e.variants.iter().map(|v| v.ident.to_string())),
+        syn::Item::Use(u) => unit.defines.extend(use_leaves(&u.tree, Vec::new()).into_iter().filter_map(|(_, n)| n)),
+        syn::Item::Macro(m) if macro_name(&m.mac.path) == "thread_local" => {
+            if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                unit.defines.extend(file.items.iter().filter_map(item_name));
+            }
+            unit.name = unit.defines.first().cloned();
+        }
+        _ => {}
+    }
+}
+
+/// Every path a `use` tree imports, with the name it brings into scope (`None` for a glob).
+fn use_leaves(tree: &syn::UseTree, prefix: Vec<String>) -> Vec<(Vec<String>, Option<String>)> {
+    let with = |name: &syn::Ident| {
+        let mut path = prefix.clone();
+        path.push(name.to_string());
+        path
+    };
+    match tree {
+        syn::UseTree::Path(p) => use_leaves(&p.tree, with(&p.ident)),
+        syn::UseTree::Name(n) if n.ident == "self" => {
+            let name = prefix.last().cloned();
+            vec![(prefix, name)]
+        }
+        syn::UseTree::Name(n) => vec![(with(&n.ident), Some(n.ident.to_string()))],
+        syn::UseTree::Rename(r) => vec![(with(&r.ident), Some(r.rename.to_string()))],
+        syn::UseTree::Glob(_) => vec![(prefix, None)],
+        syn::UseTree::Group(g) => g.items.iter().flat_map(|t| use_leaves(t, prefix.clone())).collect(),
+    }
+}
+
+fn macro_name(path: &syn::Path) -> String {
+    path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+/// Walks one item, collecting the names it uses and what it is refused for.
+struct Scan<'c, 't> {
+    context: &'c Context<'t>,
+    uses: BTreeSet<String>,
+    refusals: Vec<Refusal>,
+    /// Inside a `thread_local!`: its `static`s are each thread's own.
+    thread_local: bool,
+}
+
+impl<'c, 't> Scan<'c, 't> {
+    fn new(context: &'c Context<'t>) -> Scan<'c, 't> {
+        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false }
+    }
+
+    fn refuse(&mut self, refusal: Refusal) {
+        self.refusals.push(refusal);
+    }
+
+    fn check_path(&mut self, segments: &[String], global: bool, span: Span) {
+        if let Some((what, why)) = self.context.path_refusal(segments, global) {
+            self.refuse(Refusal::new(span, what, why));
+        }
+    }
+
+    /// A macro call: `thread_local!` is read as items, std's common macros as
+    /// expressions, anything else is refused (and its tokens still looked at).
+    fn check_macro(&mut self, mac: &syn::Macro) {
+        let name = macro_name(&mac.path);
+        let span = mac.path.span();
+        if FILE_MACROS.contains(&name.as_str()) {
+            self.refuse(Refusal::new(span, format!("`{name}!`"), READS_FILES).whole());
+        } else if NATIVE_MACROS.contains(&name.as_str()) {
+            self.refuse(Refusal::new(span, format!("`{name}!`"), NATIVE).whole());
+        } else if name == "thread_local" {
+            if let Ok(file) = syn::parse2::<syn::File>(mac.tokens.clone()) {
+                let outer = std::mem::replace(&mut self.thread_local, true);
+                for item in &file.items {
+                    self.visit_item(item);
+                }
+                self.thread_local = outer;
+                return;
+            }
+        } else if !COMMON_MACROS.contains(&name.as_str()) {
+            self.refuse(Refusal::new(span, format!("`{name}!`"), UNKNOWN_MACRO));
+        } else if let Ok(args) =
+            mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        {
+            for arg in &args {
+                self.visit_expr(arg);
+            }
+            return;
+        }
+        self.scan_tokens(mac.tokens.clone());
+    }
+
+    /// What `syn` cannot read as Rust (a macro's input): every identifier is a
+    /// use, every `a::b` a path, `unsafe` is `unsafe` and `m!` a macro.
+    fn scan_tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let colons = |i: usize| {
+            matches!((trees.get(i), trees.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':')
+        };
+        let mut i = 0;
+        while i < trees.len() {
+            match &trees[i] {
+                TokenTree::Group(group) => self.scan_tokens(group.stream()),
+                TokenTree::Ident(ident) => {
+                    let global = i >= 2 && colons(i - 2);
+                    let mut segments = vec![ident.to_string()];
+                    let mut j = i + 1;
+                    while colons(j) {
+                        let Some(TokenTree::Ident(next)) = trees.get(j + 2) else { break };
+                        segments.push(next.to_string());
+                        j += 3;
+                    }
+                    self.uses.extend(segments.iter().cloned());
+                    if segments[0] == "unsafe" {
+                        self.refuse(Refusal::new(ident.span(), "`unsafe`", UNSAFE));
+                    }
+                    if segments.len() > 1 || global {
+                        self.check_path(&segments, global, ident.span());
+                    }
+                    if let Some(TokenTree::Punct(bang)) = trees.get(j)
+                        && bang.as_char() == '!'
+                    {
+                        let name = segments.last().cloned().unwrap_or_default();
+                        let span = ident.span();
+                        if FILE_MACROS.contains(&name.as_str()) {
+                            self.refuse(Refusal::new(span, format!("`{name}!`"), READS_FILES).whole());
+                        } else if NATIVE_MACROS.contains(&name.as_str()) {
+                            self.refuse(Refusal::new(span, format!("`{name}!`"), NATIVE).whole());
+                        } else if !COMMON_MACROS.contains(&name.as_str()) && name != "thread_local" {
+                            self.refuse(Refusal::new(span, format!("`{name}!`"), UNKNOWN_MACRO));
+                        }
+                    }
+                    i = j;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    /// A `static` outside `thread_local!`: plain data, or a lock of the lab's `Mutex<()>`.
+    fn check_static(&mut self, node: &syn::ItemStatic) {
+        let what = format!("`{}`", self.context.snippet(node.static_token.span, node.ty.span()));
+        if !matches!(node.mutability, syn::StaticMutability::None) {
+            self.refuse(Refusal::new(node.static_token.span, what, STATIC_MUT));
+        } else if !plain_data(&node.ty) && !self.lab_lock_of_unit(&node.ty) && !self.refused_type(&node.ty) {
+            self.refuse(Refusal::new(node.static_token.span, what, STATIC_STATE));
+        }
+    }
+
+    /// A type whose path is refused anyway (std's `Mutex`, say), with a better rewrite than "state".
+    fn refused_type(&self, ty: &syn::Type) -> bool {
+        let syn::Type::Path(t) = ty else { return false };
+        let segments: Vec<String> = t.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let global = t.path.leading_colon.is_some();
+        (segments.len() > 1 || global) && self.context.path_refusal(&segments, global).is_some()
+    }
+
+    /// `Mutex<()>` (or `parking_lot::Mutex<()>`) from the lab's `sync`: a lock loom sees, holding no state.
+    fn lab_lock_of_unit(&self, ty: &syn::Type) -> bool {
+        let syn::Type::Path(t) = ty else { return false };
+        let segments: Vec<String> = t.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let mut full = segments.clone();
+        if let Some(import) = self.context.imports.get(&segments[0]) {
+            full = import.iter().chain(&segments[1..]).cloned().collect();
+        }
+        let unit = t.path.segments.last().is_some_and(|last| match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) => {
+                args.args.len() == 1
+                    && matches!(args.args.first(), Some(syn::GenericArgument::Type(syn::Type::Tuple(t))) if t.elems.is_empty())
+            }
+            _ => false,
+        });
+        unit && full.len() >= 3 && full[0] == "super" && full[1] == "sync" && full.last().is_some_and(|l| l == "Mutex")
+    }
+}
+
+/// A type with no interior mutability: numbers, `bool`, `char`, `&str`, and arrays, slices and tuples of them.
+fn plain_data(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(t) => {
+            t.qself.is_none()
+                && t.path.segments.len() == 1
+                && t.path.segments[0].arguments.is_empty()
+                && PRIMITIVES.contains(&t.path.segments[0].ident.to_string().as_str())
+        }
+        syn::Type::Reference(r) => r.mutability.is_none() && plain_data(&r.elem),
+        syn::Type::Array(a) => plain_data(&a.elem),
+        syn::Type::Slice(s) => plain_data(&s.elem),
+        syn::Type::Tuple(t) => t.elems.iter().all(plain_data),
+        syn::Type::Paren(p) => plain_data(&p.elem),
+        _ => false,
+    }
+}
+
+impl<'ast> Visit<'ast> for Scan<'_, '_> {
+    fn visit_ident(&mut self, ident: &'ast syn::Ident) {
+        self.uses.insert(ident.to_string());
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segments.len() > 1 || path.leading_colon.is_some() {
+            self.check_path(&segments, path.leading_colon.is_some(), path.span());
+        }
+        visit::visit_path(self, path);
+    }
+
+    fn visit_item_use(&mut self, node: &'ast syn::ItemUse) {
+        for (path, name) in use_leaves(&node.tree, Vec::new()) {
+            let global = node.leading_colon.is_some();
+            let refused = self.context.path_refusal(&path, global);
+            let what = |shown: String| if name.is_none() { format!("{shown}::*") } else { shown };
+            if let Some((shown, why)) = refused {
+                self.refuse(Refusal::new(node.span(), what(shown), why));
+            } else if name.is_none() && matches!(path.first().map(String::as_str), Some("std" | "core" | "alloc")) {
+                // A glob of std brings in names the file then uses alone: import those names.
+                let wide = path.len() < 2 || !FULLY_PLAIN.contains(&path[1].as_str());
+                if wide {
+                    self.refuse(Refusal::new(node.span(), format!("`{}::*`", path.join("::")), STD_GLOB));
+                }
+            }
+            self.uses.extend(path.iter().cloned());
+        }
+        visit::visit_item_use(self, node);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let name = attr.path().segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+        let first = attr.path().segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+        let shown = match &attr.meta {
+            syn::Meta::List(list) if name == "unsafe" => {
+                let inner = list.tokens.to_string();
+                format!("`#[unsafe({})]`", inner.split([' ', '=', '(']).next().unwrap_or(""))
+            }
+            _ => format!("`#[{name}]`"),
+        };
+        if name == "derive" {
+            let derived =
+                attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated);
+            let unknown = derived.map_or(true, |paths| {
+                paths.iter().any(|p| !DERIVES.contains(&macro_name(p).as_str()) || p.segments.len() > 1)
+            });
+            if unknown {
+                self.refuse(Refusal::new(attr.span(), shown, DERIVE).whole());
+            }
+        } else if !PLAIN_ATTRIBUTES.contains(&name.as_str()) && first != "clippy" && first != "rustfmt" {
+            let why = if LINKING_ATTRIBUTES.contains(&name.as_str()) || name == "unsafe" { LINKING } else { ATTRIBUTE };
+            self.refuse(Refusal::new(attr.span(), shown, why).whole());
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            self.visit_expr(&nv.value);
+        }
+    }
+
+    fn visit_expr_unsafe(&mut self, node: &'ast syn::ExprUnsafe) {
+        self.refuse(Refusal::new(node.unsafe_token.span, "`unsafe`", UNSAFE));
+        visit::visit_expr_unsafe(self, node);
+    }
+
+    fn visit_signature(&mut self, node: &'ast syn::Signature) {
+        if let Some(token) = &node.unsafety {
+            self.refuse(Refusal::new(token.span, "`unsafe fn`", UNSAFE));
+        }
+        if let Some(abi) = &node.abi {
+            self.refuse(Refusal::new(abi.extern_token.span, "an `extern` function", EXTERN_FN));
+        }
+        visit::visit_signature(self, node);
+    }
+
+    fn visit_type_bare_fn(&mut self, node: &'ast syn::TypeBareFn) {
+        if let Some(abi) = &node.abi {
+            self.refuse(Refusal::new(abi.extern_token.span, "an `extern` function", EXTERN_FN));
+        }
+        visit::visit_type_bare_fn(self, node);
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        if let Some(token) = &node.unsafety {
+            self.refuse(Refusal::new(token.span, "`unsafe impl`", UNSAFE));
+        }
+        visit::visit_item_impl(self, node);
+    }
+
+    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
+        if let Some(token) = &node.unsafety {
+            self.refuse(Refusal::new(token.span, "`unsafe trait`", UNSAFE));
+        }
+        visit::visit_item_trait(self, node);
+    }
+
+    fn visit_item_foreign_mod(&mut self, node: &'ast syn::ItemForeignMod) {
+        self.refuse(Refusal::new(node.abi.extern_token.span, "an `extern` block", NATIVE).whole());
+        visit::visit_item_foreign_mod(self, node);
+    }
+
+    fn visit_item_extern_crate(&mut self, node: &'ast syn::ItemExternCrate) {
+        self.refuse(Refusal::new(node.extern_token.span, format!("`extern crate {}`", node.ident), NATIVE).whole());
+    }
+
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        self.refuse(Refusal::new(node.mod_token.span, format!("`mod {}`", node.ident), MODULE).whole());
+        visit::visit_item_mod(self, node);
+    }
+
+    fn visit_item_union(&mut self, node: &'ast syn::ItemUnion) {
+        self.refuse(Refusal::new(node.union_token.span, format!("`union {}`", node.ident), UNSAFE));
+        visit::visit_item_union(self, node);
+    }
+
+    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
+        if !self.thread_local {
+            self.check_static(node);
+        }
+        visit::visit_item_static(self, node);
+    }
+
+    fn visit_item_macro(&mut self, node: &'ast syn::ItemMacro) {
+        for attr in &node.attrs {
+            self.visit_attribute(attr);
+        }
+        if let Some(name) = &node.ident {
+            self.refuse(Refusal::new(node.mac.path.span(), format!("`macro_rules! {name}`"), MACRO_RULES));
+            self.uses.insert(name.to_string());
+            self.scan_tokens(node.mac.tokens.clone());
+            return;
+        }
+        self.visit_macro(&node.mac);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.visit_path(&mac.path);
+        self.check_macro(mac);
+    }
+
+    fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+        let name = node.method.to_string();
+        if TIME_OUTS.contains(&name.as_str()) {
+            self.refuse(Refusal::new(node.method.span(), format!("`.{name}(…)`"), CLOCK));
+        }
+        visit::visit_expr_method_call(self, node);
+    }
+}
+
+/// Why `std::REST…` is refused, if it is: how many segments of `rest` the
+/// message shows, and the reason with its rewrite.
+///
+/// ```
+/// use racelab::judge::reading::std_item;
+/// assert!(std_item(&["hint", "black_box"]).is_none());
+/// assert!(std_item(&["thread", "sleep"]).is_none());
+/// assert!(std_item(&["sync", "atomic", "Ordering"]).is_none());
+/// assert!(std_item(&["sync", "atomic", "AtomicU64"]).is_some());
+/// assert!(std_item(&["env", "var_os"]).is_some());
+/// ```
+pub fn std_item(rest: &[&str]) -> Option<(usize, (&'static str, &'static str))> {
+    let module = *rest.first()?;
+    let item = rest.get(1).copied();
+    match module {
+        m if FULLY_PLAIN.contains(&m) => None,
+        "sync" => match item {
+            None | Some("Arc" | "Weak" | "PoisonError" | "LockResult" | "TryLockError" | "TryLockResult") => None,
+            Some("atomic") => match rest.get(2).copied() {
+                None | Some("Ordering") => None,
+                Some(_) => Some((3, STD_ATOMIC)),
+            },
+            Some("mpsc") => Some((2, STD_CHANNEL)),
+            Some("Mutex" | "MutexGuard" | "RwLock" | "RwLockReadGuard" | "RwLockWriteGuard") => Some((2, STD_LOCK)),
+            Some(_) => Some((2, STD_SYNC)),
+        },
+        "thread" => match item {
+            None | Some("sleep" | "yield_now" | "panicking" | "current" | "Thread" | "ThreadId") => None,
+            Some("park_timeout" | "sleep_until" | "sleep_ms") => Some((2, CLOCK)),
+            Some(_) => Some((2, STD_THREAD)),
+        },
+        "thread_local" => Some((1, STD_THREAD_LOCAL)),
+        "time" => match item {
+            None | Some("Duration") => None,
+            Some(_) => Some((2, CLOCK)),
+        },
+        "env" | "option_env" => Some((1, ENVIRONMENT)),
+        "fs" | "path" | "io" | "include" | "include_str" | "include_bytes" => Some((1, FILES)),
+        "process" => Some((1, PROCESS)),
+        "net" => Some((1, NETWORK)),
+        "os" | "ffi" | "ptr" | "alloc" | "arch" | "intrinsics" | "asm" | "global_asm" => Some((1, NATIVE)),
+        // `std::panic!` is the macro; `std::panic::catch_unwind` and the rest catch or hook panics.
+        "panic" if item.is_none() => None,
+        "panic" => Some((1, CATCH_PANIC)),
+        _ => Some((1, STD_OTHER)),
+    }
+}
+
+/// std modules that hold only plain data, traits and pure functions.
+const FULLY_PLAIN: &[&str] = &[
+    "any",
+    "array",
+    "ascii",
+    "borrow",
+    "boxed",
+    "cell",
+    "char",
+    "clone",
+    "cmp",
+    "collections",
+    "convert",
+    "default",
+    "f32",
+    "f64",
+    "fmt",
+    "hash",
+    "hint",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "iter",
+    "marker",
+    "mem",
+    "num",
+    "ops",
+    "option",
+    "prelude",
+    "primitive",
+    "rc",
+    "result",
+    "slice",
+    "str",
+    "string",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "vec",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "dbg",
+    "matches",
+    "concat",
+    "stringify",
+    "line",
+    "column",
+    "file",
+    "module_path",
+    "cfg",
+];
+
+const PRIMITIVES: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64", "bool",
+    "char", "str",
+];
+
+/// Names a path may start with besides the file's own: primitives and std's prelude.
+const PRELUDE: &[&str] = &[
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "bool",
+    "char",
+    "str",
+    "Vec",
+    "String",
+    "Box",
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Clone",
+    "ToOwned",
+    "ToString",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+];
+
+/// std's macros an exercise may use; their arguments are read as expressions.
+const COMMON_MACROS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "panic",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "dbg",
+    "matches",
+    "concat",
+    "stringify",
+    "line",
+    "column",
+    "file",
+    "module_path",
+    "cfg",
+];
+
+/// Macros that read files or the environment while the exercise compiles.
+const FILE_MACROS: &[&str] = &["include", "include_str", "include_bytes", "env", "option_env"];
+
+/// Macros that emit machine code.
+const NATIVE_MACROS: &[&str] = &["asm", "global_asm", "naked_asm"];
+
+/// Method calls that give up after a time.
+const TIME_OUTS: &[&str] = &[
+    "recv_timeout",
+    "send_timeout",
+    "wait_timeout",
+    "wait_timeout_while",
+    "wait_timeout_ms",
+    "park_timeout",
+    "try_lock_for",
+    "try_lock_until",
+    "try_read_for",
+    "try_write_for",
+    "elapsed",
+    "duration_since",
+];
+
+/// Attributes that change nothing but warnings, documentation, inlining and layout.
+const PLAIN_ATTRIBUTES: &[&str] = &[
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "doc",
+    "inline",
+    "must_use",
+    "cold",
+    "track_caller",
+    "cfg",
+    "deprecated",
+    "non_exhaustive",
+    "repr",
+];
+
+/// Attributes that change how the test program is linked or started.
+const LINKING_ATTRIBUTES: &[&str] = &[
+    "link_section",
+    "used",
+    "no_mangle",
+    "export_name",
+    "link",
+    "link_name",
+    "link_ordinal",
+    "global_allocator",
+    "naked",
+    "panic_handler",
+    "start",
+    "no_main",
+    "no_std",
+    "windows_subsystem",
+    "test",
+    "bench",
+    "ignore",
+    "should_panic",
+    "path",
+    "macro_export",
+    "cfg_attr",
+    "target_feature",
+    "instruction_set",
+];
+
+const DERIVES: &[&str] = &["Clone", "Copy", "Debug", "Default", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash"];
+
+// The reasons, each with how to rewrite it.
+type Why = (&'static str, &'static str);
+
+const UNSAFE: Why = (
+    "`unsafe` code can break the rules the judge checks (a pointer kept past its guard is a data race loom does not \
+     see)",
+    "rewrite it without `unsafe`: the lab's `sync` types do everything an exercise needs",
+);
+const ENVIRONMENT: Why = (
+    "an exercise never reads the environment of the program that judges it",
+    "remove it: your functions get everything they need as arguments",
+);
+const FILES: Why = (
+    "an exercise reads and writes only memory, never files or streams",
+    "remove it (`println!` is fine for a look at a value)",
+);
+const PROCESS: Why = (
+    "an exercise never starts or ends processes (the judge starts the workers)",
+    "remove it: to stop, return from the function, or `panic!` with a message",
+);
+const NETWORK: Why = ("an exercise never talks to the network", "remove it");
+const NATIVE: Why = (
+    "it reaches past Rust into the machine (native code, raw memory, the operating system), where the judge sees \
+     nothing",
+    "remove it: write ordinary Rust functions",
+);
+const CATCH_PANIC: Why = (
+    "catching a panic hides a failure from the judge (loom reports a deadlock or a failed check by panicking)",
+    "let the panic happen: the judge reports it with your line",
+);
+const TEST_PROGRAM: Why = (
+    "it reaches out of your exercise into the test program that judges it",
+    "use only your file's own items, `super::sync::…` and std's plain types",
+);
+const OTHER_CRATE: Why = (
+    "it names a crate or a module outside your exercise",
+    "use only your file's own items, the lab's `sync` (`super::sync::…`) and std's plain types",
+);
+const STD_ATOMIC: Why = (
+    "std's atomics are invisible to loom, which then cannot check your answer",
+    "use the lab's: `use super::sync::atomic::{AtomicU64, Ordering};`",
+);
+const STD_LOCK: Why = (
+    "std's locks are invisible to loom (and one held while loom switches threads would stop them all)",
+    "use the lab's `Mutex` (`use super::sync::Mutex;`); a `static LOCK: Mutex<()> = Mutex::new(());` of it is \
+     judged too",
+);
+const STD_CHANNEL: Why =
+    ("std's channels are invisible to loom", "use the lab's `channel` (`use super::sync::channel;`)");
+const STD_SYNC: Why = (
+    "it is a std synchronisation type loom cannot see",
+    "use the lab's `Mutex`, atomics or `channel` from `super::sync`",
+);
+const STD_THREAD: Why = (
+    "std's threads run outside loom, which then cannot schedule them",
+    "use the lab's `thread` (`use super::sync::thread;`): `thread::spawn`, `thread::scope`",
+);
+const STD_THREAD_LOCAL: Why = (
+    "std's `thread_local!` would be shared by loom's simulated threads, which all run on one OS thread",
+    "write `thread_local!` without `std::`: the lab gives each simulated thread its own value",
+);
+const STD_OTHER: Why = (
+    "it is not one of std's plain items an exercise uses",
+    "use the lab's `sync` and std's plain types (numbers, collections, `Cell`, `Duration`, `hint`)",
+);
+const STD_GLOB: Why =
+    ("a glob import of this std module brings in names loom cannot see", "import the names you use, one by one");
+const CLOCK: Why = (
+    "a clock or a time-out: a wait or a give-up measured in time passes on a quiet machine and fails on a busy one, \
+     and loom has no clock to judge it",
+    "count tries or wait for the other thread instead (a `thread::sleep` to pause is fine)",
+);
+const STATIC_STATE: Why = (
+    "a `static` that holds state: loom restarts every execution from the start and a static keeps its value from \
+     one to the next, so the judge cannot check it",
+    "keep the state in the object your function gets, or in a local (or a `thread_local!`); a `static LOCK: \
+     Mutex<()> = Mutex::new(());` of the lab's `Mutex` around your fix is judged",
+);
+const STATIC_MUT: Why = (
+    "a `static mut` is shared memory with no synchronisation at all (and needs `unsafe`)",
+    "keep the state in the object your function gets, or in a local",
+);
+const LINKING: Why = (
+    "it changes how the test program is linked or started, so your code could run before or beside the judge",
+    "remove the attribute: an exercise is ordinary functions",
+);
+const ATTRIBUTE: Why =
+    ("the judge accepts only attributes that change warnings, documentation or inlining", "remove the attribute");
+const DERIVE: Why = (
+    "only std's derives (`Clone`, `Copy`, `Debug`, `Default`, `PartialEq`, `Eq`, `PartialOrd`, `Ord`, `Hash`) are \
+     read by the judge",
+    "derive only those, or write the `impl` yourself",
+);
+const EXTERN_FN: Why = (
+    "an `extern` function is for code in other languages to call; an exercise never needs one",
+    "write an ordinary `fn`",
+);
+const MODULE: Why = (
+    "a module is code the judge would not see as your exercise's (and `mod name;` reads another file)",
+    "write helpers as functions in this file",
+);
+const READS_FILES: Why = (
+    "it reads a file or the environment while your exercise compiles: code or data the judge never reads",
+    "write what you need in this file",
+);
+const MACRO_RULES: Why =
+    ("a `macro_rules!` macro is code the judge cannot read until it is used", "write a function instead");
+const UNKNOWN_MACRO: Why = (
+    "the judge reads only std's common macros (`println!`, `assert!`, `vec!`, `format!`, `matches!`, `thread_local!`, \
+     …)",
+    "write a function instead",
+);
+const TOP_MACRO: Why = (
+    "a macro call among the file's items can expand to any item, which the judge never sees",
+    "write the items themselves",
+);
