@@ -143,6 +143,11 @@ pub struct Job {
 }
 
 impl Job {
+    /// The job's input (what it works on).
+    pub fn input(&self) -> u64 {
+        self.input
+    }
+
     /// Runs the job and returns its output. Jobs are unequal: some take longer
     /// than others, so on real threads they finish out of submission order.
     pub fn run(&self) -> u64 {
