@@ -101,6 +101,9 @@ impl Spread {
     }
 }
 
+/// Figures per kind of work (`cpu`, `io`).
+pub type PerWork = Vec<(&'static str, Spread)>;
+
 /// One executor at one worker count.
 #[derive(Clone, Debug, Serialize)]
 pub struct PoolRow {
@@ -237,7 +240,7 @@ fn sequential(jobs: usize, cost: Cost) -> f64 {
 }
 
 /// The pools, CPU- and IO-bound, in rounds.
-fn pools(sizes: &Sizes, command: &WorkerCommand, iterations: u64) -> Result<(Vec<PoolRow>, Vec<(&'static str, Spread)>), String> {
+fn pools(sizes: &Sizes, command: &WorkerCommand, iterations: u64) -> Result<(Vec<PoolRow>, PerWork), String> {
     let mut rows = Vec::new();
     let mut sequentials = Vec::new();
     for (work, cost, jobs) in [
@@ -303,7 +306,7 @@ fn pipeline(
     sizes: &Sizes,
     command: &WorkerCommand,
     load_iterations: u64,
-) -> Result<(Vec<PipeRow>, Vec<(&'static str, Spread)>), String> {
+) -> Result<(Vec<PipeRow>, PerWork), String> {
     let epochs = sizes.trials.clamp(2, 3);
     let train = Duration::from_millis(sizes.train_ms);
     let mut rows = Vec::new();
