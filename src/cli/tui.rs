@@ -1,4 +1,5 @@
-//! `racelab step` full screen: the same stepping as line mode, drawn with ratatui.
+//! `racelab step` full screen: the same stepping as line mode, drawn on crossterm
+//! by the small renderer in [`frame`] (panes, wrapping, colours, a frame a test can read).
 //!
 //! Used when both stdin and stdout are a terminal (`--plain` keeps line mode).
 //! The screen has the steps so far on the left; on the right the shared state,
@@ -17,20 +18,18 @@
 use super::step::{self, Answer, Ui};
 use crate::stepper::{Choice, Ending, Next, Stepping, Waiting};
 use crate::trace::Schedule;
-use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::crossterm::{cursor, execute, terminal};
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::style::Color;
+use crossterm::{cursor, execute, terminal};
+use frame::{Frame, Line, Style, Wrap};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+mod frame;
 
 /// What one frame shows.
 #[derive(Debug, Default)]
@@ -52,68 +51,59 @@ pub(super) struct View {
 }
 
 /// Draws `view` on the whole frame.
-pub(super) fn draw(frame: &mut ratatui::Frame, view: &View) {
-    let [top, body, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(5), Constraint::Length(2)]).areas(frame.area());
-    frame.render_widget(Paragraph::new(view.title.as_str()).style(Style::new().add_modifier(Modifier::BOLD)), top);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+fn draw(frame: &mut Frame, view: &View) {
+    // A title row, the panes, two rows for the message and the keys.
+    let (top, rest) = frame.area().split_top(1);
+    let (body, keys) = rest.split_top(rest.height.saturating_sub(2));
+    frame.paragraph(top, &[Line::styled(view.title.as_str(), Style::PLAIN.bold())], Wrap::Cut, 0);
+    let (left, right) = body.split_left((u32::from(body.width) * 55 / 100) as u16);
 
     // The steps so far: the newest at the bottom, always in sight.
     let steps: Vec<Line> = view.steps.iter().map(|l| Line::raw(l.as_str())).collect();
-    let height = left.height.saturating_sub(2) as usize;
-    let scroll = steps.len().saturating_sub(height) as u16;
     let title = if view.outcome.is_some() { " the execution " } else { " steps so far " };
-    frame.render_widget(
-        Paragraph::new(Text::from(steps)).block(Block::bordered().title(title)).scroll((scroll, 0)),
-        left,
-    );
+    let inside = frame.block(left, title);
+    frame.paragraph(inside, &steps, Wrap::Cut, steps.len().saturating_sub(usize::from(inside.height)));
 
-    let waiting_height = view.waiting.len() as u16;
-    let [shared, threads] = Layout::vertical([Constraint::Length(4), Constraint::Min(3 + waiting_height)]).areas(right);
-    frame.render_widget(
-        Paragraph::new(view.shared.trim().trim_start_matches("shared: ").to_string())
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" shared state ")),
-        shared,
-    );
+    // The shared state takes 4 rows, fewer when the threads' pane would get less than 3 + one per waiting thread.
+    let threads_need = 3 + view.waiting.len() as u16;
+    let (shared, threads) = right.split_top(4.min(right.height.saturating_sub(threads_need)));
+    let inside = frame.block(shared, " shared state ");
+    let state = view.shared.trim().trim_start_matches("shared: ");
+    frame.paragraph(inside, &[Line::raw(state)], Wrap::Words { trim: true }, 0);
     let mut who: Vec<Line> = Vec::new();
     for (next, code) in &view.next {
-        who.push(Line::from(vec![
-            Span::styled(format!("{:>2} ", next.thread), Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
-            Span::styled(format!("{:<9}", next.label), Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(format!("{}  ", next.op)),
-            Span::styled(next.at.clone(), Style::new().fg(Color::DarkGray)),
+        who.push(Line(vec![
+            (format!("{:>2} ", next.thread), Style::fg(Color::Yellow).bold()),
+            (format!("{:<9}", next.label), Style::PLAIN.bold()),
+            (format!("{}  ", next.op), Style::PLAIN),
+            (next.at.clone(), Style::fg(Color::DarkGrey)),
         ]));
         if !code.is_empty() {
-            who.push(Line::styled(format!("      {code}"), Style::new().fg(Color::Cyan)));
+            who.push(Line::styled(format!("      {code}"), Style::fg(Color::Cyan)));
         }
     }
     for waiting in &view.waiting {
-        who.push(Line::styled(format!("  ·  {waiting}"), Style::new().fg(Color::DarkGray)));
+        who.push(Line::styled(format!("  ·  {waiting}"), Style::fg(Color::DarkGrey)));
     }
     if let Some(outcome) = &view.outcome {
         // The run is over: the outcome against the expected one, in green or red.
-        let style = if outcome.contains("— right") { Color::Green } else { Color::Red };
+        let color = if outcome.contains("— right") { Color::Green } else { Color::Red };
         for (i, line) in outcome.lines().enumerate() {
-            let style = if i == 0 { Style::new().fg(style).add_modifier(Modifier::BOLD) } else { Style::new() };
-            who.push(Line::styled(line.to_string(), style));
+            let style = if i == 0 { Style::fg(color).bold() } else { Style::PLAIN };
+            who.push(Line::styled(line, style));
         }
     }
     let title = if view.outcome.is_some() { " outcome " } else { " who moves next? " };
-    frame.render_widget(
-        Paragraph::new(Text::from(who)).wrap(Wrap { trim: false }).block(Block::bordered().title(title)),
-        threads,
-    );
+    let inside = frame.block(threads, title);
+    frame.paragraph(inside, &who, Wrap::Words { trim: false }, 0);
     let help = if view.outcome.is_some() {
         "press any key to leave"
     } else {
         "digit: move that thread   u/Backspace: undo   q/Esc/Ctrl-C: quit"
     };
-    let keys_text = vec![
-        Line::styled(view.message.clone(), Style::new().fg(Color::Red)),
-        Line::styled(help, Style::new().fg(Color::DarkGray)),
-    ];
-    frame.render_widget(Paragraph::new(Text::from(keys_text)), keys);
+    let keys_text =
+        [Line::styled(view.message.as_str(), Style::fg(Color::Red)), Line::styled(help, Style::fg(Color::DarkGrey))];
+    frame.paragraph(keys, &keys_text, Wrap::Cut, 0);
 }
 
 /// The text of `file:line` in this checkout, trimmed (empty when it cannot be read).
@@ -152,8 +142,9 @@ pub(super) fn view_of(
 }
 
 /// The terminal in raw mode on the alternate screen; put back when dropped.
-struct Screen<B: Backend> {
-    terminal: Terminal<B>,
+struct Screen {
+    /// The frame on the screen now, if any: a new one only redraws the rows that changed.
+    shown: Option<Frame>,
     sources: HashMap<String, Vec<String>>,
     message: String,
     /// Set by SIGTERM, SIGHUP or SIGINT.
@@ -169,7 +160,7 @@ fn restore() {
     let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
 }
 
-impl<B: Backend> Drop for Screen<B> {
+impl Drop for Screen {
     fn drop(&mut self) {
         restore();
     }
@@ -203,10 +194,13 @@ fn key_answer(code: KeyCode, modifiers: KeyModifiers, choice: &Choice) -> Key {
     }
 }
 
-impl<B: Backend> Screen<B> {
+impl Screen {
     fn show(&mut self) {
-        let view = &self.last;
-        let _ = self.terminal.draw(|frame| draw(frame, view));
+        let (width, height) = terminal::size().unwrap_or((80, 24));
+        let mut frame = Frame::new(width, height);
+        draw(&mut frame, &self.last);
+        let _ = frame.draw(&mut std::io::stdout().lock(), self.shown.as_ref());
+        self.shown = Some(frame);
     }
 
     /// The next key press, or `None` when the input ended or a signal asked to stop.
@@ -230,7 +224,7 @@ impl<B: Backend> Screen<B> {
     }
 }
 
-impl<B: Backend> Ui for Screen<B> {
+impl Ui for Screen {
     fn ask(&mut self, stepping: &Stepping, choice: &Choice) -> Answer {
         let message = std::mem::take(&mut self.message);
         self.last = view_of(stepping, choice, &mut self.sources, &message);
@@ -288,10 +282,8 @@ pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), Strin
     let outcome = (|| {
         execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
             .map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
-        let terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
-            .map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
         let screen = Rc::new(RefCell::new(Screen {
-            terminal,
+            shown: None,
             sources: HashMap::new(),
             message: String::new(),
             stop,
@@ -314,7 +306,6 @@ mod tests {
     use crate::lab::Case;
     use crate::labs;
     use crate::stepper::{self, Decision};
-    use ratatui::backend::TestBackend;
 
     /// The frame at the first choice after `moves`, as text.
     fn frame_after(lab: &str, variant: &str, case: Case, moves: &[usize]) -> (String, View) {
@@ -327,17 +318,9 @@ mod tests {
             Decision::Stop
         });
         let view = seen.borrow_mut().take().expect("a choice");
-        let mut terminal = Terminal::new(TestBackend::new(140, 30)).expect("a test terminal");
-        terminal.draw(|frame| draw(frame, &view)).expect("drawn");
-        let buffer = terminal.backend().buffer();
-        let mut text = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                text.push_str(buffer[(x, y)].symbol());
-            }
-            text.push('\n');
-        }
-        (text, view)
+        let mut frame = Frame::new(140, 30);
+        draw(&mut frame, &view);
+        (frame.text(), view)
     }
 
     #[test]
