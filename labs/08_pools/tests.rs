@@ -104,16 +104,6 @@ fn loom_shutdown_finishes_every_job_and_leaves_no_worker_running() {
 }
 
 #[test]
-fn loom_a_stop_flag_checked_before_the_queue_is_drained_loses_queued_jobs() {
-    let report = common::loom(lab(), "wrong_stop_flag_first", 2, 2);
-    report.assert_fail();
-    assert_eq!(
-        states(&report),
-        ["right=0 outputs=[0,0] alive=0", "right=1 outputs=[1,0] alive=0", "right=2 outputs=[1,11] alive=0"]
-    );
-}
-
-#[test]
 fn loom_joining_before_closing_deadlocks_in_the_first_execution() {
     let report = common::loom(lab(), "wrong_join_before_close", 2, 2);
     let failure = report.failure.as_ref().expect("a deadlock");
@@ -124,16 +114,6 @@ fn loom_joining_before_closing_deadlocks_in_the_first_execution() {
         "{}",
         failure.message
     );
-}
-
-#[test]
-fn loom_results_dropped_early_and_completion_order_are_caught() {
-    let dropped = common::loom(lab(), "wrong_results_dropped", 2, 2);
-    assert!(states(&dropped).contains(&"right=0 outputs=[0,0] alive=0".to_string()), "{:?}", states(&dropped));
-    let order = common::loom(lab(), "wrong_completion_order", 2, 2);
-    assert_eq!(states(&order), ["right=0 outputs=[11,1] alive=0", "right=2 outputs=[1,11] alive=0"]);
-    let failure = order.failure.as_ref().expect("fails");
-    assert!(failure.message.contains("outputs in the wrong order"), "{}", failure.message);
 }
 
 /// Gathers every output, never joins.
@@ -216,11 +196,30 @@ fn loom_stopping_mid_epoch_and_joining_the_loaders_first_deadlocks() {
     assert_eq!(report.failure.as_ref().map(|f| f.kind), Some(FailureKind::Deadlock));
 }
 
+/// Every catalogued wrong fix, explored once at the catalogue's size, with what the lesson says of some.
 #[test]
 fn loom_rejects_every_catalogued_wrong_fix() {
     let (threads, iters) = lab().card().catalogue_size;
     for variant in wrong_fixes(lab()) {
-        common::loom(lab(), variant, threads, iters).assert_fail();
+        let report = common::loom(lab(), variant, threads, iters);
+        report.assert_fail();
+        let seen = states(&report);
+        match variant {
+            // Jobs still queued when `stop` is set are dropped: 279 of 30 330 executions.
+            "wrong_stop_flag_first" => assert_eq!(
+                seen,
+                ["right=0 outputs=[0,0] alive=0", "right=1 outputs=[1,0] alive=0", "right=2 outputs=[1,11] alive=0"]
+            ),
+            "wrong_results_dropped" => {
+                assert!(seen.contains(&"right=0 outputs=[0,0] alive=0".to_string()), "{seen:?}");
+            }
+            "wrong_completion_order" => {
+                assert_eq!(seen, ["right=0 outputs=[11,1] alive=0", "right=2 outputs=[1,11] alive=0"]);
+                let failure = report.failure.as_ref().expect("fails");
+                assert!(failure.message.contains("outputs in the wrong order"), "{}", failure.message);
+            }
+            _ => {}
+        }
     }
 }
 
