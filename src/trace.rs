@@ -250,6 +250,9 @@ thread_local! {
 /// compare-and-swap answer this way on one thread: a loop that gives up after
 /// a few lost races is caught, one that retries succeeds.
 pub fn interfere(times: u32, other: fn(u64) -> u64) {
+    if times > 0 {
+        RIVALS.with(|r| r.set((r.get().0, true)));
+    }
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
 }
 
@@ -258,6 +261,9 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
 /// releases. A spin lock that retries gets it on attempt `times + 1`; one that
 /// gives up sooner is caught.
 pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
+    if times > 0 {
+        RIVALS.with(|r| r.set((r.get().0, true)));
+    }
     HELD_WORD.with(|word| word.set(None));
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: true }));
 }
@@ -274,9 +280,55 @@ struct Interference {
 /// What a simulated other thread does to a value (see [`interfere`]).
 pub type OtherThread = fn(u64) -> u64;
 
+thread_local! {
+    /// (an operation another thread could have beaten ran, a rival was armed), since [`reset_rivals`].
+    static RIVALS: Cell<(bool, bool)> = const { Cell::new((false, false)) };
+}
+
+/// Notes an operation another thread could have beaten — a compare-exchange,
+/// a `try_lock`, a `swap` — which a retry loop would retry (see [`rivals`]).
+/// The judge's own code (it peeks at a lock with `try_lock`) does not count.
+pub fn note_contendable(location: &'static Location<'static>) {
+    if !in_judge(&tidy_path(location.file())) {
+        RIVALS.with(|r| r.set((true, r.get().1)));
+    }
+}
+
+/// `true` for a path in the judge's own code: the engine's (`src/judge/`) or a
+/// lab's spec for it (`labs/NN_slug/judge.rs`).
+pub fn in_judge(path: &str) -> bool {
+    path.starts_with("src/judge/") || (path.starts_with("labs/") && path.ends_with("/judge.rs"))
+}
+
+/// Forgets what [`rivals`] reports; the judge calls it before an exercise's one-thread check.
+/// Unlike the trace, it outlives [`clear`]: a check may run several executions.
+pub fn reset_rivals() {
+    RIVALS.with(|r| r.set((false, false)));
+}
+
+/// Since [`reset_rivals`]: whether an operation ran that a retry loop would
+/// retry when another thread got in first, and whether a rival was armed
+/// ([`interfere`], [`interfere_briefly`]). The judge gives no "solved" to an
+/// exercise that did the first without the second: a loop that gives up
+/// after a few lost races would pass unseen.
+///
+/// ```
+/// use racelab::trace;
+/// trace::reset_rivals();
+/// trace::note_contendable(std::panic::Location::caller());
+/// assert_eq!(trace::rivals(), (true, false));
+/// trace::interfere(3, |v| v + 1);
+/// assert_eq!(trace::rivals(), (true, true));
+/// trace::interfere(0, |v| v);
+/// ```
+pub fn rivals() -> (bool, bool) {
+    RIVALS.with(Cell::get)
+}
+
 /// The interference due at this compare-exchange, if any (and counts it):
 /// the other thread's change, and whether it is undone after the exchange.
-pub fn interference() -> Option<(OtherThread, bool)> {
+pub fn interference(location: &'static Location<'static>) -> Option<(OtherThread, bool)> {
+    note_contendable(location);
     INTERFERE.with(|cell| {
         let mut i = cell.get();
         let other = i.other.filter(|_| i.left > 0)?;
@@ -297,6 +349,19 @@ pub fn interference_used() -> u32 {
 /// found it held, loads and swaps of it see the simulated holder too.
 pub fn hold_is_on(addr: usize) {
     HELD_WORD.with(|word| word.set(Some(addr)));
+}
+
+/// In the judge's contended run with a lock held elsewhere, a `swap` on a
+/// word no exchange has touched yet: it is the lock word, held from now on
+/// (a test-and-set lock built on `swap` alone meets the holder too).
+pub fn hold_if_briefly(addr: usize) {
+    let briefly = INTERFERE.with(|cell| {
+        let i = cell.get();
+        i.transient && i.left > 0
+    });
+    if briefly && HELD_WORD.with(Cell::get).is_none() {
+        hold_is_on(addr);
+    }
 }
 
 /// In the judge's contended run, the value a load or swap of `addr` sees
@@ -481,9 +546,8 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
             parts.push(format!("{} waits at {at} {what}", thread_name(w.thread)));
             continue;
         }
-        // The judge's own code: the engine's (`src/judge/`) or a lab's spec (`labs/NN_slug/judge.rs`).
-        let in_judge = at.starts_with("src/judge/") || (at.starts_with("labs/") && at.contains("/judge.rs:"));
-        if in_judge {
+        // The judge's own code: the engine's or a lab's spec.
+        if in_judge(&tidy_path(w.location.file())) {
             // The judge's own lock, taken after the learner's function returned.
             parts.push(format!(
                 "after your function returned, the check could not take the lock ({at}): your function left it \

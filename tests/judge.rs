@@ -90,6 +90,13 @@ fn judge_lab(exercises: &'static dyn Exercises) {
         })
         .collect();
     assert!(misjudged.is_empty(), "lab {lab:02}: the judge misjudged:\n{}", misjudged.join("\n"));
+    // A rival for every retry loop: no answer may meet an exercise whose one-thread check has none.
+    let unrivalled: Vec<String> = verdicts
+        .iter()
+        .filter(|v| v.outcome.summary.contains(racelab::judge::pipeline::NO_RIVAL))
+        .map(|v| format!("{}/{}", v.entry.exercise, v.entry.name))
+        .collect();
+    assert!(unrivalled.is_empty(), "lab {lab:02}: exercises with retry loops and no rival: {unrivalled:?}");
     each_wrong_answer_is_named_as_itself(exercises, &verdicts);
 }
 

@@ -214,7 +214,7 @@ fn the_modules_and_the_labs_import_each_other_in_no_circle() {
 /// after it in `ORDER` (`super::file`), so the stages can be read bottom-up.
 #[test]
 fn the_judges_files_are_layered() {
-    const ORDER: [&str; 14] = [
+    const ORDER: [&str; 15] = [
         "verify",
         "exercises",
         "yours",
@@ -226,6 +226,7 @@ fn the_judges_files_are_layered() {
         "spec",
         "contention",
         "sequential",
+        "values",
         "source",
         "outcome",
         "mod",

@@ -295,9 +295,31 @@ fn cas_loop_reloading(counter: &AtomicU64) {
     }
 }
 
+/// Counts in a `u32`: right up to 2^32 increments, wrong past them — and a real run counts up to 10^10.
+fn worker_u32(iters: u64) -> u64 {
+    let mut count: u32 = 0;
+    for _ in 0..iters {
+        count = count.wrapping_add(1);
+    }
+    u64::from(count)
+}
+
+/// Adds the reports in a `u32`: right for small totals, wrong past 2^32.
+fn combine_u32(reports: &[u64]) -> u64 {
+    u64::from(reports.iter().fold(0_u32, |sum, &r| sum.wrapping_add(r as u32)))
+}
+
+/// The increment done on a `u32` copy of the count: wrong once the count passes 2^32.
+fn atomic_via_u32(counter: &AtomicU64) {
+    let _ = counter.fetch_update(Relaxed, Relaxed, |n| Some(u64::from((n as u32).wrapping_add(1))));
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
+        Answer::wrong("worker_u32", "process", Fixes { worker: worker_u32, ..S }),
+        Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("atomic_via_u32", "atomic", Fixes { atomic: atomic_via_u32, ..S }),
         Answer::wrong("split_lock", "mutex", Fixes { mutex: split_lock, ..S }),
         Answer::wrong("lock_only", "mutex", Fixes { mutex: lock_only, ..S }),
         Answer::wrong("lock_twice", "mutex", Fixes { mutex: lock_twice, ..S }),

@@ -95,7 +95,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let f = *model;
     match exercise {
         "mutex" => once_in_model(move || {
-            for start in [0, 41] {
+            for start in starts() {
                 let counter = Mutex::new(start);
                 (f.mutex)(&counter);
                 (f.mutex)(&counter);
@@ -113,7 +113,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         "parking_lot" => once_in_model(move || {
-            for start in [0, 41] {
+            for start in starts() {
                 let counter = parking_lot::Mutex::new(start);
                 (f.parking_lot)(&counter);
                 (f.parking_lot)(&counter);
@@ -131,7 +131,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         "atomic" => once_in_model(move || {
-            for start in [0, 41] {
+            for start in starts() {
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
@@ -152,7 +152,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 other + 1,
             )
         }),
-        _ => check_counting_worker(real.worker, real.combine),
+        _ => check_counting_worker(real.worker, real.combine, MAX_JOB, crate::runner::MAX_TOTAL),
     }
 }
 
@@ -177,3 +177,14 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
     }
 }
 
+
+/// The largest job a worker is given: a real run counts up to this many increments.
+const MAX_JOB: u64 = crate::runner::MAX_TOTAL;
+
+/// Counts an increment starts from: 41, and the whole range with its edges (a
+/// count kept in a `u32` goes wrong past 2^32), two below the largest total.
+fn starts() -> Vec<u64> {
+    let mut all = crate::judge::values::across(crate::runner::MAX_TOTAL - 2);
+    all.push(41);
+    all
+}

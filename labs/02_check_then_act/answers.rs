@@ -247,9 +247,22 @@ fn cas_loop_reloading(sold: &AtomicU64, capacity: u64) -> bool {
     }
 }
 
+/// Compares with the capacity as a `u32`: a box office with more than 2^32 tickets sells none past the wrap.
+fn atomic_capacity_u32(sold: &AtomicU64, capacity: u64) -> bool {
+    let cap = u64::from(capacity as u32);
+    sold.fetch_update(Relaxed, Relaxed, |n| (n < cap).then_some(n + 1)).is_ok()
+}
+
+/// A worker's share computed in `u32`s: wrong once a share passes 2^32.
+fn worker_min_u32(attempts: u64, tickets: u64) -> u64 {
+    u64::from((attempts as u32).min(tickets as u32))
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
+        Answer::wrong("atomic_capacity_u32", "atomic", Fixes { atomic: atomic_capacity_u32, ..S }),
+        Answer::wrong("worker_min_u32", "process", Fixes { worker: worker_min_u32, ..S }),
         Answer::wrong("check_then_lock_again", "mutex", Fixes { mutex: check_then_lock_again, ..S }),
         Answer::wrong("try_lock_give_up", "mutex", Fixes { mutex: try_lock_give_up, ..S }),
         Answer::wrong("off_by_one", "mutex", Fixes { mutex: off_by_one, ..S }),

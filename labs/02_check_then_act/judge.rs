@@ -28,6 +28,7 @@
 
 use crate::judge::contention::*;
 use crate::judge::sequential::*;
+use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::trace;
 use super::{LAB, CheckThenAct, model, real};
@@ -130,8 +131,36 @@ fn process_cases() -> Vec<Case> {
     ]
 }
 
-/// One purchase from `sold` of `capacity`: the answer and what is left sold.
-const BUYS: [(u64, u64, bool, u64); 4] = [(0, 2, true, 1), (1, 2, true, 2), (2, 2, false, 2), (0, 0, false, 0)];
+/// The most tickets a run sells.
+const MAX: u64 = crate::runner::MAX_TOTAL;
+
+/// One purchase from `sold` of `capacity` — `(sold, capacity, answer, sold after)` —
+/// with capacities over the whole range (a count kept in a `u32` goes wrong past
+/// 2^32), each with nothing, all but one, and all of it sold.
+fn buys() -> Vec<(u64, u64, bool, u64)> {
+    let mut all = vec![(0, 2, true, 1), (1, 2, true, 2), (2, 2, false, 2), (0, 0, false, 0)];
+    for capacity in values::across(MAX).into_iter().filter(|&c| c > 0) {
+        all.extend([(0, capacity, true, 1), (capacity - 1, capacity, true, capacity), (capacity, capacity, false, capacity)]);
+    }
+    all.dedup();
+    all
+}
+
+/// `worker(attempts, tickets)` cases, `(attempts, tickets, sold)`: a worker sells
+/// what it is asked for, up to its share. Attempts are counted one by one, so the
+/// largest are loop counts; shares span the whole range.
+fn worker_cases() -> Vec<(u64, u64, u64)> {
+    let mut all = vec![(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2)];
+    for attempts in values::loop_counts(MAX) {
+        let shares: Vec<u64> = if attempts > 1 << 20 {
+            vec![attempts - 1, attempts + 1]
+        } else {
+            vec![0, attempts.saturating_sub(1), attempts, attempts + 1, (1 << 32) + 1, MAX]
+        };
+        all.extend(shares.into_iter().map(|tickets| (attempts, tickets, attempts.min(tickets))));
+    }
+    all
+}
 
 fn one_buy(name: &str, sold: u64, capacity: u64, answer: bool, after: u64, want: (bool, u64)) -> Result<(), String> {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
@@ -149,7 +178,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let f = *model;
     match exercise {
         "mutex" => once_in_model(move || {
-            for (sold, capacity, yes, after) in BUYS {
+            for (sold, capacity, yes, after) in buys() {
                 let counter = Mutex::new(sold);
                 let answer = (f.mutex)(&counter, capacity);
                 let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
@@ -166,7 +195,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
         }),
         "parking_lot" => once_in_model(move || {
-            for (sold, capacity, yes, after) in BUYS {
+            for (sold, capacity, yes, after) in buys() {
                 let counter = parking_lot::Mutex::new(sold);
                 let answer = (f.parking_lot)(&counter, capacity);
                 one_buy("parking_lot_buy", sold, capacity, answer, *counter.lock(), (yes, after))?;
@@ -181,7 +210,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 .map_err(|e| format!("when another buyer held the lock for a while, {e}"))
         }),
         "atomic" => once_in_model(move || {
-            for (sold, capacity, yes, after) in BUYS {
+            for (sold, capacity, yes, after) in buys() {
                 let counter = AtomicU64::new(sold);
                 let answer = (f.atomic)(&counter, capacity);
                 one_buy("atomic_buy", sold, capacity, answer, counter.load(Relaxed), (yes, after))?;
@@ -205,13 +234,10 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
         _ => {
             let f = *real;
             once_for_real(|| {
-                let big = 1_000_000;
-                for (attempts, tickets, sells) in
-                    [(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2), (big, big, big)]
-                {
+                for (attempts, tickets, sells) in worker_cases() {
                     expect_eq(&format!("worker({attempts}, {tickets})"), (f.worker)(attempts, tickets), sells)?;
                 }
-                check_summing_combine(f.combine)?;
+                check_summing_combine(f.combine, MAX)?;
                 Ok(())
             })
         }

@@ -199,9 +199,25 @@ fn packed_cas_loop_reloading(word: &AtomicU64) {
     }
 }
 
+/// Keeps account `b` in the low 16 bits: right while `b` stays below 2^16.
+fn transfer_mask_16_bits(accounts: &AtomicU64) {
+    let _ = accounts.fetch_update(Relaxed, Relaxed, |word| {
+        let (a, b) = (word >> 32, word & 0xFFFF);
+        (a > 0).then(|| (a - 1) << 32 | ((b + 1) & 0xFFFF))
+    });
+}
+
+/// Adds the balances as `i32`s: right until the sum passes 2^31.
+fn total_in_i32(accounts: &Mutex<(u64, u64)>) -> u64 {
+    let guard = accounts.lock().expect("poisoned");
+    (guard.0 as i32).wrapping_add(guard.1 as i32) as u64
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
+        Answer::wrong("transfer_mask_16_bits", "atomic", Fixes { atomic_transfer: transfer_mask_16_bits, ..S }),
+        Answer::wrong("total_in_i32", "mutex", Fixes { mutex_total: total_in_i32, ..S }),
         Answer::wrong("moves_nothing", "mutex", Fixes { mutex_transfer: moves_nothing, ..S }),
         Answer::wrong("copy_out_and_relock", "mutex", Fixes { mutex_transfer: copy_out_and_relock, ..S }),
         Answer::wrong("total_locks_twice", "mutex", Fixes { mutex_total: total_locks_twice, ..S }),

@@ -27,6 +27,7 @@
 
 use crate::judge::contention::*;
 use crate::judge::sequential::*;
+use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::trace;
 use super::{LAB, Invariant, model, real};
@@ -102,7 +103,28 @@ fn real_case(_exercise: &str, trial: u32) -> Case {
 }
 
 /// (a, b) before a transfer → after it.
-const TRANSFERS: [((u64, u64), (u64, u64)); 2] = [((5, 0), (4, 1)), ((3, 5), (2, 6))];
+/// The largest sum of both accounts: the packed fix keeps each in 32 bits.
+const MAX: u64 = u32::MAX as u64;
+
+/// Transfers of one unit from `a` to `b`, `(before, after)`, over the whole
+/// range: `a` at every edge (a 16-bit mask or an `i32` balance goes wrong past
+/// 2^16 or 2^31), `b` at 0, small, and as large as the sum allows.
+fn transfers() -> Vec<((u64, u64), (u64, u64))> {
+    let mut all = vec![((5, 0), (4, 1)), ((3, 5), (2, 6))];
+    for a in values::across(MAX).into_iter().filter(|&a| a > 0) {
+        for b in [0, 5, MAX - a] {
+            if a.checked_add(b).is_some_and(|sum| sum <= MAX) && !all.iter().any(|(before, _)| *before == (a, b)) {
+                all.push(((a, b), (a - 1, b + 1)));
+            }
+        }
+    }
+    all
+}
+
+/// Pairs of accounts a total is read from, over the whole range.
+fn totals() -> Vec<(u64, u64)> {
+    transfers().into_iter().map(|(before, _)| before).collect()
+}
 
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
     let f = *model;
@@ -110,17 +132,19 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let unpack = real::solution::unpack;
     match exercise {
         "mutex" => once_in_model(move || {
-            for (before, after) in TRANSFERS {
+            for (before, after) in transfers() {
                 let accounts = Mutex::new(before);
                 (f.mutex_transfer)(&accounts);
                 let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
                 expect_that(&format!("after `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
             }
-            let accounts = Mutex::new((3, 5));
-            expect_eq("mutex_total on (a, b) = (3, 5)", (f.mutex_total)(&accounts), 8)?;
-            let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
-            expect_that("after `mutex_total` on (a, b) = (3, 5) the accounts are", now, (3, 5))?;
-            let (before, after) = TRANSFERS[0];
+            for (a, b) in totals() {
+                let accounts = Mutex::new((a, b));
+                expect_eq(&format!("mutex_total on (a, b) = ({a}, {b})"), (f.mutex_total)(&accounts), a + b)?;
+                let now = *accounts.lock().map_err(|_| "the mutex is poisoned")?;
+                expect_that(&format!("after `mutex_total` on (a, b) = ({a}, {b}) the accounts are"), now, (a, b))?;
+            }
+            let (before, after) = transfers()[0];
             let accounts = Mutex::new(before);
             with_lock_held_elsewhere("mutex_transfer", || {
                 (f.mutex_transfer)(&accounts);
@@ -143,7 +167,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })
         }),
         "parking_lot" => once_in_model(move || {
-            for (before, after) in TRANSFERS {
+            for (before, after) in transfers() {
                 let accounts = parking_lot::Mutex::new(before);
                 (f.parking_lot_transfer)(&accounts);
                 let now = *accounts.lock();
@@ -153,10 +177,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     after,
                 )?;
             }
-            let accounts = parking_lot::Mutex::new((3, 5));
-            expect_eq("parking_lot_total on (a, b) = (3, 5)", (f.parking_lot_total)(&accounts), 8)?;
-            expect_that("after `parking_lot_total` on (a, b) = (3, 5) the accounts are", *accounts.lock(), (3, 5))?;
-            let (before, after) = TRANSFERS[0];
+            for (a, b) in totals() {
+                let accounts = parking_lot::Mutex::new((a, b));
+                expect_eq(&format!("parking_lot_total on (a, b) = ({a}, {b})"), (f.parking_lot_total)(&accounts), a + b)?;
+                let now = *accounts.lock();
+                expect_that(&format!("after `parking_lot_total` on (a, b) = ({a}, {b}) the accounts are"), now, (a, b))?;
+            }
+            let (before, after) = transfers()[0];
             let accounts = parking_lot::Mutex::new(before);
             with_lock_held_elsewhere("parking_lot_transfer", || {
                 (f.parking_lot_transfer)(&accounts);
@@ -179,19 +206,21 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })
         }),
         "atomic" => once_in_model(move || {
-            for (before, after) in TRANSFERS {
+            for (before, after) in transfers() {
                 let word = AtomicU64::new(pack(before.0, before.1));
                 (f.atomic_transfer)(&word);
                 let now = unpack(word.load(Relaxed));
                 expect_that(&format!("after `atomic_transfer` on (a, b) = {before:?} the accounts are"), now, after)?;
             }
-            let word = AtomicU64::new(pack(3, 5));
-            expect_eq("atomic_total on (a, b) = (3, 5)", (f.atomic_total)(&word), 8)?;
-            expect_that(
-                "after `atomic_total` on (a, b) = (3, 5) the accounts are",
-                unpack(word.load(Relaxed)),
-                (3, 5),
-            )?;
+            for (a, b) in totals() {
+                let word = AtomicU64::new(pack(a, b));
+                expect_eq(&format!("atomic_total on (a, b) = ({a}, {b})"), (f.atomic_total)(&word), a + b)?;
+                expect_that(
+                    &format!("after `atomic_total` on (a, b) = ({a}, {b}) the accounts are"),
+                    unpack(word.load(Relaxed)),
+                    (a, b),
+                )?;
+            }
             // Contended: other transfers land between this transfer's load and its exchange.
             trace::interfere(LOST_RACES, |word| {
                 let (a, b) = real::solution::unpack(word);
@@ -215,17 +244,12 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
         _ => {
             let f = *real;
             once_for_real(|| {
-                for k in [0, 1, 3, 1_000, 1_000_000] {
+                for k in values::loop_counts(MAX) {
                     expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
                 }
-                for (reports, end) in [
-                    (&[3, 5][..], (0, 8)),
-                    (&[0, 2, 1][..], (0, 3)),
-                    (&[][..], (0, 0)),
-                    (&[4, 4][..], (0, 8)),
-                    (&[1, 2, 3, 4, 5][..], (0, 15)),
-                ] {
-                    expect_eq(&format!("combine({reports:?})"), (f.combine)(reports), end)?;
+                for reports in values::report_lists(MAX) {
+                    let end = (0, reports.iter().sum());
+                    expect_eq(&format!("combine({})", shown(&reports)), (f.combine)(&reports), end)?;
                 }
                 Ok(())
             })
@@ -239,7 +263,7 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
     match exercise {
         "mutex" => {
             let (transfer, total) = (real.mutex_transfer, real.mutex_total);
-            let (before, after) = TRANSFERS[0];
+            let (before, after) = transfers()[0];
             real_mutex_held("mutex_transfer", before, transfer, |&now, ()| {
                 expect_that(&format!("after a `mutex_transfer` on (a, b) = {before:?} the accounts are"), now, after)
             })?;
@@ -249,7 +273,7 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
         }
         "parking_lot" => {
             let (transfer, total) = (real.parking_lot_transfer, real.parking_lot_total);
-            let (before, after) = TRANSFERS[0];
+            let (before, after) = transfers()[0];
             real_parking_lot_held("parking_lot_transfer", before, transfer, |&now, ()| {
                 expect_that(
                     &format!("after a `parking_lot_transfer` on (a, b) = {before:?} the accounts are"),

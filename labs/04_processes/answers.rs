@@ -33,6 +33,27 @@ fn cas_once(counter: &AtomicU64) {
     let _ = counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed);
 }
 
+/// A compare-exchange loop that gives up after three lost races: under contention the increment is lost.
+fn cas_three_tries(counter: &AtomicU64) {
+    for _ in 0..3 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
+/// A compare-exchange loop that gives up after a thousand lost races: rarer, and just as wrong.
+fn cas_thousand_tries(counter: &AtomicU64) {
+    let mut seen = counter.load(Relaxed);
+    for _ in 0..1_000 {
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+}
+
 /// A weak compare-exchange that treats a spurious failure as "done".
 fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     loop {
@@ -280,6 +301,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
         Answer::wrong("load_then_store", "atomic", Fixes { atomic: load_then_store, ..S }),
         Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
+        Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
+        Answer::wrong("cas_thousand_tries", "atomic", Fixes { atomic: cas_thousand_tries, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("locked_parts", "lock", Fixes { lock: locked_parts, ..S }),

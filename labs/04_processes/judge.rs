@@ -97,16 +97,21 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let f = *model;
     match exercise {
         "atomic" => once_in_model(move || {
-            for start in [0, 41] {
+            for start in starts() {
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
                 counted_twice("atomic_increment", start, counter.load(Relaxed))?;
             }
-            Ok(())
+            // Contended: other workers increment between this worker's read and its exchange.
+            lost_races("atomic_increment", || {
+                let counter = AtomicU64::new(0);
+                (f.atomic)(&counter);
+                counter.load(Relaxed)
+            })
         }),
         "lock" => once_in_model(move || {
-            for start in [0, 41] {
+            for start in starts() {
                 let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(start));
                 (f.lock)(&lock, &counter);
                 (f.lock)(&lock, &counter);
@@ -128,7 +133,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 1,
             )
         }),
-        _ => check_counting_worker(real.worker, real.combine),
+        _ => check_counting_worker(real.worker, real.combine, MAX_JOB, crate::runner::MAX_TOTAL),
     }
 }
 
@@ -166,3 +171,14 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
     }
 }
 
+
+/// The largest job a worker is given: a real run counts up to this many increments.
+const MAX_JOB: u64 = crate::runner::MAX_TOTAL;
+
+/// Counts an increment starts from: 41, and the whole range with its edges (a
+/// count kept in a `u32` goes wrong past 2^32), two below the largest total.
+fn starts() -> Vec<u64> {
+    let mut all = crate::judge::values::across(crate::runner::MAX_TOTAL - 2);
+    all.push(41);
+    all
+}

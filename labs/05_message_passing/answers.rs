@@ -398,6 +398,87 @@ fn fold_partials(steps: &[u64]) -> u64 {
     })
 }
 
+/// A `0` sent by the caller as a "stop" message, before the workers are done:
+/// the owner stops counting at it, and whatever arrives after is lost.
+fn stop_message_before_workers_finish(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let owner = thread::spawn(move || {
+        let mut total = 0;
+        for n in rx.iter() {
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        total
+    });
+    let workers = spawn_workers(steps, &tx);
+    let _ = tx.send(0);
+    drop(tx);
+    join_all(workers);
+    owner.join().expect("the owner panicked")
+}
+
+/// The caller receives the workers' messages itself: no owner thread holds the count.
+fn owner_in_the_callers_thread(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let workers = spawn_workers(steps, &tx);
+    drop(tx);
+    let total = rx.iter().sum();
+    join_all(workers);
+    total
+}
+
+/// The owner sends its total back to the caller over a second channel.
+fn owner_replies_on_a_second_channel(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let (reply, total) = channel::bounded::<u64>(1);
+    let owner = thread::spawn(move || {
+        let _ = reply.send(rx.iter().sum());
+    });
+    let workers = spawn_workers(steps, &tx);
+    drop(tx);
+    join_all(workers);
+    let sum = total.recv().expect("the owner replies");
+    owner.join().expect("the owner panicked");
+    sum
+}
+
+/// Counts the pending increments in a `u8`: right for batches up to 255, and
+/// past that the count wraps (or panics) before a batch is full.
+fn batch_counter_u8(tx: &Sender<u64>, iters: u64, batch: u64) {
+    let mut pending: u8 = 0;
+    for _ in 0..iters {
+        pending = pending.wrapping_add(1);
+        if u64::from(pending) == batch {
+            let _ = tx.send(u64::from(pending));
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        let _ = tx.send(u64::from(pending));
+    }
+}
+
+/// Each thread's partial count kept in a `u32`: wrong once a thread counts past 2^32.
+fn partials_in_u32(steps: &[u64]) -> u64 {
+    thread::scope(|s| {
+        let handles: Vec<_> = steps
+            .iter()
+            .map(|&n| {
+                s.spawn(move || {
+                    let mut mine: u32 = 0;
+                    for _ in 0..n {
+                        mine = mine.wrapping_add(1);
+                    }
+                    u64::from(mine)
+                })
+            })
+            .collect();
+        handles.into_iter().fold(0, |total, h| total + h.join().expect("panicked"))
+    })
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     let channel = |f: fn(&[u64]) -> u64| Fixes { count_by_messages: f, ..S };
@@ -412,6 +493,10 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("join_owner_before_dropping_sender", "channel", channel(join_owner_before_dropping_sender)),
         Answer::wrong("read_count_before_owner_is_done", "channel", channel(read_count_before_owner_is_done)),
         Answer::wrong("bounded_owner_after_join", "channel", channel(bounded_owner_after_join)),
+        Answer::wrong("stop_message_before_workers_finish", "channel", channel(stop_message_before_workers_finish)),
+        Answer::wrong("owner_in_the_callers_thread", "channel", channel(owner_in_the_callers_thread)),
+        Answer::wrong("batch_counter_u8", "batched", batched(batch_counter_u8)),
+        Answer::wrong("partials_in_u32", "partials", partials(partials_in_u32)),
         Answer::wrong("flush_only_when_full", "batched", batched(flush_only_when_full)),
         Answer::wrong("counter_not_reset", "batched", batched(counter_not_reset)),
         Answer::wrong("running_total", "batched", batched(running_total)),
@@ -427,6 +512,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("try_recv_until_disconnected", "channel", channel(try_recv_until_disconnected)),
         Answer::right("rendezvous", "channel", channel(rendezvous)),
         Answer::right("scoped_workers", "channel", channel(scoped_workers)),
+        Answer::right("owner_replies_on_a_second_channel", "channel", channel(owner_replies_on_a_second_channel)),
         Answer::right("chunks_by_division", "batched", batched(chunks_by_division)),
         Answer::right("remainder_first", "batched", batched(remainder_first)),
         Answer::right("always_flush", "batched", batched(always_flush)),

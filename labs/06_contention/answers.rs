@@ -80,6 +80,27 @@ fn publish_cas_once(total: &AtomicU64, iters: u64) {
     let _ = total.compare_exchange(seen, seen + iters, Relaxed, Relaxed);
 }
 
+/// Publishes with a compare-exchange loop that gives up after eight lost races.
+fn publish_cas_eight_tries(total: &AtomicU64, iters: u64) {
+    let mut seen = total.load(Relaxed);
+    for _ in 0..8 {
+        match total.compare_exchange(seen, seen + iters, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+}
+
+/// Its own shard by a compare-exchange loop that gives up after a thousand lost races.
+fn own_shard_cas_thousand_tries(shards: &Shards, me: usize) {
+    for _ in 0..1_000 {
+        let seen = shards[me].load(Relaxed);
+        if shards[me].compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
 /// Counts from 1: one short per thread.
 fn publish_off_by_one(total: &AtomicU64, iters: u64) {
     let mut mine = 0;
@@ -187,11 +208,29 @@ fn combine_u32(reports: &[u64]) -> u64 {
     u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
 }
 
+/// Sums the shards in a `u32`: right until the total passes 2^32.
+fn sharded_total_u32(shards: &Shards) -> u64 {
+    u64::from(shards.iter().fold(0_u32, |sum, s| sum.wrapping_add(s.load(Relaxed) as u32)))
+}
+
+/// Counts locally in a `u32`: right until a thread counts past 2^32.
+fn publish_from_u32(total: &AtomicU64, iters: u64) {
+    let mut mine: u32 = 0;
+    for _ in 0..iters {
+        mine = mine.wrapping_add(1);
+    }
+    total.fetch_add(u64::from(mine), Relaxed);
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
+        Answer::wrong("sharded_total_u32", "sharded", Fixes { sharded_total: sharded_total_u32, ..S }),
+        Answer::wrong("publish_from_u32", "thread_local", Fixes { count_then_publish: publish_from_u32, ..S }),
         Answer::wrong("all_on_shard_zero", "sharded", Fixes { sharded_increment: all_on_shard_zero, ..S }),
         Answer::wrong("neighbours_shard", "sharded", Fixes { sharded_increment: neighbours_shard, ..S }),
+        Answer::wrong("own_shard_cas_thousand_tries", "sharded", Fixes { sharded_increment: own_shard_cas_thousand_tries, ..S }),
+        Answer::wrong("publish_cas_eight_tries", "thread_local", Fixes { count_then_publish: publish_cas_eight_tries, ..S }),
         Answer::wrong("shard_zero_load_store", "sharded", Fixes { sharded_increment: shard_zero_load_store, ..S }),
         Answer::wrong(
             "half_the_shards_load_store",

@@ -22,7 +22,9 @@
 //! assert_eq!(LAB.check("thread_local", &learner).status, Status::Failing);
 //! ```
 
+use crate::judge::contention::lost_races;
 use crate::judge::sequential::*;
+use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::counting::unequal_split;
 use super::{LAB, Contention, model, real};
@@ -124,8 +126,10 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )?;
             // Past one cache line's worth of counters, and past the thread counts loom checks.
             let twelve: Vec<u64> = (1..=12).collect();
-            let sixty_four = vec![1; 64];
-            for values in [&[3, 5, 0][..], &[7][..], &[0, 2, 1, 9][..], &twelve[..], &sixty_four[..]] {
+            let mut lists = vec![vec![3, 5, 0], vec![0, 2, 1, 9], twelve];
+            // Shards over the whole range: a total kept in a `u32` goes wrong past 2^32.
+            lists.extend(values::report_lists(MAX_JOB).into_iter().filter(|l| !l.is_empty()));
+            for values in &lists {
                 let shards = padded(values);
                 let want: u64 = values.iter().sum();
                 let shown = if values.len() > 12 {
@@ -141,16 +145,36 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     values.to_vec(),
                 )?;
             }
+            for start in values::across(MAX_JOB - 1) {
+                let shards = padded(&[0, start]);
+                (f.sharded_increment)(&shards, 1);
+                expect_that(
+                    &format!("after `sharded_increment` on shard 1 of [0, {start}], the shards are"),
+                    loads(&shards),
+                    vec![0, start + 1],
+                )?;
+            }
             let shards = padded(&[0; 12]);
             (f.sharded_increment)(&shards, 11);
             expect_that("after `sharded_increment` on shard 11 of 12, the shards are", loads(&shards), {
                 let mut want = vec![0; 12];
                 want[11] = 1;
                 want
+            })?;
+            // Contended: a compare-and-swap on the shard loses races (to a sum being read
+            // and written back, say): the increment must still land.
+            lost_races("sharded_increment", || {
+                let shards = padded(&[0, 0]);
+                (f.sharded_increment)(&shards, 1);
+                shards[1].load(Relaxed)
             })
         }),
         "thread_local" => once_in_model(move || {
-            for (start, iters) in [(10, 3), (10, 0), (0, 1_000), (0, 70_000)] {
+            let mut cases = vec![(10, 3), (10, 0), (0, 1_000), (0, 70_000)];
+            // Counts past each width's edge, published onto totals over the whole range.
+            cases.extend(values::loop_counts(MAX_JOB).into_iter().map(|iters| (0, iters)));
+            cases.extend(values::across(MAX_JOB - 2).into_iter().map(|start| (start, 2)));
+            for (start, iters) in cases {
                 let total = AtomicU64::new(start);
                 (f.count_then_publish)(&total, iters);
                 expect_that(
@@ -159,9 +183,17 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     start + iters,
                 )?;
             }
-            Ok(())
+            // Contended: other threads publish between this thread's read and its exchange.
+            lost_races("count_then_publish", || {
+                let total = AtomicU64::new(0);
+                (f.count_then_publish)(&total, 1);
+                total.load(Relaxed)
+            })
         }),
-        _ => check_counting_worker(real.worker, real.combine),
+        _ => check_counting_worker(real.worker, real.combine, MAX_JOB, crate::runner::MAX_TOTAL),
     }
 }
 
+
+/// The largest job a worker is given: a real run counts up to this many increments.
+const MAX_JOB: u64 = crate::runner::MAX_TOTAL;

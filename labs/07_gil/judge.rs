@@ -136,9 +136,26 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 &model::solution::locked_program(),
                 f.acquire_user_lock,
                 "`with lock: count += 1` with your `acquire_user_lock`",
+            )?;
+            // Contended: another Python thread holds the user's lock for a while. An
+            // acquire that stops trying before it is free is caught here, on one thread.
+            let shared = Shared::with_std_lock(0);
+            let mut thread = PyThread::start(&shared.gil, Policy::CallsAndBackEdges, 0);
+            let program = model::solution::locked_program();
+            with_lock_held_elsewhere("acquire_user_lock", || {
+                thread.run(&shared, &program, 1, f.acquire_user_lock);
+                Ok(())
+            })?;
+            if thread.holds_gil() {
+                thread.finish();
+            }
+            expect_that(
+                "when another thread held the lock for a while, after `with lock: count += 1` the count is",
+                shared.count.load(Relaxed),
+                1,
             )
         }),
-        _ => check_counting_worker(real.worker, real.combine),
+        _ => check_counting_worker(real.worker, real.combine, MAX_JOB, crate::runner::MAX_TOTAL),
     }
 }
 
@@ -198,3 +215,8 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
     })
 }
 
+
+/// The largest job the one-thread check gives a worker: each increment is three
+/// interpreted bytecodes, so counts past 2^32 would take minutes; a worker's
+/// count is the interpreter's `count`, a `u64`, and `combine` is checked to the lab's maximum.
+const MAX_JOB: u64 = 1_000_000;

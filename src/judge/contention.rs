@@ -22,6 +22,23 @@ use std::time::Duration;
 /// textbook loop that loads again after each failure must get through.
 pub const LOST_RACES: u32 = 5_000;
 
+/// One call of an increment of a count of 0 while simulated other threads
+/// increment it first, [`LOST_RACES`] times in a row: `call` makes the state,
+/// calls the learner's function once and returns the count, which must be the
+/// others' increments plus this call's one.
+pub(crate) fn lost_races(name: &str, call: impl FnOnce() -> u64) -> Result<(), String> {
+    crate::trace::interfere(LOST_RACES, |v| v + 1);
+    let count = call();
+    let other = u64::from(crate::trace::interference_used());
+    crate::trace::interfere(0, |v| v);
+    let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+    super::sequential::expect_that(
+        &format!("when other threads got in first {times} in a row, `{name}` must still add its one: the count is"),
+        count,
+        other + 1,
+    )
+}
+
 /// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
 /// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
 /// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs

@@ -7,6 +7,7 @@
 //!     pipeline.rs  the stages, in order, the same for every lab:
 //!       source.rs      refusals: what an exercise never needs (read as code, not text)
 //!       sequential.rs  the one-thread pre-check: a logic error is not a race
+//!       values.rs      the inputs every check draws from: the whole range, edges included
 //!       contention.rs  simulated rivals (lost CAS races, a lock held) and a real lock holder
 //!       loom_stage.rs  every interleaving of every case, the lab's whole state judged
 //!       real_stage.rs  real threads, then real worker processes
@@ -49,6 +50,7 @@ pub mod real_stage;
 pub mod sequential;
 mod source;
 mod spec;
+pub mod values;
 pub mod verify;
 pub mod yours;
 

@@ -11,6 +11,12 @@ use super::source::Source;
 use super::spec::{Learner, Spec, functions_of, others_of};
 use super::{loom_stage, real_stage};
 
+/// What the judge says when an exercise's code retries an exchange (a
+/// compare-and-swap, a `try_lock`, a `swap`) and the lab's one-thread check
+/// armed no rival to make it retry: a gap in the course, never a "solved".
+pub const NO_RIVAL: &str = "retries an exchange (a compare-and-swap, a `try_lock` or a `swap`), and this exercise's \
+                            one-thread check has no simulated rival to make it retry";
+
 /// ` (`combine` at labs/…/exercise.rs:52)` for the functions that `why`
 /// names (all of the exercise's, if it names none), when the source is known.
 fn where_is<S: Spec>(spec: &S, exercise: &str, learner: &Learner<S::Real, S::Model>, why: &str) -> String {
@@ -62,7 +68,9 @@ fn check_code<S: Spec>(
 
     stage(&format!("the sequential check of {}", function_names(spec, variant)));
     crate::trace::clear();
+    crate::trace::reset_rivals();
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
+    let (contendable, rival_armed) = crate::trace::rivals();
     // What the one-thread run did (empty for functions that touch no shared memory).
     let shape = Signature::shape_of_events(&crate::trace::take());
     match sequential {
@@ -92,6 +100,21 @@ fn check_code<S: Spec>(
             return failing(summary, details)
                 .signed(format!("the sequential check: {}", Signature::without_locations(&why)), shape);
         }
+    }
+
+    // A rival for every retry loop: an exercise whose code could retry an exchange is "solved"
+    // only if its one-thread check made it lose races (see `contention`).
+    if contendable && !rival_armed {
+        let mut outcome = failing(
+            format!(
+                "not judged: {} {NO_RIVAL} — a loop that gives up after a few lost races would pass unseen. \
+                 This is a gap in the course's checks, not in your answer: please report it",
+                function_names(spec, variant)
+            ),
+            String::new(),
+        );
+        outcome.inconclusive = true;
+        return outcome;
     }
 
     let cases = spec.cases(variant);

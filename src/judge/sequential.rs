@@ -81,34 +81,40 @@ pub fn expect_that<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) 
 }
 
 /// The one-thread checks of a counting `worker` and a summing `combine`
-/// (labs 01, 04, 06): jobs up to a million, sums past `u32::MAX`.
-pub fn check_counting_worker(worker: fn(u64) -> u64, combine: fn(&[u64]) -> u64) -> Result<(), Sequential> {
+/// (labs 01, 04, 06, 07): counts from 0 to past 2^32 (at most `max_job`, the
+/// largest job the lab's worker can be given), report lists up to the lab's
+/// largest total (see [`values`](super::values)).
+pub fn check_counting_worker(
+    worker: fn(u64) -> u64,
+    combine: fn(&[u64]) -> u64,
+    max_job: u64,
+    max_total: u64,
+) -> Result<(), Sequential> {
     once_for_real(|| {
-        for k in [0, 1, 3, 1_000, 1_000_000] {
+        for k in super::values::loop_counts(max_job) {
             expect_eq(&format!("worker({k})"), worker(k), k)?;
         }
-        check_summing_combine(combine)
+        check_summing_combine(combine, max_total)
     })
 }
 
-/// A `combine` that adds the workers' reports: unequal ones, equal ones (a
-/// `combine` that drops repeats is caught), none, and sums past `u32::MAX`.
-pub(crate) fn check_summing_combine(combine: fn(&[u64]) -> u64) -> Result<(), String> {
-    let big = 1_u64 << 32;
-    for (reports, total) in [
-        (&[3, 5][..], 8),
-        (&[0, 2, 1][..], 3),
-        (&[1, 2, 3, 4, 5][..], 15),
-        (&[1, 1, 1, 1, 1, 1, 1, 1][..], 8),
-        (&[7][..], 7),
-        (&[][..], 0),
-        (&[5, 5][..], 10),
-        (&[2, 2, 2][..], 6),
-        (&[big, 1][..], big + 1),
-    ] {
-        expect_eq(&format!("combine({reports:?})"), combine(reports), total)?;
+/// A `combine` that adds the workers' reports, for every report list of
+/// [`values::report_lists`](super::values::report_lists) up to `max_total`.
+pub(crate) fn check_summing_combine(combine: fn(&[u64]) -> u64, max_total: u64) -> Result<(), String> {
+    for reports in super::values::report_lists(max_total) {
+        let total = reports.iter().sum();
+        expect_eq(&format!("combine({})", shown(&reports)), combine(&reports), total)?;
     }
     Ok(())
+}
+
+/// A list as a failure names it: in full when short, else its length and first values.
+pub fn shown(list: &[u64]) -> String {
+    if list.len() <= 6 {
+        format!("{list:?}")
+    } else {
+        format!("[{}, {}, … {} numbers]", list[0], list[1], list.len())
+    }
 }
 
 /// The process cases of the counting labs (01, 03, 04): real workers with

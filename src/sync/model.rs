@@ -201,7 +201,7 @@ impl<T> Mutex<T> {
             Err(TryLockError::WouldBlock)
         };
         // The judge's contended run (see `trace::interfere_briefly`): another thread holds it.
-        if trace::interference().is_some() || self.held.load(SeqCst) {
+        if trace::interference(location).is_some() || self.held.load(SeqCst) {
             return busy();
         }
         // loom may block this thread here if another takes the lock meanwhile: a deadlock

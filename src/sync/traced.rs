@@ -74,6 +74,9 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn swap(&self, value: $t, order: Ordering) -> $t {
                 before("swap", Location::caller());
+                // A test-and-set spin lock retries its swap while another thread holds the lock.
+                trace::note_contendable(Location::caller());
+                trace::hold_if_briefly(self as *const Self as usize);
                 if let Some(held) = trace::held_elsewhere(self as *const Self as usize) {
                     // A test-and-set while the simulated holder has the lock: it stays held.
                     let held = <$t as Traced>::untraced(held);
@@ -105,7 +108,7 @@ macro_rules! traced_common {
             ) -> Result<$t, $t> {
                 // The judge's "contended" run: another thread changes the value just
                 // before this exchange (see `trace::interfere`).
-                if let Some((other, briefly)) = trace::interference() {
+                if let Some((other, briefly)) = trace::interference(location) {
                     if briefly {
                         // A lock held elsewhere for a moment: the exchange fails without a loom
                         // operation (loom counts each thread's operations in 16 bits), and loads

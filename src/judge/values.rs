@@ -1,0 +1,81 @@
+//! The values a one-thread check feeds an exercise's functions: the whole
+//! allowed range, its edges always included.
+//!
+//! A learner who keeps a count in a `u32`, a balance in an `i32` or a batch
+//! counter in a `u8` is right for every small input and wrong past 2^32, 2^31
+//! or 2^8. So every check draws its inputs from here, for every lab: each
+//! width's edges (2^k − 1, 2^k, 2^k + 1 for k = 8, 16, 31, 32), 0, 1, 2, the
+//! lab's maximum and one below it, and a few values spread over the range
+//! (deterministic: the same inputs every run, so a verdict never depends on luck).
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::values;
+//!
+//! let all = values::across(10_000_000_000);
+//! assert!(all.contains(&0) && all.contains(&(1 << 32)) && all.contains(&10_000_000_000));
+//! assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+//! assert_eq!(values::across(3), vec![0, 1, 2, 3]);
+//! let lists = values::report_lists(10_000_000_000);
+//! assert!(lists.contains(&vec![]) && lists.iter().any(|l| l.iter().sum::<u64>() > u32::MAX as u64));
+//! ```
+
+/// The widths whose edges are always tried: a value kept in a `u8`, `u16`,
+/// `i32` or `u32` goes wrong at one of them.
+const WIDTHS: [u32; 4] = [8, 16, 31, 32];
+
+/// How many values spread over the range are tried besides the edges.
+const SPREAD: u64 = 6;
+
+/// Every value tried for an input in `0..=max`: 0, 1, 2, the edges of each
+/// width that fit, `max − 1` and `max`, and a few values spread over the
+/// range on a log scale; sorted, each once.
+pub fn across(max: u64) -> Vec<u64> {
+    let mut values = vec![0, 1, 2];
+    for bits in WIDTHS {
+        let edge = 1_u64 << bits;
+        values.extend([edge - 1, edge, edge + 1]);
+    }
+    values.extend([max.saturating_sub(1), max]);
+    // Spread: max^(i / SPREAD), so every order of magnitude up to max is visited.
+    let top = (max.max(1) as f64).ln();
+    values.extend((1..SPREAD).map(|i| (top * i as f64 / SPREAD as f64).exp() as u64));
+    values.retain(|&v| v <= max);
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+/// Lists of reports for a `combine` whose total is at most `max`: none, one,
+/// equal repeats (a `combine` that drops repeats), unequal ones (one right
+/// only for equal jobs), a long list, and totals past each width's edge.
+pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
+    let mut lists: Vec<Vec<u64>> =
+        vec![vec![], vec![7], vec![3, 5], vec![0, 2, 1], vec![5, 5], vec![2, 2, 2], vec![1, 2, 3, 4, 5], vec![1; 64]];
+    for bits in WIDTHS {
+        let edge = 1_u64 << bits;
+        // Each report fits the width; the total does not.
+        lists.push(vec![edge - 1, 1]);
+        lists.push(vec![edge / 2, edge / 2, edge / 2]);
+        lists.push(vec![edge, 0, edge + 1]);
+    }
+    lists.push(vec![max]);
+    lists.push(vec![max / 2, max - max / 2]);
+    lists.retain(|list| list.iter().try_fold(0_u64, |sum, &r| sum.checked_add(r)).is_some_and(|sum| sum <= max));
+    lists
+}
+
+/// Loop counts for a function that counts one at a time, up to `max`: the
+/// small edges, and one count just past each width's edge (past which a
+/// narrower count is wrong) instead of the whole range — counting one by one
+/// to 2^32 takes a second or two, to 10^10 much longer, and a width wrong past
+/// 2^32 is wrong at 2^32 + 1.
+pub fn loop_counts(max: u64) -> Vec<u64> {
+    let mut counts = vec![0, 1, 2, 3, 1_000];
+    counts.extend(WIDTHS.iter().map(|&bits| (1_u64 << bits) + 1));
+    counts.retain(|&c| c <= max);
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
