@@ -59,6 +59,8 @@ pub struct Model {
     pub stock: Option<u64>,
     /// The process variant's jobs, when not the lab's split.
     pub jobs: Option<Vec<Vec<u64>>>,
+    /// The lab's own named numbers (see [`Case::params`]).
+    pub params: Vec<(&'static str, u64)>,
     /// Run a second pass in which weak compare-exchanges fail spuriously
     /// (only when the code uses one). On by default.
     pub spurious: bool,
@@ -99,6 +101,7 @@ impl Model {
             time_budget: Duration::from_secs(60),
             stock: None,
             jobs: None,
+            params: Vec::new(),
             spurious: true,
             obey_loom_env: true,
         }
@@ -109,6 +112,7 @@ impl Model {
         let mut model = Model::new(lab, variant, case.threads, case.iters);
         model.stock = case.stock;
         model.jobs = case.jobs.clone();
+        model.params = case.params.clone();
         model
     }
 
@@ -121,7 +125,14 @@ impl Model {
             None if self.variant == "process" => Some(self.lab.jobs(self.threads, self.iters)),
             None => None,
         };
-        Case { threads: self.threads, iters: self.iters, stock: self.stock, jobs, looks: None }
+        Case {
+            threads: self.threads,
+            iters: self.iters,
+            stock: self.stock,
+            jobs,
+            looks: None,
+            params: self.params.clone(),
+        }
     }
 
     /// The right final state, in words.

@@ -686,6 +686,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 trials: trials_in_range(trials)?,
                 json,
                 plot: plot.is_some(),
+                plot_to: plot.clone(),
                 baseline: baseline.is_some(),
                 yours,
                 progress: &progress,

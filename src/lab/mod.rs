@@ -230,6 +230,8 @@ pub struct BenchRequest<'a> {
     pub json: bool,
     /// Whether `--plot` was given.
     pub plot: bool,
+    /// Where `--plot` asked for the SVG, when it was given.
+    pub plot_to: Option<std::path::PathBuf>,
     /// Whether `--baseline` was given.
     pub baseline: bool,
     /// Whether `--yours` was given.

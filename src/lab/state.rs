@@ -97,6 +97,9 @@ impl fmt::Display for State {
 ///
 /// let case = Case::new(2, 1).with_stock(2);
 /// assert_eq!(case.to_string(), "2 threads × 1, stock 2");
+/// let pool = Case::new(2, 3).with("first", 7);
+/// assert_eq!((pool.param("first"), pool.param("depth")), (Some(7), None));
+/// assert_eq!(pool.to_string(), "2 threads × 3, first 7");
 /// let jobs = Case::workers(vec![vec![3], vec![5]]);
 /// assert_eq!(jobs.to_string(), "2 workers with jobs [3] [5]");
 /// ```
@@ -114,12 +117,15 @@ pub struct Case {
     /// How many times an observer thread looks, on real threads (`None`: the
     /// backend's `OBSERVER_LOOKS`; under loom it always looks once).
     pub looks: Option<u64>,
+    /// The lab's own named numbers, when it needs more than the fields above
+    /// (lab 08: where job numbers start, how deep a prefetch is), in order.
+    pub params: Vec<(&'static str, u64)>,
 }
 
 impl Case {
     /// `threads` threads of `iters` steps, with the lab's defaults.
     pub fn new(threads: usize, iters: u64) -> Case {
-        Case { threads, iters, stock: None, jobs: None, looks: None }
+        Case { threads, iters, stock: None, jobs: None, looks: None, params: Vec::new() }
     }
 
     /// The same case with a given stock.
@@ -130,7 +136,19 @@ impl Case {
 
     /// Worker processes with exactly these jobs (the process variant).
     pub fn workers(jobs: Vec<Vec<u64>>) -> Case {
-        Case { threads: jobs.len(), iters: 0, stock: None, jobs: Some(jobs), looks: None }
+        Case { threads: jobs.len(), iters: 0, stock: None, jobs: Some(jobs), looks: None, params: Vec::new() }
+    }
+
+    /// The same case with the lab's own number `name` set to `value` (replacing an earlier one).
+    pub fn with(mut self, name: &'static str, value: u64) -> Case {
+        self.params.retain(|(n, _)| *n != name);
+        self.params.push((name, value));
+        self
+    }
+
+    /// The lab's own number `name`, if the case sets it.
+    pub fn param(&self, name: &str) -> Option<u64> {
+        self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
     }
 
     /// Total steps: `threads × iters`, saturating.
@@ -153,6 +171,9 @@ impl fmt::Display for Case {
         write!(f, "{} {noun} × {}", self.threads, self.iters)?;
         if let Some(stock) = self.stock {
             write!(f, ", stock {stock}")?;
+        }
+        for (name, value) in &self.params {
+            write!(f, ", {name} {value}")?;
         }
         Ok(())
     }

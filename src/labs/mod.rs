@@ -51,6 +51,8 @@ registry! {
     contention = "../../labs/06_contention/lab.rs";
     /// Lab 07 — the GIL: a bytecode interpreter under one global lock.
     gil = "../../labs/07_gil/lab.rs";
+    /// Lab 08 — pools and pipelines: claim each job once, shut down losing nothing, prefetch in order.
+    pools = "../../labs/08_pools/lab.rs";
 }
 
 /// Finds a lab by number (`1`, `01`) or name (`lost_update`, `01_lost_update`).
