@@ -9,7 +9,8 @@
 //!   thread wins [`LOST_RACES`] races or holds the lock for [`LOCK_HELD_TRIES`]
 //!   attempts — as many as loom's step limit allows;
 //! * **real** ([`with_lock_held_for_real`]): a real thread holds the lock for
-//!   [`LOCK_HELD_FOR`], catching give-ups with a larger budget or a time-out.
+//!   as long as the learner's call keeps trying (up to [`LOCK_HELD_FOR`] of its
+//!   CPU time), catching give-ups with a larger budget, whatever the machine's load.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,7 +67,8 @@ pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result
     result
 }
 
-/// How long the judge's real-thread check holds the lock (see [`with_lock_held_for_real`]).
+/// How much of its CPU time the learner's call may spend trying to take the
+/// lock while the judge's real thread holds it (see [`with_lock_held_for_real`]).
 pub const LOCK_HELD_FOR: Duration = Duration::from_secs(1);
 
 /// How long, after the lock is free again, a learner's call may take to return.
@@ -121,9 +123,9 @@ where
     L: Send + Sync + 'static,
     T: Send + 'static,
 {
-    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
     type Returned<T> = (Result<T, (String, String)>, bool);
-    let shared = Arc::new((lock, AtomicBool::new(false)));
+    let shared = Arc::new((lock, AtomicBool::new(false), AtomicI32::new(0)));
     let (done, finished) = std::sync::mpsc::channel::<Returned<T>>();
     let mut call = Some(call);
     let mut early: Option<Result<Returned<T>, String>> = None;
@@ -132,6 +134,8 @@ where
         let theirs = Arc::clone(&shared);
         let done = done.clone();
         let started = std::thread::Builder::new().name(format!("judge: {name}")).spawn(move || {
+            // Safety: gettid only returns this thread's id.
+            theirs.2.store(unsafe { libc::gettid() }, SeqCst);
             let result = crate::check::quietly_catch(|| call(&theirs.0));
             // `released` is set before the lock is let go: a call that got the lock sees it.
             let while_held = !theirs.1.load(SeqCst);
@@ -139,18 +143,18 @@ where
         });
         early = match started {
             Err(e) => Some(Err(format!("cannot start a thread to call `{name}`: {e}"))),
-            Ok(_) => finished.recv_timeout(LOCK_HELD_FOR).ok().map(Ok),
+            Ok(_) => hold_while_trying(&finished, &shared.2).map(Ok),
         };
         shared.1.store(true, SeqCst);
     });
-    let seconds = LOCK_HELD_FOR.as_secs_f64();
+    let seconds = "as long as yours kept trying (a second of its CPU time)";
     let (result, while_held) = match early {
         Some(returned) => returned?,
         None if call.is_some() => return Err(format!("the judge never called `{name}`")),
         None => finished.recv_timeout(RETURN_AFTER_RELEASE).map_err(|_| {
             format!(
-                "when another thread held the lock for {seconds} s and then let it go, `{name}` had not returned \
-                 {} s later",
+                "when another thread held the lock {seconds} and then let it go, `{name}` had not returned {} s \
+                 later",
                 RETURN_AFTER_RELEASE.as_secs()
             )
         })?,
@@ -158,12 +162,75 @@ where
     let value = result.map_err(|(message, at)| format!("`{name}` panicked{at}: {message}"))?;
     if while_held {
         return Err(format!(
-            "when another thread held the lock for {seconds} s, `{name}` returned while it was still held: it did \
-             not wait for it (it gave up, or never took it). A lock must wait until it is free, however long that \
-             takes"
+            "when another thread held the lock {seconds}, `{name}` returned while it was still held: it did not \
+             wait for it (it gave up, or never took it). A lock must wait until it is free, however long that takes"
         ));
     }
     after(&shared.0, value)
+}
+
+/// How long the real holder keeps the lock at least, and at most.
+const HOLD_AT_LEAST: Duration = Duration::from_millis(200);
+const HOLD_AT_MOST: Duration = Duration::from_secs(20);
+
+/// How long the learner's thread must sit blocked on a lock (a futex) before
+/// the holder takes it as waiting, and lets go.
+const BLOCKED_FOR: Duration = Duration::from_millis(100);
+
+/// Holds until the learner's call returns (its result), or it is seen
+/// waiting properly — blocked on the lock for [`BLOCKED_FOR`] — or it has
+/// spent [`LOCK_HELD_FOR`] of CPU time trying (spinning, yielding); at least
+/// [`HOLD_AT_LEAST`], at most [`HOLD_AT_MOST`] (a loop that sleeps between
+/// tries uses no CPU, and is held that long).
+///
+/// Counting the learner's own CPU time and kernel state, not the clock, makes
+/// the verdict the same on a quiet and a loaded machine: a loop that gives up
+/// after a budget of tries it spends within a second of CPU is caught whatever
+/// else runs. Without `/proc` (not Linux), it holds for [`LOCK_HELD_FOR`].
+fn hold_while_trying<R>(finished: &std::sync::mpsc::Receiver<R>, tid: &std::sync::atomic::AtomicI32) -> Option<R> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let started = std::time::Instant::now();
+    let mut blocked_since: Option<std::time::Instant> = None;
+    loop {
+        match finished.recv_timeout(Duration::from_millis(10)) {
+            Ok(result) => return Some(result),
+            Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let elapsed = started.elapsed();
+        let Some((on_lock, cpu)) = thread_state(tid.load(std::sync::atomic::Ordering::SeqCst)) else {
+            if elapsed >= LOCK_HELD_FOR {
+                return None;
+            }
+            continue;
+        };
+        if on_lock {
+            blocked_since.get_or_insert_with(std::time::Instant::now);
+        } else {
+            blocked_since = None;
+        }
+        let waiting = blocked_since.is_some_and(|since| since.elapsed() >= BLOCKED_FOR);
+        if (elapsed >= HOLD_AT_LEAST && waiting) || cpu >= LOCK_HELD_FOR || elapsed >= HOLD_AT_MOST {
+            return None;
+        }
+    }
+}
+
+/// Whether thread `tid` of this process is blocked on a lock (asleep in a
+/// futex wait), and the CPU time it has used, from `/proc`.
+fn thread_state(tid: i32) -> Option<(bool, Duration)> {
+    if tid <= 0 {
+        return None;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    let wchan = std::fs::read_to_string(format!("/proc/self/task/{tid}/wchan")).unwrap_or_default();
+    // `pid (name) state … utime stime …`: the name may hold spaces or parentheses.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Safety: sysconf only reads a system constant.
+    let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok().filter(|&t| t > 0)?;
+    let asleep = matches!(fields.first(), Some(&"S") | Some(&"D"));
+    Some((asleep && wchan.contains("futex"), Duration::from_millis(ticks * 1000 / per_second)))
 }
 
 /// A guard of a real mutex, whichever kind: what [`held_mutex`] needs to read the value.
@@ -218,5 +285,5 @@ pub(crate) fn real_parking_lot_held<V: Send + 'static, T: Send + 'static>(
 
 /// What went wrong after [`with_lock_held_for_real`], said as what happened first.
 pub(crate) fn after_the_hold(why: String) -> String {
-    format!("when another thread held the lock for {} s and then let it go, {why}", LOCK_HELD_FOR.as_secs_f64())
+    format!("when another thread held the lock while yours tried, and then let it go, {why}")
 }

@@ -146,8 +146,8 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         let summary = format!("{loom_said}, but {why}");
         let details = format!(
             "{summary}\n\nloom's threads and the one-thread check hold a lock for a bounded number of attempts; \
-             here a real thread held it for {} s. A lock that gives up after some tries or some time is a lock \
-             that is sometimes not one.",
+             here a real thread held it for as long as yours kept trying, up to {} s of your thread's CPU time. \
+             A lock that gives up after some tries or some time is a lock that is sometimes not one.",
             LOCK_HELD_FOR.as_secs_f64()
         );
         let behaviour = format!("a real thread holding the lock: {}", Signature::without_locations(&why));
