@@ -131,6 +131,34 @@ fn each_wrong_answer_is_named_as_itself(exercises: &'static dyn Exercises, verdi
     }
     print!("{named_lines}");
     assert!(unnamed.is_empty(), "lab {lab:02}: wrong answers not named as themselves:\n{}", unnamed.join("\n"));
+    signatures_are_stored(exercises, &signed);
+}
+
+/// `verify` names a learner's mistake from the lab's `signatures.json`, not by
+/// judging the catalogue again: it must hold what the judge says now
+/// (each answer's failing check; see `catalogue::resembling`).
+/// `RACELAB_BLESS=1 cargo test --test judge` rewrites it.
+fn signatures_are_stored(exercises: &'static dyn Exercises, signed: &[(catalogue::Entry, Signature)]) {
+    let now: std::collections::BTreeMap<String, Signature> =
+        signed.iter().map(|(e, s)| (e.name.to_string(), s.clone())).collect();
+    let path = format!("{}/labs/{}/signatures.json", env!("CARGO_MANIFEST_DIR"), exercises.lab().folder());
+    if std::env::var_os("RACELAB_BLESS").is_some() {
+        std::fs::write(&path, catalogue::signatures_json(&now)).expect("write signatures.json");
+        return;
+    }
+    let stored = catalogue::stored_signatures(exercises.signatures_text());
+    // The behaviour must match; a schedule's length may differ from process to
+    // process (a shard picked by thread id), and `verify` judges such an answer again.
+    let stale: Vec<&String> = now
+        .keys()
+        .filter(|name| stored.get(*name).map(|s| &s.behaviour) != now.get(*name).map(|s| &s.behaviour))
+        .collect();
+    assert!(
+        stale.is_empty() && stored.len() == now.len(),
+        "{path} is stale for {stale:?} ({} stored, {} now): RACELAB_BLESS=1 cargo test --test judge rewrites it",
+        stored.len(),
+        now.len()
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -96,18 +96,46 @@ pub const NAMING_BUDGET: Duration = Duration::from_secs(12);
 /// `signature` behaves like: each catalogued wrong answer to the same
 /// exercise is judged again (within [`NAMING_BUDGET`]) and its signature
 /// compared (see [`closest`]).
+///
+/// The signatures are read first from the lab's `signatures.json` (computed by
+/// `cargo test --test judge`, which fails when it is stale): naming then takes
+/// no time. Only when none matches are the answers missing there, or failing the
+/// same check in another schedule, judged again here.
 pub fn resembling<S: Spec>(spec: &'static S, exercise: &str, signature: &Signature) -> Vec<Resemblance> {
     let started = Instant::now();
+    let stored = stored_signatures(spec.catalogue_signatures());
+    let wrong: Vec<Entry> = entries(spec).into_iter().filter(|e| !e.right && e.exercise == exercise).collect();
+    let from_store: Vec<(Entry, Signature)> =
+        wrong.iter().filter_map(|e| stored.get(e.name).map(|s| (*e, s.clone()))).collect();
+    let named = closest(spec.catalogue_source(), signature, &from_store);
+    if !named.is_empty() {
+        return named;
+    }
+    // Judged again: answers not stored, and those that failed the same check
+    // in a schedule whose length depends on the process (a shard picked by
+    // thread id): the same mistake, seen again here.
     let mut candidates = Vec::new();
-    for entry in entries(spec).into_iter().filter(|e| !e.right && e.exercise == exercise) {
-        if started.elapsed() > NAMING_BUDGET {
-            break;
+    for entry in wrong {
+        let again = stored.get(entry.name).is_none_or(|s| s.behaviour == signature.behaviour);
+        if !again || started.elapsed() > NAMING_BUDGET {
+            continue;
         }
         if let Some(found) = judge_answer(spec, entry.name, None).and_then(|v| v.outcome.signature) {
             candidates.push((entry, *found));
         }
     }
     closest(spec.catalogue_source(), signature, &candidates)
+}
+
+/// The catalogued wrong answers' signatures as a lab stores them
+/// (`signatures.json`: answer name → signature); empty when unreadable.
+pub fn stored_signatures(json: &str) -> std::collections::BTreeMap<String, Signature> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The text of a `signatures.json` holding `signatures`, as `cargo test --test judge` writes it.
+pub fn signatures_json(signatures: &std::collections::BTreeMap<String, Signature>) -> String {
+    serde_json::to_string_pretty(signatures).map(|text| format!("{text}\n")).unwrap_or_default()
 }
 
 /// The catalogue of `spec`'s lab, without its code.

@@ -111,6 +111,9 @@ pub trait Exercises: Sync {
     /// The catalogue's source, `answers.rs`, whose doc comments explain each answer.
     fn answers_text(&self) -> &'static str;
 
+    /// The stored signatures of the catalogued wrong answers (`signatures.json`).
+    fn signatures_text(&self) -> &'static str;
+
     /// The names of the exercises, in order.
     fn names(&self) -> Vec<&'static str> {
         self.list().iter().map(|e| e.name).collect()
@@ -170,6 +173,10 @@ impl<S: Spec> Exercises for S {
 
     fn answers_text(&self) -> &'static str {
         self.catalogue_source()
+    }
+
+    fn signatures_text(&self) -> &'static str {
+        self.catalogue_signatures()
     }
 
     fn resembling(&'static self, exercise: &str, signature: &Signature) -> Vec<Resemblance> {

@@ -139,6 +139,10 @@ pub trait Spec: Sync + 'static {
     /// The source of the catalogue (`answers.rs`): each answer's doc comment
     /// is what a learner is told when their answer behaves like it.
     fn catalogue_source(&self) -> &'static str;
+
+    /// The catalogued wrong answers' signatures (`signatures.json`), so that
+    /// naming a learner's mistake needs no judging at `verify` time.
+    fn catalogue_signatures(&self) -> &'static str;
 }
 
 /// The functions of `exercises` other than `exercise`'s.
@@ -203,6 +207,10 @@ macro_rules! spec_plumbing {
 
         fn catalogue_source(&self) -> &'static str {
             include_str!("answers.rs")
+        }
+
+        fn catalogue_signatures(&self) -> &'static str {
+            include_str!("signatures.json")
         }
     };
 }
