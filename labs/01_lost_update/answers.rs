@@ -87,6 +87,13 @@ fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     }
 }
 
+/// Retries with the value it read once, never the new one: right alone, but once another
+/// thread got in first the expected value is stale for ever and the loop spins.
+fn cas_stale_expected(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    while counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_err() {}
+}
+
 /// Retries a few times, then gives up: right until a fourth thread gets in first.
 fn cas_three_tries(counter: &AtomicU64) {
     for _ in 0..3 {
@@ -333,6 +340,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
+        Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),
         Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),

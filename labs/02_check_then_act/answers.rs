@@ -75,6 +75,17 @@ fn cas_once(sold: &AtomicU64, capacity: u64) -> bool {
     seen < capacity && sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok()
 }
 
+/// Retries with the count it read once: right alone, but once another buyer got in first
+/// the expected count is stale for ever and the buyer spins.
+fn cas_stale_expected(sold: &AtomicU64, capacity: u64) -> bool {
+    let seen = sold.load(Relaxed);
+    if seen >= capacity {
+        return false;
+    }
+    while sold.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_err() {}
+    true
+}
+
 /// A compare-exchange loop that gives up after losing two races.
 fn cas_two_tries(sold: &AtomicU64, capacity: u64) -> bool {
     let mut seen = sold.load(Relaxed);
@@ -271,6 +282,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
+        Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),
         Answer::wrong("weak_cas_four_tries", "atomic", Fixes { atomic: weak_cas_four_tries, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),

@@ -30,7 +30,6 @@ use crate::judge::contention::*;
 use crate::judge::sequential::*;
 use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
-use crate::trace;
 use super::{LAB, CheckThenAct, model, real};
 use crate::lab::{Case, State};
 use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
@@ -214,15 +213,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 one_buy("atomic_buy", sold, capacity, answer, counter.load(Relaxed), (yes, after))?;
             }
             // Contended: other buyers sell between this buyer's check and its exchange.
-            trace::interfere(LOST_RACES, |v| v + 1);
             let counter = AtomicU64::new(0);
             // More tickets than lost races: a ticket is always left for this buyer.
             let tickets = u64::from(LOST_RACES) * 2;
-            let answer = (f.atomic)(&counter, tickets);
-            let other = u64::from(trace::interference_used());
-            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+            let (answer, other) = against_rival(LOST_RACES, |v| v + 1, || (f.atomic)(&counter, tickets));
             let what = format!(
-                "with {tickets} tickets, when other buyers got in first {times} in a row, `atomic_buy` must still sell:"
+                "with {tickets} tickets, when other buyers got in first {} in a row, `atomic_buy` must still sell:",
+                how_often(other)
             );
             if !answer {
                 return Err(format!("{what} it answered no"));

@@ -58,6 +58,14 @@ fn packed_cas_once(accounts: &AtomicU64) {
     let _ = accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed);
 }
 
+/// Retries with the word it read once: right alone, but once another transfer got in first
+/// the expected word is stale for ever and the transfer spins.
+fn packed_cas_stale_expected(accounts: &AtomicU64) {
+    let word = accounts.load(Relaxed);
+    let (a, b) = unpack(word);
+    while accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed).is_err() {}
+}
+
 /// A strong compare-exchange with two attempts, then nothing.
 fn packed_cas_two_tries(accounts: &AtomicU64) {
     for _ in 0..2 {
@@ -228,6 +236,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("packed_cas_once", "atomic", Fixes { atomic_transfer: packed_cas_once, ..S }),
         Answer::wrong("packed_two_steps", "atomic", Fixes { atomic_transfer: packed_two_steps, ..S }),
         Answer::wrong("packed_cas_two_tries", "atomic", Fixes { atomic_transfer: packed_cas_two_tries, ..S }),
+        Answer::wrong("packed_cas_stale_expected", "atomic", Fixes { atomic_transfer: packed_cas_stale_expected, ..S }),
         Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),
         Answer::wrong("total_two_loads", "atomic", Fixes { atomic_total: total_two_loads, ..S }),

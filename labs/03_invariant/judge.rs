@@ -29,7 +29,6 @@ use crate::judge::contention::*;
 use crate::judge::sequential::*;
 use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
-use crate::trace;
 use super::{LAB, Invariant, model, real};
 use crate::lab::{Case, State};
 use crate::sync::model::{Mutex, atomic::AtomicU64, atomic::Ordering::Relaxed, parking_lot};
@@ -222,20 +221,19 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 )?;
             }
             // Contended: other transfers land between this transfer's load and its exchange.
-            trace::interfere(LOST_RACES, |word| {
-                let (a, b) = real::solution::unpack(word);
-                real::solution::pack(a - 1, b + 1)
-            });
             // More money than lost races: a unit is always left for this transfer.
             let start = u64::from(LOST_RACES) * 2;
             let word = AtomicU64::new(pack(start, 0));
-            (f.atomic_transfer)(&word);
-            let other = u64::from(trace::interference_used());
-            let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+            let other_transfer = |word| {
+                let (a, b) = real::solution::unpack(word);
+                real::solution::pack(a - 1, b + 1)
+            };
+            let ((), other) = against_rival(LOST_RACES, other_transfer, || (f.atomic_transfer)(&word));
             expect_that(
                 &format!(
-                    "from ({start}, 0), when other transfers got in first {times} in a row, `atomic_transfer` \
-                     must still move its unit: the accounts are"
+                    "from ({start}, 0), when other transfers got in first {} in a row, `atomic_transfer` \
+                     must still move its unit: the accounts are",
+                    how_often(other)
                 ),
                 unpack(word.load(Relaxed)),
                 (start - other - 1, other + 1),

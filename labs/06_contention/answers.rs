@@ -91,6 +91,13 @@ fn publish_cas_eight_tries(total: &AtomicU64, iters: u64) {
     }
 }
 
+/// Its own shard by a compare-exchange loop that retries with the value it read once: right
+/// alone, but once another thread got in first the expected value is stale for ever.
+fn own_shard_cas_stale_expected(shards: &Shards, me: usize) {
+    let seen = shards[me].load(Relaxed);
+    while shards[me].compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_err() {}
+}
+
 /// Its own shard by a compare-exchange loop that gives up after a thousand lost races.
 fn own_shard_cas_thousand_tries(shards: &Shards, me: usize) {
     for _ in 0..1_000 {
@@ -230,6 +237,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("all_on_shard_zero", "sharded", Fixes { sharded_increment: all_on_shard_zero, ..S }),
         Answer::wrong("neighbours_shard", "sharded", Fixes { sharded_increment: neighbours_shard, ..S }),
         Answer::wrong("own_shard_cas_thousand_tries", "sharded", Fixes { sharded_increment: own_shard_cas_thousand_tries, ..S }),
+        Answer::wrong("own_shard_cas_stale_expected", "sharded", Fixes { sharded_increment: own_shard_cas_stale_expected, ..S }),
         Answer::wrong("publish_cas_eight_tries", "thread_local", Fixes { count_then_publish: publish_cas_eight_tries, ..S }),
         Answer::wrong("shard_zero_load_store", "sharded", Fixes { sharded_increment: shard_zero_load_store, ..S }),
         Answer::wrong(

@@ -108,6 +108,17 @@ fn u32_job_number(next: &AtomicU64, end: u64) -> Option<u64> {
     if u64::from(job) < end { Some(u64::from(job)) } else { None }
 }
 
+/// Retries with the number it read once: right alone, but once another worker claimed a job
+/// first the expected number is stale for ever and the worker spins.
+fn cas_stale_expected(next: &AtomicU64, end: u64) -> Option<u64> {
+    let job = next.load(Relaxed);
+    if job >= end {
+        return None;
+    }
+    while next.compare_exchange(job, job + 1, Relaxed, Relaxed).is_err() {}
+    Some(job)
+}
+
 /// Moves `next` by 2 per claim ("fewer atomics"), but the pool calls `claim` once per job: every other job is never handed out.
 fn claims_two_at_once(next: &AtomicU64, end: u64) -> Option<u64> {
     let job = next.fetch_add(2, Relaxed);
@@ -633,6 +644,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_store", "claim", claim(load_then_store)),
         Answer::wrong("add_then_load", "claim", claim(add_then_load)),
         Answer::wrong("no_bound_check", "claim", claim(no_bound_check)),
+        Answer::wrong("cas_stale_expected", "claim", claim(cas_stale_expected)),
         Answer::wrong("off_by_one_end", "claim", claim(off_by_one_end)),
         Answer::wrong("cas_gives_up_after_3", "claim", claim(cas_gives_up_after_3)),
         Answer::wrong("cas_gives_up_after_1000", "claim", claim(cas_gives_up_after_1000)),

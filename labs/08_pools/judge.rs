@@ -40,7 +40,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::LOST_RACES;
+use crate::judge::contention::{LOST_RACES, against_rival, how_often};
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
@@ -189,12 +189,9 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
 
     // A rival claims a job just before each of this worker's exchanges, many times in a row.
     let (first, end) = (1 << 32, (1 << 32) + 2 * u64::from(LOST_RACES));
-    trace::interfere(LOST_RACES, |v| v + 1);
     let next = AtomicU64::new(first);
-    let got = claim(&next, end);
-    let lost = u64::from(trace::interference_used());
-    trace::interfere(0, |v| v);
-    let times = if lost == 1 { "once".to_string() } else { format!("{lost} times in a row") };
+    let (got, lost) = against_rival(LOST_RACES, |v| v + 1, || claim(&next, end));
+    let times = if lost == 1 { how_often(lost) } else { format!("{} in a row", how_often(lost)) };
     expect_that(
         &format!("when other workers got in first {times}, with jobs {first}..{end} to claim, `claim` returned"),
         got,
@@ -202,11 +199,8 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
     )?;
 
     // The rival takes the last jobs meanwhile: `None`, not a job past the end.
-    trace::interfere(10, |v| v + 1);
     let next = AtomicU64::new(first);
-    let got = claim(&next, first + 2);
-    let lost = trace::interference_used();
-    trace::interfere(0, |v| v);
+    let (got, lost) = against_rival(10, |v| v + 1, || claim(&next, first + 2));
     if lost > 0 {
         let want = if lost >= 2 { None } else { Some(first + 1) };
         expect_that(

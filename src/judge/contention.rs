@@ -28,16 +28,32 @@ pub const LOST_RACES: u32 = 5_000;
 /// calls the learner's function once and returns the count, which must be the
 /// others' increments plus this call's one.
 pub(crate) fn lost_races(name: &str, call: impl FnOnce() -> u64) -> Result<(), String> {
-    crate::trace::interfere(LOST_RACES, |v| v + 1);
-    let count = call();
-    let other = u64::from(crate::trace::interference_used());
-    crate::trace::interfere(0, |v| v);
-    let times = if other == 1 { "once".to_string() } else { format!("{other} times") };
+    let (count, other) = against_rival(LOST_RACES, |v| v + 1, call);
     super::sequential::expect_that(
-        &format!("when other threads got in first {times} in a row, `{name}` must still add its one: the count is"),
+        &format!(
+            "when other threads got in first {} in a row, `{name}` must still add its one: the count is",
+            how_often(other)
+        ),
         count,
         other + 1,
     )
+}
+
+/// Calls `call` while a simulated rival gets in first just before each of its
+/// next `times` compare-exchanges, doing `other` to the value (see
+/// [`crate::trace::interfere`]); returns what `call` returned and how many
+/// races it lost. The rival is gone afterwards, whatever `call` did.
+pub(crate) fn against_rival<T>(times: u32, other: crate::trace::OtherThread, call: impl FnOnce() -> T) -> (T, u64) {
+    crate::trace::interfere(times, other);
+    let result = call();
+    let lost = u64::from(crate::trace::interference_used());
+    crate::trace::interfere(0, |v| v);
+    (result, lost)
+}
+
+/// How many races were lost, as a failure says it: "once", "3 times".
+pub(crate) fn how_often(lost: u64) -> String {
+    if lost == 1 { "once".to_string() } else { format!("{lost} times") }
 }
 
 /// How many `try_lock`s or lock exchanges find the lock held elsewhere in the

@@ -42,8 +42,18 @@ where
         let outcome = check();
         *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
     });
+    // Whether the call that ran away had lost a race to a simulated rival (no when it returned).
+    let lost = crate::trace::interference_used();
+    crate::trace::interfere(0, |v| v);
     match result {
         Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
+        Err(CheckError::RunawayLoop(at)) if lost > 0 => Err(Sequential::Logic(format!(
+            "alone it finishes, but when another thread got in first (a simulated rival changed the value just \
+             before its exchange), one call never finished — more than {} of loom's steps{at}: a retry loop \
+             that tries again with the value it read before the rival wrote can never succeed. A failed \
+             `compare_exchange` returns the current value in its `Err`: retry with that (or load again)",
+            crate::check::SEQUENTIAL_MAX_BRANCHES
+        ))),
         Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
             "one call took more than {} of loom's steps{at}: either a loop that waits for something no \
              thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
