@@ -4,30 +4,65 @@
 
 use super::outcome::{Outcome, Signature, Status};
 use super::spec::Spec;
+use crate::check::CheckError;
 use crate::check::{FailureKind, Model, Report, explore_body};
 use crate::lab::Case;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How long loom may explore one case before the stage gives up (no verdict).
-pub const LOOM_BUDGET: Duration = Duration::from_secs(30);
+/// How long loom may explore every interleaving of one case; past it, the
+/// stage explores the case again with at most [`FALLBACK_BOUND`] preemptions.
+pub const LOOM_BUDGET: Duration = Duration::from_secs(12);
 
-/// Explores `variant` with `fixes` at `case`; a failure is the failing outcome,
-/// with the clearest schedule and the behaviour the catalogue compares.
+/// How long the loom stage of one exercise may take in all, every case and
+/// the bounded exploration included (no verdict past it).
+pub const LOOM_STAGE_BUDGET: Duration = Duration::from_secs(25);
+
+/// The preemption bound of the fallback: loom explores every schedule that
+/// switches threads at most this often where a thread could have run on —
+/// the bound loom's own documentation recommends; the races of the labs'
+/// catalogues all show within 2.
+pub const FALLBACK_BOUND: usize = 3;
+
+/// Explores `variant` with `fixes` at `case` before `deadline`: every
+/// interleaving, or — once a case's whole space was too large to finish in
+/// [`LOOM_BUDGET`] (`bounded` then holds [`FALLBACK_BOUND`], for this case and
+/// the next) — every interleaving with at most that many preemptions. A
+/// failure is the failing outcome, with the clearest schedule and the
+/// behaviour the catalogue compares.
 pub(crate) fn explore<S: Spec>(
     spec: &'static S,
     variant: &'static str,
     fixes: S::Model,
     case: &Case,
+    deadline: Instant,
+    bounded: &mut Option<usize>,
 ) -> Result<Report, Box<Outcome>> {
     let lab = spec.lab();
     let number = lab.number();
     let mut config = Model::of_case(lab, variant, case);
-    config.time_budget = LOOM_BUDGET;
     // The judge's verdict must not depend on the learner's shell.
     config.obey_loom_env = false;
-    let body_case = case.clone();
-    let body = move || spec.run_model(variant, &fixes, &body_case).unwrap_or_default();
-    let report = explore_body(&config, body).map_err(|e| {
+    let body = || {
+        let body_case = case.clone();
+        move || spec.run_model(variant, &fixes, &body_case).unwrap_or_default()
+    };
+    let left = || deadline.saturating_duration_since(Instant::now());
+    config.preemption_bound = *bounded;
+    config.time_budget = if bounded.is_some() { left() } else { left().min(LOOM_BUDGET) };
+    let mut explored = explore_body(&config, body());
+    if bounded.is_none() && matches!(explored, Err(CheckError::OutOfTime { .. })) && !left().is_zero() {
+        *bounded = Some(FALLBACK_BOUND);
+        config.preemption_bound = *bounded;
+        config.time_budget = left();
+        let again = explore_body(&config, body());
+        // A spin loop cannot finish once the bound forbids switching away from it (a
+        // `try_lock` loop): that is the bound's doing, not the answer's — no verdict,
+        // as when every interleaving was too many.
+        if !matches!(again, Err(CheckError::RunawayLoop(_))) {
+            explored = again;
+        }
+    }
+    let report = explored.map_err(|e| {
         let outcome = Outcome::from_check_error(number, variant, e);
         let behaviour = format!("loom at {case}: {}", Signature::without_locations(&outcome.summary));
         Box::new(outcome.signed(behaviour, String::new()))
