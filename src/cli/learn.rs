@@ -486,11 +486,12 @@ struct Line {
 pub(crate) fn dev_check(
     course: &Course,
     worker: &(dyn Fn(&'static dyn Lab) -> Result<WorkerCommand, String> + Sync),
+    judge_catalogues: bool,
     stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
     // Every lab's catalogue at once, on every core (the slowest part of the check).
     let with_catalogues: Vec<&'static dyn judge::Exercises> =
-        LABS.iter().filter_map(|lab| labs::exercises(lab.number())).collect();
+        LABS.iter().filter_map(|lab| labs::exercises(lab.number())).filter(|_| judge_catalogues).collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let answer_worker = |exercises: &'static dyn judge::Exercises, entry: &judge::catalogue::Entry| {
         worker(exercises.lab()).ok().map(|w| w.args(["--answer", entry.name]))
@@ -562,7 +563,7 @@ pub(crate) fn dev_check(
         // The judge's own mutation test: every catalogued learner answer through the judge.
         let answers = exercises.catalogue();
         let verdicts = catalogues.remove(&n).unwrap_or_default();
-        if !answers.is_empty() {
+        if !answers.is_empty() && judge_catalogues {
             let (mut killed, mut accepted, mut misjudged, mut undecided) = (0, 0, Vec::new(), Vec::new());
             for (entry, verdict) in answers.iter().zip(&verdicts) {
                 let verdict = verdict.as_ref().ok();
