@@ -636,6 +636,7 @@ fn failure_of_panic(
         .map(|(_, at)| at)
         .filter(|at| !at.contains("/.cargo/registry/"))
         .or_else(|| events.last().map(|e| format!("{}:{}", trace::tidy_path(e.location.file()), e.location.line())))
+        .filter(|at| trace::worth_pointing_at(at))
         .unwrap_or_default();
     let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
     if message.contains("not yet implemented") {
@@ -726,8 +727,8 @@ pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckErro
 /// Runs `f` catching a panic quietly: `Err((message, " at file:line"))`.
 pub fn quietly_catch<R>(f: impl FnOnce() -> R) -> Result<R, (String, String)> {
     quietly(f).map_err(|payload| {
-        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).unwrap_or_default();
-        let at = if at.is_empty() { at } else { format!(" at {at}") };
+        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).filter(|at| trace::worth_pointing_at(at));
+        let at = at.map(|at| format!(" at {at}")).unwrap_or_default();
         (panic_message(&*payload), at)
     })
 }
