@@ -659,3 +659,19 @@ fn the_shipped_exercises_and_solutions_are_refused_nothing() {
         }
     }
 }
+
+/// A message points at lines the learner can act on, never into std or a
+/// lab's machinery: a channel never closed waits in std's iterator, a lock
+/// taken twice panics in lab 07's interpreter.
+#[test]
+fn a_mistake_is_never_located_in_std_or_the_labs_machinery() {
+    for (lab, answer) in [(5, "sender_kept_alive"), (7, "never_unlock"), (8, "never_refills")] {
+        let exercises = labs::exercises(lab).expect("a lab with exercises");
+        let verdict = exercises.judge_answer(answer, None).expect("a catalogued answer");
+        let summary = &verdict.outcome.summary;
+        assert_ne!(verdict.outcome.status, Status::Solved, "{summary}");
+        for elsewhere in ["/rustc/", "interpreter.rs", "judge.rs", "src/"] {
+            assert!(!summary.contains(elsewhere), "lab {lab} {answer}: {summary}");
+        }
+    }
+}
