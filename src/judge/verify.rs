@@ -284,8 +284,10 @@ fn scratch() -> Result<tempfile::TempDir, Stopped> {
 /// until it ends, `deadline` passes (`Ok(None)`) or `stop` is set; its stderr
 /// goes to the file `errors`, temporary files into `scratch`.
 ///
-/// Results go to files (removed with the folder on every way out), never to
-/// pipes that a learner's stray child could hold open. Whatever happened,
+/// Verdicts come back on `channel`, a pipe opened for this run alone and read
+/// with its token (see `channel.rs`): lines written anywhere else count for
+/// nothing, and the reader stops when the group is gone, whoever still holds
+/// the pipe's other end. Whatever happened,
 /// nothing it started keeps running: its group is killed, then whatever it
 /// started elsewhere (the judge runs each exercise in a process group of its
 /// own) comes back to racelab as an orphan and is killed too.
