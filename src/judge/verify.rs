@@ -286,8 +286,8 @@ fn scratch() -> Result<tempfile::TempDir, Stopped> {
 ///
 /// Verdicts come back on `channel`, a pipe opened for this run alone and read
 /// with its token (see `channel.rs`): lines written anywhere else count for
-/// nothing, and the reader stops when the group is gone, whoever still holds
-/// the pipe's other end. Whatever happened,
+/// nothing, and a stray process still holding the pipe's write end cannot
+/// make the caller wait past `Lines::take`'s limit. Whatever happened,
 /// nothing it started keeps running: its group is killed, then whatever it
 /// started elsewhere (the judge runs each exercise in a process group of its
 /// own) comes back to racelab as an orphan and is killed too.
