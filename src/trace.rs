@@ -720,10 +720,10 @@ pub fn name_of_mutex(events: &[Event], pending: &[usize], names: &[(&str, &[&'st
 /// ```
 /// use racelab::trace::worth_pointing_at;
 ///
-/// assert!(worth_pointing_at("labs/07_gil/exercise.rs:12"));
-/// assert!(worth_pointing_at("labs/05_message_passing/reference.rs:30"));
-/// assert!(!worth_pointing_at("labs/07_gil/interpreter.rs:312"));
-/// assert!(!worth_pointing_at("labs/08_pools/judge.rs:269"));
+/// assert!(worth_pointing_at("labs/NN_slug/exercise.rs:12"));
+/// assert!(worth_pointing_at("labs/NN_slug/reference.rs:30"));
+/// assert!(!worth_pointing_at("labs/NN_slug/interpreter.rs:312"));
+/// assert!(!worth_pointing_at("labs/NN_slug/judge.rs:269"));
 /// assert!(!worth_pointing_at("/rustc/59807616e/library/core/src/iter/traits/iterator.rs:2646"));
 /// assert!(!worth_pointing_at("src/judge/contention.rs:90"));
 /// ```

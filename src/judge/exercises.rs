@@ -202,8 +202,8 @@ impl<S: Spec> Exercises for S {
 ///
 /// let labs = [racelab::labs::exercises(1).unwrap()];
 /// let verdicts = judge_catalogues(&labs, 2, &|_, _| None);
-/// let lab_01 = &verdicts[0];
-/// assert!(lab_01.iter().all(|v| v.as_ref().is_ok_and(|v| v.judged_correctly())));
+/// let first = &verdicts[0];
+/// assert!(first.iter().all(|v| v.as_ref().is_ok_and(|v| v.judged_correctly())));
 /// ```
 pub fn judge_catalogues(
     labs: &[&'static dyn Exercises],
