@@ -194,6 +194,17 @@ fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
 }
 
 #[test]
+fn loom_log_goes_to_stderr_and_json_stays_one_document() {
+    let out = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1", "--json"])
+        .env("LOOM_LOG", "info")
+        .output()
+        .expect("racelab runs");
+    assert_eq!(json(&out)["verdict"], "fail");
+    assert!(stderr(&out).contains("loom"), "loom's log is on stderr:\n{}", stderr(&out));
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(

@@ -734,7 +734,8 @@ fn loom_log_subscriber() -> Option<Arc<dyn tracing::Subscriber + Send + Sync>> {
     Some(Arc::new(
         tracing_subscriber::fmt::Subscriber::builder()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("LOOM_LOG"))
-            .with_test_writer()
+            // loom's log is diagnostics: stderr, so stdout stays the report (`--json` one document).
+            .with_writer(std::io::stderr)
             // Colour codes only where a terminal shows them.
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .without_time()
