@@ -205,6 +205,25 @@ fn loom_log_goes_to_stderr_and_json_stays_one_document() {
 }
 
 #[test]
+fn check_random_json_is_one_document() {
+    let out = racelab(&["check", "1", "--random", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a failing verdict exits 1");
+    let doc = json(&out);
+    assert_eq!(
+        (doc["lab"].clone(), doc["variant"].clone(), doc["verdict"].clone()),
+        (1.into(), "racy".into(), "fail".into())
+    );
+    assert_eq!(doc["exhaustive"], false);
+    assert!(doc["outcomes"].as_object().is_some_and(|o| !o.is_empty()), "{doc}");
+    assert!(doc["schedule"]["steps"].as_array().is_some_and(|s| !s.is_empty()), "{doc}");
+    let out = racelab(&["check", "1", "--variant", "mutex", "--random", "--iterations", "50", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out);
+    assert_eq!((doc["verdict"].clone(), doc["executions"].clone()), ("pass".into(), 50.into()));
+    assert_eq!(doc["outcomes"], serde_json::json!({"4": 50}));
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(

@@ -281,7 +281,7 @@ pub struct Report {
     pub replay: Option<String>,
 }
 
-fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut out = s.serialize_map(Some(map.len()))?;
     for (k, v) in map {

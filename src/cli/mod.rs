@@ -542,7 +542,17 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Check {
-            lab, variant, threads, iters, random: true, iterations, seed, scheduler, depth, ..
+            lab,
+            variant,
+            threads,
+            iters,
+            random: true,
+            iterations,
+            seed,
+            scheduler,
+            depth,
+            json,
+            ..
         }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) =
@@ -567,8 +577,13 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 }
                 SchedulerName::Pct => crate::stepper::Sampler::Pct { depth },
             };
-            let (text, passed) = step::random(&stepping, sampler, iterations, seed);
-            out(&text)?;
+            let (text, report) = step::random(&stepping, sampler, iterations, seed);
+            let passed = report.passed();
+            if json {
+                out_json(&report)?
+            } else {
+                out(&text)?
+            }
             Ok(if passed { 0 } else { 1 })
         }
         Some(Command::Step { lab, puzzle, variant, threads, iters, schedule, html, plain }) => {
