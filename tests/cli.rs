@@ -236,6 +236,16 @@ fn every_limit_names_itself() {
     assert_clean_error(&["run", "1", "--budget", "601"], "--budget must be at most 600 seconds");
     assert_clean_error(&["run", "1", "--timeout", "3601"], "--timeout must be at most 3600 seconds");
     assert_clean_error(&["check", "1", "--timeout", "1e300"], "--timeout must be at most 3600 seconds");
+    // Checked as the command line is read, before any path computes with them (`--yours` did).
+    for flag in ["1e300", "inf", "NaN"] {
+        let args = ["run", "1", "--yours", "--variant", "mutex", "--budget", flag];
+        assert_clean_error(&args, "--budget must be");
+    }
+    assert_clean_error(
+        &["run", "1", "--yours", "--variant", "process", "--timeout", "inf"],
+        "--timeout must be at most",
+    );
+    assert_clean_error(&["verify", "1", "--timeout", "inf"], "--timeout must be at most");
     assert_clean_error(&["run", "1", "--variant", "process", "--threads", "65"], "between 1 and 64 for `process`");
     assert_clean_error(&["run", "1", "--threads", "1025"], "--threads must be between 1 and 1024");
     assert_clean_error(&["bench", "1", "--threads", "65"], "between 1 and 64 for bench");
