@@ -376,6 +376,10 @@ pub fn yours(
         )),
         (Some(_), Some(why)) => Err(why.trim_end().to_string()),
         (Some(_), None) if !text.is_empty() => Ok(text),
+        (Some(status), None) if status.success() => Err(format!(
+            "your answer ended the process before anything was printed: something in it exits \
+             (`std::process::exit`, say) instead of returning; `cargo run -- verify {lab}` judges each answer"
+        )),
         (Some(status), None) => {
             let stderr = std::fs::read_to_string(&errors).unwrap_or_default();
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
