@@ -224,6 +224,19 @@ fn check_random_json_is_one_document() {
 }
 
 #[test]
+fn a_loom_limit_set_in_the_environment_is_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "1"])
+        .env("LOOM_MAX_BRANCHES", "10")
+        .output()
+        .expect("racelab runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("LOOM_MAX_BRANCHES=10") && err.contains("unset LOOM_MAX_BRANCHES"), "{err}");
+    assert!(!err.contains("a loop that waits"), "the lab's loop is not to blame: {err}");
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(

@@ -606,7 +606,8 @@ where
             }
             report.executions += 1;
             report.exhaustive = false;
-            report.failure = Some(failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder())?);
+            let failure = failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder());
+            report.failure = Some(failure.map_err(|e| if obeyed { blame_loom_env(e) } else { e })?);
         }
     }
     if let Some(failure) = &report.failure {
@@ -614,6 +615,19 @@ where
         report.schedule = Some(failure.schedule.clone());
     }
     Ok(report)
+}
+
+/// A runaway loop that loom stopped at a branch limit set in the environment: the limit is
+/// named, since it is the environment's, not the code's (loom's own is
+/// [`LOOM_DEFAULT_MAX_BRANCHES`]).
+fn blame_loom_env(error: CheckError) -> CheckError {
+    match (error, std::env::var("LOOM_MAX_BRANCHES")) {
+        (CheckError::RunawayLoop(at), Ok(value)) => CheckError::BadInput(format!(
+            "loom gave up on one execution after LOOM_MAX_BRANCHES={value} steps{at}: that limit is set in your \
+             environment (loom's own is {LOOM_DEFAULT_MAX_BRANCHES}); unset LOOM_MAX_BRANCHES and check again"
+        )),
+        (error, _) => error,
+    }
 }
 
 /// What a panic that stopped loom means: a data race, a deadlock or a
