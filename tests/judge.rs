@@ -227,6 +227,26 @@ mod isolation {
     }
 
     #[test]
+    fn a_time_limit_set_in_the_environment_is_named_when_it_stops_a_check() {
+        const NAME: &str = "isolation::a_time_limit_set_in_the_environment_is_named_when_it_stops_a_check";
+        if std::env::var_os(racelab::judge::isolate::LIMIT_ENV).is_none() {
+            // This very test again, with the variable set as a learner's shell would set it.
+            let exe = std::env::current_exe().expect("this test binary");
+            let out = std::process::Command::new(exe)
+                .args([NAME, "--exact", "--nocapture", "--test-threads", "1"])
+                .env(racelab::judge::isolate::LIMIT_ENV, "3")
+                .output()
+                .expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success() && text.contains("1 passed"), "{text}");
+            return;
+        }
+        let outcome = LAB.judge("process", NAME, || with_real(|f| f.worker = spins_forever));
+        assert!(outcome.summary.contains("did not finish in 3 s"), "{}", outcome.summary);
+        assert!(outcome.summary.contains("RACELAB_JUDGE_TIME_LIMIT=3, set in your environment"), "{}", outcome.summary);
+    }
+
+    #[test]
     fn an_abort_is_reported_not_fatal() {
         let outcome =
             LAB.judge("process", "isolation::an_abort_is_reported_not_fatal", || with_real(|f| f.combine = aborts));

@@ -282,7 +282,7 @@ pub struct Report {
     pub replay: Option<String>,
 }
 
-fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut out = s.serialize_map(Some(map.len()))?;
     for (k, v) in map {
@@ -609,7 +609,8 @@ where
             }
             report.executions += 1;
             report.exhaustive = false;
-            report.failure = Some(failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder())?);
+            let failure = failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder());
+            report.failure = Some(failure.map_err(|e| if obeyed { blame_loom_env(e) } else { e })?);
         }
     }
     if let Some(failure) = &report.failure {
@@ -617,6 +618,19 @@ where
         report.schedule = Some(failure.schedule.clone());
     }
     Ok(report)
+}
+
+/// A runaway loop that loom stopped at a branch limit set in the environment: the limit is
+/// named, since it is the environment's, not the code's (loom's own is
+/// [`LOOM_DEFAULT_MAX_BRANCHES`]).
+fn blame_loom_env(error: CheckError) -> CheckError {
+    match (error, std::env::var("LOOM_MAX_BRANCHES")) {
+        (CheckError::RunawayLoop(at), Ok(value)) => CheckError::BadInput(format!(
+            "loom gave up on one execution after LOOM_MAX_BRANCHES={value} steps{at}: that limit is set in your \
+             environment (loom's own is {LOOM_DEFAULT_MAX_BRANCHES}); unset LOOM_MAX_BRANCHES and check again"
+        )),
+        (error, _) => error,
+    }
 }
 
 /// What a panic that stopped loom means: a data race, a deadlock or a
@@ -738,7 +752,8 @@ fn loom_log_subscriber() -> Option<Arc<dyn tracing::Subscriber + Send + Sync>> {
     Some(Arc::new(
         tracing_subscriber::fmt::Subscriber::builder()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("LOOM_LOG"))
-            .with_test_writer()
+            // loom's log is diagnostics: stderr, so stdout stays the report (`--json` one document).
+            .with_writer(std::io::stderr)
             // Colour codes only where a terminal shows them.
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .without_time()
