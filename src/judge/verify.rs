@@ -226,10 +226,10 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle
 ///
 /// ```
 /// let twice = "error[E1]: bad std::T\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad loom::T\n --> tests/../labs/x.rs:2:1\n\n\
-///              error: could not compile `racelab` (test \"exercise_01\") due to 2 previous errors\n";
+///              error: could not compile `racelab` (test \"exercise_NN\") due to 2 previous errors\n";
 /// assert_eq!(
 ///     racelab::judge::verify::tidy_errors(twice),
-///     "error[E1]: bad std::T\n --> labs/x.rs:2:1\n\nerror: could not compile `racelab` (test \"exercise_01\")"
+///     "error[E1]: bad std::T\n --> labs/x.rs:2:1\n\nerror: could not compile `racelab` (test \"exercise_NN\")"
 /// );
 /// ```
 pub fn tidy_errors(stderr: &str) -> String {
