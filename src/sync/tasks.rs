@@ -141,7 +141,8 @@ impl Exec {
         }
     }
 
-    /// Each waiting task and where it waits, with `also` (a task about to wait), in words.
+    /// Each waiting task and where it waits, with `also` (a task about to wait), in words;
+    /// also handed to the trace, so the checker's report of the deadlock names them.
     fn waiters(&self, also: Option<(usize, &str, &'static Location<'static>)>) -> Vec<String> {
         let waiting = self.waiting.borrow();
         waiting
@@ -149,6 +150,7 @@ impl Exec {
             .map(|w| (w.thread, w.what.as_str(), w.location))
             .chain(also)
             .map(|(t, what, at)| {
+                trace::wait_begin_for(t, self.addr(), at, what.to_string());
                 format!("{} waits at {}:{} {what}", task_name(t, self.main), trace::tidy_path(at.file()), at.line())
             })
             .collect()
