@@ -129,6 +129,11 @@ pub enum Op {
     },
     /// The receiver dropped.
     ReceiverDropped,
+    /// A task gave the thread away at an `.await` (lab 09's executor): any waiting task may run next.
+    Await {
+        /// What it awaits, in words.
+        what: &'static str,
+    },
 }
 
 impl Op {
@@ -150,6 +155,7 @@ impl Op {
             | Op::HangUp { .. }
             | Op::SendFailed { .. }
             | Op::ReceiverDropped => "channel",
+            Op::Await { .. } => "executor",
         }
     }
 
@@ -198,6 +204,7 @@ impl Op {
             Op::HangUp { left } => format!("drop sender ({left} left)"),
             Op::SendFailed { ref msg } => format!("send {msg} failed: no receiver"),
             Op::ReceiverDropped => "drop receiver".to_string(),
+            Op::Await { what } => format!(".await {what}: another task may run"),
         }
     }
 }
