@@ -128,6 +128,14 @@ fn owner_first_times_count(reports: &[u64]) -> (u64, u64) {
     (0, reports.first().map_or(0, |first| first * reports.len() as u64))
 }
 
+/// Starts `a` with one unit per report instead of one per requested transfer
+/// (moving units while `a` has any): right whenever the workers requested at
+/// least one transfer each — wrong for a worker with nothing to report.
+fn combine_starts_at_report_count(reports: &[u64]) -> (u64, u64) {
+    let total: u64 = reports.iter().sum();
+    ((reports.len() as u64).saturating_sub(total), total)
+}
+
 /// Ignores its job.
 fn worker_ignores_job(_transfers: u64) -> u64 {
     1
@@ -245,6 +253,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::wrong("combine_starts_at_report_count", "process", Fixes { combine: combine_starts_at_report_count, ..S }),
         Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),

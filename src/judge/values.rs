@@ -49,7 +49,8 @@ pub fn across(max: u64) -> Vec<u64> {
 
 /// Lists of reports for a `combine` whose total is at most `max`: none, one,
 /// equal repeats (a `combine` that drops repeats), unequal ones (one right
-/// only for equal jobs), a long list, and totals past each width's edge.
+/// only for equal jobs), a long list, totals past each width's edge, and
+/// zeros (a total smaller than the number of reports).
 pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
     let mut lists: Vec<Vec<u64>> =
         vec![vec![], vec![7], vec![3, 5], vec![0, 2, 1], vec![5, 5], vec![2, 2, 2], vec![1, 2, 3, 4, 5], vec![1; 64]];
@@ -62,6 +63,10 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
     }
     lists.push(vec![max]);
     lists.push(vec![max / 2, max - max / 2]);
+    // Workers with nothing to report: a total smaller than the number of reports
+    // (a `combine` that starts from `reports.len()` is right whenever it is not).
+    lists.push(vec![0]);
+    lists.push(vec![1, 0, 0]);
     lists.retain(|list| list.iter().try_fold(0_u64, |sum, &r| sum.checked_add(r)).is_some_and(|sum| sum <= max));
     lists
 }
