@@ -404,6 +404,8 @@ pub struct Random {
     pub first_failure: Option<Ending>,
     /// `true` when the code offered no choice at all: one schedule is all there is.
     pub only_one_schedule: bool,
+    /// Final state → executions that ended with it (an execution without one, a deadlock, is not counted).
+    pub outcomes: std::collections::BTreeMap<State, u64>,
 }
 
 /// How `check --random` picks among the threads that can move.
@@ -453,7 +455,13 @@ pub fn random(stepping: &Stepping, iterations: u64, seed: u64) -> Random {
 pub fn explore(stepping: &Stepping, sampler: Sampler, iterations: u64, seed: u64) -> Random {
     use shuttle::scheduler::{PctScheduler, Scheduler as _};
     use std::{cell::Cell, cell::RefCell, rc::Rc};
-    let mut report = Random { executions: 0, failures: 0, first_failure: None, only_one_schedule: false };
+    let mut report = Random {
+        executions: 0,
+        failures: 0,
+        first_failure: None,
+        only_one_schedule: false,
+        outcomes: Default::default(),
+    };
     let iterations_usize = usize::try_from(iterations).unwrap_or(usize::MAX);
     let pct = match sampler {
         Sampler::Pct { depth } => {
@@ -493,6 +501,9 @@ pub fn explore(stepping: &Stepping, sampler: Sampler, iterations: u64, seed: u64
         };
         let ending = run(stepping, &[], chooser);
         report.executions += 1;
+        if let Some(state) = &ending.state {
+            *report.outcomes.entry(state.clone()).or_default() += 1;
+        }
         if ending.verdict.is_err() {
             report.failures += 1;
             report.first_failure = Some(ending);

@@ -194,6 +194,49 @@ fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
 }
 
 #[test]
+fn loom_log_goes_to_stderr_and_json_stays_one_document() {
+    let out = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "1", "--variant", "racy", "--threads", "2", "--iters", "1", "--json"])
+        .env("LOOM_LOG", "info")
+        .output()
+        .expect("racelab runs");
+    assert_eq!(json(&out)["verdict"], "fail");
+    assert!(stderr(&out).contains("loom"), "loom's log is on stderr:\n{}", stderr(&out));
+}
+
+#[test]
+fn check_random_json_is_one_document() {
+    let out = racelab(&["check", "1", "--random", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a failing verdict exits 1");
+    let doc = json(&out);
+    assert_eq!(
+        (doc["lab"].clone(), doc["variant"].clone(), doc["verdict"].clone()),
+        (1.into(), "racy".into(), "fail".into())
+    );
+    assert_eq!(doc["exhaustive"], false);
+    assert!(doc["outcomes"].as_object().is_some_and(|o| !o.is_empty()), "{doc}");
+    assert!(doc["schedule"]["steps"].as_array().is_some_and(|s| !s.is_empty()), "{doc}");
+    let out = racelab(&["check", "1", "--variant", "mutex", "--random", "--iterations", "50", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out);
+    assert_eq!((doc["verdict"].clone(), doc["executions"].clone()), ("pass".into(), 50.into()));
+    assert_eq!(doc["outcomes"], serde_json::json!({"4": 50}));
+}
+
+#[test]
+fn a_loom_limit_set_in_the_environment_is_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "1"])
+        .env("LOOM_MAX_BRANCHES", "10")
+        .output()
+        .expect("racelab runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("LOOM_MAX_BRANCHES=10") && err.contains("unset LOOM_MAX_BRANCHES"), "{err}");
+    assert!(!err.contains("a loop that waits"), "the lab's loop is not to blame: {err}");
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(
@@ -206,6 +249,16 @@ fn every_limit_names_itself() {
     assert_clean_error(&["run", "1", "--budget", "601"], "--budget must be at most 600 seconds");
     assert_clean_error(&["run", "1", "--timeout", "3601"], "--timeout must be at most 3600 seconds");
     assert_clean_error(&["check", "1", "--timeout", "1e300"], "--timeout must be at most 3600 seconds");
+    // Checked as the command line is read, before any path computes with them (`--yours` did).
+    for flag in ["1e300", "inf", "NaN"] {
+        let args = ["run", "1", "--yours", "--variant", "mutex", "--budget", flag];
+        assert_clean_error(&args, "--budget must be");
+    }
+    assert_clean_error(
+        &["run", "1", "--yours", "--variant", "process", "--timeout", "inf"],
+        "--timeout must be at most",
+    );
+    assert_clean_error(&["verify", "1", "--timeout", "inf"], "--timeout must be at most");
     assert_clean_error(&["run", "1", "--variant", "process", "--threads", "65"], "between 1 and 64 for `process`");
     assert_clean_error(&["run", "1", "--threads", "1025"], "--threads must be between 1 and 1024");
     assert_clean_error(&["bench", "1", "--threads", "65"], "between 1 and 64 for bench");

@@ -530,6 +530,19 @@ fn run_yours_reports_what_stops_your_answers_in_one_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --variant with one of lab 1's exercises"));
 }
 
+#[test]
+fn run_yours_says_when_your_answer_ended_the_process() {
+    // What an answer that calls `exit(0)` leaves: a successful exit and nothing written.
+    let course = FakeCourse::new(&[(1, "exit 0")]);
+    let out = course.racelab(&["run", "1", "--variant", "mutex", "--yours"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: your answer ended the process before anything was printed"), "{stderr}");
+    assert!(!stderr.contains("exit status"), "{stderr}");
+}
+
 // ── No verdict without solving: only the run's channel counts, once per exercise ──
 
 #[test]

@@ -98,19 +98,7 @@ impl AnswersCourse {
     /// `racelab verify N` with `text` as lab N's exercise, from a fresh progress file:
     /// what it printed, and the progress it saved.
     fn verify(&self, lab: &'static dyn Lab, text: &str) -> (String, Progress) {
-        let file = self.root.join("labs").join(lab.folder()).join("exercise.rs");
-        if std::fs::read_to_string(&file).ok().as_deref() != Some(text) {
-            std::fs::write(&file, text).expect("the answer as the exercise");
-        }
-        let _ = std::fs::remove_dir_all(self.root.join(".racelab"));
-        let out = Command::new(env!("CARGO_BIN_EXE_racelab"))
-            .current_dir(&self.root)
-            .args(["verify", &lab.number().to_string()])
-            .env("CARGO_TARGET_DIR", &self.target)
-            .env(racelab::judge::verify::TARGET_ENV, TARGET_PREFIX)
-            .stdin(Stdio::null())
-            .output()
-            .expect("racelab verify runs");
+        let out = self.verify_output(lab, text, &[]);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(
@@ -122,6 +110,48 @@ impl AnswersCourse {
         let progress = Progress::load(&self.root).expect("progress");
         (stdout, progress)
     }
+}
+
+impl AnswersCourse {
+    /// `racelab verify N` (and `more` arguments) with `text` as lab N's exercise, from a fresh
+    /// progress file: its whole output.
+    fn verify_output(&self, lab: &'static dyn Lab, text: &str, more: &[&str]) -> std::process::Output {
+        let file = self.root.join("labs").join(lab.folder()).join("exercise.rs");
+        if std::fs::read_to_string(&file).ok().as_deref() != Some(text) {
+            std::fs::write(&file, text).expect("the answer as the exercise");
+        }
+        let _ = std::fs::remove_dir_all(self.root.join(".racelab"));
+        Command::new(env!("CARGO_BIN_EXE_racelab"))
+            .current_dir(&self.root)
+            .args(["verify", &lab.number().to_string()])
+            .args(more)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env(racelab::judge::verify::TARGET_ENV, TARGET_PREFIX)
+            .stdin(Stdio::null())
+            .output()
+            .expect("racelab verify runs")
+    }
+}
+
+/// The shipped exercise of `lab` with `line` added at its end.
+fn shipped_with(lab: &'static dyn Lab, line: &str) -> String {
+    let path = Path::new(REPO).join("labs").join(lab.folder()).join("exercise.rs");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    format!("{text}\n{line}\n")
+}
+
+#[test]
+fn a_compile_error_is_shown_once() {
+    let course = AnswersCourse::open();
+    // A guard dereferenced without unwrapping the lock's result: the error names std's
+    // `MutexGuard` for real threads and loom's for the model, the same line both times.
+    let text = shipped_with(&common::fixture::LAB, "pub fn broken(m: &Mutex<u64>) { *m.lock() += 1; }");
+    let out = course.verify_output(&common::fixture::LAB, &text, &[]);
+    let all = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert_eq!(all.matches("error[E0614]").count(), 1, "the error once:\n{all}");
+    assert_eq!(all.matches("| pub fn broken(").count(), 1, "the line once:\n{all}");
+    assert!(!all.contains("previous errors"), "no count of errors shown twice:\n{all}");
 }
 
 /// One `// expect NAME: STATUS[, saying "TEXT"]` line of an answer file.

@@ -111,7 +111,7 @@ impl Lab for Processes {
         run_solution(on, variant, case)
     }
 
-    fn real(&self, variant: &str, threads: usize, iters: u64) -> Option<u64> {
+    fn real(&self, variant: &str, threads: usize, iters: u64) -> Result<u64, String> {
         os::real(variant, threads, iters)
     }
 

@@ -290,21 +290,20 @@ pub fn run_shared(
     Ok(page.page().counter.load(SeqCst))
 }
 
-/// `racelab run 4`: a variant on real processes; `None` for an unknown
-/// variant (an error is printed on stderr, since the runner's signature has no room for it).
-pub fn real(variant: &str, workers: usize, iters: u64) -> Option<u64> {
-    let result = match variant {
-        "process" => {
-            return lab::run(variant, &Fixes::SOLUTION, &crate::lab::Case::new(workers, iters)).map(|s| s.value());
-        }
+/// `racelab run 4`: a variant on real processes, or why there is no count (a worker
+/// died, an unknown variant).
+pub fn real(variant: &str, workers: usize, iters: u64) -> Result<u64, String> {
+    match variant {
+        "process" => lab::run(variant, &Fixes::SOLUTION, &crate::lab::Case::new(workers, iters))
+            .map(|s| s.value())
+            .ok_or_else(|| "the process fix gave no count".to_string()),
         "wrong_fork_copy" => helper().and_then(|h| {
             let job = [JOB_FORK, workers as u64, iters, 0];
             report_of(&helper_lines(&h, &job, TIMEOUT)?)
         }),
         v if SHARED_VARIANTS.contains(&v) => helper().and_then(|h| run_shared(&h, v, workers, iters, None)),
-        _ => return None,
-    };
-    result.map_err(|e| eprintln!("error: {e}")).ok()
+        _ => Err(format!("lab 4 has no variant `{variant}`")),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -159,7 +159,7 @@ fn the_atomic_and_the_lock_in_a_shared_page_are_exact_across_real_processes() {
 #[test]
 fn the_wrong_fork_copy_leaves_the_parent_at_zero_for_real() {
     helper();
-    assert_eq!(processes().real("wrong_fork_copy", 2, 1_000), Some(0));
+    assert_eq!(processes().real("wrong_fork_copy", 2, 1_000), Ok(0));
 }
 
 /// Zombie children of this process: (pid, state) where the state is `Z`.
@@ -214,6 +214,50 @@ fn a_worker_killed_mid_run_is_reported_and_leaves_nothing_behind() {
     assert!(new.is_empty(), "temporary files left: {new:?}");
     // The page was a memfd: closing it (and the workers exiting) frees it; nothing is on disk.
     assert_eq!(memfds_open(), 0, "this process still holds a shared page");
+}
+
+/// The children of `pid` (from `/proc`, every thread's list).
+fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|list| list.split_whitespace().filter_map(|p| p.parse().ok()).collect::<Vec<u32>>())
+        .collect()
+}
+
+#[test]
+fn a_worker_killed_from_outside_is_the_one_error_racelab_prints() {
+    use std::process::{Command, Stdio};
+    let mut run = Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["run", "4", "--variant", "racy", "--iters", "2000000000", "--trials", "1", "--timeout", "600"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("racelab runs");
+    let mut workers = Vec::new();
+    for _ in 0..1500 {
+        workers = children_of(run.id());
+        if !workers.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let Some(worker) = workers.first() else {
+        let _ = run.kill();
+        panic!("no worker process started within 30 s");
+    };
+    let killed = Command::new("kill").args(["-9", &worker.to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let out = run.wait_with_output().expect("racelab ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    // The whole output: one line, the right one (a second, false "no variant" error followed it).
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("error: worker ") && lines[0].contains("killed by signal 9 (SIGKILL)"), "{stderr}");
+    assert!(lines[0].ends_with("no total, since its count is missing"), "{stderr}");
 }
 
 #[test]

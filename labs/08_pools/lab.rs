@@ -211,14 +211,16 @@ impl Lab for Pools {
         format!("{} of {expected} jobs not done right", expected.saturating_sub(value))
     }
 
-    fn real(&self, variant: &str, threads: usize, iters: u64) -> Option<u64> {
+    fn real(&self, variant: &str, threads: usize, iters: u64) -> Result<u64, String> {
         let case = Case::new(threads, iters);
         let state = match variant {
             // Real worker processes: this binary, started as `racelab worker 8 …`.
-            "process_pool" | "wrong_forget_crashed_job" | "wrong_break_pool" => os::process_pool_state(variant, &case),
-            _ => self.run(Backend::Real, variant, &case),
+            "process_pool" | "wrong_forget_crashed_job" | "wrong_break_pool" => os::process_pool_state(variant, &case)
+                .ok_or_else(|| format!("`{variant}` starts worker processes: only the racelab binary runs it")),
+            _ => self.run(Backend::Real, variant, &case)
+                .ok_or_else(|| format!("lab {} has no variant `{variant}`", self.number())),
         }?;
-        Some(if self.judge(&case, &state).is_ok() { state.value() } else { state.value().min(iters.saturating_sub(1)) })
+        Ok(if self.judge(&case, &state).is_ok() { state.value() } else { state.value().min(iters.saturating_sub(1)) })
     }
 
     fn worker(&self, job: &[u64]) -> Result<u64, String> {

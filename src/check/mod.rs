@@ -27,6 +27,7 @@
 //! Each execution's result is the lab's whole [`State`] (lab 02: tickets sold
 //! *and* every buyer's answer), judged by the lab's specification.
 
+pub mod clock;
 pub mod html;
 
 use crate::lab::{Case, Kind, Lab, State};
@@ -281,7 +282,7 @@ pub struct Report {
     pub replay: Option<String>,
 }
 
-fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn keys_as_strings<S: serde::Serializer>(map: &BTreeMap<State, u64>, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut out = s.serialize_map(Some(map.len()))?;
     for (k, v) in map {
@@ -493,7 +494,9 @@ where
     let case = model.case();
     let expected = model.expected();
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let started = Instant::now();
+    // Counted in this thread's CPU time: the same verdict however loaded the machine is.
+    let started = clock::WorkClock::start();
+    let wall = Instant::now();
     let budget = model.time_budget;
     let env = loom_env_set();
     let obeyed = model.obey_loom_env && !env.is_empty();
@@ -518,7 +521,7 @@ where
         let (shared, body, case) = (Arc::clone(&tally), Arc::clone(&body), case.clone());
         let run = move || {
             trace::clear();
-            if started.elapsed() > budget {
+            if started.spent() > budget {
                 panic::panic_any(OutOfTime);
             }
             let state = body();
@@ -552,7 +555,7 @@ where
         result = pass(true).0;
         spurious_executions = tally.lock().unwrap_or_else(|p| p.into_inner()).executions - first_pass;
     }
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = wall.elapsed().as_secs_f64();
     let mut tally = std::mem::take(&mut *tally.lock().unwrap_or_else(|p| p.into_inner()));
 
     let mut bounded_by = Vec::new();
@@ -606,7 +609,8 @@ where
             }
             report.executions += 1;
             report.exhaustive = false;
-            report.failure = Some(failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder())?);
+            let failure = failure_of_panic(&*payload, model.lab.card().names, model.lab.decoder());
+            report.failure = Some(failure.map_err(|e| if obeyed { blame_loom_env(e) } else { e })?);
         }
     }
     if let Some(failure) = &report.failure {
@@ -614,6 +618,19 @@ where
         report.schedule = Some(failure.schedule.clone());
     }
     Ok(report)
+}
+
+/// A runaway loop that loom stopped at a branch limit set in the environment: the limit is
+/// named, since it is the environment's, not the code's (loom's own is
+/// [`LOOM_DEFAULT_MAX_BRANCHES`]).
+fn blame_loom_env(error: CheckError) -> CheckError {
+    match (error, std::env::var("LOOM_MAX_BRANCHES")) {
+        (CheckError::RunawayLoop(at), Ok(value)) => CheckError::BadInput(format!(
+            "loom gave up on one execution after LOOM_MAX_BRANCHES={value} steps{at}: that limit is set in your \
+             environment (loom's own is {LOOM_DEFAULT_MAX_BRANCHES}); unset LOOM_MAX_BRANCHES and check again"
+        )),
+        (error, _) => error,
+    }
 }
 
 /// What a panic that stopped loom means: a data race, a deadlock or a
@@ -633,6 +650,7 @@ fn failure_of_panic(
         .map(|(_, at)| at)
         .filter(|at| !at.contains("/.cargo/registry/"))
         .or_else(|| events.last().map(|e| format!("{}:{}", trace::tidy_path(e.location.file()), e.location.line())))
+        .filter(|at| trace::worth_pointing_at(at))
         .unwrap_or_default();
     let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
     if message.contains("not yet implemented") {
@@ -723,8 +741,8 @@ pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckErro
 /// Runs `f` catching a panic quietly: `Err((message, " at file:line"))`.
 pub fn quietly_catch<R>(f: impl FnOnce() -> R) -> Result<R, (String, String)> {
     quietly(f).map_err(|payload| {
-        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).unwrap_or_default();
-        let at = if at.is_empty() { at } else { format!(" at {at}") };
+        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).filter(|at| trace::worth_pointing_at(at));
+        let at = at.map(|at| format!(" at {at}")).unwrap_or_default();
         (panic_message(&*payload), at)
     })
 }
@@ -734,7 +752,8 @@ fn loom_log_subscriber() -> Option<Arc<dyn tracing::Subscriber + Send + Sync>> {
     Some(Arc::new(
         tracing_subscriber::fmt::Subscriber::builder()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("LOOM_LOG"))
-            .with_test_writer()
+            // loom's log is diagnostics: stderr, so stdout stays the report (`--json` one document).
+            .with_writer(std::io::stderr)
             // Colour codes only where a terminal shows them.
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .without_time()

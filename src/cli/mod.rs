@@ -55,11 +55,11 @@ enum Command {
         #[arg(long)]
         trials: Option<usize>,
         /// Seconds a racy run may keep trying to show the race (at most 600).
-        #[arg(long, default_value_t = 2.0)]
-        budget: f64,
+        #[arg(long, default_value = "2", value_parser = budget_seconds)]
+        budget: Duration,
         /// Seconds one trial may take, at most 3600 (worker processes are killed; stuck threads end the run).
-        #[arg(long, default_value_t = 30.0)]
-        timeout: f64,
+        #[arg(long, default_value = "30", value_parser = timeout_seconds)]
+        timeout: Duration,
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -89,8 +89,8 @@ enum Command {
         #[arg(long)]
         preemption_bound: Option<u8>,
         /// Give up after this many seconds (at most 3600).
-        #[arg(long, default_value_t = 60.0)]
-        timeout: f64,
+        #[arg(long, default_value = "60", value_parser = timeout_seconds)]
+        timeout: Duration,
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
@@ -208,8 +208,8 @@ enum Command {
         /// Only this exercise (e.g. `atomic`); the others are neither shown nor saved.
         exercise: Option<String>,
         /// Seconds the checks may take once compiled, at most 3600 (an endless loop is killed after this).
-        #[arg(long, default_value_t = 180.0)]
-        timeout: f64,
+        #[arg(long, default_value = "180", value_parser = timeout_seconds)]
+        timeout: Duration,
         /// Print one JSON document (lab, solved, outcomes, compile_error) instead of text.
         #[arg(long)]
         json: bool,
@@ -280,7 +280,12 @@ impl RealSize {
 enum DevCommand {
     /// Prove the course is healthy: every exercise unsolved as shipped, every
     /// solution passing, every wrong fix rejected, every exercise mirroring its solution.
-    Check,
+    Check {
+        /// Skip judging the catalogues of learner answers (`cargo test --test
+        /// judge` judges them too; CI runs both and skips them here).
+        #[arg(long)]
+        skip_catalogue: bool,
+    },
 }
 
 /// `check --random --scheduler …`.
@@ -371,15 +376,26 @@ const MAX_TRIALS: usize = 10_000;
 /// Most steps per model thread `check` accepts (loom explores every one of them).
 const MAX_CHECK_ITERS: u64 = 10_000;
 
+/// `--budget`, checked as the command line is read.
+fn budget_seconds(text: &str) -> Result<Duration, String> {
+    seconds(text, "--budget", MAX_BUDGET)
+}
+
+/// `--timeout`, checked as the command line is read.
+fn timeout_seconds(text: &str) -> Result<Duration, String> {
+    seconds(text, "--timeout", MAX_TIMEOUT)
+}
+
 /// A positive number of seconds, at most `max`.
-fn seconds(value: f64, flag: &str, max: f64) -> Result<Duration, String> {
+fn seconds(text: &str, flag: &str, max: f64) -> Result<Duration, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("{flag} must be a number of seconds (got {text})"))?;
     if value > max {
-        return Err(format!("{flag} must be at most {max} seconds (got {value})"));
+        return Err(format!("{flag} must be at most {max} seconds (got {text})"));
     }
     Duration::try_from_secs_f64(value)
         .ok()
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("{flag} must be a positive number of seconds (got {value})"))
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds (got {text})"))
 }
 
 fn trials_in_range(trials: usize) -> Result<usize, String> {
@@ -450,7 +466,6 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Some(Command::Verify { lab, exercise, timeout, json }) => {
             let mut course = Course::load()?;
             let lab = course.lab_or_current(lab.as_deref())?;
-            let timeout = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
             if let Some(name) = exercise.as_deref() {
                 course.info.lab(lab.number())?.exercise(name)?;
             }
@@ -475,8 +490,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             out(&learn::reset(&mut course, lab, yes)?)?;
             Ok(0)
         }
-        Some(Command::Dev(DevCommand::Check)) => {
-            let (text, ok) = learn::dev_check(&Course::load()?, &worker_command, &*stop_on_signals()?)?;
+        Some(Command::Dev(DevCommand::Check { skip_catalogue })) => {
+            let course = Course::load()?;
+            let (text, ok) = learn::dev_check(&course, &worker_command, !skip_catalogue, &*stop_on_signals()?)?;
             out(&text)?;
             Ok(if ok { 0 } else { 1 })
         }
@@ -491,14 +507,14 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let (threads, iters) = size.or_defaults(lab);
             // Trials of threads take milliseconds: a stuck answer is stopped 20 s after the
             // budget (worker processes get their own time-out on top).
-            let workers = if variant == "process" { 2.0 * timeout.max(0.0) } else { 0.0 };
-            let limit = Duration::from_secs_f64(budget.max(0.0) + workers + 20.0);
+            let workers = if variant == "process" { 2 * timeout } else { Duration::ZERO };
+            let limit = budget + workers + Duration::from_secs(20);
             let request = Request::Run {
                 variant,
                 threads,
                 iters,
                 trials: trials.map(trials_in_range).transpose()?,
-                budget: seconds(budget, "--budget", MAX_BUDGET)?.as_secs_f64(),
+                budget: budget.as_secs_f64(),
                 json,
             };
             out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
@@ -515,9 +531,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 threads,
                 iters,
                 trials: trials.map(trials_in_range).transpose()?,
-                budget: seconds(budget, "--budget", MAX_BUDGET)?,
+                budget,
                 worker: Some(worker),
-                worker_timeout: seconds(timeout, "--timeout", MAX_TIMEOUT)?,
+                worker_timeout: timeout,
             };
             runner::validate(lab, &variant, &options)?;
             if iters == 0 {
@@ -542,7 +558,17 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Check {
-            lab, variant, threads, iters, random: true, iterations, seed, scheduler, depth, ..
+            lab,
+            variant,
+            threads,
+            iters,
+            random: true,
+            iterations,
+            seed,
+            scheduler,
+            depth,
+            json,
+            ..
         }) => {
             let lab = labs::find(&lab)?;
             let (threads, iters) =
@@ -567,8 +593,13 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 }
                 SchedulerName::Pct => crate::stepper::Sampler::Pct { depth },
             };
-            let (text, passed) = step::random(&stepping, sampler, iterations, seed);
-            out(&text)?;
+            let (text, report) = step::random(&stepping, sampler, iterations, seed);
+            let passed = report.passed();
+            if json {
+                out_json(&report)?
+            } else {
+                out(&text)?
+            }
             Ok(if passed { 0 } else { 1 })
         }
         Some(Command::Step { lab, puzzle, variant, threads, iters, schedule, html, plain }) => {
@@ -641,7 +672,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             check_size(lab, &variant, threads, iters)?;
             let mut model = Model::new(lab, &variant, threads, iters);
             model.preemption_bound = preemption_bound.map(usize::from);
-            model.time_budget = seconds(timeout, "--timeout", MAX_TIMEOUT)?;
+            model.time_budget = timeout;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
             if let Some(path) = html {
                 std::fs::write(&path, check::html::page(&report))

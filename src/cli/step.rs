@@ -277,9 +277,68 @@ pub(super) fn judge_puzzle(lab: &'static dyn Lab, puzzle: &Puzzle, ending: &Endi
     }
 }
 
-/// A random exploration, as `check --random` prints it.
-pub(super) fn random(stepping: &Stepping, sampler: stepper::Sampler, iterations: u64, seed: u64) -> (String, bool) {
+/// A random exploration as `check --random --json` prints it: `check --json`'s fields, and how
+/// the schedules were picked.
+#[derive(serde::Serialize)]
+pub(super) struct RandomReport {
+    lab: u8,
+    variant: String,
+    threads: usize,
+    iters: u64,
+    /// Schedules run (it stops at the first failure).
+    executions: u64,
+    /// `"pass"` (no failure found: evidence, not proof) or `"fail"`.
+    verdict: &'static str,
+    /// Always `false`: random schedules are a sample.
+    exhaustive: bool,
+    scheduler: String,
+    seed: u64,
+    #[serde(serialize_with = "crate::check::keys_as_strings")]
+    outcomes: std::collections::BTreeMap<crate::lab::State, u64>,
+    /// The failing schedule's steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<Schedule>,
+    /// Why the failing schedule fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<String>,
+    /// The `cargo run -- step` command that replays it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replay: Option<String>,
+}
+
+impl RandomReport {
+    /// `true` when no schedule failed.
+    pub(super) fn passed(&self) -> bool {
+        self.verdict == "pass"
+    }
+}
+
+/// A random exploration: its text, as `check --random` prints it, and its JSON document.
+pub(super) fn random(
+    stepping: &Stepping,
+    sampler: stepper::Sampler,
+    iterations: u64,
+    seed: u64,
+) -> (String, RandomReport) {
     let report = stepper::explore(stepping, sampler, iterations, seed);
+    let failure = report.first_failure.as_ref();
+    let json = RandomReport {
+        lab: stepping.lab.number(),
+        variant: stepping.variant.clone(),
+        threads: stepping.case.threads,
+        iters: stepping.case.iters,
+        executions: report.executions,
+        verdict: if failure.is_some() { "fail" } else { "pass" },
+        exhaustive: false,
+        scheduler: sampler.to_string(),
+        seed,
+        outcomes: report.outcomes.clone(),
+        schedule: failure.map(|ending| {
+            Schedule::from_events_decoded(&ending.events, stepping.lab.card().names, stepping.lab.decoder())
+        }),
+        why: failure.and_then(|ending| ending.verdict.clone().err()),
+        replay: failure.filter(|ending| !ending.moves.is_empty()).map(|ending| stepping.command(&ending.moves)),
+    };
     let mut text = format!(
         "lab {:02} · {} · {}: {} {sampler} schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
         stepping.lab.number(),
@@ -293,12 +352,12 @@ pub(super) fn random(stepping: &Stepping, sampler: stepper::Sampler, iterations:
     match &report.first_failure {
         None => {
             let _ = writeln!(text, "verdict: no failure found");
-            (text, true)
+            (text, json)
         }
         Some(ending) => {
             let _ = writeln!(text, "verdict: FAIL (schedule {} of {})\n", report.executions, iterations);
             text.push_str(&outcome(stepping, ending));
-            (text, false)
+            (text, json)
         }
     }
 }

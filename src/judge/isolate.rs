@@ -62,6 +62,18 @@ pub fn time_limit() -> Duration {
     std::env::var(LIMIT_ENV).ok().and_then(|s| s.parse::<u64>().ok()).map_or(JUDGE_TIME_LIMIT, Duration::from_secs)
 }
 
+/// Names the environment variable when the limit came from it: a learner's shell that sets
+/// it changes the judge, and the time-out must not read as the answer's fault alone.
+fn limit_from_env(limit: Duration) -> String {
+    match std::env::var(LIMIT_ENV) {
+        Ok(value) if limit != JUDGE_TIME_LIMIT && time_limit() == limit => format!(
+            " (this limit is {LIMIT_ENV}={value}, set in your environment: unset it for the judge's own {} s)",
+            JUDGE_TIME_LIMIT.as_secs()
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Judges `exercise` of lab `lab` in a child process (the test `test_name` of
 /// this test binary); `functions` names the learner's functions for messages.
 pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions: &str, limit: Duration) -> Outcome {
@@ -161,8 +173,9 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
     if timed_out {
         return inconclusive(
             format!(
-                "the check did not finish in {} s{during}: is there an endless loop in {functions}, or in a function it calls?",
-                limit.as_secs()
+                "the check did not finish in {} s{during}: is there an endless loop in {functions}, or in a function it calls?{}",
+                limit.as_secs(),
+                limit_from_env(limit)
             ),
             String::new(),
         );

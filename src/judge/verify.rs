@@ -220,11 +220,17 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle
 /// The compiler's messages as a learner should read them: paths relative to
 /// the repository (`labs/…`, not `tests/../labs/…`), and each message once —
 /// the exercise is compiled twice (for real threads and for loom), so every
-/// error would otherwise appear twice.
+/// error would otherwise appear twice, and with other type names in each
+/// (`MutexGuard` from std or from loom): one message per code and place.
+/// cargo's count of errors ("due to 4 previous errors") counted both.
 ///
 /// ```
-/// let twice = "error[E1]: bad\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad\n --> tests/../labs/x.rs:2:1\n";
-/// assert_eq!(racelab::judge::verify::tidy_errors(twice), "error[E1]: bad\n --> labs/x.rs:2:1");
+/// let twice = "error[E1]: bad std::T\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad loom::T\n --> tests/../labs/x.rs:2:1\n\n\
+///              error: could not compile `racelab` (test \"exercise_NN\") due to 2 previous errors\n";
+/// assert_eq!(
+///     racelab::judge::verify::tidy_errors(twice),
+///     "error[E1]: bad std::T\n --> labs/x.rs:2:1\n\nerror: could not compile `racelab` (test \"exercise_NN\")"
+/// );
 /// ```
 pub fn tidy_errors(stderr: &str) -> String {
     let text = stderr.replace("tests/../labs/", "labs/");
@@ -232,12 +238,28 @@ pub fn tidy_errors(stderr: &str) -> String {
     let mut blocks = Vec::new();
     for block in text.split("\n\n") {
         let block = block.trim_end();
-        if block.is_empty() || !seen.insert(block.to_string()) {
+        let head = block.lines().next().unwrap_or("");
+        let at = block.lines().find(|l| l.trim_start().starts_with("--> ")).map(str::trim);
+        let key = match (head.split_once(": "), at) {
+            (Some((code, _)), Some(at)) => format!("{code} {at}"),
+            _ => block.to_string(),
+        };
+        if block.is_empty() || !seen.insert(key) {
             continue;
         }
-        blocks.push(block);
+        blocks.push(block.lines().map(without_count).collect::<Vec<_>>().join("\n"));
     }
     blocks.join("\n\n")
+}
+
+/// cargo's last line without its count: ` due to 4 previous errors` counts each error twice.
+fn without_count(line: &str) -> &str {
+    match line.rsplit_once(" due to ") {
+        Some((before, count)) if line.starts_with("error: could not compile") && count.contains("previous error") => {
+            before
+        }
+        _ => line,
+    }
 }
 
 /// Compiles `exercise_NN`; returns the test binary, or the compiler's errors.
@@ -284,8 +306,10 @@ fn scratch() -> Result<tempfile::TempDir, Stopped> {
 /// until it ends, `deadline` passes (`Ok(None)`) or `stop` is set; its stderr
 /// goes to the file `errors`, temporary files into `scratch`.
 ///
-/// Results go to files (removed with the folder on every way out), never to
-/// pipes that a learner's stray child could hold open. Whatever happened,
+/// Verdicts come back on `channel`, a pipe opened for this run alone and read
+/// with its token (see `channel.rs`): lines written anywhere else count for
+/// nothing, and a stray process still holding the pipe's write end cannot
+/// make the caller wait past `Lines::take`'s limit. Whatever happened,
 /// nothing it started keeps running: its group is killed, then whatever it
 /// started elsewhere (the judge runs each exercise in a process group of its
 /// own) comes back to racelab as an orphan and is killed too.
@@ -376,6 +400,10 @@ pub fn yours(
         )),
         (Some(_), Some(why)) => Err(why.trim_end().to_string()),
         (Some(_), None) if !text.is_empty() => Ok(text),
+        (Some(status), None) if status.success() => Err(format!(
+            "your answer ended the process before anything was printed: something in it exits \
+             (`std::process::exit`, say) instead of returning; `cargo run -- verify {lab}` judges each answer"
+        )),
         (Some(status), None) => {
             let stderr = std::fs::read_to_string(&errors).unwrap_or_default();
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();

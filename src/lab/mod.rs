@@ -31,7 +31,7 @@
 //! let lab = labs::find("1").unwrap();
 //! assert_eq!(lab.folder(), format!("{:02}_{}", lab.number(), lab.slug()));
 //! // The same reference code on real threads and inside loom's model:
-//! assert_eq!(lab.real("atomic", 2, 1000), Some(2000));
+//! assert_eq!(lab.real("atomic", 2, 1000), Ok(2000));
 //! assert!(lab.judge(&Case::new(2, 1000), &lab.run(Backend::Real, "atomic", &Case::new(2, 1000)).unwrap()).is_ok());
 //! ```
 
@@ -310,9 +310,12 @@ pub trait Lab: Sync + 'static {
         counting::combine(reports)
     }
 
-    /// Runs a variant on real threads and returns its headline value (`None`: no such variant).
-    fn real(&self, variant: &str, threads: usize, iters: u64) -> Option<u64> {
-        self.run(Backend::Real, variant, &Case::new(threads, iters)).map(|state| state.value())
+    /// Runs a variant on real threads and returns its headline value, or why there is none
+    /// (no such variant; a worker process that died, for a lab whose variants use them).
+    fn real(&self, variant: &str, threads: usize, iters: u64) -> Result<u64, String> {
+        self.run(Backend::Real, variant, &Case::new(threads, iters))
+            .map(|state| state.value())
+            .ok_or_else(|| format!("lab {} has no variant `{variant}`", self.number()))
     }
 
     /// The lab's stepper puzzles.

@@ -12,7 +12,7 @@
 //!
 //! let lab = labs::find("1").unwrap();
 //! assert_eq!(lab.slug(), "lost_update");
-//! assert_eq!(lab.real("atomic", 2, 1000), Some(2000));
+//! assert_eq!(lab.real("atomic", 2, 1000), Ok(2000));
 //! assert_eq!(labs::find("lost_update").unwrap().number(), 1);
 //! assert!(labs::find("99").is_err());
 //! ```

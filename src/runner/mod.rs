@@ -247,7 +247,7 @@ pub(crate) fn trial(lab: &'static dyn Lab, variant: &str, options: &RunOptions) 
         })
         .map_err(|e| format!("the system refused to start a thread ({e}): try fewer --threads"))?;
     let value = match rx.recv_timeout(options.worker_timeout) {
-        Ok(value) => value.ok_or_else(|| format!("lab {} has no variant `{variant}`", lab.number())),
+        Ok(value) => value,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
             "a trial of `{variant}` did not finish within {:.0} s (--timeout): either its threads are stuck, each \
              waiting for another — a deadlock? `cargo run -- check {} --variant {variant}` shows the schedule that \

@@ -53,7 +53,7 @@ pub fn wrong_fixes(lab: &'static dyn Lab) -> Vec<&'static str> {
 
 /// Runs a variant of `lab` on real threads.
 pub fn real(lab: &'static dyn Lab, variant: &str, threads: usize, iters: u64) -> u64 {
-    lab.real(variant, threads, iters).expect("a real variant")
+    lab.real(variant, threads, iters).unwrap_or_else(|e| panic!("{variant}: {e}"))
 }
 
 /// `racelab worker N`, the binary built for these tests.
