@@ -132,6 +132,14 @@ impl Lab for Async {
         judge_state(case, state)
     }
 
+    /// A run's whole account judged: `blocking` counts every deposit but stalls the
+    /// other tasks, which `run` must say rather than "right in all trials".
+    fn real_observed(&self, variant: &str, threads: usize, iters: u64) -> Result<(u64, Option<String>), String> {
+        let case = Case::new(threads, iters);
+        let state = self.run(Backend::Real, variant, &case).ok_or_else(|| format!("lab 09 has no variant `{variant}`"))?;
+        Ok((state.value(), judge_state(&case, &state).err()))
+    }
+
     fn spec(&self, case: &Case) -> String {
         format!("every deposit counted ({} tasks × {}), no blocking call on the executor", case.threads, case.iters)
     }

@@ -260,12 +260,14 @@ pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
     Some(state)
 }
 
-/// The depositors of a case whose `threads` tasks include one more (the owner, the
-/// statement's poster): `threads − 1`, at least 1. The checker explores at most three
-/// of its threads at once here (the main task and two others), so a case of 2 is
-/// one depositor beside the other task.
+/// The depositors of a case that has one more task (the owner, the statement's
+/// poster). Explored (loom, the stepper): `threads − 1`, at least 1 — the checker
+/// explores at most three of its threads at once here (the main task and two
+/// others), so a case of 2 is one depositor beside the other task. On real
+/// threads: `threads` depositors, so `run 9 --variant owner` makes the deposits
+/// its header promises (threads × iters).
 pub fn depositors_beside_one(case: &Case) -> usize {
-    case.threads.saturating_sub(1).max(1)
+    if self::sync::EXPLORED { case.threads.saturating_sub(1).max(1) } else { case.threads }
 }
 
 /// Part 2: the case's depositor tasks run while one more task posts a statement

@@ -136,7 +136,7 @@ fn tokio_loses_deposits_with_one_thread() {
     let state = tokio("racy", 2, 1_000);
     assert!(state.value() < 2_000, "{state}");
     assert_eq!(tokio("no_await", 2, 1_000).value(), 2_000);
-    assert_eq!(tokio("owner", 3, 1_000).value(), 2_000, "the owner and 2 depositors");
+    assert_eq!(tokio("owner", 3, 1_000).value(), 3_000, "the owner and 3 depositors (on real threads)");
     assert_eq!(tokio("async_mutex", 2, 100).get("peak"), Some(1));
     assert_eq!(tokio("no_await", 4, 10).get("peak"), Some(4));
 }
@@ -249,4 +249,23 @@ fn a_std_thread_in_async_code_is_refused_pointing_at_spawn_blocking() {
     let refusal = racelab::judge::Reading::of(text).refusal_for(&["post_statement"]).expect("refused");
     assert!(refusal.instead.contains("spawn_blocking"), "{refusal:?}");
     assert!(!refusal.why.contains("loom"), "{refusal:?}");
+}
+
+/// `run 9` counts what its header promises: the owner and the statement parts
+/// run `threads` depositors on real threads (one beside their other task only
+/// under the checker), so every fix is exact at threads × iters.
+#[test]
+fn every_fix_counts_every_deposit_on_real_threads() {
+    for variant in ["no_await", "async_mutex", "owner", "offload"] {
+        assert_eq!(lab().real_observed(variant, 3, 1_000), Ok((3_000, None)), "{variant}");
+    }
+}
+
+/// A blocking call counts every deposit yet stalls every other task: a real
+/// run says so, instead of "right in all trials".
+#[test]
+fn a_blocking_call_is_wrong_on_real_threads_though_no_deposit_is_lost() {
+    let (value, wrong) = lab().real_observed("blocking", 2, 10).expect("a variant");
+    assert_eq!(value, 20);
+    assert!(wrong.is_some_and(|why| why.contains("spawn_blocking")));
 }

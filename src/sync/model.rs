@@ -665,6 +665,10 @@ pub mod task {
 /// Stands in for waiting on I/O (lab 02's payment). Under loom: nothing; loom already explores every point at which another thread can run.
 pub fn wait_for_io() {}
 
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. loom explores every schedule, and so only small cases (a handful of threads).
+pub const EXPLORED: bool = true;
+
 /// How many times an observer thread looks at shared state: once under loom,
 /// which already places that one look at every point of every interleaving.
 pub const OBSERVER_LOOKS: u64 = 1;

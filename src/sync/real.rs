@@ -105,6 +105,10 @@ pub fn wait_for_io() {
     std::thread::yield_now();
 }
 
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. Real threads: a run is one schedule the machine picked, at any size.
+pub const EXPLORED: bool = false;
+
 /// How many times an observer thread looks at shared state (lab 03).
 ///
 /// On real threads a torn state lasts an instant, so the observer looks a

@@ -313,6 +313,10 @@ pub mod hint {
 /// Waiting on I/O: nothing here, the learner decides who runs meanwhile.
 pub fn wait_for_io() {}
 
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. The stepper: the learner picks every step, at the small sizes of the model.
+pub const EXPLORED: bool = true;
+
 /// An observer looks once per step the learner gives it.
 pub const OBSERVER_LOOKS: u64 = 1;
 
