@@ -242,6 +242,15 @@ fn the_sequential_owner_does_not_overlap_round_trips() {
     assert_eq!((account.trips(), account.peak()), (3, 1));
 }
 
+#[test]
+fn a_std_thread_in_async_code_is_refused_pointing_at_spawn_blocking() {
+    let text = "use super::checksum;\npub async fn post_statement(s: u64) -> u64 {\n    \
+                std::thread::spawn(move || checksum(s)).join().unwrap()\n}\n";
+    let refusal = racelab::judge::Reading::of(text).refusal_for(&["post_statement"]).expect("refused");
+    assert!(refusal.instead.contains("spawn_blocking"), "{refusal:?}");
+    assert!(!refusal.why.contains("loom"), "{refusal:?}");
+}
+
 /// `run 9` counts what its header promises: the owner and the statement parts
 /// run `threads` depositors on real threads (one beside their other task only
 /// under the checker), so every fix is exact at threads × iters.

@@ -421,7 +421,11 @@ impl<'c, 't> Scan<'c, 't> {
         Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false }
     }
 
-    fn refuse(&mut self, refusal: Refusal) {
+    fn refuse(&mut self, mut refusal: Refusal) {
+        // In async code, a std thread is wanted for a blocking call: point at the executor's way.
+        if refusal.why == STD_THREAD.0 && self.context.text.contains("async fn") {
+            (refusal.why, refusal.instead) = (STD_THREAD_IN_ASYNC.0.to_string(), STD_THREAD_IN_ASYNC.1.to_string());
+        }
         self.refusals.push(refusal);
     }
 
@@ -1058,6 +1062,12 @@ const STD_SYNC: Why = (
 const STD_THREAD: Why = (
     "std's threads run outside loom, which then cannot schedule them",
     "use the lab's `thread` (`use super::sync::thread;`): `thread::spawn`, `thread::scope`",
+);
+/// [`STD_THREAD`] in a file with `async` code: the thread a learner wants is one off the executor.
+const STD_THREAD_IN_ASYNC: Why = (
+    "a std thread started from async code runs outside the executor the judge checks",
+    "to run a blocking call off the executor, use `task::spawn_blocking(move || …)` (`use super::sync::task;`) and \
+     `.await` its handle",
 );
 const STD_THREAD_LOCAL: Why = (
     "std's `thread_local!` would be shared by loom's simulated threads, which all run on one OS thread",

@@ -246,12 +246,31 @@ fn drive<F: Future>(future: F) -> F::Output {
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let me = current_thread();
     let exec = Rc::new(Exec::new(me));
-    CURRENT.with(|c| *c.borrow_mut() = Some(Rc::clone(&exec)));
+    // An executor left by a check that panicked belongs to an execution that is over:
+    // dropping its checker objects now would panic, so it is leaked.
+    if let Some(stale) = CURRENT.with(|c| c.borrow_mut().replace(Rc::clone(&exec))) {
+        std::mem::forget(stale);
+    }
+    let _installed = Installed;
     exec.acquire(me, Location::caller(), "to start", &|| true);
     let out = drive(future);
     exec.release(true);
-    CURRENT.with(|c| c.borrow_mut().take());
     out
+}
+
+/// Uninstalls the running executor when `block_on` ends, also by a panic (then the
+/// executor is leaked: its checker objects must not be dropped while the check unwinds,
+/// nor later, by the thread-local's destructor, outside the check).
+struct Installed;
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        if let Some(exec) = CURRENT.with(|c| c.borrow_mut().take())
+            && std::thread::panicking()
+        {
+            std::mem::forget(exec);
+        }
+    }
 }
 
 /// Whether the running code holds an executor's thread: a task's code, not `spawn_blocking`'s.
