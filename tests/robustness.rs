@@ -530,6 +530,58 @@ fn run_yours_reports_what_stops_your_answers_in_one_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --variant with one of lab 1's exercises"));
 }
 
+/// An answer that never returns: the exercise target sleeps where it would run it.
+const STUCK: &str = "sleep 300";
+
+#[test]
+fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
+    // A run of your answers that takes 3 s: a line after 2 s, and the answer.
+    let slow = "sleep 3\nprintf 'the answer\\n' > \"$RACELAB_YOURS_OUT\"";
+    let course = FakeCourse::new(&[(1, slow)]);
+    for args in [&["run", "1", "--variant", "mutex", "--yours"][..], &["bench", "1", "--yours", "--threads", "1"]] {
+        let out = course.racelab(args).output().expect("racelab runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "the answer\n");
+        assert!(
+            stderr.contains("… still running your answers: ") && stderr.contains(" s so far (stopped at "),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The checks of `verify`, 3 s long.
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "3"))]);
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("… still checking your answers: ") && stderr.contains(" s so far (stopped at 180 s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_yours_of_a_stuck_process_answer_ends_at_its_limit() {
+    // --budget 0.1 and --timeout 0.1: stopped at 0.1 + 2 × 0.1 + 20 s.
+    let course = FakeCourse::new(&[(1, STUCK)]);
+    let args = ["run", "1", "--variant", "process", "--yours", "--budget", "0.1", "--timeout", "0.1"];
+    let out = course.racelab(&args).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 20 s")), "{stderr}");
+    assert!(stderr.contains(" s so far (stopped at 21 s)"), "{stderr}");
+}
+
+#[test]
+fn bench_yours_of_a_stuck_answer_ends_at_its_limit() {
+    // One thread count, one trial, lab 01's 4 exercises and 2 references: 20 + 3 × 6 s.
+    let course = FakeCourse::new(&[(1, STUCK)]);
+    let out = course.racelab(&["bench", "1", "--yours", "--threads", "1", "--trials", "1"]).output().expect("bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 38 s")), "{stderr}");
+    assert!(stderr.contains(" s so far (stopped at 38 s)"), "{stderr}");
+}
+
 #[test]
 fn run_yours_says_when_your_answer_ended_the_process() {
     // What an answer that calls `exit(0)` leaves: a successful exit and nothing written.

@@ -775,10 +775,11 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     other => other,
                 };
                 let trials = options.trials.unwrap_or(5);
-                // A few seconds per trial of every line (answers and references), plus start-up: an
-                // answer stuck under contention is stopped instead of leaving the learner waiting.
+                // A few seconds per trial of every line (answers and references), plus start-up
+                // (the build is done by then): an answer stuck under contention is stopped instead of
+                // leaving the learner waiting, and a line on stderr says how long it has been.
                 let lines = labs::exercises(lab.number()).map_or(0, |e| e.list().len()) + 2;
-                let seconds = 60 + 3 * (trials * threads.len() * lines) as u64;
+                let seconds = 20 + 3 * (trials * threads.len() * lines) as u64;
                 let limit = Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS));
                 let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
                 out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
