@@ -237,6 +237,16 @@ fn a_loom_limit_set_in_the_environment_is_named() {
 }
 
 #[test]
+fn one_thread_and_one_trial_are_singular() {
+    let text = stdout(&racelab(&["run", "1", "--variant", "atomic", "--threads", "1", "--iters", "10"]));
+    assert!(text.contains("· 1 thread × 10 increments"), "{text}");
+    assert!(text.contains("Exact in the one trial, as a fix must be."), "{text}");
+    let text =
+        stdout(&racelab(&["run", "1", "--variant", "atomic", "--threads", "2", "--iters", "10", "--trials", "2"]));
+    assert!(text.contains("· 2 threads × 10 increments") && text.contains("Exact in all 2 trials"), "{text}");
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(
