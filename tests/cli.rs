@@ -247,6 +247,19 @@ fn one_thread_and_one_trial_are_singular() {
 }
 
 #[test]
+fn check_html_says_where_it_wrote_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("check.html");
+    let path = page.to_str().expect("a path");
+    let out = racelab(&["check", "1", "--html", path]);
+    assert!(page.exists());
+    assert!(stdout(&out).ends_with(&format!("The report is drawn in {path}.\n")), "{}", stdout(&out));
+    let out = racelab(&["check", "1", "--html", path, "--json"]);
+    assert_eq!(json(&out)["lab"], 1);
+    assert_eq!(stderr(&out), format!("The report is drawn in {path}.\n"));
+}
+
+#[test]
 fn every_limit_names_itself() {
     assert_clean_error(&["check", "1", "--preemption-bound", "256"], "256 is not in 0..=255");
     assert_clean_error(

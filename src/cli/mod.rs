@@ -668,14 +668,21 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             model.preemption_bound = preemption_bound.map(usize::from);
             model.time_budget = timeout;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
-            if let Some(path) = html {
-                std::fs::write(&path, check::html::page(&report))
+            if let Some(path) = &html {
+                std::fs::write(path, check::html::page(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             if json {
-                out_json(&report)?
+                out_json(&report)?;
+                // stdout is the one JSON document: where the page went is said on stderr.
+                if let Some(path) = &html {
+                    eprintln!("The report is drawn in {}.", path.display());
+                }
             } else {
-                out(&report.render())?
+                out(&report.render())?;
+                if let Some(path) = &html {
+                    out(&format!("The report is drawn in {}.\n", path.display()))?;
+                }
             }
             Ok(if report.passed() { 0 } else { 1 })
         }
