@@ -530,6 +530,47 @@ fn run_yours_reports_what_stops_your_answers_in_one_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --variant with one of lab 1's exercises"));
 }
 
+#[test]
+fn the_full_screen_stepper_exits_128_plus_the_signal() {
+    use std::io::Read as _;
+    use std::os::fd::FromRawFd as _;
+    for (signal, status) in [(libc::SIGTERM, 143), (libc::SIGINT, 130), (libc::SIGHUP, 129)] {
+        let (mut master, mut slave) = (0, 0);
+        // Safety: openpty writes two descriptors it opened into the two integers given.
+        let opened =
+            unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(opened, 0, "a pseudo-terminal");
+        // Safety: each descriptor was just opened and is owned by one File only.
+        let (mut master, slave) = unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) };
+        let mut step = racelab()
+            .args(["step", "1"])
+            .stdin(slave.try_clone().expect("tty"))
+            .stdout(slave.try_clone().expect("tty"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("racelab step");
+        drop(slave);
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let shown = std::sync::Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut chunk = [0_u8; 4096];
+            while let Ok(n @ 1..) = master.read(&mut chunk) {
+                shown.lock().expect("screen").extend_from_slice(&chunk[..n]);
+            }
+        });
+        // The full screen is up once the terminal is switched to the alternate screen.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !String::from_utf8_lossy(&screen.lock().expect("screen")).contains("\x1b[?1049h") {
+            assert!(Instant::now() < deadline, "no full screen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Safety: a signal to the child this test started.
+        unsafe { libc::kill(step.id() as libc::pid_t, signal) };
+        let code = wait_at_most(&mut step, Duration::from_secs(10)).and_then(|s| s.code());
+        assert_eq!(code, Some(status), "signal {signal}");
+    }
+}
+
 /// An answer that never returns: the exercise target sleeps where it would run it.
 const STUCK: &str = "sleep 300";
 

@@ -632,6 +632,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     let (ending, after) = tui::interactive(&stepping)?;
                     // The full screen is gone: what happened stays in the terminal's scrollback.
                     out(&format!("{}\n\n{after}", step::title(&stepping)))?;
+                    if let Some(status) = exit::signalled() {
+                        // Stopped by SIGTERM, SIGHUP or SIGINT: as a shell reports it, like every command.
+                        return Ok(status);
+                    }
                     ending
                 }
                 None => step::interactive(
