@@ -129,6 +129,11 @@ pub enum Op {
     },
     /// The receiver dropped.
     ReceiverDropped,
+    /// A task gave the thread away at an `.await` (lab 09's executor): any waiting task may run next.
+    Await {
+        /// What it awaits, in words.
+        what: &'static str,
+    },
 }
 
 impl Op {
@@ -150,6 +155,7 @@ impl Op {
             | Op::HangUp { .. }
             | Op::SendFailed { .. }
             | Op::ReceiverDropped => "channel",
+            Op::Await { .. } => "executor",
         }
     }
 
@@ -198,6 +204,7 @@ impl Op {
             Op::HangUp { left } => format!("drop sender ({left} left)"),
             Op::SendFailed { ref msg } => format!("send {msg} failed: no receiver"),
             Op::ReceiverDropped => "drop receiver".to_string(),
+            Op::Await { what } => format!(".await {what}: another task may run"),
         }
     }
 }
@@ -549,7 +556,9 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
         }
         let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
         if let Some(what) = &w.what {
-            parts.push(format!("{} waits at {at} {what}", thread_name(w.thread)));
+            // `for x in rx` waits inside std's iterator: no line worth pointing at.
+            let at = if worth_pointing_at(&at) { format!(" at {at}") } else { String::new() };
+            parts.push(format!("{} waits{at} {what}", thread_name(w.thread)));
             continue;
         }
         // The judge's own code: the engine's or a lab's spec.
@@ -705,6 +714,34 @@ pub fn name_of_mutex(events: &[Event], pending: &[usize], names: &[(&str, &[&'st
         }
     }
     object_name(&order, names, addr)
+}
+
+/// Whether `at` (`file:line`) is a line worth pointing a learner at: their
+/// exercise, a catalogued answer, a lab's reference code or solution (which
+/// the lesson has them read), a file of their own. A line in the course's
+/// engine (`src/`), in a lab's machinery (its judge, its interpreter), in std
+/// or in a dependency is not: the message names the learner's function instead.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::trace::worth_pointing_at;
+///
+/// assert!(worth_pointing_at("labs/NN_slug/exercise.rs:12"));
+/// assert!(worth_pointing_at("labs/NN_slug/reference.rs:30"));
+/// assert!(!worth_pointing_at("labs/NN_slug/interpreter.rs:312"));
+/// assert!(!worth_pointing_at("labs/NN_slug/judge.rs:269"));
+/// assert!(!worth_pointing_at("/rustc/59807616e/library/core/src/iter/traits/iterator.rs:2646"));
+/// assert!(!worth_pointing_at("src/judge/contention.rs:90"));
+/// ```
+pub fn worth_pointing_at(at: &str) -> bool {
+    let file = at.rsplit_once(':').map_or(at, |(file, _)| file);
+    let machinery = ["/judge.rs", "/interpreter.rs", "/lab.rs"];
+    !(file.contains("/.cargo/registry/")
+        || file.contains("/rustc/")
+        || file.contains("library/")
+        || file.starts_with("src/")
+        || (file.contains("labs/") && machinery.iter().any(|m| file.ends_with(m))))
 }
 
 /// `src/labs/../../labs/x.rs` → `labs/x.rs`, so paths read as the learner sees them.

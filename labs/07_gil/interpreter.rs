@@ -177,6 +177,9 @@ pub struct PyThread<'a> {
     /// commute with everything the other threads do — and loom would
     /// explore every such hand-over all the same.
     touched: bool,
+    /// Whether the user's lock it holds was taken in an earlier run of the
+    /// program (the program never released it): said so when it is taken again.
+    held_from_last_run: bool,
     /// Instructions left before this thread offers the GIL (real threads).
     budget: u64,
     /// A little randomness for the interval, so that hand-overs do not always
@@ -194,6 +197,7 @@ impl<'a> PyThread<'a> {
             policy,
             stack: Vec::new(),
             touched: false,
+            held_from_last_run: false,
             budget: GIL_SWITCH_INTERVAL,
             seed: 0x9E37_79B9_7F4A_7C15 ^ (me as u64 + 1),
         };
@@ -276,15 +280,22 @@ impl<'a> PyThread<'a> {
                 shared.count.store(value.wrapping_add(k), Relaxed);
             }
             Op::LockUser => {
+                let why = if self.held_from_last_run {
+                    "the program's previous run took it and never released it"
+                } else {
+                    "the program takes it twice"
+                };
                 assert!(
                     self.user.is_none(),
-                    "`lock.acquire()` by the thread that holds the lock: a `threading.Lock` waits for itself forever"
+                    "`lock.acquire()` by the thread that holds the lock ({why}): a `threading.Lock` waits for \
+                     itself forever"
                 );
                 let guard = acquire(self, &shared.lock);
                 assert!(self.held.is_some(), "`lock.acquire()` returned without the GIL: no bytecode can run after it");
                 self.user = Some(guard);
             }
             Op::UnlockUser => {
+                self.held_from_last_run = false;
                 let guard = self.user.take();
                 assert!(guard.is_some(), "`lock.release()` of a lock this thread does not hold (RuntimeError)");
                 drop(guard);
@@ -294,7 +305,7 @@ impl<'a> PyThread<'a> {
                 block_for(shared.io);
                 self.take_gil();
             }
-            Op::JumpBack => {}
+            Op::JumpBack => self.held_from_last_run = self.user.is_some(),
         }
     }
 

@@ -203,6 +203,20 @@ mod judge {
         }
     }
 
+    /// A lock taken again says why: never released by the program's previous
+    /// run, or taken twice in one run (the interpreter tracks the loop's back-edge).
+    #[test]
+    fn a_lock_taken_again_is_explained_by_where_it_was_taken() {
+        let exercises = racelab::labs::exercises(7).expect("lab 07's exercises");
+        for (answer, why) in
+            [("never_unlock", "previous run took it and never released it"), ("lock_twice", "takes it twice")]
+        {
+            let verdict = exercises.judge_answer(answer, None).expect("a catalogued answer");
+            assert_ne!(verdict.outcome.status, Status::Solved);
+            assert!(verdict.outcome.summary.contains(why), "{answer}: {}", verdict.outcome.summary);
+        }
+    }
+
     #[test]
     fn every_exercise_has_hints() {
         let info = racelab::course::info().expect("every lab's info.toml parses");

@@ -27,6 +27,7 @@
 //! Each execution's result is the lab's whole [`State`] (lab 02: tickets sold
 //! *and* every buyer's answer), judged by the lab's specification.
 
+pub mod clock;
 pub mod html;
 
 use crate::lab::{Case, Kind, Lab, State};
@@ -493,7 +494,9 @@ where
     let case = model.case();
     let expected = model.expected();
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let started = Instant::now();
+    // Counted in this thread's CPU time: the same verdict however loaded the machine is.
+    let started = clock::WorkClock::start();
+    let wall = Instant::now();
     let budget = model.time_budget;
     let env = loom_env_set();
     let obeyed = model.obey_loom_env && !env.is_empty();
@@ -518,7 +521,7 @@ where
         let (shared, body, case) = (Arc::clone(&tally), Arc::clone(&body), case.clone());
         let run = move || {
             trace::clear();
-            if started.elapsed() > budget {
+            if started.spent() > budget {
                 panic::panic_any(OutOfTime);
             }
             let state = body();
@@ -552,7 +555,7 @@ where
         result = pass(true).0;
         spurious_executions = tally.lock().unwrap_or_else(|p| p.into_inner()).executions - first_pass;
     }
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = wall.elapsed().as_secs_f64();
     let mut tally = std::mem::take(&mut *tally.lock().unwrap_or_else(|p| p.into_inner()));
 
     let mut bounded_by = Vec::new();
@@ -647,6 +650,7 @@ fn failure_of_panic(
         .map(|(_, at)| at)
         .filter(|at| !at.contains("/.cargo/registry/"))
         .or_else(|| events.last().map(|e| format!("{}:{}", trace::tidy_path(e.location.file()), e.location.line())))
+        .filter(|at| trace::worth_pointing_at(at))
         .unwrap_or_default();
     let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
     if message.contains("not yet implemented") {
@@ -737,8 +741,8 @@ pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckErro
 /// Runs `f` catching a panic quietly: `Err((message, " at file:line"))`.
 pub fn quietly_catch<R>(f: impl FnOnce() -> R) -> Result<R, (String, String)> {
     quietly(f).map_err(|payload| {
-        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).unwrap_or_default();
-        let at = if at.is_empty() { at } else { format!(" at {at}") };
+        let at = LAST_PANIC.with(|l| l.borrow_mut().take()).map(|(_, at)| at).filter(|at| trace::worth_pointing_at(at));
+        let at = at.map(|at| format!(" at {at}")).unwrap_or_default();
         (panic_message(&*payload), at)
     })
 }

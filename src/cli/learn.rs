@@ -4,7 +4,7 @@ use super::exit::{Failure, interrupted_status, out};
 use crate::check::{Model, explore};
 use crate::course::{self, ExerciseInfo, Info, LabInfo, Progress, Status};
 use crate::judge::verify::{self, Stopped, Verification};
-use crate::judge::{Outcome, yours};
+use crate::judge::{self, Outcome, yours};
 use crate::lab::{Kind, Lab};
 use crate::labs::{self, LABS};
 use crate::runner::process::WorkerCommand;
@@ -485,9 +485,20 @@ struct Line {
 /// passing, every wrong fix rejected, every exercise mirroring its solution.
 pub(crate) fn dev_check(
     course: &Course,
-    worker: &dyn Fn(&'static dyn Lab) -> Result<WorkerCommand, String>,
+    worker: &(dyn Fn(&'static dyn Lab) -> Result<WorkerCommand, String> + Sync),
+    judge_catalogues: bool,
     stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
+    // Every lab's catalogue at once, on every core (the slowest part of the check).
+    let with_catalogues: Vec<&'static dyn judge::Exercises> =
+        LABS.iter().filter_map(|lab| labs::exercises(lab.number())).filter(|_| judge_catalogues).collect();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let answer_worker = |exercises: &'static dyn judge::Exercises, entry: &judge::catalogue::Entry| {
+        worker(exercises.lab()).ok().map(|w| w.args(["--answer", entry.name]))
+    };
+    let judged = judge::judge_catalogues(&with_catalogues, cores, &answer_worker);
+    let mut catalogues: std::collections::BTreeMap<u8, _> =
+        with_catalogues.iter().map(|e| e.lab().number()).zip(judged).collect();
     let mut lines: Vec<Line> = Vec::new();
     let mut check = |ok: bool, text: String| lines.push(Line { ok, text });
     for &lab in LABS {
@@ -551,16 +562,16 @@ pub(crate) fn dev_check(
 
         // The judge's own mutation test: every catalogued learner answer through the judge.
         let answers = exercises.catalogue();
-        if !answers.is_empty() {
+        let verdicts = catalogues.remove(&n).unwrap_or_default();
+        if !answers.is_empty() && judge_catalogues {
             let (mut killed, mut accepted, mut misjudged, mut undecided) = (0, 0, Vec::new(), Vec::new());
-            for entry in &answers {
-                let worker = worker(lab).ok().map(|w| w.args(["--answer", entry.name]));
-                let verdict = exercises.judge_answer(entry.name, worker);
-                let solved = verdict.as_ref().is_some_and(|v| v.outcome.status == Status::Solved);
+            for (entry, verdict) in answers.iter().zip(&verdicts) {
+                let verdict = verdict.as_ref().ok();
+                let solved = verdict.is_some_and(|v| v.outcome.status == Status::Solved);
                 // A right answer loom cannot finish (or cannot model) is "not judged": never "solved" wrongly.
-                let not_judged = verdict.as_ref().is_some_and(|v| v.outcome.inconclusive);
+                let not_judged = verdict.is_some_and(|v| v.outcome.inconclusive);
                 match (entry.right, solved) {
-                    (false, false) => killed += 1,
+                    (false, false) if verdict.is_some() => killed += 1,
                     (true, true) => accepted += 1,
                     (true, false) if not_judged => undecided.push(format!("{}/{}", entry.exercise, entry.name)),
                     _ => misjudged.push(format!("{}/{}", entry.exercise, entry.name)),

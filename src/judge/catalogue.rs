@@ -43,11 +43,15 @@ pub struct Entry {
 /// let answers = "/// Locks to read, unlocks,\n/// locks again to write.\nfn split_lock() {}\n";
 /// let why = racelab::judge::catalogue::explanation_in(answers, "split_lock").unwrap();
 /// assert_eq!(why, "Locks to read, unlocks, locks again to write.");
+/// let answers = "/// Awaits between the read and the write.\nasync fn await_between() {}\n";
+/// assert!(racelab::judge::catalogue::explanation_in(answers, "await_between").is_some());
 /// ```
 pub fn explanation_in(answers: &str, name: &str) -> Option<String> {
     let lines: Vec<&str> = answers.lines().collect();
-    let at =
-        lines.iter().position(|l| l.starts_with(&format!("fn {name}(")) || l.starts_with(&format!("fn {name}<")))?;
+    let at = lines.iter().position(|l| {
+        let l = l.strip_prefix("async ").unwrap_or(l);
+        l.starts_with(&format!("fn {name}(")) || l.starts_with(&format!("fn {name}<"))
+    })?;
     let docs: Vec<&str> = lines[..at]
         .iter()
         .rev()

@@ -5,16 +5,19 @@
 use super::outcome::{Outcome, Signature, Status};
 use super::spec::Spec;
 use crate::check::CheckError;
+use crate::check::clock::WorkClock;
 use crate::check::{FailureKind, Model, Report, explore_body};
 use crate::lab::Case;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long loom may explore every interleaving of one case; past it, the
-/// stage explores the case again with at most [`FALLBACK_BOUND`] preemptions.
+/// How long loom may explore every interleaving of one case, in the judging
+/// thread's CPU time (see [`WorkClock`]); past it, the stage explores the case
+/// again with at most [`FALLBACK_BOUND`] preemptions.
 pub const LOOM_BUDGET: Duration = Duration::from_secs(12);
 
-/// How long the loom stage of one exercise may take in all, every case and
-/// the bounded exploration included (no verdict past it).
+/// How long the loom stage of one exercise may work in all (CPU time, as
+/// [`LOOM_BUDGET`]), every case and the bounded exploration included (no
+/// verdict past it).
 pub const LOOM_STAGE_BUDGET: Duration = Duration::from_secs(25);
 
 /// The preemption bound of the fallback: loom explores every schedule that
@@ -23,7 +26,8 @@ pub const LOOM_STAGE_BUDGET: Duration = Duration::from_secs(25);
 /// catalogues all show within 2.
 pub const FALLBACK_BOUND: usize = 3;
 
-/// Explores `variant` with `fixes` at `case` before `deadline`: every
+/// Explores `variant` with `fixes` at `case` while `stage` has spent less
+/// than [`LOOM_STAGE_BUDGET`]: every
 /// interleaving, or — once a case's whole space was too large to finish in
 /// [`LOOM_BUDGET`] (`bounded` then holds [`FALLBACK_BOUND`], for this case and
 /// the next) — every interleaving with at most that many preemptions. A
@@ -34,7 +38,7 @@ pub(crate) fn explore<S: Spec>(
     variant: &'static str,
     fixes: S::Model,
     case: &Case,
-    deadline: Instant,
+    stage: &WorkClock,
     bounded: &mut Option<usize>,
 ) -> Result<Report, Box<Outcome>> {
     let lab = spec.lab();
@@ -46,7 +50,7 @@ pub(crate) fn explore<S: Spec>(
         let body_case = case.clone();
         move || spec.run_model(variant, &fixes, &body_case).unwrap_or_default()
     };
-    let left = || deadline.saturating_duration_since(Instant::now());
+    let left = || LOOM_STAGE_BUDGET.saturating_sub(stage.spent());
     config.preemption_bound = *bounded;
     config.time_budget = if bounded.is_some() { left() } else { left().min(LOOM_BUDGET) };
     let mut explored = explore_body(&config, body());

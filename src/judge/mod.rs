@@ -60,7 +60,7 @@ pub mod values;
 pub mod verify;
 pub mod yours;
 
-pub use exercises::{Exercises, Judge};
+pub use exercises::{Exercises, Judge, judge_catalogues};
 pub use outcome::{Likeness, Outcome, Resemblance, Signature, Status};
 pub use reading::{Reading, Refusal};
 pub use real_stage::{REAL_TRIALS, WORKER_ENV, self_as_worker, worker_job};

@@ -119,11 +119,11 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     // loom running out of time (or meeting a loop it cannot finish) is no verdict:
     // the real stages still run, and a failure there is one.
     let mut undecided: Option<Outcome> = None;
-    let deadline = std::time::Instant::now() + loom_stage::LOOM_STAGE_BUDGET;
+    let stage_clock = crate::check::clock::WorkClock::start();
     let mut bounded = None;
     for case in &cases {
         stage(&format!("loom at {case}"));
-        match loom_stage::explore(spec, variant, learner.model, case, deadline, &mut bounded) {
+        match loom_stage::explore(spec, variant, learner.model, case, &stage_clock, &mut bounded) {
             Ok(report) => executions += report.executions,
             Err(outcome) if outcome.inconclusive => {
                 undecided = Some(*outcome);
@@ -137,7 +137,10 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     let (every, loom) = match bounded {
         Some(bound) => (
             format!("every interleaving with at most {bound} preemptions"),
-            format!("{loom}; all of them were too many to explore in {} s", loom_stage::LOOM_BUDGET.as_secs()),
+            format!(
+                "{loom}; all of them were too many to explore in {} s of CPU time",
+                loom_stage::LOOM_BUDGET.as_secs()
+            ),
         ),
         None => ("every interleaving".to_string(), loom),
     };

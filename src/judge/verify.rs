@@ -278,10 +278,10 @@ fn read_into(
 ///
 /// ```
 /// let twice = "error[E1]: bad std::T\n --> tests/../labs/x.rs:2:1\n\nerror[E1]: bad loom::T\n --> tests/../labs/x.rs:2:1\n\n\
-///              error: could not compile `racelab` (test \"exercise_01\") due to 2 previous errors\n";
+///              error: could not compile `racelab` (test \"exercise_NN\") due to 2 previous errors\n";
 /// assert_eq!(
 ///     racelab::judge::verify::tidy_errors(twice),
-///     "error[E1]: bad std::T\n --> labs/x.rs:2:1\n\nerror: could not compile `racelab` (test \"exercise_01\")"
+///     "error[E1]: bad std::T\n --> labs/x.rs:2:1\n\nerror: could not compile `racelab` (test \"exercise_NN\")"
 /// );
 /// ```
 pub fn tidy_errors(stderr: &str) -> String {
@@ -393,8 +393,10 @@ fn scratch() -> Result<tempfile::TempDir, Stopped> {
 /// until it ends, `deadline` passes (`Ok(None)`) or `stop` is set; its stderr
 /// goes to the file `errors`, temporary files into `scratch`.
 ///
-/// Results go to files (removed with the folder on every way out), never to
-/// pipes that a learner's stray child could hold open. Whatever happened,
+/// Verdicts come back on `channel`, a pipe opened for this run alone and read
+/// with its token (see `channel.rs`): lines written anywhere else count for
+/// nothing, and a stray process still holding the pipe's write end cannot
+/// make the caller wait past `Lines::take`'s limit. Whatever happened,
 /// nothing it started keeps running: its group is killed, then whatever it
 /// started elsewhere (the judge runs each exercise in a process group of its
 /// own) comes back to racelab as an orphan and is killed too.

@@ -318,6 +318,14 @@ pub trait Lab: Sync + 'static {
             .ok_or_else(|| format!("lab {} has no variant `{variant}`", self.number()))
     }
 
+    /// [`real`](Self::real) with the whole result judged: the headline value, and why
+    /// the result is wrong although that value is right (a blocking call that stalled
+    /// every task, say), for `run`'s trials. By default the value alone; a lab whose
+    /// right answer is more than its headline number judges its whole state here.
+    fn real_observed(&self, variant: &str, threads: usize, iters: u64) -> Result<(u64, Option<String>), String> {
+        self.real(variant, threads, iters).map(|value| (value, None))
+    }
+
     /// The lab's stepper puzzles.
     fn puzzles(&self) -> &'static [Puzzle] {
         &[]

@@ -53,6 +53,8 @@ registry! {
     gil = "../../labs/07_gil/lab.rs";
     /// Lab 08 — pools and pipelines: claim each job once, shut down losing nothing, prefetch in order.
     pools = "../../labs/08_pools/lab.rs";
+    /// Lab 09 — async: a race with no second thread, a blocking call that stalls every task, 1 000 waits.
+    async_lab = "../../labs/09_async/lab.rs";
 }
 
 /// Finds a lab by number (`1`, `01`) or name (`lost_update`, `01_lost_update`).

@@ -243,7 +243,7 @@ pub(crate) fn trial(lab: &'static dyn Lab, variant: &str, options: &RunOptions) 
     let handle = std::thread::Builder::new()
         .name("trial".to_string())
         .spawn(move || {
-            let _ = tx.send(lab.real(&name, threads, iters));
+            let _ = tx.send(lab.real_observed(&name, threads, iters));
         })
         .map_err(|e| format!("the system refused to start a thread ({e}): try fewer --threads"))?;
     let value = match rx.recv_timeout(options.worker_timeout) {
@@ -262,7 +262,8 @@ pub(crate) fn trial(lab: &'static dyn Lab, variant: &str, options: &RunOptions) 
             Ok(()) => Err(format!("a trial of `{variant}` ended without a result")),
         },
     }?;
-    Ok(Observation { value, wrong: None })
+    let (value, wrong) = value;
+    Ok(Observation { value, wrong })
 }
 
 impl RunReport {

@@ -607,6 +607,8 @@ pub mod scoped {
 
 /// loom's checked `UnsafeCell`: a data race here is reported, not run.
 pub mod cell {
+    /// std's `Cell` for tasks on one thread, its `get` and `set` traced (lab 09).
+    pub use super::task::Cell;
     use super::{Location, Op, record};
 
     /// Plain memory whose every access loom checks for data races.
@@ -641,8 +643,31 @@ pub mod cell {
     }
 }
 
+/// Tasks on one thread (lab 09): an executor whose every switch between tasks,
+/// at an `.await`, is a choice loom explores (see `src/sync/tasks.rs`).
+pub mod task {
+    use super::{before, current_thread, record};
+    use loom::sync::{Condvar as RawCondvar, Mutex as RawMutex, MutexGuard as RawGuard};
+
+    /// Starts one of loom's threads for a task or a blocking call.
+    fn raw_spawn(name: String, f: impl FnOnce() + Send + 'static) {
+        loom::thread::Builder::new().name(name).spawn(f).expect("loom starts its threads");
+    }
+
+    /// Lets loom run another thread (a spin that would otherwise never end).
+    fn yield_thread() {
+        loom::thread::yield_now();
+    }
+
+    include!("tasks.rs");
+}
+
 /// Stands in for waiting on I/O (lab 02's payment). Under loom: nothing; loom already explores every point at which another thread can run.
 pub fn wait_for_io() {}
+
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. loom explores every schedule, and so only small cases (a handful of threads).
+pub const EXPLORED: bool = true;
 
 /// How many times an observer thread looks at shared state: once under loom,
 /// which already places that one look at every point of every interleaving.

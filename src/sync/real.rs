@@ -52,6 +52,8 @@ pub mod parking_lot {
 
 /// Cells whose access is checked only inside loom's model.
 pub mod cell {
+    /// std's `Cell`: a value shared by the tasks of one thread (lab 09).
+    pub use std::cell::Cell;
     /// A cell that is never accessed on real threads.
     ///
     /// Unsynchronised access to plain memory from two threads is a *data race*:
@@ -102,6 +104,10 @@ pub mod cell {
 pub fn wait_for_io() {
     std::thread::yield_now();
 }
+
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. Real threads: a run is one schedule the machine picked, at any size.
+pub const EXPLORED: bool = false;
 
 /// How many times an observer thread looks at shared state (lab 03).
 ///
@@ -179,4 +185,62 @@ pub const GIL_SWITCH_INTERVAL: u64 = 50_000;
 /// Lab 07's blocking I/O: the thread really sleeps (a blocking read that takes `d`).
 pub fn block_for(d: std::time::Duration) {
     std::thread::sleep(d);
+}
+
+/// Tasks on one thread (lab 09): tokio's current-thread runtime, under the names
+/// the checker's backends give their own executor.
+///
+/// [`block_on`] runs a future on a new current-thread runtime inside a
+/// `LocalSet`, so [`spawn`] (tokio's `spawn_local`) takes futures that are not
+/// `Send` (an `Rc<Cell<u64>>`), and every task runs on this one OS thread. Tasks
+/// still running when `block_on` returns are dropped, as tokio drops them.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::sync::real::task;
+/// use std::{cell::Cell, rc::Rc};
+///
+/// let balance = Rc::new(Cell::new(0));
+/// let total = task::block_on(async {
+///     let b = Rc::clone(&balance);
+///     task::spawn(async move { b.set(b.get() + 1) }).await.unwrap();
+///     balance.get()
+/// });
+/// assert_eq!(total, 1);
+/// assert!(!task::on_executor());
+/// ```
+pub mod task {
+    pub use tokio::sync::{Mutex, MutexGuard, mpsc};
+    pub use tokio::task::{JoinError, JoinHandle, spawn_blocking, spawn_local as spawn, yield_now};
+    pub use tokio::time::sleep;
+
+    std::thread_local! {
+        /// Whether this OS thread is running an executor's tasks right now.
+        static ON_EXECUTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Runs `future` on a new current-thread runtime (time enabled) and returns its output.
+    ///
+    /// # Panics
+    ///
+    /// If the runtime cannot be built (no file descriptors left for its driver).
+    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("tokio's current-thread runtime could not be built");
+        let tasks = tokio::task::LocalSet::new();
+        let was = ON_EXECUTOR.replace(true);
+        let out = tasks.block_on(&runtime, future);
+        // Tasks still running stop here, on this thread, as they would in a real program.
+        drop(tasks);
+        ON_EXECUTOR.set(was);
+        out
+    }
+
+    /// Whether the running code is a task's, on the executor's thread (not `spawn_blocking`'s).
+    pub fn on_executor() -> bool {
+        ON_EXECUTOR.get()
+    }
 }

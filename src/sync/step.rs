@@ -278,7 +278,29 @@ pub mod channel {
 }
 
 /// Plain memory: a data race is not stepped (it is undefined behaviour); loom checks it.
-pub use super::real::cell;
+pub mod cell {
+    pub use super::super::real::cell::UnsafeCell;
+    /// std's `Cell` for tasks on one thread, its `get` and `set` traced (lab 09).
+    pub use super::task::Cell;
+}
+
+/// Tasks on one thread (lab 09): at every `.await` the learner picks the task that runs next.
+pub mod task {
+    use super::{before, current_thread, record};
+    use shuttle::sync::{Condvar as RawCondvar, Mutex as RawMutex, MutexGuard as RawGuard};
+
+    /// Starts one of shuttle's threads for a task or a blocking call.
+    fn raw_spawn(name: String, f: impl FnOnce() + Send + 'static) {
+        shuttle::thread::Builder::new().name(name).spawn(f).expect("shuttle starts its threads");
+    }
+
+    /// Lets shuttle run another thread.
+    fn yield_thread() {
+        shuttle::thread::yield_now();
+    }
+
+    include!("tasks.rs");
+}
 
 /// Hints to the scheduler.
 pub mod hint {
@@ -290,6 +312,10 @@ pub mod hint {
 
 /// Waiting on I/O: nothing here, the learner decides who runs meanwhile.
 pub fn wait_for_io() {}
+
+/// Whether this backend explores schedules (small cases) rather than runs
+/// one at full size. The stepper: the learner picks every step, at the small sizes of the model.
+pub const EXPLORED: bool = true;
 
 /// An observer looks once per step the learner gives it.
 pub const OBSERVER_LOOKS: u64 = 1;

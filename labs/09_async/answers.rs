@@ -1,0 +1,301 @@
+// Lab 09's catalogue of learner answers: plausible wrong ones the judge must
+// reject, and unusual right ones it must accept (mutation tests of the judge).
+//
+// Compiled once per backend like the lab code, and run through the very
+// checks `racelab verify 9` runs (`cargo test --test judge`).
+
+use super::sync::Mutex;
+use super::sync::task::{self, mpsc};
+use super::{Account, Fixes, checksum};
+use crate::judge::Answer;
+use std::rc::Rc;
+
+const S: Fixes = Fixes::SOLUTION;
+
+// --- deposit: wrong ---------------------------------------------------------
+
+/// Reads the balance, awaits the bank, then writes: another task deposits at the
+/// `.await`, and this write erases its coin.
+async fn await_between(account: Rc<Account>) {
+    super::racy_deposit(account).await;
+}
+
+/// Holds a std (blocking) mutex's guard across the `.await`: the next task that
+/// locks it blocks the executor's only thread while the holder waits for that
+/// thread to resume it — every task stops (on tokio the program hangs).
+#[allow(clippy::await_holding_lock, reason = "the mistake this answer shows")]
+async fn std_mutex_across_await(account: Rc<Account>) {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _held = LOCK.lock().expect("poisoned");
+    let seen = account.balance.get();
+    account.confirm().await;
+    account.balance.set(seen + 1);
+}
+
+/// Writes only if the balance did not change during the round trip, and drops
+/// the deposit when it did: a check with no retry.
+async fn check_after(account: Rc<Account>) {
+    super::wrong_check_after(account).await;
+}
+
+/// Takes the async mutex to read and again to write: the round trip between is unlocked.
+async fn split_async_lock(account: Rc<Account>) {
+    super::wrong_split_lock(account).await;
+}
+
+/// Counts the coin without asking the bank: no race, but no deposit was confirmed.
+async fn never_confirms(account: Rc<Account>) {
+    account.balance.set(account.balance.get() + 1);
+}
+
+// --- deposit: right ---------------------------------------------------------
+
+/// Confirms, then reads into a variable and writes in the next statement: no await between.
+async fn read_into_variable(account: Rc<Account>) {
+    account.confirm().await;
+    let now = account.balance.get();
+    let next = now.checked_add(1).expect("the balance overflowed");
+    account.balance.set(next);
+}
+
+/// Holds the async mutex across the round trip: right (the round trips then take turns).
+async fn async_mutex_across_await(account: Rc<Account>) {
+    super::mutex_deposit(account).await;
+}
+
+/// Re-reads after the round trip and adds one to what it reads then.
+async fn reread_after_await(account: Rc<Account>) {
+    let _stale = account.balance.get();
+    account.confirm().await;
+    account.balance.replace(account.balance.get() + 1);
+}
+
+// --- owner: wrong -----------------------------------------------------------
+//
+// The owner task and a depositor task are the same in most answers below; what
+// differs is how the answer starts, closes and awaits them.
+
+/// An owner task's loop: add every coin received until every sender is gone.
+async fn owner_adds(account: Rc<Account>, mut received: mpsc::UnboundedReceiver<u64>) {
+    while let Some(coin) = received.recv().await {
+        account.balance.set(account.balance.get() + coin);
+    }
+}
+
+/// A depositor task: confirm each coin with the bank, then send it to the owner.
+async fn confirm_and_send(account: Rc<Account>, coins: mpsc::UnboundedSender<u64>, deposits: u64) {
+    for _ in 0..deposits {
+        account.confirm().await;
+        coins.send(1).expect("the owner is alive");
+    }
+}
+
+/// Never drops its own sender: the owner's `recv` waits for ever for one more coin,
+/// and awaiting the owner never returns.
+async fn channel_never_closed(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        tasks.push(task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits)));
+    }
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
+/// Makes every round trip itself, one after another, and sends the coins: the
+/// count is right, but no two depositors ever run at once.
+async fn sequential_in_caller(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    for _ in 0..depositors as u64 * deposits {
+        account.confirm().await;
+        coins.send(1).expect("the owner is alive");
+    }
+    drop(coins);
+    owner.await.expect("the owner failed");
+}
+
+/// Spawns each depositor and awaits it before spawning the next: tasks, but one at a time.
+async fn awaited_one_by_one(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    for _ in 0..depositors {
+        task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits)).await.expect("a depositor failed");
+    }
+    drop(coins);
+    owner.await.expect("the owner failed");
+}
+
+/// Returns once the depositors are done, without awaiting the owner: coins still in
+/// the channel are never added (the owner is dropped when the caller's program ends).
+async fn owner_not_awaited(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let _owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        tasks.push(task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits)));
+    }
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+}
+
+/// No owner: each depositor task updates the balance itself, across its round trip.
+async fn depositors_write_directly(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let account = Rc::clone(&account);
+        tasks.push(task::spawn(async move {
+            for _ in 0..deposits {
+                let seen = account.balance.get();
+                account.confirm().await;
+                account.balance.set(seen + 1);
+            }
+        }));
+    }
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+}
+
+// --- owner: right -----------------------------------------------------------
+
+/// Awaits only the owner: it ends when the last depositor drops its sender, so every coin is in.
+async fn await_owner_only(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, mut received) = mpsc::unbounded_channel::<u64>();
+    for _ in 0..depositors {
+        task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits));
+    }
+    drop(coins);
+    let owner = task::spawn(async move {
+        let mut total = 0;
+        while let Some(coin) = received.recv().await {
+            total += coin;
+        }
+        total
+    });
+    let total = owner.await.expect("the owner failed");
+    account.balance.set(account.balance.get() + total);
+}
+
+/// A bounded channel of one slot: `send(…).await` waits while the owner is behind.
+async fn bounded_channel(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, mut received) = mpsc::channel::<u64>(1);
+    let owner = {
+        let account = Rc::clone(&account);
+        task::spawn(async move {
+            let mut total = 0;
+            while let Some(coin) = received.recv().await {
+                total += coin;
+            }
+            account.balance.set(account.balance.get() + total);
+        })
+    };
+    let tasks: Vec<_> = (0..depositors)
+        .map(|_| {
+            let (account, coins) = (Rc::clone(&account), coins.clone());
+            task::spawn(async move {
+                for _ in 0..deposits {
+                    account.confirm().await;
+                    coins.send(1).await.expect("the owner is alive");
+                }
+            })
+        })
+        .collect();
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
+// --- offload: wrong ---------------------------------------------------------
+
+/// Calls the blocking `checksum` inside the task: every other task waits until it returns.
+async fn blocking_in_task(statement: u64) -> u64 {
+    super::blocking_post(statement).await
+}
+
+/// Moves the call into another *task*: tasks share the executor's thread, so it still blocks them all.
+async fn spawned_as_a_task(statement: u64) -> u64 {
+    task::spawn(async move { checksum(statement) }).await.expect("the task failed")
+}
+
+/// Starts `spawn_blocking`, then loops on `is_finished()` with no `.await`: the
+/// loop keeps the executor's thread busy, and no other task runs until it ends.
+async fn busy_wait_on_is_finished(statement: u64) -> u64 {
+    let handle = task::spawn_blocking(move || checksum(statement));
+    while !handle.is_finished() {}
+    handle.await.expect("checksum panicked")
+}
+
+// --- offload: right ---------------------------------------------------------
+
+/// The handle in a variable, awaited with a `match`.
+async fn handle_then_match(statement: u64) -> u64 {
+    let handle = task::spawn_blocking(move || checksum(statement));
+    match handle.await {
+        Ok(sum) => sum,
+        Err(e) => panic!("checksum failed: {e}"),
+    }
+}
+
+/// Lets the other tasks run first, then offloads.
+async fn yield_then_offload(statement: u64) -> u64 {
+    task::yield_now().await;
+    task::spawn_blocking(move || checksum(statement)).await.expect("checksum panicked")
+}
+
+/// Every catalogued answer, in the order `cargo test --test judge` reports them.
+pub fn catalogue() -> Vec<Answer<Fixes>> {
+    vec![
+        Answer::wrong("await_between", "no_await", Fixes { deposit: |a| Box::pin(await_between(a)), ..S }),
+        Answer::wrong(
+            "std_mutex_across_await",
+            "no_await",
+            Fixes { deposit: |a| Box::pin(std_mutex_across_await(a)), ..S },
+        ),
+        Answer::wrong("check_after", "no_await", Fixes { deposit: |a| Box::pin(check_after(a)), ..S }),
+        Answer::wrong("split_async_lock", "no_await", Fixes { deposit: |a| Box::pin(split_async_lock(a)), ..S }),
+        Answer::wrong("never_confirms", "no_await", Fixes { deposit: |a| Box::pin(never_confirms(a)), ..S }),
+        Answer::wrong(
+            "channel_never_closed",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(channel_never_closed(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "sequential_in_caller",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(sequential_in_caller(a, d, k)), ..S },
+        ),
+        Answer::wrong("awaited_one_by_one", "owner", Fixes { owner: |a, d, k| Box::pin(awaited_one_by_one(a, d, k)), ..S }),
+        Answer::wrong("owner_not_awaited", "owner", Fixes { owner: |a, d, k| Box::pin(owner_not_awaited(a, d, k)), ..S }),
+        Answer::wrong(
+            "depositors_write_directly",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(depositors_write_directly(a, d, k)), ..S },
+        ),
+        Answer::wrong("blocking_in_task", "offload", Fixes { post: |s| Box::pin(blocking_in_task(s)), ..S }),
+        Answer::wrong("spawned_as_a_task", "offload", Fixes { post: |s| Box::pin(spawned_as_a_task(s)), ..S }),
+        Answer::wrong(
+            "busy_wait_on_is_finished",
+            "offload",
+            Fixes { post: |s| Box::pin(busy_wait_on_is_finished(s)), ..S },
+        ),
+        Answer::right("read_into_variable", "no_await", Fixes { deposit: |a| Box::pin(read_into_variable(a)), ..S }),
+        Answer::right(
+            "async_mutex_across_await",
+            "no_await",
+            Fixes { deposit: |a| Box::pin(async_mutex_across_await(a)), ..S },
+        ),
+        Answer::right("reread_after_await", "no_await", Fixes { deposit: |a| Box::pin(reread_after_await(a)), ..S }),
+        Answer::right("await_owner_only", "owner", Fixes { owner: |a, d, k| Box::pin(await_owner_only(a, d, k)), ..S }),
+        Answer::right("bounded_channel", "owner", Fixes { owner: |a, d, k| Box::pin(bounded_channel(a, d, k)), ..S }),
+        Answer::right("handle_then_match", "offload", Fixes { post: |s| Box::pin(handle_then_match(s)), ..S }),
+        Answer::right("yield_then_offload", "offload", Fixes { post: |s| Box::pin(yield_then_offload(s)), ..S }),
+    ]
+}

@@ -1,0 +1,203 @@
+//! The judge of lab 09's exercises: `no_await` (`deposit`), `owner`
+//! (`owner_deposits`), `offload` (`post_statement`).
+//!
+//! Balances and statements come from the whole `u64` range, edges included
+//! ([`values::across`](crate::judge::values::across)):
+//!
+//! * `no_await`: on one task, two deposits from every start balance must add 2;
+//!   then loom at 2×1 and 2×2 tasks × deposits (every order of the tasks at their
+//!   awaits; every deposit counted, every deposit confirmed); then 150 runs on tokio;
+//! * `owner`: on one thread, 0–2 depositors × 0–3 deposits from the range's edges;
+//!   an owner whose channel is never closed waits for ever, which the checker
+//!   reports as a deadlock with each task's line; then **on tokio, 3 depositors × 2
+//!   deposits must leave the balance right and have at least 2 round trips in flight
+//!   at once** — deposits made one after another (in the caller, or by tasks
+//!   awaited one by one) are not depositors running at once, and tokio's order (the
+//!   same every run) interleaves depositors that write the balance themselves; then
+//!   loom with the owner beside one depositor of 1 and 2 deposits (loom finishes 3 of
+//!   its threads, not 4); then tokio;
+//! * `offload`: on one task, every statement's checksum must come back right with
+//!   no blocking call on the executor's thread (a loop on `is_finished()` is named);
+//!   then loom with the statement task beside one depositor; then tokio.
+//!
+//! # Examples
+//!
+//! ```
+//! use racelab::judge::Status;
+//! use racelab::judge::{Judge as _, Spec as _};
+//! use racelab::labs::async_lab::LAB;
+//!
+//! let mut learner = LAB.solution(None);
+//! assert_eq!(LAB.check("no_await", &learner).status, Status::Solved);
+//! learner.model.deposit = |account| Box::pin(racelab::labs::async_lab::model::racy_deposit(account));
+//! learner.real.deposit = |account| Box::pin(racelab::labs::async_lab::real::racy_deposit(account));
+//! assert_eq!(LAB.check("no_await", &learner).status, Status::Failing);
+//! ```
+
+use super::{Async, LAB, model, real};
+use crate::judge::sequential::*;
+use crate::judge::values::across;
+use crate::judge::{Exercise, Learner, Spec};
+use crate::lab::{Case, State};
+use std::rc::Rc;
+
+/// A learner's answers to lab 09.
+pub type Answers = Learner<real::Fixes, model::Fixes>;
+
+impl Spec for Async {
+    crate::spec_plumbing!();
+
+    fn exercises(&self) -> &'static [Exercise] {
+        EXERCISES
+    }
+
+    fn cases(&self, exercise: &str) -> Vec<Case> {
+        cases(exercise)
+    }
+
+    fn real_case(&self, exercise: &str, trial: u32) -> Case {
+        real_case(exercise, trial)
+    }
+
+    fn process_cases(&self) -> Vec<Case> {
+        Vec::new()
+    }
+
+    fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+        sequential(exercise, real, model)
+    }
+
+    fn combine(&self, _fixes: &real::Fixes, reports: &[u64]) -> State {
+        State::count(reports.iter().sum())
+    }
+
+    fn report(&self, _fixes: &real::Fixes, _job: &[u64]) -> Option<u64> {
+        None
+    }
+}
+
+/// The exercises and the functions each asks for.
+const EXERCISES: &[Exercise] = &[
+    Exercise { name: "no_await", functions: &["deposit"] },
+    Exercise { name: "owner", functions: &["owner_deposits"] },
+    Exercise { name: "offload", functions: &["post_statement"] },
+];
+
+/// The largest start balance: room for the deposits of every case above it.
+pub const MAX_START: u64 = u64::MAX - 64;
+
+fn cases(exercise: &str) -> Vec<Case> {
+    match exercise {
+        "owner" => vec![Case::new(2, 1).with("start", 41), Case::new(2, 2).with("start", (1 << 32) - 1)],
+        "offload" => vec![
+            Case::new(1, 1).with("statement", u64::MAX),
+            Case::new(2, 1).with("start", (1 << 32) - 1).with("statement", 1 << 32),
+        ],
+        _ => vec![
+            Case::new(2, 1).with("start", 41),
+            Case::new(2, 2).with("start", (1 << 32) - 1),
+            Case::new(2, 2).with("start", MAX_START),
+        ],
+    }
+}
+
+fn real_case(exercise: &str, trial: u32) -> Case {
+    const DEPOSITS: [u64; 5] = [0, 1, 3, 100, 1_000];
+    let starts = across(MAX_START);
+    let start = starts[trial as usize % starts.len()];
+    let deposits = if exercise == "offload" { DEPOSITS[(trial % 3) as usize] } else { DEPOSITS[(trial % 5) as usize] };
+    let tasks = 1 + (trial % 4) as usize;
+    // The top of the range, less what the deposits add: a right answer never overflows.
+    let start = start.min(u64::MAX - tasks as u64 * deposits);
+    Case::new(tasks, deposits).with("start", start).with("statement", start ^ u64::from(trial))
+}
+
+/// Depositors and deposits the owner exercise is tried with on one thread (loom runs
+/// each task as one of its threads, and has four: the main task, the owner, two depositors).
+const OWNER_SHAPES: [(usize, u64); 5] = [(0, 0), (1, 0), (1, 1), (1, 3), (2, 2)];
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    match exercise {
+        "no_await" => once_in_model(move || {
+            for start in across(MAX_START) {
+                let account = model::Account::new(start);
+                let (a, deposit) = (Rc::clone(&account), f.deposit);
+                crate::sync::model::task::block_on(async move {
+                    deposit(Rc::clone(&a)).await;
+                    deposit(a).await;
+                });
+                expect_that(
+                    &format!("from a balance of {start}, after two calls of `deposit` on one task the balance is"),
+                    account.balance.get(),
+                    start + 2,
+                )?;
+            }
+            Ok(())
+        }),
+        "owner" => {
+            // One model per run: loom's threads (one per task) are not reused within one.
+            for start in [0, 41, (1 << 32) - 1, MAX_START] {
+                for (depositors, deposits) in OWNER_SHAPES {
+                    once_in_model(move || {
+                        let account = model::Account::new(start);
+                        let (a, owner) = (Rc::clone(&account), f.owner);
+                        crate::sync::model::task::block_on(owner(a, depositors, deposits));
+                        expect_that(
+                            &format!(
+                                "from a balance of {start}, after `owner_deposits(account, {depositors}, {deposits})` the balance is"
+                            ),
+                            account.balance.get(),
+                            start + depositors as u64 * deposits,
+                        )
+                    })?;
+                }
+            }
+            overlapping(real.owner)
+        }
+        _ => once_in_model(move || {
+            for statement in across(u64::MAX) {
+                let post = f.post;
+                model::take_stalls();
+                let got = crate::sync::model::task::block_on(post(statement));
+                let stalls = model::take_stalls();
+                if stalls > 0 {
+                    return Err(format!(
+                        "`post_statement({statement})` called `checksum` on the executor's thread: while it blocks, \
+                         no other task runs. Run it with `task::spawn_blocking(move || checksum(statement))` and await that"
+                    ));
+                }
+                expect_that(&format!("`post_statement({statement})` returned"), got, model::mix(statement))?;
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// Whether the learner's depositors run at once: on tokio (whose current-thread
+/// scheduler runs ready tasks in the order they became ready, the same every run),
+/// 3 depositors × 2 deposits must have had at least 2 round trips in flight together.
+fn overlapping(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>) -> Result<(), Sequential> {
+    once_for_real(move || {
+        let account = real::Account::new(0);
+        crate::sync::real::task::block_on(owner(Rc::clone(&account), 3, 2));
+        let (peak, balance) = (account.peak(), account.balance.get());
+        if balance != 6 {
+            return Err(format!(
+                "on tokio, 3 depositors of 2 coins each left a balance of {balance}, not 6: the depositor tasks \
+                 ran at once and {} — only the owner task may touch the balance",
+                if balance < 6 { "deposits were lost" } else { "coins were counted twice" }
+            ));
+        }
+        if peak >= 2 {
+            return Ok(());
+        }
+        Err(format!(
+            "with 3 depositors of 2 coins each, the {} round trips to the bank never overlapped (at most {peak} in \
+             flight at once): the deposits were made one after another — in the caller, or by tasks awaited one by \
+             one. Spawn every depositor task first, then await them: each awaits its own round trip while the \
+             others run",
+            account.trips()
+        ))
+    })
+}
