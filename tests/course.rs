@@ -359,7 +359,8 @@ fn no_lesson_table_is_split_by_a_paragraph() {
                     || next.trim_start().starts_with("| -")
                     || next.trim_start().starts_with("|:")
             });
-            if !fenced && row(line) && !header && !(i > 0 && row(lines[i - 1])) {
+            let after_a_row = i > 0 && row(lines[i - 1]);
+            if !fenced && row(line) && !header && !after_a_row {
                 split.push(format!("{name}:{}: {line}", i + 1));
             }
         }
