@@ -124,7 +124,7 @@ fn run_racy_reports_honestly_either_way() {
     assert_eq!(expected, 2_000_000);
     assert_eq!(lost, expected - observed);
     let text = stdout(&racelab(&["run", "1", "--trials", "1", "--iters", "10"]));
-    assert!(text.contains("Wrong in") || text.contains("Right in all"), "{text}");
+    assert!(text.contains("Wrong in the one trial") || text.contains("Right in the one trial"), "{text}");
 }
 
 #[test]

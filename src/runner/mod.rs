@@ -282,6 +282,11 @@ impl RunReport {
         let what = if self.threads == 1 { what.0 } else { what.1 };
         let all =
             if self.trials == 1 { "in the one trial".to_string() } else { format!("in all {} trials", self.trials) };
+        let wrong = if self.trials == 1 {
+            "Wrong in the one trial".to_string()
+        } else {
+            format!("Wrong in {} of {} trials", self.wrong_trials, self.trials)
+        };
         let whose = self.yours.as_ref().map_or(String::new(), |file| format!(" — your answer in {file}"));
         let _ = writeln!(
             out,
@@ -310,11 +315,7 @@ impl RunReport {
         if let Some(file) = &self.yours {
             let verify = format!("`cargo run -- verify {} {}`", self.lab, self.variant);
             let _ = if self.wrong_trials > 0 {
-                writeln!(
-                    out,
-                    "Wrong in {} of {} trials: {verify} shows why, pointing at your lines in {file}.",
-                    self.wrong_trials, self.trials
-                )
+                writeln!(out, "{wrong}: {verify} shows why, pointing at your lines in {file}.")
             } else {
                 writeln!(
                     out,
@@ -326,8 +327,8 @@ impl RunReport {
         } else if self.wrong_trials > 0 {
             let _ = writeln!(
                 out,
-                "Wrong in {} of {} trials. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
-                self.wrong_trials, self.trials, self.lab, self.variant
+                "{wrong}. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
+                self.lab, self.variant
             );
         } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
             let _ = writeln!(
