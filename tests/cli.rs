@@ -124,7 +124,7 @@ fn run_racy_reports_honestly_either_way() {
     assert_eq!(expected, 2_000_000);
     assert_eq!(lost, expected - observed);
     let text = stdout(&racelab(&["run", "1", "--trials", "1", "--iters", "10"]));
-    assert!(text.contains("Wrong in") || text.contains("Right in all"), "{text}");
+    assert!(text.contains("Wrong in the one trial") || text.contains("Right in the one trial"), "{text}");
 }
 
 #[test]
@@ -234,6 +234,29 @@ fn a_loom_limit_set_in_the_environment_is_named() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("LOOM_MAX_BRANCHES=10") && err.contains("unset LOOM_MAX_BRANCHES"), "{err}");
     assert!(!err.contains("a loop that waits"), "the lab's loop is not to blame: {err}");
+}
+
+#[test]
+fn one_thread_and_one_trial_are_singular() {
+    let text = stdout(&racelab(&["run", "1", "--variant", "atomic", "--threads", "1", "--iters", "10"]));
+    assert!(text.contains("· 1 thread × 10 increments"), "{text}");
+    assert!(text.contains("Exact in the one trial, as a fix must be."), "{text}");
+    let text =
+        stdout(&racelab(&["run", "1", "--variant", "atomic", "--threads", "2", "--iters", "10", "--trials", "2"]));
+    assert!(text.contains("· 2 threads × 10 increments") && text.contains("Exact in all 2 trials"), "{text}");
+}
+
+#[test]
+fn check_html_says_where_it_wrote_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("check.html");
+    let path = page.to_str().expect("a path");
+    let out = racelab(&["check", "1", "--html", path]);
+    assert!(page.exists());
+    assert!(stdout(&out).ends_with(&format!("The report is drawn in {path}.\n")), "{}", stdout(&out));
+    let out = racelab(&["check", "1", "--html", path, "--json"]);
+    assert_eq!(json(&out)["lab"], 1);
+    assert_eq!(stderr(&out), format!("The report is drawn in {path}.\n"));
 }
 
 #[test]

@@ -336,3 +336,34 @@ fn list_marks_a_solved_exercise_whose_code_changed_since() {
     assert!(line("parking_lot").contains("~ parking_lot    solved, edited"), "{listed}");
     assert!(line("mutex").contains("✓ mutex"), "{listed}");
 }
+
+/// A table's every row follows its header or another row: a paragraph inside a table would end
+/// it, and the rows after it would show as raw `| … |` text.
+#[test]
+fn no_lesson_table_is_split_by_a_paragraph() {
+    let mut lessons: Vec<(String, String)> = vec![("README.md".into(), include_str!("../README.md").into())];
+    for lab in racelab::labs::LABS {
+        lessons.push((lab.folder(), lab.lesson().to_string()));
+    }
+    let mut split = Vec::new();
+    for (name, text) in &lessons {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut fenced = false;
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            let row = |l: &str| l.trim_start().starts_with('|');
+            let header = lines.get(i + 1).is_some_and(|next| {
+                next.trim_start().starts_with("|-")
+                    || next.trim_start().starts_with("| -")
+                    || next.trim_start().starts_with("|:")
+            });
+            let after_a_row = i > 0 && row(lines[i - 1]);
+            if !fenced && row(line) && !header && !after_a_row {
+                split.push(format!("{name}:{}: {line}", i + 1));
+            }
+        }
+    }
+    assert!(split.is_empty(), "table rows cut off from their table:\n{}", split.join("\n"));
+}

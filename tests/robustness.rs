@@ -531,6 +531,99 @@ fn run_yours_reports_what_stops_your_answers_in_one_line() {
 }
 
 #[test]
+fn the_full_screen_stepper_exits_128_plus_the_signal() {
+    use std::io::Read as _;
+    use std::os::fd::FromRawFd as _;
+    for (signal, status) in [(libc::SIGTERM, 143), (libc::SIGINT, 130), (libc::SIGHUP, 129)] {
+        let (mut master, mut slave) = (0, 0);
+        // Safety: openpty writes two descriptors it opened into the two integers given.
+        let opened =
+            unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(opened, 0, "a pseudo-terminal");
+        // Safety: each descriptor was just opened and is owned by one File only.
+        let (mut master, slave) = unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) };
+        let mut step = racelab()
+            .args(["step", "1"])
+            .stdin(slave.try_clone().expect("tty"))
+            .stdout(slave.try_clone().expect("tty"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("racelab step");
+        drop(slave);
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let shown = std::sync::Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut chunk = [0_u8; 4096];
+            while let Ok(n @ 1..) = master.read(&mut chunk) {
+                shown.lock().expect("screen").extend_from_slice(&chunk[..n]);
+            }
+        });
+        // The full screen is up once the terminal is switched to the alternate screen.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !String::from_utf8_lossy(&screen.lock().expect("screen")).contains("\x1b[?1049h") {
+            assert!(Instant::now() < deadline, "no full screen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Safety: a signal to the child this test started.
+        unsafe { libc::kill(step.id() as libc::pid_t, signal) };
+        let code = wait_at_most(&mut step, Duration::from_secs(10)).and_then(|s| s.code());
+        assert_eq!(code, Some(status), "signal {signal}");
+    }
+}
+
+/// An answer that never returns: the exercise target sleeps where it would run it.
+const STUCK: &str = "sleep 300";
+
+#[test]
+fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
+    // A run of your answers that takes 3 s: a line after 2 s, and the answer.
+    let slow = "sleep 3\nprintf 'the answer\\n' > \"$RACELAB_YOURS_OUT\"";
+    let course = FakeCourse::new(&[(1, slow)]);
+    for args in [&["run", "1", "--variant", "mutex", "--yours"][..], &["bench", "1", "--yours", "--threads", "1"]] {
+        let out = course.racelab(args).output().expect("racelab runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "the answer\n");
+        assert!(
+            stderr.contains("… still running your answers: ") && stderr.contains(" s so far (stopped at "),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The checks of `verify`, 3 s long.
+    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "3"))]);
+    let out = course.racelab(&["verify", "1"]).output().expect("verify");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("… still checking your answers: ") && stderr.contains(" s so far (stopped at 180 s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_yours_of_a_stuck_process_answer_ends_at_its_limit() {
+    // --budget 0.1 and --timeout 0.1: stopped at 0.1 + 2 × 0.1 + 20 s.
+    let course = FakeCourse::new(&[(1, STUCK)]);
+    let args = ["run", "1", "--variant", "process", "--yours", "--budget", "0.1", "--timeout", "0.1"];
+    let out = course.racelab(&args).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 20 s")), "{stderr}");
+    assert!(stderr.contains(" s so far (stopped at 21 s)"), "{stderr}");
+}
+
+#[test]
+fn bench_yours_of_a_stuck_answer_ends_at_its_limit() {
+    // One thread count, one trial, lab 01's 4 exercises and 2 references: 20 + 3 × 6 s.
+    let course = FakeCourse::new(&[(1, STUCK)]);
+    let out = course.racelab(&["bench", "1", "--yours", "--threads", "1", "--trials", "1"]).output().expect("bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 38 s")), "{stderr}");
+    assert!(stderr.contains(" s so far (stopped at 38 s)"), "{stderr}");
+}
+
+#[test]
 fn run_yours_says_when_your_answer_ended_the_process() {
     // What an answer that calls `exit(0)` leaves: a successful exit and nothing written.
     let course = FakeCourse::new(&[(1, "exit 0")]);

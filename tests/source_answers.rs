@@ -154,6 +154,23 @@ fn a_compile_error_is_shown_once() {
     assert!(!all.contains("previous errors"), "no count of errors shown twice:\n{all}");
 }
 
+#[test]
+fn a_const_that_never_finishes_stops_the_build_with_a_clear_message() {
+    let course = AnswersCourse::open();
+    // Odd numbers never wrap to 0: the compiler's guard, allowed away, would have stopped it.
+    let forever = "#[allow(long_running_const_eval)]\nconst FOREVER: u64 = {\n    let mut i: u64 = 1;\n    \
+                   while i != 0 {\n        i = i.wrapping_add(2);\n    }\n    i\n};\npub fn forever() -> u64 {\n    FOREVER\n}";
+    let text = shipped_with(&common::fixture::LAB, forever);
+    let out = course.verify_output(&common::fixture::LAB, &text, &[]);
+    let all = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("The build was stopped after"), "{all}");
+    assert!(all.contains("the compiler was still evaluating a constant"), "{all}");
+    let file = format!("--> labs/{}/exercise.rs:", common::fixture::LAB.folder());
+    assert!(all.contains(&file), "where: {all}");
+    assert!(all.contains("… still compiling"), "a line while it waits: {all}");
+}
+
 /// One `// expect NAME: STATUS[, saying "TEXT"]` line of an answer file.
 #[derive(Debug)]
 struct Expect {

@@ -43,14 +43,30 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
 /// signal exits at once (status 128 + the signal).
 pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let stop = flag_on_signals()?;
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop.clone())
-            .and_then(|_| signal_hook::flag::register_usize(signal, LAST_SIGNAL.clone(), signal as usize))
+            .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
+    }
+    Ok(stop)
+}
+
+/// A flag set by Ctrl-C, SIGTERM or SIGHUP, which [`signalled`] remembers: for a command that
+/// must put something back (the terminal) however many signals come.
+pub(crate) fn flag_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        signal_hook::flag::register_usize(signal, LAST_SIGNAL.clone(), signal as usize)
             .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
             .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
     }
     Ok(stop)
+}
+
+/// The exit status of a command a signal stopped (128 + the signal), if one did.
+pub(crate) fn signalled() -> Option<u8> {
+    (LAST_SIGNAL.load(std::sync::atomic::Ordering::SeqCst) != 0).then(interrupted_status)
 }
 
 /// The signal that stopped a command (0: none yet), set by [`stop_on_signals`]'s handlers.

@@ -638,6 +638,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     let (ending, after) = tui::interactive(&stepping)?;
                     // The full screen is gone: what happened stays in the terminal's scrollback.
                     out(&format!("{}\n\n{after}", step::title(&stepping)))?;
+                    if let Some(status) = exit::signalled() {
+                        // Stopped by SIGTERM, SIGHUP or SIGINT: as a shell reports it, like every command.
+                        return Ok(status);
+                    }
                     ending
                 }
                 None => step::interactive(
@@ -674,14 +678,21 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             model.preemption_bound = preemption_bound.map(usize::from);
             model.time_budget = timeout;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
-            if let Some(path) = html {
-                std::fs::write(&path, check::html::page(&report))
+            if let Some(path) = &html {
+                std::fs::write(path, check::html::page(&report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             if json {
-                out_json(&report)?
+                out_json(&report)?;
+                // stdout is the one JSON document: where the page went is said on stderr.
+                if let Some(path) = &html {
+                    eprintln!("The report is drawn in {}.", path.display());
+                }
             } else {
-                out(&report.render())?
+                out(&report.render())?;
+                if let Some(path) = &html {
+                    out(&format!("The report is drawn in {}.\n", path.display()))?;
+                }
             }
             Ok(if report.passed() { 0 } else { 1 })
         }
@@ -781,10 +792,11 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     other => other,
                 };
                 let trials = options.trials.unwrap_or(5);
-                // A few seconds per trial of every line (answers and references), plus start-up: an
-                // answer stuck under contention is stopped instead of leaving the learner waiting.
+                // A few seconds per trial of every line (answers and references), plus start-up
+                // (the build is done by then): an answer stuck under contention is stopped instead of
+                // leaving the learner waiting, and a line on stderr says how long it has been.
                 let lines = labs::exercises(lab.number()).map_or(0, |e| e.list().len()) + 2;
-                let seconds = 60 + 3 * (trials * threads.len() * lines) as u64;
+                let seconds = 20 + 3 * (trials * threads.len() * lines) as u64;
                 let limit = Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS));
                 let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
                 out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;

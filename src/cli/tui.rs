@@ -267,10 +267,7 @@ type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>;
 
 /// Steps full screen; returns the ending and the text to print once the normal screen is back.
 pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), String> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| format!("cannot handle signals: {e}"))?;
-    }
+    let stop = super::exit::flag_on_signals()?;
     terminal::enable_raw_mode().map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
     // From here on the terminal is restored on every way out, a panic included.
     let previous: Arc<PanicHook> = Arc::new(std::panic::take_hook());

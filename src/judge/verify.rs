@@ -112,8 +112,14 @@ impl Group {
         }
     }
 
-    /// Waits until the child exits (`Some`), `deadline` passes or `stop` is set (`None`).
-    fn wait(&mut self, deadline: Option<Instant>, stop: &AtomicBool) -> Result<Option<ExitStatus>, Stopped> {
+    /// Waits until the child exits (`Some`), `waiting`'s limit passes or `give_up` says so
+    /// (`None`), or `stop` is set; `waiting` tells the learner how long it has been.
+    fn wait(
+        &mut self,
+        waiting: &mut Waiting,
+        stop: &AtomicBool,
+        give_up: &dyn Fn() -> bool,
+    ) -> Result<Option<ExitStatus>, Stopped> {
         loop {
             if stop.load(Ordering::SeqCst) {
                 return Err(Stopped::Interrupted);
@@ -121,11 +127,47 @@ impl Group {
             if let Some(status) = self.0.try_wait().map_err(|e| format!("cannot wait for a child process: {e}"))? {
                 return Ok(Some(status));
             }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+            if !waiting.tick() || give_up() {
                 return Ok(None);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+}
+
+/// A wait the learner sees: after [`Waiting::SILENT`] a line on stderr says what racelab is
+/// waiting for, how long it has been and when it stops; another every [`Waiting::EVERY`].
+struct Waiting {
+    what: String,
+    started: Instant,
+    limit: Duration,
+    said: u32,
+}
+
+impl Waiting {
+    /// How long a wait stays silent.
+    const SILENT: Duration = Duration::from_secs(2);
+    /// How often a long wait says so again.
+    const EVERY: Duration = Duration::from_secs(10);
+
+    /// A wait for `what` (`compiling labs/…/exercise.rs`), stopped after `limit`.
+    fn new(what: impl Into<String>, limit: Duration) -> Waiting {
+        Waiting { what: what.into(), started: Instant::now(), limit, said: 0 }
+    }
+
+    /// Says how long it has been, when it is time to; `false` once the limit has passed.
+    fn tick(&mut self) -> bool {
+        let waited = self.started.elapsed();
+        if waited >= Self::SILENT + Self::EVERY * self.said {
+            self.said += 1;
+            eprintln!(
+                "… still {}: {} s so far (stopped at {} s)",
+                self.what,
+                waited.as_secs(),
+                self.limit.as_secs_f64().ceil()
+            );
+        }
+        waited < self.limit
     }
 }
 
@@ -208,12 +250,22 @@ fn remove_stale_scratch() {
 }
 
 fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    read_into(pipe, std::sync::Arc::default())
+}
+
+/// Reads `pipe` to its end into `so_far` as it comes (for a look while it runs); all of it.
+fn read_into(
+    pipe: Option<impl Read + Send + 'static>,
+    so_far: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
-        let mut bytes = Vec::new();
         if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
+            let mut chunk = [0_u8; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                so_far.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(&chunk[..n]);
+            }
         }
-        bytes
+        std::mem::take(&mut *so_far.lock().unwrap_or_else(|p| p.into_inner()))
     })
 }
 
@@ -262,6 +314,15 @@ fn without_count(line: &str) -> &str {
     }
 }
 
+/// How long a build of an exercise may take (a first build on 2 busy cores: 4–5 minutes).
+const BUILD_LIMIT: Duration = Duration::from_secs(20 * 60);
+/// What rustc says when a `const` has run as long as its own guard allows (the deny-by-default
+/// `long_running_const_eval` lint; with the lint allowed, it warns and goes on).
+const CONST_EVAL_WARNING: &str = "constant evaluation is taking a long time";
+/// How many times it says so before the build is stopped: once (it said so 3 s into a 1-line
+/// crate here, 30-45 s into an exercise's build).
+const CONST_EVAL_WARNINGS: usize = 1;
+
 /// Compiles `exercise_NN`; returns the test binary, or the compiler's errors.
 fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf, String>, Stopped> {
     let mut command = Command::new(cargo());
@@ -272,13 +333,39 @@ fn build(root: &Path, target: &str, stop: &AtomicBool) -> Result<Result<PathBuf,
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut cargo_run = Group::spawn(&mut command, &format!("cargo ({})", cargo().display()))?;
-    let (stdout, stderr) = (read_all(cargo_run.0.stdout.take()), read_all(cargo_run.0.stderr.take()));
+    let so_far = std::sync::Arc::default();
+    let stdout = read_all(cargo_run.0.stdout.take());
+    let stderr = read_into(cargo_run.0.stderr.take(), std::sync::Arc::clone(&so_far));
+    // rustc says so, again and again, while a `const` is being evaluated: one that never ends
+    // (`#[allow(long_running_const_eval)]` lets it) would keep the build going for ever.
+    let const_stuck = || {
+        let text = so_far.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&text).matches(CONST_EVAL_WARNING).count() >= CONST_EVAL_WARNINGS
+    };
     // cargo has its own process group (so that it can be stopped with its
     // compilers): Ctrl-C reaches racelab only, which stops the build here.
-    let status = cargo_run.wait(None, stop)?.ok_or_else(|| "cargo stopped unexpectedly".to_string())?;
+    let mut waiting = Waiting::new(format!("compiling `{target}`"), BUILD_LIMIT);
+    let status = cargo_run.wait(&mut waiting, stop, &const_stuck)?;
     drop(cargo_run);
     let stdout = String::from_utf8_lossy(&stdout.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).trim_end().to_string();
+    let Some(status) = status else {
+        let seconds = waiting.started.elapsed().as_secs();
+        let warning = tidy_errors(&stderr);
+        let warning = warning.split("\n\n").find(|b| b.contains(CONST_EVAL_WARNING));
+        return Ok(Err(match warning {
+            Some(warning) => format!(
+                "{warning}\n\nThe build was stopped after {seconds} s: the compiler was still evaluating a constant \
+                 (above), and a `const` whose evaluation never ends keeps it going for ever. Compute the value \
+                 in a function instead (`#[allow(long_running_const_eval)]` only silences the compiler's guard)."
+            ),
+            None => format!(
+                "The build was stopped after {seconds} s (the limit is {} min): a first build takes a few minutes, \
+                 this one did not end. Try `cargo test --no-run --test {target}` to watch it.",
+                BUILD_LIMIT.as_secs() / 60
+            ),
+        }));
+    };
     let executable =
         stdout.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|msg| {
             let is_target = msg["reason"] == "compiler-artifact" && msg["target"]["name"] == target;
@@ -318,7 +405,7 @@ fn run_contained(
     root: &Path,
     scratch: &tempfile::TempDir,
     errors: &Path,
-    deadline: Instant,
+    waiting: &mut Waiting,
     stop: &AtomicBool,
     channel: Option<Channel>,
 ) -> Result<(Option<ExitStatus>, Option<Lines>), Stopped> {
@@ -337,7 +424,7 @@ fn run_contained(
     }
     let mut group = Group::spawn(command, &program)?;
     let lines = channel.map(Channel::listen);
-    let finished = group.wait(Some(deadline), stop);
+    let finished = group.wait(waiting, stop, &|| false);
     drop(group);
     kill_adopted();
     Ok((finished?, lines))
@@ -390,7 +477,8 @@ pub fn yours(
         .args([yours::TEST, "--exact", "--ignored", "--quiet", "--test-threads", "1"])
         .env(yours::REQUEST_ENV, json)
         .env(yours::OUT_ENV, &answer);
-    let (finished, _) = run_contained(&mut command, root, &scratch, &errors, Instant::now() + timeout, stop, None)?;
+    let mut waiting = Waiting::new("running your answers", timeout);
+    let (finished, _) = run_contained(&mut command, root, &scratch, &errors, &mut waiting, stop, None)?;
     let text = std::fs::read_to_string(&answer).unwrap_or_default();
     Ok(match (finished, text.strip_prefix("error: ")) {
         (None, _) => Err(format!(
@@ -548,8 +636,8 @@ pub fn verify(
     let started = Instant::now();
     let mut command = Command::new(&exe);
     command.args(["--test-threads", "2"]);
-    let (finished, lines) =
-        run_contained(&mut command, root, &scratch, &errors, started + timeout, stop, Some(channel))?;
+    let mut waiting = Waiting::new("checking your answers", timeout);
+    let (finished, lines) = run_contained(&mut command, root, &scratch, &errors, &mut waiting, stop, Some(channel))?;
     let timed_out = finished.is_none();
     let check_seconds = started.elapsed().as_secs_f64();
 

@@ -273,11 +273,19 @@ impl RunReport {
         let mut out = String::new();
         // Lab 04 runs every variant in worker processes that share a page.
         let what = match (&self.yours, self.variant.as_str(), lab.number()) {
-            (_, "process", _) => "worker processes",
+            (_, "process", _) => ("worker process", "worker processes"),
             // Lab 04's reference variants run in worker processes sharing a page; a
             // learner's answer runs on threads sharing it, as in the judge's real stage.
-            (None, _, 4) => "worker processes",
-            _ => "threads",
+            (None, _, 4) => ("worker process", "worker processes"),
+            _ => ("thread", "threads"),
+        };
+        let what = if self.threads == 1 { what.0 } else { what.1 };
+        let all =
+            if self.trials == 1 { "in the one trial".to_string() } else { format!("in all {} trials", self.trials) };
+        let wrong = if self.trials == 1 {
+            "Wrong in the one trial".to_string()
+        } else {
+            format!("Wrong in {} of {} trials", self.wrong_trials, self.trials)
         };
         let whose = self.yours.as_ref().map_or(String::new(), |file| format!(" — your answer in {file}"));
         let _ = writeln!(
@@ -307,38 +315,34 @@ impl RunReport {
         if let Some(file) = &self.yours {
             let verify = format!("`cargo run -- verify {} {}`", self.lab, self.variant);
             let _ = if self.wrong_trials > 0 {
-                writeln!(
-                    out,
-                    "Wrong in {} of {} trials: {verify} shows why, pointing at your lines in {file}.",
-                    self.wrong_trials, self.trials
-                )
+                writeln!(out, "{wrong}: {verify} shows why, pointing at your lines in {file}.")
             } else {
                 writeln!(
                     out,
-                    "Right in all {} trials ({:.1} s). A run cannot prove your answer, though: {verify} checks every \
+                    "Right {all} ({:.1} s). A run cannot prove your answer, though: {verify} checks every \
                      interleaving.",
-                    self.trials, self.seconds
+                    self.seconds
                 )
             };
         } else if self.wrong_trials > 0 {
             let _ = writeln!(
                 out,
-                "Wrong in {} of {} trials. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
-                self.wrong_trials, self.trials, self.lab, self.variant
+                "{wrong}. `cargo run -- check {} --variant {}` shows an interleaving that goes wrong.",
+                self.lab, self.variant
             );
         } else if lab.variant(&self.variant).is_ok_and(|v| v.kind == Kind::Fix) {
             let _ = writeln!(
                 out,
-                "Exact in all {} trials, as a fix must be. A run cannot prove a fix, though: \
+                "Exact {all}, as a fix must be. A run cannot prove a fix, though: \
                  `cargo run -- check {} --variant {}` explores every interleaving.",
-                self.trials, self.lab, self.variant
+                self.lab, self.variant
             );
         } else {
             let _ = writeln!(
                 out,
-                "Right in all {} trials ({:.1} s) — this time. The race is still there: \
+                "Right {all} ({:.1} s) — this time. The race is still there: \
                  `cargo run -- check {} --variant {}` finds the interleaving that goes wrong.",
-                self.trials, self.seconds, self.lab, self.variant
+                self.seconds, self.lab, self.variant
             );
         }
         out
