@@ -422,7 +422,12 @@ mod yours {
         // its first wrong trial, or it kept trying for the whole budget and says so.
         let trials = text.matches("  trial ").count();
         if text.contains("Wrong in") {
-            assert!(text.contains(&format!("Wrong in 1 of {trials} trials")), "stops at the first wrong trial: {text}");
+            let said = if trials == 1 {
+                "Wrong in the one trial".to_string()
+            } else {
+                format!("Wrong in 1 of {trials} trials")
+            };
+            assert!(text.contains(&said), "stops at the first wrong trial: {text}");
             assert_eq!(text.matches("— exact").count(), trials - 1, "{text}");
         } else {
             assert!(trials > 1 && text.contains(&format!("Right in all {trials} trials")), "{text}");
