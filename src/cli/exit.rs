@@ -43,19 +43,25 @@ pub(crate) fn out(text: &str) -> Result<(), Failure> {
 /// signal exits at once (status 128 + the signal).
 pub(crate) fn stop_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = flag_on_signals()?;
+    // The shutdown handlers first: signal-hook runs a signal's handlers in the order they were
+    // registered, so the first signal finds the flag unset (and only sets it), the second exits.
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop.clone())
             .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
     }
-    Ok(stop)
+    flag_on_signals_into(stop)
 }
 
 /// A flag set by Ctrl-C, SIGTERM or SIGHUP, which [`signalled`] remembers: for a command that
 /// must put something back (the terminal) however many signals come.
 pub(crate) fn flag_on_signals() -> Result<std::sync::Arc<AtomicBool>, String> {
+    flag_on_signals_into(std::sync::Arc::new(AtomicBool::new(false)))
+}
+
+/// [`flag_on_signals`] setting `stop`.
+fn flag_on_signals_into(stop: std::sync::Arc<AtomicBool>) -> Result<std::sync::Arc<AtomicBool>, String> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         signal_hook::flag::register_usize(signal, LAST_SIGNAL.clone(), signal as usize)
             .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
