@@ -126,8 +126,102 @@ pub fn ratio(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// How every `bench --plot` chart looks, in one place: text of at least 14 px, a
+/// labelled tick at 1, 2 and 5 of every decade of a log axis, colours told apart by
+/// colour-blind readers and in greyscale (and a marker shape per series on top).
+///
+/// # Examples
+///
+/// ```
+/// use racelab::bench::chart::log_ticks;
+///
+/// assert_eq!(log_ticks(0.3, 30.0), [0.5, 1.0, 2.0, 5.0, 10.0, 20.0]);
+/// // A range inside one decade still gets ticks.
+/// assert_eq!(log_ticks(120.0, 180.0).len() >= 3, true);
+/// ```
+pub mod chart {
+    use plotters::prelude::RGBColor;
+    use plotters::style::{Color as _, ShapeStyle};
+
+    /// The chart's title.
+    pub const TITLE: u32 = 24;
+    /// Axis descriptions and panel captions.
+    pub const AXIS: u32 = 18;
+    /// Tick labels and the legend.
+    pub const LABEL: u32 = 16;
+
+    /// Okabe–Ito's colours, darkest first: none is faint on white, and all eight differ for
+    /// readers with the common colour-vision deficiencies.
+    pub const COLOURS: [RGBColor; 8] = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(0, 0, 0),
+        RGBColor(86, 180, 233),
+        RGBColor(170, 130, 0),
+        RGBColor(120, 120, 120),
+    ];
+
+    /// The `i`-th series' colour.
+    pub fn colour(i: usize) -> RGBColor {
+        COLOURS[i % COLOURS.len()]
+    }
+
+    /// The `i`-th series' marker, as the styles of a circle, a triangle, a square and a
+    /// cross, only one of them visible (the `i`-th in turn): series stay apart where colours
+    /// do not (a printout, a projector). One element type for every series, so a chart
+    /// draws them all with one expression (see [`marker`]).
+    pub fn marker_styles(i: usize, colour: RGBColor) -> [ShapeStyle; 4] {
+        let hidden: ShapeStyle = colour.mix(0.0).filled();
+        let mut styles = [hidden; 4];
+        styles[i % 4] = if i % 4 == 3 { colour.stroke_width(3) } else { colour.filled() };
+        styles
+    }
+
+    /// The `i`-th series' marker at `at` (in data coordinates, or pixels in a legend).
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __bench_marker {
+        ($i:expr, $at:expr, $colour:expr) => {{
+            use plotters::prelude::{Circle, Cross, EmptyElement, Rectangle, TriangleMarker};
+            let [circle, triangle, square, cross] = $crate::bench::chart::marker_styles($i, $colour);
+            EmptyElement::at($at)
+                + Circle::new((0, 0), 5, circle)
+                + TriangleMarker::new((0, 0), 7, triangle)
+                + Rectangle::new([(-5, -5), (5, 5)], square)
+                + Cross::new((0, 0), 6, cross)
+        }};
+    }
+    pub use __bench_marker as marker;
+
+    /// Ticks for a log axis from `lo` to `hi`: 1, 2 and 5 times each power of ten inside
+    /// the range (plotters alone labels only the powers of ten, two labels on most charts).
+    pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+        if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+            return Vec::new();
+        }
+        let mut ticks = Vec::new();
+        let mut decade = 10_f64.powf(lo.log10().floor());
+        while decade <= hi {
+            for m in [1.0, 2.0, 5.0] {
+                let t = decade * m;
+                if t >= lo && t <= hi {
+                    ticks.push(t);
+                }
+            }
+            decade *= 10.0;
+        }
+        if ticks.len() < 3 {
+            // A narrow range: its ends and middle, on a log scale.
+            ticks = vec![lo, (lo * hi).sqrt(), hi];
+        }
+        ticks
+    }
+}
+
 /// Three significant digits, for throughput in millions per second.
-fn sig3(x: f64) -> String {
+pub fn sig3(x: f64) -> String {
     if !x.is_finite() || x <= 0.0 {
         return "—".to_string();
     }
@@ -341,23 +435,31 @@ impl Bench {
         let xmin = self.threads.iter().copied().map(log2).fold(f64::INFINITY, f64::min) - 0.3;
         let xmax = self.threads.iter().copied().map(log2).fold(0.0, f64::max) + 0.3;
 
-        let root = SVGBackend::new(path, (900, 620)).into_drawing_area();
+        let root = SVGBackend::new(path, (1200, 800)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| failed(&e))?;
-        let caption =
-            format!("racelab bench {} · {} {} per thread · {} cores", self.lab, self.iters, self.unit, self.cores);
+        let caption = format!(
+            "racelab bench {} · throughput against threads — higher is better · {} {} per thread · {} cores",
+            self.lab, self.iters, self.unit, self.cores
+        );
+        let (top, bottom) = (lo, hi * 6.0);
         let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
+            .caption(caption, ("sans-serif", chart::TITLE))
+            .margin(20)
+            .x_label_area_size(56)
+            .y_label_area_size(90)
             // Head room above the lines for the legend.
-            .build_cartesian_2d(xmin..xmax, (lo..hi * 6.0).log_scale())
+            .build_cartesian_2d(xmin..xmax, (top..bottom).log_scale().with_key_points(chart::log_ticks(top, bottom)))
             .map_err(|e| failed(&e))?;
         let doublings = (xmax - xmin).ceil() as usize + 1;
         chart
             .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(BLACK.mix(0.12))
+            .light_line_style(WHITE)
             .x_desc("threads (worker processes for `process`), doubling at each step")
-            .y_desc(format!("million {} per second (median; bars: min–max)", self.unit))
+            .y_desc(format!("million {} per second (log scale; median, bars min–max)", self.unit))
+            .axis_desc_style(("sans-serif", chart::AXIS))
+            .label_style(("sans-serif", chart::LABEL))
             .x_labels(doublings * 2)
             .x_label_formatter(&|x| {
                 if (x - x.round()).abs() < 1e-6 { format!("{}", 2_f64.powf(x.round())) } else { String::new() }
@@ -366,25 +468,41 @@ impl Bench {
             .draw()
             .map_err(|e| failed(&e))?;
         for (i, s) in self.rows.iter().enumerate() {
-            let color = Palette99::pick(i).to_rgba();
+            let colour = chart::colour(i);
             let points: Vec<(f64, Spread)> =
                 s.points.iter().filter_map(|p| p.throughput.map(|t| (log2(p.threads), t))).collect();
-            let label = if s.kind == Kind::Racy { format!("{} (wrong)", s.variant) } else { s.variant.clone() };
-            chart
-                .draw_series(LineSeries::new(points.iter().map(|(x, t)| (*x, t.median / 1e6)), color.stroke_width(2)))
-                .map_err(|e| failed(&e))?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
-            chart
-                .draw_series(points.iter().map(|(x, t)| {
-                    ErrorBar::new_vertical(*x, t.min / 1e6, t.median / 1e6, t.max / 1e6, color.filled(), 8)
-                }))
-                .map_err(|e| failed(&e))?;
+            // The racy version is dashed: it is fast because it is wrong.
+            let racy = s.kind == Kind::Racy;
+            let label = if racy { format!("{} (wrong)", s.variant) } else { s.variant.clone() };
+            let line: Vec<(f64, f64)> = points.iter().map(|(x, t)| (*x, t.median / 1e6)).collect();
+            let drawn = if racy {
+                chart.draw_series(DashedLineSeries::new(line.clone(), 10, 6, colour.stroke_width(3)))
+            } else {
+                chart.draw_series(LineSeries::new(line.clone(), colour.stroke_width(3)))
+            };
+            drawn.map_err(|e| failed(&e))?.label(label).legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (34, 0)], colour.stroke_width(3))
+                    + chart::marker!(i, (17, 0), colour)
+            });
+            // The spread: a bar from min to max with caps (plotters' ErrorBar would also draw a
+            // circle at the median, on top of this series' own marker).
+            let bars = points
+                .iter()
+                .map(|(x, t)| PathElement::new(vec![(*x, t.min / 1e6), (*x, t.max / 1e6)], colour.stroke_width(2)));
+            chart.draw_series(bars).map_err(|e| failed(&e))?;
+            let caps = points.iter().flat_map(|(x, t)| [(*x, t.min / 1e6), (*x, t.max / 1e6)]);
+            let caps =
+                caps.map(|at| EmptyElement::at(at) + PathElement::new(vec![(-6, 0), (6, 0)], colour.stroke_width(2)));
+            chart.draw_series(caps).map_err(|e| failed(&e))?;
+            chart.draw_series(line.iter().map(|p| chart::marker!(i, *p, colour))).map_err(|e| failed(&e))?;
         }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
+            .label_font(("sans-serif", chart::LABEL))
+            .legend_area_size(44)
+            .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .draw()
             .map_err(|e| failed(&e))?;

@@ -626,13 +626,7 @@ impl PoolsBench {
         ];
         // Colour-blind-safe colours (Okabe–Ito), one per kind of pool or per depth, the same for
         // racelab (solid lines, round markers) and CPython (dashed lines, triangles).
-        let colours = [
-            RGBColor(0, 114, 178),
-            RGBColor(213, 94, 0),
-            RGBColor(0, 158, 115),
-            RGBColor(204, 121, 167),
-            RGBColor(0, 0, 0),
-        ];
+        let colours = crate::bench::chart::COLOURS;
         let colour_of = |name: &str| {
             let key = [
                 ("threads", 0),

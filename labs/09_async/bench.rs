@@ -260,8 +260,12 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
         python.and_then(|p| p[key][field].as_array()).map_or(f64::NAN, |a| med(a.iter().filter_map(serde_json::Value::as_f64).collect()))
     };
     let keys = [("tasks", "asyncio"), ("threads", "threads"), ("pool8", "pool8")];
-    let root = SVGBackend::new(path, (900, 380)).into_drawing_area();
+    use crate::bench::chart;
+    let root = SVGBackend::new(path, (1400, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let root = root
+        .titled("racelab bench 9 · 1 000 waits three ways — lower is better · medians", ("sans-serif", chart::TITLE))
+        .map_err(|e| e.to_string())?;
     let panels = root.split_evenly((1, 2));
     for (panel, (title, field)) in panels.iter().zip([("wall time, ms (log)", "wall_ms"), ("resident memory added, KiB (log)", "rss_kib")]) {
         let mut bars = Vec::new();
@@ -272,15 +276,19 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
         }
         let top = bars.iter().map(|b| b.2).filter(|v| v.is_finite()).fold(10.0, f64::max) * 2.0;
         let mut chart = ChartBuilder::on(panel)
-            .caption(title, ("sans-serif", 16))
-            .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(0.0..3.0, (1.0..top).log_scale())
+            .caption(title, ("sans-serif", chart::AXIS))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..3.0, (1.0..top).log_scale().with_key_points(chart::log_ticks(1.0, top)))
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .bold_line_style(BLACK.mix(0.12))
+            .light_line_style(WHITE)
+            .label_style(("sans-serif", chart::LABEL))
+            .y_label_formatter(&|y| crate::bench::sig3(*y))
             .x_labels(3)
             .x_label_formatter(&|x| describe(["tasks", "threads", "pool8"][(*x as usize).min(2)]))
             .draw()
@@ -290,17 +298,24 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
                 continue;
             }
             let x0 = *i as f64 + 0.15 + 0.35 * *side as f64;
-            let color = if *side == 0 { RGBColor(200, 80, 40) } else { RGBColor(50, 100, 180) };
-            chart
+            let color = chart::colour(usize::from(*side == 0));
+            let drawn = chart
                 .draw_series([Rectangle::new([(x0, 1.0), (x0 + 0.33, *value)], color.filled())])
-                .map_err(|e| e.to_string())?
-                .label(if *side == 0 { "racelab (tokio, std threads)" } else { "CPython" })
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
-            if *i > 0 {
-                continue;
+                .map_err(|e| e.to_string())?;
+            // One legend entry per side, from its first bar.
+            if *i == 0 {
+                drawn
+                    .label(if *side == 0 { "racelab (tokio, std threads)" } else { "CPython" })
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 14, y + 7)], color.filled()));
             }
         }
-        chart.configure_series_labels().border_style(BLACK).draw().map_err(|e| e.to_string())?;
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", chart::LABEL))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| e.to_string())?;
     }
     root.present().map_err(|e| e.to_string())
 }
