@@ -75,6 +75,8 @@ pub struct Next {
     pub op: &'static str,
     /// `file:line`.
     pub at: String,
+    /// The value the operation will write, when it is known before it runs (`store 1`).
+    pub writes: Option<u64>,
 }
 
 /// A thread that cannot move: it waits for a lock another thread holds.
@@ -271,6 +273,7 @@ impl Scheduler for Learner {
                     label: label_of(t),
                     op: p.op,
                     at: format!("{}:{}", trace::tidy_path(p.location.file()), p.location.line()),
+                    writes: p.writes,
                 })
             })
             .collect();

@@ -423,6 +423,8 @@ pub struct Pending {
     pub location: &'static Location<'static>,
     /// The object it operates on (its address), when that matters: the mutex a `lock` waits for.
     pub object: Option<usize>,
+    /// The value it will write, when the operation says so before it runs (`store 1`).
+    pub writes: Option<u64>,
 }
 
 /// Notes that `thread` is about to perform `op` at `location`.
@@ -436,7 +438,17 @@ pub fn set_pending_on(thread: usize, op: &'static str, object: Option<usize>, lo
     PENDING.with(|pending| {
         let mut pending = pending.borrow_mut();
         pending.retain(|p| p.thread != thread);
-        pending.push(Pending { thread, op, location, object });
+        pending.push(Pending { thread, op, location, object, writes: None });
+    });
+}
+
+/// Notes that `thread` is about to perform `op`, which writes `value` (a `store`, a `swap`).
+pub fn set_pending_write(thread: usize, op: &'static str, value: u64, location: &'static Location<'static>) {
+    set_pending_on(thread, op, None, location);
+    PENDING.with(|pending| {
+        if let Some(p) = pending.borrow_mut().iter_mut().find(|p| p.thread == thread) {
+            p.writes = Some(value);
+        }
     });
 }
 
@@ -655,6 +667,60 @@ pub struct Step {
 pub struct Schedule {
     /// The steps, in the order loom ran them.
     pub steps: Vec<Step>,
+}
+
+/// What each thread keeps to itself after each of `steps`: the value it last read from a
+/// shared object and has not written back — `T1 read 0 · T2 read 0` — one text per step.
+/// That private copy is what a lost update is made of: both threads read 0, both write 1.
+///
+/// # Examples
+///
+/// ```
+/// use racelab::trace::{Step, private_values};
+///
+/// let step = |n, thread: &str, operation: &str, read, wrote| Step {
+///     step: n, thread: thread.into(), object: "atomic".into(), operation: operation.into(),
+///     read, wrote, note: None, at: String::new(),
+/// };
+/// let steps = [step(1, "T1", "load 0", Some(0), None), step(2, "T2", "load 0", Some(0), None),
+///              step(3, "T2", "store 1", None, Some(1))];
+/// assert_eq!(private_values(&steps, None), ["T1 read 0", "T1 read 0 · T2 read 0", "T1 read 0"]);
+/// ```
+pub fn private_values(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<String> {
+    (1..=steps.len())
+        .map(|n| {
+            let kept: Vec<String> =
+                private_now(&steps[..n], decode).iter().map(|(thread, read)| format!("{thread} {read}")).collect();
+            kept.join(" · ")
+        })
+        .collect()
+}
+
+/// Each thread's private copies once `steps` have run, as (`T1`, `read 0`): the values it
+/// read and has not written back since (a write or a lock of that object ends the copy).
+/// With several shared objects the text names the object (`read b 5`); `decode` shows the
+/// values of the object called `atomic` (a lab that packs two numbers in one word).
+pub fn private_now(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<(String, String)> {
+    let objects: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.object.as_str()).collect();
+    let mut kept: Vec<(&str, &str, u64)> = Vec::new();
+    for step in steps {
+        let key = (step.thread.as_str(), step.object.as_str());
+        if let (Some(value), None) = (step.read, step.wrote) {
+            match kept.iter_mut().find(|(t, o, _)| (*t, *o) == key) {
+                Some(entry) => entry.2 = value,
+                None => kept.push((key.0, key.1, value)),
+            }
+        } else if step.wrote.is_some() || step.operation.starts_with("lock") {
+            kept.retain(|(t, o, _)| (*t, *o) != key);
+        }
+    }
+    kept.iter()
+        .map(|(thread, object, value)| {
+            let value = decode.filter(|_| *object == "atomic").map_or(value.to_string(), |d| d(*value));
+            let read = if objects.len() == 1 { format!("read {value}") } else { format!("read {object} {value}") };
+            (thread.to_string(), read)
+        })
+        .collect()
 }
 
 /// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, … as the schedule of `events` calls it.

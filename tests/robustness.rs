@@ -571,6 +571,52 @@ fn the_full_screen_stepper_exits_128_plus_the_signal() {
     }
 }
 
+#[test]
+fn show_on_a_small_terminal_wraps_the_prose_and_pages_through_the_pager() {
+    use std::os::fd::FromRawFd as _;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let paged = dir.path().join("paged.txt");
+    let size = libc::winsize { ws_row: 20, ws_col: 60, ws_xpixel: 0, ws_ypixel: 0 };
+    let (mut master, mut slave) = (0, 0);
+    // Safety: openpty writes two descriptors it opened into the two integers given, and reads `size`.
+    let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(opened, 0, "a pseudo-terminal");
+    // Safety: each descriptor was just opened and is owned by one File only.
+    let (master, slave) = unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) };
+    // The pager: a command that keeps what it is given, as `less` would show it.
+    let status = racelab()
+        .args(["show", "1"])
+        .env("PAGER", format!("cat > '{}'", paged.display()))
+        .env_remove("NO_COLOR")
+        .stdout(slave.try_clone().expect("tty"))
+        .stderr(Stdio::null())
+        .status()
+        .expect("racelab show");
+    drop((slave, master));
+    assert!(status.success());
+    let text = std::fs::read_to_string(&paged).expect("the lesson went through $PAGER");
+    assert!(text.lines().count() > 20, "the lesson is taller than the screen");
+    // Prose, headings and list items fit the 60 columns (tables and code keep their lines).
+    let plain = |line: &str| {
+        let mut out = String::new();
+        let mut escape = false;
+        for c in line.chars() {
+            match (escape, c) {
+                (false, '\x1b') => escape = true,
+                (true, 'm') => escape = false,
+                (false, c) if !escape => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let prose: Vec<String> =
+        text.lines().map(plain).filter(|l| !l.contains('│') && !l.contains('─') && !l.starts_with("    ")).collect();
+    let too_wide: Vec<&String> = prose.iter().filter(|l| l.chars().count() > 60).collect();
+    assert!(too_wide.is_empty(), "lines wider than the terminal: {too_wide:#?}");
+    assert!(prose.iter().any(|l| l.chars().count() > 45), "the prose fills the width");
+}
+
 /// An answer that never returns: the exercise target sleeps where it would run it.
 const STUCK: &str = "sleep 300";
 

@@ -11,10 +11,13 @@
 //! use racelab::check::{Model, explore, html};
 //! use racelab::labs;
 //!
-//! let report = explore(&Model::new(labs::find("1").unwrap(), "racy", 2, 1)).unwrap();
-//! let page = html::page(&report);
+//! let lab = labs::find("1").unwrap();
+//! let report = explore(&Model::new(lab, "racy", 2, 1)).unwrap();
+//! let page = html::page(&report, lab.decoder());
 //! assert!(page.starts_with("<!DOCTYPE html>"));
 //! assert!(page.contains("overwrites T2"));
+//! // What each thread keeps to itself: both read 0 before either writes.
+//! assert!(page.contains("T1 read 0 · T2 read 0"));
 //! ```
 
 use super::{Report, State};
@@ -38,6 +41,7 @@ table.lanes td.step { color: #888; text-align: right; min-width: 2em; }
 .at { color: #666; font: 12px monospace; }
 .note { color: #b00020; font-size: 13px; }
 .state { color: #555; font: 12px monospace; }
+.private { color: #7a3e9d; font: 12px monospace; }
 .bar { background: #9bb7e8; height: 1em; display: inline-block; vertical-align: middle; }
 .bar.wrong { background: #e8a09b; }
 table.outcomes td { padding: .15em .6em; font-family: monospace; }
@@ -53,6 +57,8 @@ struct Page<'a> {
     /// The heading above the lanes.
     heading: &'a str,
     steps: &'a [crate::trace::Step],
+    /// How the lab shows the values of its `atomic` (for the threads' private copies).
+    decode: Option<fn(u64) -> String>,
     /// The final state, when the execution ended (not on a deadlock).
     ends: Option<String>,
     /// Why it is wrong (or `right`).
@@ -64,8 +70,8 @@ struct Page<'a> {
     made_by: &'a str,
 }
 
-/// The report as one HTML page.
-pub fn page(report: &Report) -> String {
+/// The report as one HTML page; `decode` is the lab's [`decoder`](crate::lab::Lab::decoder).
+pub fn page(report: &Report, decode: Option<fn(u64) -> String>) -> String {
     let scope = if report.exhaustive {
         "every interleaving".to_string()
     } else if report.bounded_by.is_empty() {
@@ -83,6 +89,7 @@ pub fn page(report: &Report) -> String {
         expected: &report.expected,
         heading: "The clearest failing execution",
         steps: failure.map_or(&[][..], |f| &f.schedule.steps[..]),
+        decode,
         ends,
         message: failure.map_or("", |f| f.message.as_str()),
         replay: report.replay.as_deref(),
@@ -112,6 +119,7 @@ pub fn stepped(stepping: &crate::stepper::Stepping, ending: &crate::stepper::End
         expected: &expected,
         heading: "The execution",
         steps: &schedule.steps,
+        decode: lab.decoder(),
         ends: ending.state.as_ref().map(State::to_string),
         message: &message,
         replay: Some(&replay).filter(|_| !ending.moves.is_empty()).map(String::as_str),
@@ -138,7 +146,7 @@ fn render(page: &Page) -> String {
         escape(page.expected)
     );
     if !page.steps.is_empty() {
-        lanes(&mut out, page.heading, page.steps);
+        lanes(&mut out, page.heading, page.steps, page.decode);
         match &page.ends {
             Some(state) => {
                 let _ = writeln!(
@@ -174,8 +182,9 @@ fn render(page: &Page) -> String {
     out
 }
 
-/// A lane per thread, a row per step, the shared memory beside it.
-fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step]) {
+/// A lane per thread, a row per step, the shared memory beside it and what each thread
+/// keeps to itself (the value it read and will write back).
+fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step], decode: Option<fn(u64) -> String>) {
     let mut threads: Vec<&str> = Vec::new();
     for step in steps {
         if !threads.contains(&step.thread.as_str()) {
@@ -186,9 +195,10 @@ fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step]) {
     for thread in &threads {
         let _ = write!(out, "<th>{}</th>", escape(thread));
     }
-    out.push_str("<th>shared memory after the step</th></tr>\n");
+    out.push_str("<th>shared memory after the step</th><th>each thread's private copy</th></tr>\n");
+    let private = crate::trace::private_values(steps, decode);
     let mut memory: Vec<(String, String)> = Vec::new();
-    for step in steps {
+    for (i, step) in steps.iter().enumerate() {
         let now = match (step.wrote, step.read) {
             (Some(v), _) | (None, Some(v)) => Some(v.to_string()),
             _ => {
@@ -227,7 +237,13 @@ fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step]) {
             }
         }
         let shown: Vec<String> = memory.iter().map(|(object, value)| format!("{object}: {value}")).collect();
-        let _ = writeln!(out, "<td class=\"state\">{}</td></tr>", escape(&shown.join(" · ")));
+        let kept = private.get(i).map_or("", String::as_str);
+        let _ = writeln!(
+            out,
+            "<td class=\"state\">{}</td><td class=\"private\">{}</td></tr>",
+            escape(&shown.join(" · ")),
+            escape(kept)
+        );
     }
     out.push_str("</table>\n");
 }

@@ -3,6 +3,7 @@
 mod exit;
 mod learn;
 mod lesson;
+mod pager;
 mod panics;
 mod step;
 mod tui;
@@ -35,7 +36,8 @@ pub struct Cli {
 enum Command {
     /// List the labs and their variants.
     List,
-    /// Print a lab's lesson.
+    /// Print a lab's lesson: on a terminal wrapped to its width and, when taller
+    /// than the screen, paged through `$PAGER` (default `less`, as `git` does).
     Show {
         /// Lab number or name (1, 01, lost_update).
         lab: String,
@@ -498,8 +500,18 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Some(Command::Show { lab }) => {
             let lab = labs::find(&lab)?;
-            let styled = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
-            out(&lesson::render(lab.lesson(), styled))?;
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let styled = terminal && std::env::var_os("NO_COLOR").is_none();
+            match crossterm::terminal::size() {
+                Ok((columns, rows)) if terminal && columns > 0 && rows > 0 => {
+                    // One column spare: a line exactly as wide as the terminal leaves the
+                    // cursor past the edge, and some terminals then show an empty line.
+                    let text =
+                        lesson::render(lab.lesson(), styled, Some(usize::from(columns).saturating_sub(1).max(20)));
+                    pager::page(&text, usize::from(columns), usize::from(rows))?;
+                }
+                _ => out(&lesson::render(lab.lesson(), styled, None))?,
+            }
             Ok(0)
         }
         Some(Command::Run { lab, variant, size, trials, budget, timeout, json, yours: true, .. }) => {
@@ -635,7 +647,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                     ending
                 }
                 None if !plain && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
-                    let (ending, after) = tui::interactive(&stepping)?;
+                    let (ending, after) = tui::interactive(&stepping, puzzle.map(|(_, p)| p.goal))?;
                     // The full screen is gone: what happened stays in the terminal's scrollback.
                     out(&format!("{}\n\n{after}", step::title(&stepping)))?;
                     if let Some(status) = exit::signalled() {
@@ -679,7 +691,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             model.time_budget = timeout;
             let report = check::explore(&model).map_err(|e| e.to_string())?;
             if let Some(path) = &html {
-                std::fs::write(path, check::html::page(&report))
+                std::fs::write(path, check::html::page(&report, lab.decoder()))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             if json {

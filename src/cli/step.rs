@@ -42,6 +42,28 @@ pub(super) fn shared_state(stepping: &Stepping, events: &[Event]) -> String {
     format!("  shared: {}\n", list.join(" · "))
 }
 
+/// Each thread that can move, as the screens show it: its next operation with the value it
+/// will write (`store 1`), and what it keeps to itself (`read 0`: its private copy).
+pub(super) fn moves(stepping: &Stepping, choice: &Choice) -> Vec<(String, String)> {
+    let schedule = Schedule::from_events_decoded(choice.events, stepping.lab.card().names, stepping.lab.decoder());
+    let private = crate::trace::private_now(&schedule.steps, stepping.lab.decoder());
+    choice
+        .next
+        .iter()
+        .map(|next| {
+            let op = match next.writes {
+                Some(value) => {
+                    format!("{} {}", next.op, stepping.lab.decoder().map_or(value.to_string(), |d| d(value)))
+                }
+                None => next.op.to_string(),
+            };
+            let kept: Vec<&str> =
+                private.iter().filter(|(thread, _)| *thread == next.label).map(|(_, read)| read.as_str()).collect();
+            (op, if kept.is_empty() { String::new() } else { format!("(it {})", kept.join(", ")) })
+        })
+        .collect()
+}
+
 fn screen(stepping: &Stepping, choice: &Choice) -> String {
     let mut text = String::new();
     if !choice.events.is_empty() {
@@ -51,8 +73,9 @@ fn screen(stepping: &Stepping, choice: &Choice) -> String {
     text.push_str(&shared_state(stepping, choice.events));
     let _ = writeln!(text, "  who moves next?");
     let width = choice.next.iter().map(|n| n.label.len()).max().unwrap_or(2);
-    for next in &choice.next {
-        let _ = writeln!(text, "    {:>2}  {:<width$}  {:<22} {}", next.thread, next.label, next.op, next.at);
+    for (next, (op, kept)) in choice.next.iter().zip(moves(stepping, choice)) {
+        let line = format!("    {:>2}  {:<width$}  {:<22} {}  {kept}", next.thread, next.label, op, next.at);
+        let _ = writeln!(text, "{}", line.trim_end());
     }
     for waiting in &choice.waiting {
         let _ = writeln!(text, "    (waiting, cannot move: {waiting})");

@@ -36,12 +36,17 @@ mod frame;
 pub(super) struct View {
     /// The first line: lab, variant, size.
     pub title: String,
+    /// The puzzle's goal, when stepping one (`make a job run twice`).
+    pub goal: Option<String>,
     /// The steps so far, one per line (the schedule's table).
     pub steps: Vec<String>,
     /// The shared objects now.
     pub shared: String,
     /// The threads that can move, with the source text of their next line.
     pub next: Vec<(Next, String)>,
+    /// For each of `next`: its operation with the value it will write (`store 1`), and
+    /// what it keeps to itself (`(it read 0)`).
+    pub moves: Vec<(String, String)>,
     /// The threads that wait for a lock.
     pub waiting: Vec<Waiting>,
     /// A one-line message: a key that is not a move, "nothing to undo".
@@ -52,10 +57,17 @@ pub(super) struct View {
 
 /// Draws `view` on the whole frame.
 fn draw(frame: &mut Frame, view: &View) {
-    // A title row, the panes, two rows for the message and the keys.
-    let (top, rest) = frame.area().split_top(1);
+    // A title row (and the puzzle's goal), the panes, two rows for the message and the keys.
+    let (top, rest) = frame.area().split_top(1 + u16::from(view.goal.is_some()));
     let (body, keys) = rest.split_top(rest.height.saturating_sub(2));
-    frame.paragraph(top, &[Line::styled(view.title.as_str(), Style::PLAIN.bold())], Wrap::Cut, 0);
+    let mut heading = vec![Line::styled(view.title.as_str(), Style::PLAIN.bold())];
+    if let Some(goal) = &view.goal {
+        heading.push(Line(vec![
+            ("puzzle goal: ".to_string(), Style::fg(Color::Magenta).bold()),
+            (goal.clone(), Style::fg(Color::Magenta)),
+        ]));
+    }
+    frame.paragraph(top, &heading, Wrap::Cut, 0);
     let (left, right) = body.split_left((u32::from(body.width) * 55 / 100) as u16);
 
     // The steps so far: the newest at the bottom, always in sight.
@@ -71,11 +83,13 @@ fn draw(frame: &mut Frame, view: &View) {
     let state = view.shared.trim().trim_start_matches("shared: ");
     frame.paragraph(inside, &[Line::raw(state)], Wrap::Words { trim: true }, 0);
     let mut who: Vec<Line> = Vec::new();
-    for (next, code) in &view.next {
+    for (i, (next, code)) in view.next.iter().enumerate() {
+        let (op, kept) = view.moves.get(i).cloned().unwrap_or_else(|| (next.op.to_string(), String::new()));
         who.push(Line(vec![
             (format!("{:>2} ", next.thread), Style::fg(Color::Yellow).bold()),
             (format!("{:<9}", next.label), Style::PLAIN.bold()),
-            (format!("{}  ", next.op), Style::PLAIN),
+            (format!("{op}  "), Style::PLAIN),
+            (if kept.is_empty() { String::new() } else { format!("{kept}  ") }, Style::fg(Color::Magenta)),
             (next.at.clone(), Style::fg(Color::DarkGrey)),
         ]));
         if !code.is_empty() {
@@ -132,9 +146,11 @@ pub(super) fn view_of(
     };
     View {
         title: step::title(stepping),
+        goal: None,
         steps,
         shared: step::shared_state(stepping, choice.events),
         next: choice.next.iter().map(|n| (n.clone(), source_line(sources, &n.at))).collect(),
+        moves: step::moves(stepping, choice),
         waiting: choice.waiting.clone(),
         message: message.to_string(),
         outcome: None,
@@ -152,6 +168,8 @@ struct Screen {
     /// What to print on the normal screen afterwards.
     after: String,
     last: View,
+    /// The puzzle's goal, shown under the title on every frame.
+    goal: Option<String>,
 }
 
 /// Leaves raw mode and the alternate screen, shows the cursor. Safe to call twice.
@@ -228,6 +246,7 @@ impl Ui for Screen {
     fn ask(&mut self, stepping: &Stepping, choice: &Choice) -> Answer {
         let message = std::mem::take(&mut self.message);
         self.last = view_of(stepping, choice, &mut self.sources, &message);
+        self.last.goal = self.goal.clone();
         loop {
             self.show();
             let Some((code, modifiers)) = self.key() else { return Answer::Quit };
@@ -252,6 +271,7 @@ impl Ui for Screen {
         let outcome: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("outcome:")).collect();
         self.last = View {
             title: step::title(stepping),
+            goal: self.goal.clone(),
             steps: schedule.table().lines().map(str::to_string).collect(),
             shared: step::shared_state(stepping, &ending.events),
             outcome: Some(outcome.join("\n")),
@@ -265,8 +285,9 @@ impl Ui for Screen {
 /// A panic hook, as `std::panic::take_hook` returns it.
 type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send>;
 
-/// Steps full screen; returns the ending and the text to print once the normal screen is back.
-pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), String> {
+/// Steps full screen, with the puzzle's `goal` in sight if there is one; returns the ending
+/// and the text to print once the normal screen is back.
+pub(super) fn interactive(stepping: &Stepping, goal: Option<&str>) -> Result<(Ending, String), String> {
     let stop = super::exit::flag_on_signals()?;
     terminal::enable_raw_mode().map_err(|e| format!("cannot use the terminal full screen ({e}); try --plain"))?;
     // From here on the terminal is restored on every way out, a panic included.
@@ -286,6 +307,7 @@ pub(super) fn interactive(stepping: &Stepping) -> Result<(Ending, String), Strin
             stop,
             after: String::new(),
             last: View::default(),
+            goal: goal.map(str::to_string),
         }));
         let ending = step::play(stepping, screen.clone());
         let after = std::mem::take(&mut screen.borrow_mut().after);
@@ -331,6 +353,19 @@ mod tests {
         assert!(text.contains("held by T1"), "the shared state:\n{text}");
         assert!(text.contains("1  T1      lock (holds 2)"), "the steps so far:\n{text}");
         assert!(text.contains("q/Esc/Ctrl-C: quit"), "{text}");
+    }
+
+    #[test]
+    fn the_screen_shows_the_puzzle_goal_and_what_each_thread_read_and_will_write() {
+        // T1 and T2 both loaded 0: each keeps its 0 privately and will store 1.
+        let (_, mut view) = frame_after("1", "racy", Case::new(2, 1), &[1, 2]);
+        view.goal = Some("lose an update".to_string());
+        let mut frame = Frame::new(140, 30);
+        draw(&mut frame, &view);
+        let text = frame.text();
+        assert!(text.contains("puzzle goal: lose an update"), "{text}");
+        assert!(text.contains("T1       store 1  (it read 0)"), "{text}");
+        assert!(text.contains("T2       store 1  (it read 0)"), "{text}");
     }
 
     #[test]

@@ -74,6 +74,9 @@ fn current_thread() -> usize {
 /// Under loom nothing happens before an operation: loom itself decides who runs.
 fn before(_op: &'static str, _location: &'static Location<'static>) {}
 
+/// loom needs no announcement of a write either.
+fn before_writing(_op: &'static str, _value: u64, _location: &'static Location<'static>) {}
+
 /// Records one operation on the shared object at `addr`.
 fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
     let me = loom::thread::current();
@@ -88,7 +91,7 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
 /// hardware), `fetch_add`, `fetch_sub`, `fetch_and`, `fetch_nand`, `fetch_or`,
 /// `fetch_xor`, `fetch_max`, `fetch_min`, `fetch_update` and `into_inner`.
 pub mod atomic {
-    use super::{Location, Op, before, current_thread, record};
+    use super::{Location, Op, before, before_writing, current_thread, record};
     use crate::sync::traced::{Traced, traced_common, traced_int};
     use crate::trace;
     /// A memory fence, as the model checks it (std's own would be invisible to it).

@@ -44,6 +44,11 @@ fn before(op: &'static str, location: &'static Location<'static>) {
     trace::set_pending(current_thread(), op, location);
 }
 
+/// Announces an operation that will write `value` (the stepper shows `store 1`).
+fn before_writing(op: &'static str, value: u64, location: &'static Location<'static>) {
+    trace::set_pending_write(current_thread(), op, value, location);
+}
+
 /// Announces a `lock` of the mutex at `addr`: a thread whose mutex is held waits, and the
 /// stepper does not offer it as a move.
 fn before_lock(addr: usize, location: &'static Location<'static>) {
@@ -60,7 +65,7 @@ fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>)
 
 /// Atomic integers and flags over shuttle's, announced and traced.
 pub mod atomic {
-    use super::{Location, Op, before, current_thread, record};
+    use super::{Location, Op, before, before_writing, current_thread, record};
     use crate::sync::traced::{Traced, traced_common, traced_int};
     use crate::trace;
     /// A memory fence, as the model checks it (std's own would be invisible to it).

@@ -6,7 +6,7 @@
 //! as the thread's next step), performs the operation on the library's type,
 //! and appends an [`Op`](crate::trace::Op) to the trace with the value
 //! read or written. The macros expand inside a backend's `atomic` module, which
-//! must have `before`, `record`, `current_thread`, `trace`, `Op`, `Location`,
+//! must have `before`, `before_writing`, `record`, `current_thread`, `trace`, `Op`, `Location`,
 //! `Ordering` and `Traced` in scope.
 
 /// How a value of an atomic type is written into the trace (as a `u64`).
@@ -65,7 +65,7 @@ macro_rules! traced_common {
             /// Stores a value (traced).
             #[track_caller]
             pub fn store(&self, value: $t, order: Ordering) {
-                before("store", Location::caller());
+                before_writing("store", value.traced(), Location::caller());
                 self.inner.store(value, order);
                 self.note(Op::Store { wrote: value.traced() }, Location::caller());
             }
@@ -73,7 +73,7 @@ macro_rules! traced_common {
             /// Swaps in a value, returning the old one (traced).
             #[track_caller]
             pub fn swap(&self, value: $t, order: Ordering) -> $t {
-                before("swap", Location::caller());
+                before_writing("swap", value.traced(), Location::caller());
                 // A test-and-set spin lock retries its swap while another thread holds the lock.
                 trace::note_contendable(Location::caller());
                 trace::hold_if_briefly(self as *const Self as usize);
