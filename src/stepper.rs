@@ -318,6 +318,38 @@ impl Scheduler for Learner {
 /// A finished execution: its final state and every operation.
 type Finished = (State, Vec<Event>);
 
+/// Runs `f` with the process's stderr sent to `/dev/null`: shuttle writes its own lines there
+/// on a deadlock or a panic in a task ("Test deadlocked, and SHUTTLE_CAPTURE_BACKTRACE is not
+/// set…", "test panicked in task…") with `eprintln!`, which no hook silences; the stepper
+/// reports both itself, in one line. (On a failure to redirect, `f` runs with stderr as it is.)
+fn without_stderr<R>(f: impl FnOnce() -> R) -> R {
+    use std::os::fd::AsRawFd as _;
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return f() };
+    // Safety: `dup` of this process's own stderr; the copy is closed below.
+    let saved = unsafe { libc::dup(libc::STDERR_FILENO) };
+    // Safety: both descriptors are open (`null` lives until the end of this function).
+    if saved < 0 || unsafe { libc::dup2(null.as_raw_fd(), libc::STDERR_FILENO) } < 0 {
+        if saved >= 0 {
+            // Safety: `saved` was opened by the `dup` above and is used nowhere else.
+            unsafe { libc::close(saved) };
+        }
+        return f();
+    }
+    struct Restore(i32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // Safety: `self.0` is the copy of stderr made above, put back and closed once (also
+            // when `f` panics).
+            unsafe {
+                libc::dup2(self.0, libc::STDERR_FILENO);
+                libc::close(self.0);
+            }
+        }
+    }
+    let _restore = Restore(saved);
+    f()
+}
+
 /// Runs one execution: the `moves` first, then whatever `chooser` decides at
 /// every further choice.
 pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) -> Decision + 'static) -> Ending {
@@ -351,14 +383,16 @@ pub fn run(stepping: &Stepping, moves: &[usize], chooser: impl FnMut(&Choice) ->
     // runs while stepping (the one before is put back after).
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let runner = shuttle::Runner::new(scheduler, config);
-        runner.run(move || {
-            trace::clear();
-            let state = lab.run(crate::lab::Backend::Step, &variant, &case).unwrap_or_default();
-            *body_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((state, trace::snapshot()));
-        });
-    }))
+    let result = without_stderr(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let runner = shuttle::Runner::new(scheduler, config);
+            runner.run(move || {
+                trace::clear();
+                let state = lab.run(crate::lab::Backend::Step, &variant, &case).unwrap_or_default();
+                *body_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((state, trace::snapshot()));
+            });
+        }))
+    })
     .map_err(|payload| (crate::trace::panic_message(&*payload), String::new()));
     std::panic::set_hook(previous);
     let moves = std::mem::take(&mut *recorded.lock().unwrap_or_else(|p| p.into_inner()));

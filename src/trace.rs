@@ -237,6 +237,8 @@ pub struct Waiting {
     pub location: &'static Location<'static>,
     /// What it waits for, when it is not a lock (`to send: the channel is full`).
     pub what: Option<String>,
+    /// The thread it waits for in `join()`, if that is what it does.
+    pub joins: Option<usize>,
 }
 
 thread_local! {
@@ -534,12 +536,28 @@ pub fn spawned() -> u32 {
 
 /// Notes that `thread` is about to block on the mutex at `addr`.
 pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {
-    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: None }));
+    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: None, joins: None }));
 }
 
 /// Notes that `thread` is about to block on the channel at `addr`, waiting for `what`.
 pub fn wait_begin_for(thread: usize, addr: usize, location: &'static Location<'static>, what: String) {
-    WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: Some(what) }));
+    WAITING
+        .with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: Some(what), joins: None }));
+}
+
+/// The address a wait for a thread to finish is filed under: no object has it.
+const JOINING: usize = usize::MAX / 2;
+
+/// Notes that `thread` waits in `join()` at `location` for thread `joined` to finish.
+pub fn wait_begin_join(thread: usize, joined: usize, location: &'static Location<'static>) {
+    WAITING.with(|waiting| {
+        waiting.borrow_mut().push(Waiting { thread, addr: JOINING + joined, location, what: None, joins: Some(joined) })
+    });
+}
+
+/// Notes that `thread`'s `join()` of thread `joined` returned.
+pub fn wait_end_join(thread: usize, joined: usize) {
+    wait_end(thread, JOINING + joined);
 }
 
 /// Notes that `thread` got the mutex at `addr`.
@@ -557,6 +575,12 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
     let thread_name = |t: usize| label(events, t);
     let mut parts = Vec::new();
     for w in waiting {
+        if let Some(joined) = w.joins {
+            let at = format!("{}:{}", tidy_path(w.location.file()), w.location.line());
+            let at = if worth_pointing_at(&at) { format!(" at {at}") } else { String::new() };
+            parts.push(format!("{} waits{at} for {} to finish (join)", thread_name(w.thread), thread_name(joined)));
+            continue;
+        }
         // The holder: the last thread that locked this mutex and has not unlocked it.
         let mut held: Option<(usize, usize)> = None;
         for (i, e) in events.iter().enumerate().filter(|(_, e)| e.addr == w.addr) {

@@ -233,3 +233,25 @@ mod judge {
         assert!(lab.exercises.iter().all(|e| e.hints.len() >= 3));
     }
 }
+
+#[test]
+fn a_deadlock_is_drawn_with_both_sides_of_the_cycle_and_the_channel_between_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("deadlock.html");
+    let path = page.to_str().expect("a path");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_racelab"))
+        .args(["check", "5", "--variant", "wrong_bounded_deadlock", "--html", path])
+        .output()
+        .expect("racelab runs");
+    assert_eq!(out.status.code(), Some(1));
+    // The verdict names both threads: the worker blocked on the full channel, the parent in join.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("main waits at labs/05_message_passing/reference.rs:"), "{text}");
+    assert!(text.contains("for T2 to finish (join); T2 waits at"), "{text}");
+    // shuttle's own lines (it replays the schedule for the step command) stay out of sight.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(html.contains("channel: holds [1] (full), 1 sender left"), "the shared column shows the channel");
+    assert!(html.contains("<td class=\"step\">stuck</td>"), "a last row with the waiting threads");
+    assert!(html.contains("waits for T2 to finish (join)") && html.contains("waits to send: the channel is full"));
+}

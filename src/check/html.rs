@@ -146,7 +146,7 @@ fn render(page: &Page) -> String {
         escape(page.expected)
     );
     if !page.steps.is_empty() {
-        lanes(&mut out, page.heading, page.steps, page.decode);
+        lanes(&mut out, page.heading, page.steps, page.decode, &waits_in(page.message));
         match &page.ends {
             Some(state) => {
                 let _ = writeln!(
@@ -182,13 +182,45 @@ fn render(page: &Page) -> String {
     out
 }
 
+/// The threads a deadlock left waiting, each with what it waits for, from the verdict
+/// (`deadlock: every thread is blocked — T2 waits at … to send: …; main waits at … for T2 to
+/// finish (join)`): both sides of the cycle, for the lanes' last row.
+fn waits_in(message: &str) -> Vec<(String, String, String)> {
+    let Some((_, parts)) = message.split_once("deadlock: every thread is blocked — ") else { return Vec::new() };
+    parts
+        .split("; ")
+        .filter_map(|part| {
+            let (thread, rest) = part.split_once(" waits")?;
+            // `… waits at file:line for …`: the line apart, as the other cells show it.
+            let (at, what) = match rest.strip_prefix(" at ").and_then(|r| r.split_once(' ')) {
+                Some((at, what)) => (at.to_string(), what.to_string()),
+                None => (String::new(), rest.trim_start().to_string()),
+            };
+            Some((thread.to_string(), format!("waits {what}"), at))
+        })
+        .filter(|(thread, _, _)| !thread.contains(' '))
+        .collect()
+}
+
 /// A lane per thread, a row per step, the shared memory beside it and what each thread
-/// keeps to itself (the value it read and will write back).
-fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step], decode: Option<fn(u64) -> String>) {
+/// keeps to itself (the value it read and will write back); after a deadlock, a last row
+/// with what each waiting thread waits for.
+fn lanes(
+    out: &mut String,
+    heading: &str,
+    steps: &[crate::trace::Step],
+    decode: Option<fn(u64) -> String>,
+    waits: &[(String, String, String)],
+) {
     let mut threads: Vec<&str> = Vec::new();
     for step in steps {
         if !threads.contains(&step.thread.as_str()) {
             threads.push(&step.thread);
+        }
+    }
+    for (thread, _, _) in waits {
+        if !threads.contains(&thread.as_str()) {
+            threads.push(thread);
         }
     }
     let _ = write!(out, "<h2>{}</h2>\n<table class=\"lanes\"><tr><th>step</th>", escape(heading));
@@ -198,6 +230,7 @@ fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step], decode: 
     out.push_str("<th>shared memory after the step</th><th>each thread's private copy</th></tr>\n");
     let private = crate::trace::private_values(steps, decode);
     let mut memory: Vec<(String, String)> = Vec::new();
+    let mut channels: Vec<Channel> = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         let now = match (step.wrote, step.read) {
             (Some(v), _) | (None, Some(v)) => Some(v.to_string()),
@@ -205,8 +238,13 @@ fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step], decode: 
                 let inside = |prefix: &str| step.operation.strip_prefix(prefix).map(|r| r.trim_end_matches(')'));
                 if let Some(value) = inside("lock (holds ") {
                     Some(format!("{value}, held by {}", step.thread))
+                } else if let Some(value) = inside("unlock (leaves ") {
+                    Some(format!("{value}, free"))
                 } else {
-                    inside("unlock (leaves ").map(|value| format!("{value}, free"))
+                    if !channels.iter().any(|c| c.object == step.object) {
+                        channels.push(Channel { object: step.object.clone(), ..Channel::default() });
+                    }
+                    channels.iter_mut().find(|c| c.object == step.object).and_then(|c| c.after(&step.operation))
                 }
             }
         };
@@ -245,7 +283,72 @@ fn lanes(out: &mut String, heading: &str, steps: &[crate::trace::Step], decode: 
             escape(kept)
         );
     }
+    if !waits.is_empty() {
+        out.push_str("<tr><td class=\"step\">stuck</td>");
+        for thread in &threads {
+            match waits.iter().find(|(t, _, _)| t == thread) {
+                Some((_, what, at)) => {
+                    let _ = write!(
+                        out,
+                        "<td><span class=\"op marked\">{}</span><div class=\"at\">{}</div></td>",
+                        escape(what),
+                        escape(at)
+                    );
+                }
+                None => out.push_str("<td></td>"),
+            }
+        }
+        out.push_str("<td class=\"state\">every thread waits: nothing can move</td><td></td></tr>\n");
+    }
     out.push_str("</table>\n");
+}
+
+/// A channel as its steps leave it: the messages in it, the senders left, whether it is full.
+#[derive(Default)]
+struct Channel {
+    object: String,
+    messages: Vec<String>,
+    senders: Option<String>,
+    receiver_gone: bool,
+    full: bool,
+}
+
+impl Channel {
+    /// The channel after `operation` (`send 1`, `recv → 1`, `drop sender (1 left)`, `blocked:
+    /// channel full`), in words; `None` when the operation is not a channel's.
+    fn after(&mut self, operation: &str) -> Option<String> {
+        if let Some(msg) = operation.strip_prefix("send ").filter(|m| !m.ends_with("failed: no receiver")) {
+            self.messages.push(msg.to_string());
+        } else if let Some(msg) = operation.strip_prefix("recv → ") {
+            if let Some(i) = self.messages.iter().position(|m| m == msg) {
+                self.messages.remove(i);
+            }
+            self.full = false;
+        } else if operation == "drop sender (the last: disconnected)" {
+            self.senders = Some("no sender left".to_string());
+        } else if let Some(left) = operation.strip_prefix("drop sender (").and_then(|r| r.strip_suffix(" left)")) {
+            self.senders = Some(format!("{left} sender{} left", if left == "1" { "" } else { "s" }));
+        } else if operation == "drop receiver" {
+            self.receiver_gone = true;
+        } else if operation == "blocked: channel full" {
+            self.full = true;
+        } else if !operation.starts_with("blocked: ")
+            && !operation.starts_with("recv: ")
+            && !operation.starts_with("try_recv")
+        {
+            return None;
+        }
+        let mut said = vec![if self.messages.is_empty() {
+            "empty".to_string()
+        } else {
+            format!("holds [{}]{}", self.messages.join(", "), if self.full { " (full)" } else { "" })
+        }];
+        said.extend(self.senders.clone());
+        if self.receiver_gone {
+            said.push("no receiver".to_string());
+        }
+        Some(said.join(", "))
+    }
 }
 
 /// The outcome histogram: every final state, its count, a bar.

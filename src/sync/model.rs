@@ -60,14 +60,85 @@ pub mod thread {
         T: Send + 'static,
     {
         crate::trace::note_spawn();
-        loom::thread::spawn(f)
+        JoinHandle(loom::thread::spawn(f))
+    }
+
+    /// loom's `JoinHandle`, whose `join` a deadlock report names: `main waits at … for T2
+    /// to finish (join)` — the other side of a cycle whose first side is a thread waiting
+    /// for a lock or a channel.
+    #[derive(Debug)]
+    pub struct JoinHandle<T>(loom::thread::JoinHandle<T>);
+
+    impl<T> JoinHandle<T> {
+        /// Waits for the thread to finish; `Err` if it panicked.
+        #[track_caller]
+        pub fn join(self) -> std::thread::Result<T> {
+            joining(self.0.thread().id(), std::panic::Location::caller(), || self.0.join())
+        }
+
+        /// The thread it joins.
+        pub fn thread(&self) -> &Thread {
+            self.0.thread()
+        }
+    }
+
+    /// Runs `join` (of the thread `id`) noted as a wait for that thread, from `location`.
+    pub(super) fn joining<R>(
+        id: ThreadId,
+        location: &'static std::panic::Location<'static>,
+        join: impl FnOnce() -> R,
+    ) -> R {
+        let me = super::current_thread();
+        let joined = super::thread_number(id);
+        crate::trace::wait_begin_join(me, joined, location);
+        let result = join();
+        crate::trace::wait_end_join(me, joined);
+        result
+    }
+
+    /// loom's thread `Builder` (a name for the thread), its handles' `join` named as
+    /// [`JoinHandle`]'s is.
+    #[derive(Debug)]
+    pub struct Builder(loom::thread::Builder);
+
+    impl Builder {
+        /// A builder for a thread with no name yet.
+        #[allow(clippy::new_without_default, reason = "std's Builder has no Default either")]
+        pub fn new() -> Builder {
+            Builder(loom::thread::Builder::new())
+        }
+
+        /// Names the thread (schedules then call it by that name).
+        pub fn name(self, name: String) -> Builder {
+            Builder(self.0.name(name))
+        }
+
+        /// Sets the thread's stack size.
+        pub fn stack_size(self, size: usize) -> Builder {
+            Builder(self.0.stack_size(size))
+        }
+
+        /// Spawns the thread, counted for the judge as [`spawn`] is.
+        pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            crate::trace::note_spawn();
+            self.0.spawn(f).map(JoinHandle)
+        }
     }
 }
 
 /// The number loom gives the running model thread (0 is the model's main thread).
 fn current_thread() -> usize {
+    thread_number(loom::thread::current().id())
+}
+
+/// The number loom gives the thread `id`.
+fn thread_number(id: loom::thread::ThreadId) -> usize {
     // loom's ThreadId prints as `ThreadId(N)` and has no accessor for N.
-    let id = format!("{:?}", loom::thread::current().id());
+    let id = format!("{id:?}");
     id.trim_start_matches("ThreadId(").trim_end_matches(')').parse().unwrap_or(usize::MAX)
 }
 
@@ -580,10 +651,11 @@ pub mod scoped {
 
     impl<T> ScopedJoinHandle<'_, T> {
         /// Waits for the thread and returns its result (`Err` if it panicked).
+        #[track_caller]
         pub fn join(self) -> std::thread::Result<T> {
             let handle = self.handles.lock().unwrap_or_else(PoisonError::into_inner)[self.index].take();
             if let Some(handle) = handle {
-                handle.join()?;
+                super::thread::joining(handle.thread().id(), std::panic::Location::caller(), || handle.join())?;
             }
             let value = self.result.lock().unwrap_or_else(PoisonError::into_inner).take();
             value.ok_or_else(|| Box::new("the scoped thread panicked") as Box<dyn std::any::Any + Send>)
@@ -591,16 +663,19 @@ pub mod scoped {
     }
 
     /// Runs `f` with a scope to spawn threads in; every thread is joined before it returns.
+    #[track_caller]
     pub fn scope<'env, F, T>(f: F) -> T
     where
         F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
     {
+        let location = std::panic::Location::caller();
         let scope = Scope { handles: Mutex::new(Vec::new()), _scope: PhantomData, _env: PhantomData };
         let result = f(&scope);
         let left: Vec<_> =
             scope.handles.lock().unwrap_or_else(PoisonError::into_inner).iter_mut().filter_map(Option::take).collect();
         for handle in left {
-            if handle.join().is_err() {
+            // The end of the scope joins: a deadlock report names the scope's line.
+            if super::thread::joining(handle.thread().id(), location, || handle.join()).is_err() {
                 panic!("a scoped thread panicked");
             }
         }
