@@ -30,18 +30,33 @@ fn catalogued_worker() {
     println!("report {report}");
 }
 
+/// Set in the processes that judge the catalogue's answers (see `racelab::judge::apart`).
+const SERVE_ENV: &str = "RACELAB_JUDGE_SERVE";
+const CATALOGUE_TEST: &str = "every_labs_judge_rejects_every_wrong_answer_and_accepts_every_right_one";
+
 /// Every lab's catalogue, all in this one test so that a lab added to the
 /// registry is judged here with no line added; the answers of every lab share
-/// the machine's cores (`judge_catalogues`), each lab's checks follow.
+/// the machine's cores, one judging process per core (`judge_catalogues_apart`),
+/// each lab's checks follow.
 #[test]
 fn every_labs_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
     let labs: Vec<&'static dyn Exercises> = labs::LABS.iter().filter_map(|lab| labs::exercises(lab.number())).collect();
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let worker = |exercises: &'static dyn Exercises, entry: &catalogue::Entry| {
         let answer = format!("{}/{}", exercises.lab().number(), entry.name);
         self_as_worker(WORKER_TEST).ok().map(|w| w.env(ANSWER_ENV, answer))
     };
-    let judged = racelab::judge::judge_catalogues(&labs, threads, &worker);
+    if std::env::var_os(SERVE_ENV).is_some() {
+        // Started by the test below: judge the answers the parent hands out.
+        racelab::judge::apart::serve(&labs, &worker);
+        return;
+    }
+    let processes = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let start = || {
+        let mut command = std::process::Command::new(std::env::current_exe().ok()?);
+        command.args(["--exact", CATALOGUE_TEST, "--nocapture", "--quiet", "--test-threads", "1"]).env(SERVE_ENV, "1");
+        Some(command)
+    };
+    let judged = racelab::judge::judge_catalogues_apart(&labs, processes, &start);
     let failures: Vec<String> = labs
         .iter()
         .zip(judged)
@@ -52,6 +67,25 @@ fn every_labs_judge_rejects_every_wrong_answer_and_accepts_every_right_one() {
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_judging_process_that_dies_costs_its_answer_and_no_other() {
+    let labs = [labs::exercises(1).expect("lab 01")];
+    let answers = labs[0].catalogue().len();
+    let dying = || {
+        let mut command = std::process::Command::new("sh");
+        command.args(["-c", "exit 3"]);
+        Some(command)
+    };
+    let judged = racelab::judge::judge_catalogues_apart(&labs, 2, &dying);
+    assert_eq!(judged[0].len(), answers, "every answer has a verdict or a reason");
+    for verdict in &judged[0] {
+        assert!(verdict.as_ref().is_err_and(|e| e.ends_with("the judging process ended while judging it")));
+    }
+    let judged = racelab::judge::judge_catalogues_apart(&labs, 2, &|| None);
+    assert_eq!(judged[0].len(), answers);
+    assert!(judged[0].iter().all(|v| v.as_ref().is_err_and(|e| e.ends_with("no judging process would start"))));
 }
 
 fn judge_lab(exercises: &'static dyn Exercises, verdicts: Vec<Result<Verdict, String>>) {

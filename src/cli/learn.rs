@@ -481,6 +481,16 @@ struct Line {
     text: String,
 }
 
+/// `racelab dev serve-catalogue`: judges the catalogued answers `dev check` hands out.
+pub(crate) fn serve_catalogue(worker: &(dyn Fn(&'static dyn Lab) -> Result<WorkerCommand, String> + Sync)) {
+    let labs: Vec<&'static dyn judge::Exercises> =
+        LABS.iter().filter_map(|lab| labs::exercises(lab.number())).collect();
+    let answer_worker = |exercises: &'static dyn judge::Exercises, entry: &judge::catalogue::Entry| {
+        worker(exercises.lab()).ok().map(|w| w.args(["--answer", entry.name]))
+    };
+    judge::apart::serve(&labs, &answer_worker);
+}
+
 /// `cargo run -- dev check`: every exercise unsolved as shipped, every solution
 /// passing, every wrong fix rejected, every exercise mirroring its solution.
 pub(crate) fn dev_check(
@@ -489,14 +499,17 @@ pub(crate) fn dev_check(
     judge_catalogues: bool,
     stop: &AtomicBool,
 ) -> Result<(String, bool), Failure> {
-    // Every lab's catalogue at once, on every core (the slowest part of the check).
+    // Every lab's catalogue at once, one judging process per core (the slowest part of the
+    // check): `racelab dev serve-catalogue`, this binary again (see `judge::apart`).
     let with_catalogues: Vec<&'static dyn judge::Exercises> =
         LABS.iter().filter_map(|lab| labs::exercises(lab.number())).filter(|_| judge_catalogues).collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let answer_worker = |exercises: &'static dyn judge::Exercises, entry: &judge::catalogue::Entry| {
-        worker(exercises.lab()).ok().map(|w| w.args(["--answer", entry.name]))
+    let start = || {
+        let mut command = std::process::Command::new(std::env::current_exe().ok()?);
+        command.args(["dev", "serve-catalogue"]);
+        Some(command)
     };
-    let judged = judge::judge_catalogues(&with_catalogues, cores, &answer_worker);
+    let judged = judge::judge_catalogues_apart(&with_catalogues, cores, &start);
     let mut catalogues: std::collections::BTreeMap<u8, _> =
         with_catalogues.iter().map(|e| e.lab().number()).zip(judged).collect();
     let mut lines: Vec<Line> = Vec::new();

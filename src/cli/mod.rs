@@ -288,6 +288,10 @@ enum DevCommand {
         #[arg(long)]
         skip_catalogue: bool,
     },
+    /// Judge catalogued answers handed out on stdin, one verdict per line on stdout
+    /// (the processes `dev check` judges its catalogues in).
+    #[command(hide = true)]
+    ServeCatalogue,
 }
 
 /// `check --random --scheduler …`.
@@ -490,6 +494,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let mut course = Course::load()?;
             let lab = labs::find(&lab)?;
             out(&learn::reset(&mut course, lab, yes)?)?;
+            Ok(0)
+        }
+        Some(Command::Dev(DevCommand::ServeCatalogue)) => {
+            learn::serve_catalogue(&worker_command);
             Ok(0)
         }
         Some(Command::Dev(DevCommand::Check { skip_catalogue })) => {

@@ -184,34 +184,10 @@ impl<S: Spec> Exercises for S {
     }
 }
 
-/// Judges every catalogued answer of every lab in `labs` on `threads` threads,
-/// the likely slowest first; returns each lab's verdicts in catalogue order
-/// (an `Err` holds what stopped the judge on that answer: a panic, or no such
-/// answer). `worker` gives the worker-process command for an answer, if any.
-///
-/// Judging is CPU-bound (loom's budgets count CPU time), so `threads` about
-/// the number of cores keeps every core busy: one thread per lab left a core
-/// idle while the largest catalogue finished. Right answers and those whose
-/// stored verdict came after an exhaustive loom stage go first, so that the
-/// last answers to finish are quick ones.
-///
-/// # Examples
-///
-/// ```no_run
-/// use racelab::judge::judge_catalogues;
-///
-/// let labs = [racelab::labs::exercises(1).unwrap()];
-/// let verdicts = judge_catalogues(&labs, 2, &|_, _| None);
-/// let first = &verdicts[0];
-/// assert!(first.iter().all(|v| v.as_ref().is_ok_and(|v| v.judged_correctly())));
-/// ```
-pub fn judge_catalogues(
-    labs: &[&'static dyn Exercises],
-    threads: usize,
-    worker: &(dyn Fn(&'static dyn Exercises, &Entry) -> Option<WorkerCommand> + Sync),
-) -> Vec<Vec<Result<Verdict, String>>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    // (lab, answer) in the order to judge them: likely slow first.
+/// Every (lab, answer) of `labs` as indices, in the order to judge them: likely slow first
+/// (right answers, and those whose stored verdict came after an exhaustive loom stage), so
+/// that the last answers to finish are quick ones.
+pub(crate) fn catalogue_queue(labs: &[&'static dyn Exercises]) -> Vec<(usize, usize)> {
     let mut queue: Vec<(usize, usize, bool)> = Vec::new();
     for (l, lab) in labs.iter().enumerate() {
         let stored = catalogue::stored_signatures(lab.signatures_text());
@@ -223,36 +199,37 @@ pub fn judge_catalogues(
         }
     }
     queue.sort_by_key(|&(_, _, slow)| !slow);
-    let next = AtomicUsize::new(0);
-    let judged: Vec<(usize, usize, Result<Verdict, String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    while let Some(&(l, a, _)) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let lab = labs[l];
-                        let entry = lab.catalogue()[a];
-                        let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            lab.judge_answer(entry.name, worker(lab, &entry))
-                        }));
-                        let verdict = match verdict {
-                            Ok(Some(v)) => Ok(v),
-                            Ok(None) => Err(format!("lab {:02} has no answer `{}`", lab.lab().number(), entry.name)),
-                            Err(payload) => Err(format!(
-                                "lab {:02} {}: the judge panicked: {}",
-                                lab.lab().number(),
-                                entry.name,
-                                crate::trace::panic_message(&*payload)
-                            )),
-                        };
-                        mine.push((l, a, verdict));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    });
+    queue.into_iter().map(|(l, a, _)| (l, a)).collect()
+}
+
+/// Judges answer `a` of lab `l` of `labs`; a panic of the judge, or no such answer, is an `Err`.
+pub(crate) fn judge_one(
+    labs: &[&'static dyn Exercises],
+    l: usize,
+    a: usize,
+    worker: &(dyn Fn(&'static dyn Exercises, &Entry) -> Option<WorkerCommand> + Sync),
+) -> Result<Verdict, String> {
+    let lab = labs[l];
+    let entry = lab.catalogue()[a];
+    let verdict =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lab.judge_answer(entry.name, worker(lab, &entry))));
+    match verdict {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(format!("lab {:02} has no answer `{}`", lab.lab().number(), entry.name)),
+        Err(payload) => Err(format!(
+            "lab {:02} {}: the judge panicked: {}",
+            lab.lab().number(),
+            entry.name,
+            crate::trace::panic_message(&*payload)
+        )),
+    }
+}
+
+/// Verdicts as (lab, answer, verdict) in any order, as each lab's list in catalogue order.
+pub(crate) fn by_lab(
+    labs: &[&'static dyn Exercises],
+    judged: Vec<(usize, usize, Result<Verdict, String>)>,
+) -> Vec<Vec<Result<Verdict, String>>> {
     let mut by_lab: Vec<Vec<(usize, Result<Verdict, String>)>> = labs.iter().map(|_| Vec::new()).collect();
     for (l, a, verdict) in judged {
         by_lab[l].push((a, verdict));

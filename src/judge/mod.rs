@@ -18,11 +18,12 @@
 //! yours.rs       `run N --yours`, `bench N --yours`: the learner's answers measured
 //! spec.rs        what a lab tells the judge: the `Spec` trait each `labs/NN_slug/judge.rs` implements
 //! exercises.rs   the judge's two faces for every `Spec`: `Judge` (typed) and `Exercises` (through the registry)
+//! apart.rs       every catalogue judged in processes of one thread each (loom's stacks make threads contend)
 //! ```
 //!
 //! Each file uses only the files listed below it in this order (no import circles):
 //! channel → outcome, reading → source, sequential, contention → spec → loom_stage,
-//! real_stage, isolate → pipeline → catalogue, yours → exercises; verify uses
+//! real_stage, isolate → pipeline → catalogue, yours → exercises → apart; verify uses
 //! channel, outcome, reading, source, spec and yours.
 //!
 //! A lab says *what* is right ([`Spec`], [`crate::lab::Lab::judge`]); the
@@ -43,6 +44,7 @@
 //! assert_eq!(outcome.status, Status::Solved);
 //! ```
 
+pub mod apart;
 pub mod catalogue;
 pub mod channel;
 pub mod contention;
@@ -60,7 +62,8 @@ pub mod values;
 pub mod verify;
 pub mod yours;
 
-pub use exercises::{Exercises, Judge, judge_catalogues};
+pub use apart::judge_catalogues_apart;
+pub use exercises::{Exercises, Judge};
 pub use outcome::{Likeness, Outcome, Resemblance, Signature, Status};
 pub use reading::{Reading, Refusal};
 pub use real_stage::{REAL_TRIALS, WORKER_ENV, self_as_worker, worker_job};
