@@ -429,6 +429,21 @@ fn owner_in_the_callers_thread(steps: &[u64]) -> u64 {
     total
 }
 
+/// The caller receives the messages of its scoped workers itself, inside the scope: no
+/// owner thread holds the count (a reviewer's answer, once told "worker threads sent 0
+/// messages" because the caller's channel was taken for an owner's reply).
+fn owner_in_the_callers_scope(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    thread::scope(|s| {
+        for &n in steps {
+            let tx = tx.clone();
+            s.spawn(move || send_each(&tx, n));
+        }
+        drop(tx);
+        rx.iter().sum::<u64>()
+    })
+}
+
 /// The owner sends its total back to the caller over a second channel.
 fn owner_replies_on_a_second_channel(steps: &[u64]) -> u64 {
     let (tx, rx) = channel::unbounded::<u64>();
@@ -495,6 +510,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("bounded_owner_after_join", "channel", channel(bounded_owner_after_join)),
         Answer::wrong("stop_message_before_workers_finish", "channel", channel(stop_message_before_workers_finish)),
         Answer::wrong("owner_in_the_callers_thread", "channel", channel(owner_in_the_callers_thread)),
+        Answer::wrong("owner_in_the_callers_scope", "channel", channel(owner_in_the_callers_scope)),
         Answer::wrong("batch_counter_u8", "batched", batched(batch_counter_u8)),
         Answer::wrong("partials_in_u32", "partials", partials(partials_in_u32)),
         Answer::wrong("flush_only_when_full", "batched", batched(flush_only_when_full)),
