@@ -274,7 +274,8 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
             bars.push((i, 0, ours.max(1.0), describe(name)));
             bars.push((i, 1, py(key, field).max(1.0), String::new()));
         }
-        let top = bars.iter().map(|b| b.2).filter(|v| v.is_finite()).fold(10.0, f64::max) * 2.0;
+        // Head room above the tallest bar for the legend.
+        let top = bars.iter().map(|b| b.2).filter(|v| v.is_finite()).fold(10.0, f64::max) * 12.0;
         let mut chart = ChartBuilder::on(panel)
             .caption(title, ("sans-serif", chart::AXIS))
             .margin(16)
@@ -289,8 +290,12 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
             .light_line_style(WHITE)
             .label_style(("sans-serif", chart::LABEL))
             .y_label_formatter(&|y| crate::bench::sig3(*y))
-            .x_labels(3)
-            .x_label_formatter(&|x| describe(["tasks", "threads", "pool8"][(*x as usize).min(2)]))
+            // Ticks every half: a label under the middle of each pair of bars, none between.
+            .x_labels(7)
+            .x_label_formatter(&|x: &f64| {
+                let middle = (x - x.floor() - 0.5).abs() < 0.01;
+                if middle { describe(["tasks", "threads", "pool8"][(*x as usize).min(2)]) } else { String::new() }
+            })
             .draw()
             .map_err(|e| e.to_string())?;
         for (i, side, value, _) in &bars {
@@ -311,6 +316,7 @@ fn plot(path: &std::path::Path, ours: &[(&str, Vec<Wait>); 3], python: Option<&s
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .label_font(("sans-serif", chart::LABEL))
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
