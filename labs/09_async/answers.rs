@@ -90,6 +90,63 @@ async fn confirm_and_send(account: Rc<Account>, coins: mpsc::UnboundedSender<u64
     }
 }
 
+/// Each depositor confirms, then adds its coin to the balance itself, with no `.await`
+/// between the read and the write: the total is right, but there is no owner — every
+/// depositor touches the balance (a reviewer's answer, once judged solved).
+async fn depositors_add_after_confirming(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let account = Rc::clone(&account);
+        tasks.push(task::spawn(async move {
+            for _ in 0..deposits {
+                account.confirm().await;
+                account.balance.set(account.balance.get() + 1);
+            }
+        }));
+    }
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+}
+
+/// An owner task and a channel per depositor: every owner writes the balance, so it
+/// has as many owners as depositors (a reviewer's answer, once judged solved).
+async fn an_owner_per_depositor(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let (coins, received) = mpsc::unbounded_channel::<u64>();
+        tasks.push(task::spawn(owner_adds(Rc::clone(&account), received)));
+        tasks.push(task::spawn(confirm_and_send(Rc::clone(&account), coins, deposits)));
+    }
+    for task in tasks {
+        task.await.expect("a task failed");
+    }
+}
+
+/// Each depositor counts its confirmed coins in a `u16` and sends the count once: past
+/// 65 535 deposits the count wraps (a reviewer's answer, once judged solved).
+async fn depositor_counts_in_u16(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let (account, coins) = (Rc::clone(&account), coins.clone());
+        tasks.push(task::spawn(async move {
+            let mut mine: u16 = 0;
+            for _ in 0..deposits {
+                account.confirm().await;
+                mine = mine.wrapping_add(1);
+            }
+            coins.send(u64::from(mine)).expect("the owner is alive");
+        }));
+    }
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
 /// Never drops its own sender: the owner's `recv` waits for ever for one more coin,
 /// and awaiting the owner never returns.
 async fn channel_never_closed(account: Rc<Account>, depositors: usize, deposits: u64) {
@@ -278,6 +335,21 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "depositors_write_directly",
             "owner",
             Fixes { owner: |a, d, k| Box::pin(depositors_write_directly(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "depositors_add_after_confirming",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(depositors_add_after_confirming(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "an_owner_per_depositor",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(an_owner_per_depositor(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "depositor_counts_in_u16",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(depositor_counts_in_u16(a, d, k)), ..S },
         ),
         Answer::wrong("blocking_in_task", "offload", Fixes { post: |s| Box::pin(blocking_in_task(s)), ..S }),
         Answer::wrong("spawned_as_a_task", "offload", Fixes { post: |s| Box::pin(spawned_as_a_task(s)), ..S }),
