@@ -218,8 +218,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let tickets = u64::from(LOST_RACES) * 2;
             let (answer, other) = against_rival(LOST_RACES, |v| v + 1, || (f.atomic)(&counter, tickets));
             let what = format!(
-                "with {tickets} tickets, when other buyers got in first {} in a row, `atomic_buy` must still sell:",
-                how_often(other)
+                "with {tickets} tickets, when other buyers got in first {}, `atomic_buy` must still sell:",
+                in_a_row(other)
             );
             if !answer {
                 return Err(format!("{what} it answered no"));

@@ -231,9 +231,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let ((), other) = against_rival(LOST_RACES, other_transfer, || (f.atomic_transfer)(&word));
             expect_that(
                 &format!(
-                    "from ({start}, 0), when other transfers got in first {} in a row, `atomic_transfer` \
+                    "from ({start}, 0), when other transfers got in first {}, `atomic_transfer` \
                      must still move its unit: the accounts are",
-                    how_often(other)
+                    in_a_row(other)
                 ),
                 unpack(word.load(Relaxed)),
                 (start - other - 1, other + 1),

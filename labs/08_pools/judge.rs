@@ -40,7 +40,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{LOST_RACES, against_rival, how_often};
+use crate::judge::contention::{LOST_RACES, against_rival, in_a_row};
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
@@ -191,7 +191,7 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
     let (first, end) = (1 << 32, (1 << 32) + 2 * u64::from(LOST_RACES));
     let next = AtomicU64::new(first);
     let (got, lost) = against_rival(LOST_RACES, |v| v + 1, || claim(&next, end));
-    let times = if lost == 1 { how_often(lost) } else { format!("{} in a row", how_often(lost)) };
+    let times = in_a_row(lost);
     expect_that(
         &format!("when other workers got in first {times}, with jobs {first}..{end} to claim, `claim` returned"),
         got,

@@ -30,10 +30,7 @@ pub const LOST_RACES: u32 = 5_000;
 pub(crate) fn lost_races(name: &str, call: impl FnOnce() -> u64) -> Result<(), String> {
     let (count, other) = against_rival(LOST_RACES, |v| v + 1, call);
     super::sequential::expect_that(
-        &format!(
-            "when other threads got in first {} in a row, `{name}` must still add its one: the count is",
-            how_often(other)
-        ),
+        &format!("when other threads got in first {}, `{name}` must still add its one: the count is", in_a_row(other)),
         count,
         other + 1,
     )
@@ -56,6 +53,12 @@ pub(crate) fn how_often(lost: u64) -> String {
     if lost == 1 { "once".to_string() } else { format!("{lost} times") }
 }
 
+/// Races lost one after another, as a failure says it: "once", "3 times in a row" (never
+/// "once in a row").
+pub(crate) fn in_a_row(lost: u64) -> String {
+    if lost == 1 { how_often(lost) } else { format!("{} in a row", how_often(lost)) }
+}
+
 /// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
 /// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
 /// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs
@@ -76,8 +79,9 @@ pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result
     trace::interfere(0, |v| v);
     if used > 0 && left > 0 {
         return Err(format!(
-            "when another thread held the lock, `{name}` stopped trying after {used} attempts and went on without \
-             it: a lock must wait until it is free, however long that takes"
+            "when another thread held the lock, `{name}` stopped trying after {used} attempt{} and went on without \
+             it: a lock must wait until it is free, however long that takes",
+            if used == 1 { "" } else { "s" }
         ));
     }
     result
