@@ -711,13 +711,12 @@ pub struct Schedule {
 /// assert_eq!(private_values(&steps, None), ["T1 read 0", "T1 read 0 · T2 read 0", "T1 read 0"]);
 /// ```
 pub fn private_values(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<String> {
-    (1..=steps.len())
-        .map(|n| {
-            let kept: Vec<String> =
-                private_now(&steps[..n], decode).iter().map(|(thread, read)| format!("{thread} {read}")).collect();
-            kept.join(" · ")
-        })
-        .collect()
+    let mut texts = Vec::with_capacity(steps.len());
+    private_copies(steps, decode, |kept| {
+        let kept: Vec<String> = kept.iter().map(|(thread, read)| format!("{thread} {read}")).collect();
+        texts.push(kept.join(" · "));
+    });
+    texts
 }
 
 /// Each thread's private copies once `steps` have run, as (`T1`, `read 0`): the values it
@@ -725,6 +724,13 @@ pub fn private_values(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<
 /// With several shared objects the text names the object (`read b 5`); `decode` shows the
 /// values of the object called `atomic` (a lab that packs two numbers in one word).
 pub fn private_now(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<(String, String)> {
+    let mut now = Vec::new();
+    private_copies(steps, decode, |kept| now = kept);
+    now
+}
+
+/// Walks `steps` once, handing `after` the threads' private copies after each step.
+fn private_copies(steps: &[Step], decode: Option<fn(u64) -> String>, mut after: impl FnMut(Vec<(String, String)>)) {
     let objects: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.object.as_str()).collect();
     let mut kept: Vec<(&str, &str, u64)> = Vec::new();
     for step in steps {
@@ -737,14 +743,17 @@ pub fn private_now(steps: &[Step], decode: Option<fn(u64) -> String>) -> Vec<(St
         } else if step.wrote.is_some() || step.operation.starts_with("lock") {
             kept.retain(|(t, o, _)| (*t, *o) != key);
         }
+        after(
+            kept.iter()
+                .map(|(thread, object, value)| {
+                    let value = decode.filter(|_| *object == "atomic").map_or(value.to_string(), |d| d(*value));
+                    let read =
+                        if objects.len() == 1 { format!("read {value}") } else { format!("read {object} {value}") };
+                    (thread.to_string(), read)
+                })
+                .collect(),
+        );
     }
-    kept.iter()
-        .map(|(thread, object, value)| {
-            let value = decode.filter(|_| *object == "atomic").map_or(value.to_string(), |d| d(*value));
-            let read = if objects.len() == 1 { format!("read {value}") } else { format!("read {object} {value}") };
-            (thread.to_string(), read)
-        })
-        .collect()
 }
 
 /// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, … as the schedule of `events` calls it.
