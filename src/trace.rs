@@ -290,6 +290,23 @@ struct Interference {
 pub type OtherThread = fn(u64) -> u64;
 
 thread_local! {
+    /// Set while an executor of the checker starts a task as one of loom's threads.
+    static STARTING_TASK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that the checker's executor is starting a task (`true`) or is done
+/// (`false`): loom counts every task as one of its few threads, and a check that
+/// runs out of them while starting a task reports tasks, not threads.
+pub fn starting_task(now: bool) {
+    STARTING_TASK.with(|s| s.set(now));
+}
+
+/// Whether loom stopped while a task was being started (and forgets it).
+pub fn stopped_starting_task() -> bool {
+    STARTING_TASK.with(|s| s.replace(false))
+}
+
+thread_local! {
     /// (an operation another thread could have beaten ran, a rival was armed), since [`reset_rivals`].
     static RIVALS: Cell<(bool, bool)> = const { Cell::new((false, false)) };
 }

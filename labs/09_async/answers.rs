@@ -48,6 +48,21 @@ async fn never_confirms(account: Rc<Account>) {
     account.balance.set(account.balance.get() + 1);
 }
 
+/// Counts the coin first, then awaits the bank: no await between the read and the
+/// write, no coin lost — but every coin is in the balance before the bank confirmed it
+/// (a reviewer's answer, once judged solved).
+async fn credits_before_confirming(account: Rc<Account>) {
+    account.balance.set(account.balance.get() + 1);
+    account.confirm().await;
+}
+
+/// Asks the bank twice for each coin: right count, twice the round trips.
+async fn confirms_twice(account: Rc<Account>) {
+    account.confirm().await;
+    account.confirm().await;
+    account.balance.set(account.balance.get() + 1);
+}
+
 // --- deposit: right ---------------------------------------------------------
 
 /// Confirms, then reads into a variable and writes in the next statement: no await between.
@@ -88,6 +103,28 @@ async fn confirm_and_send(account: Rc<Account>, coins: mpsc::UnboundedSender<u64
         account.confirm().await;
         coins.send(1).expect("the owner is alive");
     }
+}
+
+/// Each depositor sends its coin, then awaits the bank: the owner may add the coin
+/// while its round trip is still in flight (a reviewer's answer, once judged solved).
+async fn sends_before_confirming(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let (account, coins) = (Rc::clone(&account), coins.clone());
+        tasks.push(task::spawn(async move {
+            for _ in 0..deposits {
+                coins.send(1).expect("the owner is alive");
+                account.confirm().await;
+            }
+        }));
+    }
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
 }
 
 /// Each depositor confirms, then adds its coin to the balance itself, with no `.await`
@@ -301,6 +338,13 @@ async fn handle_then_match(statement: u64) -> u64 {
     }
 }
 
+/// Offloads from a task of its own, and awaits that task: one task more, still nothing
+/// blocking on the executor (a reviewer's answer, once judged wrong for loom's thread limit).
+async fn offload_in_its_own_task(statement: u64) -> u64 {
+    let poster = task::spawn(async move { task::spawn_blocking(move || checksum(statement)).await });
+    poster.await.expect("the task failed").expect("checksum panicked")
+}
+
 /// Lets the other tasks run first, then offloads.
 async fn yield_then_offload(statement: u64) -> u64 {
     task::yield_now().await;
@@ -319,6 +363,17 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("check_after", "no_await", Fixes { deposit: |a| Box::pin(check_after(a)), ..S }),
         Answer::wrong("split_async_lock", "no_await", Fixes { deposit: |a| Box::pin(split_async_lock(a)), ..S }),
         Answer::wrong("never_confirms", "no_await", Fixes { deposit: |a| Box::pin(never_confirms(a)), ..S }),
+        Answer::wrong(
+            "credits_before_confirming",
+            "no_await",
+            Fixes { deposit: |a| Box::pin(credits_before_confirming(a)), ..S },
+        ),
+        Answer::wrong("confirms_twice", "no_await", Fixes { deposit: |a| Box::pin(confirms_twice(a)), ..S }),
+        Answer::wrong(
+            "sends_before_confirming",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(sends_before_confirming(a, d, k)), ..S },
+        ),
         Answer::wrong(
             "channel_never_closed",
             "owner",
@@ -368,6 +423,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("await_owner_only", "owner", Fixes { owner: |a, d, k| Box::pin(await_owner_only(a, d, k)), ..S }),
         Answer::right("bounded_channel", "owner", Fixes { owner: |a, d, k| Box::pin(bounded_channel(a, d, k)), ..S }),
         Answer::right("handle_then_match", "offload", Fixes { post: |s| Box::pin(handle_then_match(s)), ..S }),
+        Answer::right(
+            "offload_in_its_own_task",
+            "offload",
+            Fixes { post: |s| Box::pin(offload_in_its_own_task(s)), ..S },
+        ),
         Answer::right("yield_then_offload", "offload", Fixes { post: |s| Box::pin(yield_then_offload(s)), ..S }),
     ]
 }

@@ -4,6 +4,11 @@
 //! Balances and statements come from the whole `u64` range, edges included
 //! ([`values::across`](crate::judge::values::across)):
 //!
+//! The bank audits every account (`Account::confirm`): each deposit is confirmed
+//! once, and no coin may be in the balance before its confirmation came back (a
+//! coin credited first, or sent to the owner before `confirm().await`, is caught as
+//! a round trip starts or ends) — on one task first, then in every interleaving.
+//!
 //! * `no_await`: on one task, two deposits from every start balance must add 2;
 //!   then loom at 2×1 and 2×2 tasks × deposits (every order of the tasks at their
 //!   awaits; every deposit counted, every deposit confirmed); then 150 runs on tokio;
@@ -37,7 +42,7 @@
 
 use super::{Async, LAB, model, real};
 use crate::judge::sequential::*;
-use crate::judge::values::across;
+use crate::judge::values::{PAST_U16, across};
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
 use std::rc::Rc;
@@ -138,6 +143,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     account.balance.get(),
                     start + 2,
                 )?;
+                bank_audit(&account, &format!("from a balance of {start}, two calls of `deposit` on one task"), 2)?;
             }
             Ok(())
         }),
@@ -151,6 +157,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     let (a, owner) = (Rc::clone(&account), f.owner);
                     crate::sync::model::task::block_on(owner(a, depositors, deposits));
                     only_one_writer(&account, start, depositors, deposits)?;
+                    let call = format!("from a balance of {start}, `owner_deposits(account, {depositors}, {deposits})`");
+                    bank_audit(&account, &call, depositors as u64 * deposits)?;
                     expect_that(
                         &format!(
                             "from a balance of {start}, after `owner_deposits(account, {depositors}, {deposits})` the balance is"
@@ -173,8 +181,10 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 )
             })
         }
-        _ => once_in_model(move || {
-            for statement in across(u64::MAX) {
+        // One model per statement: loom's threads are not reused within one, and an answer
+        // may start a task of its own for each statement.
+        _ => across(u64::MAX).into_iter().try_for_each(|statement| {
+            once_in_model(move || {
                 let post = f.post;
                 model::take_stalls();
                 let got = crate::sync::model::task::block_on(post(statement));
@@ -185,15 +195,29 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                          no other task runs. Run it with `task::spawn_blocking(move || checksum(statement))` and await that"
                     ));
                 }
-                expect_that(&format!("`post_statement({statement})` returned"), got, model::mix(statement))?;
-            }
-            Ok(())
+                expect_that(&format!("`post_statement({statement})` returned"), got, model::mix(statement))
+            })
         }),
     }
 }
 
-/// Deposits past what a `u16` holds.
-const PAST_U16: u64 = (1 << 16) + 1;
+/// The bank's rules, on one account after `made` deposits: each deposit confirmed
+/// once, and no coin counted before its confirmation came back.
+fn bank_audit(account: &model::Account, call: &str, made: u64) -> Result<(), String> {
+    if account.early() > 0 {
+        return Err(format!("{call}: {}", super::EARLY));
+    }
+    match account.confirmed() {
+        n if n == made => Ok(()),
+        n => Err(format!(
+            "{call}: the bank confirmed {n} round trip{} for {made} deposit{}: each deposit awaits \
+             `account.confirm()` once, before its coin is counted",
+            if n == 1 { "" } else { "s" },
+            if made == 1 { "" } else { "s" }
+        )),
+    }
+}
+
 
 /// The owner exercise's rule, checked on the trace: one task alone writes the balance (the
 /// owner). Depositors that write it themselves — or an owner per depositor — get the total

@@ -178,6 +178,12 @@ pub fn judge_state(case: &Case, state: &State) -> Result<(), String> {
         let deposits = if missing == 1 { "1 deposit was".to_string() } else { format!("{missing} deposits were") };
         wrong.push(format!("{deposits} counted without a round trip to the bank (`account.confirm().await`)"));
     }
+    if let Some(trips) = state.get("trips").filter(|&t| t > due && due > 0) {
+        wrong.push(format!("{trips} round trips to the bank for {due} deposits: each deposit is confirmed once"));
+    }
+    if state.get("early").is_some_and(|n| n > 0) {
+        wrong.push(EARLY.to_string());
+    }
     if let (Some(got), Some(want)) = (state.get("checksum"), state.get("due")) {
         wrong.push(format!("the statement's checksum came back as {got}, not {want}"));
     }
@@ -189,6 +195,10 @@ pub fn judge_state(case: &Case, state: &State) -> Result<(), String> {
     }
     if wrong.is_empty() { Ok(()) } else { Err(wrong.join("; ")) }
 }
+
+/// A coin counted before the bank confirmed it (see `Account::confirm`'s audit).
+pub const EARLY: &str = "a coin was counted before the bank confirmed it (the balance held more coins than \
+     confirmed deposits while a round trip was in flight): `account.confirm().await` first, then count the coin";
 
 /// The stepper's puzzles (`racelab step --puzzle ID`): at each step you pick the
 /// task that runs next; a task that is not at an await point keeps running.

@@ -38,6 +38,13 @@ pub struct Account {
     peak: std::cell::Cell<u64>,
     /// Round trips made.
     trips: std::cell::Cell<u64>,
+    /// The balance the account was opened with.
+    start: u64,
+    /// Round trips completed: the deposits the bank has confirmed.
+    confirmed: std::cell::Cell<u64>,
+    /// Times a round trip began or ended with more coins counted than the bank had
+    /// confirmed: a coin credited before its confirmation came back.
+    early: std::cell::Cell<u64>,
 }
 
 impl std::fmt::Debug for Account {
@@ -55,6 +62,9 @@ impl Account {
             in_flight: std::cell::Cell::new(0),
             peak: std::cell::Cell::new(0),
             trips: std::cell::Cell::new(0),
+            start: balance,
+            confirmed: std::cell::Cell::new(0),
+            early: std::cell::Cell::new(0),
         })
     }
 
@@ -63,12 +73,35 @@ impl Account {
     pub fn confirm(&self) -> impl Future<Output = ()> + '_ {
         let reply = task::yield_now();
         async move {
+            self.audit();
             self.in_flight.set(self.in_flight.get() + 1);
             self.peak.set(self.peak.get().max(self.in_flight.get()));
             self.trips.set(self.trips.get() + 1);
             reply.await;
             self.in_flight.set(self.in_flight.get() - 1);
+            self.audit();
+            self.confirmed.set(self.confirmed.get() + 1);
         }
+    }
+
+    /// The bank's audit, as a round trip starts and as its reply arrives: no more coins
+    /// may be counted than deposits confirmed. A coin credited before `confirm().await`
+    /// (or sent to the owner before it) is seen here. Read untraced: no schedule shows it.
+    fn audit(&self) {
+        let counted = self::sync::cell::peek(&self.balance).wrapping_sub(self.start);
+        if counted > self.confirmed.get() && counted <= u64::MAX / 2 {
+            self.early.set(self.early.get() + 1);
+        }
+    }
+
+    /// Times the audit found coins counted before the bank confirmed them (0 for a right answer).
+    pub fn early(&self) -> u64 {
+        self.early.get()
+    }
+
+    /// Round trips completed: deposits the bank confirmed.
+    pub fn confirmed(&self) -> u64 {
+        self.confirmed.get()
     }
 
     /// The most round trips that were in flight at once.
@@ -226,6 +259,7 @@ fn state_of(account: &Account, start: u64) -> State {
     let state = State::count(account.balance.get().wrapping_sub(start))
         .with("trips", account.trips())
         .with("peak", account.peak());
+    let state = if account.early() > 0 { state.with("early", account.early()) } else { state };
     match take_stalls() {
         0 => state,
         stalls => state.with("stalls", stalls),

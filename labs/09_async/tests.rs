@@ -251,6 +251,45 @@ fn a_std_thread_in_async_code_is_refused_pointing_at_spawn_blocking() {
     assert!(!refusal.why.contains("loom"), "{refusal:?}");
 }
 
+/// A `thread::sleep` written in async code blocks the executor: the reading sees it
+/// and the exercise is "failing" at that line (not "refused": the judge judged it);
+/// the same sleep inside `spawn_blocking`'s closure runs off the executor and is right.
+#[test]
+fn a_blocking_sleep_in_async_code_fails_at_its_line_but_not_inside_spawn_blocking() {
+    use racelab::judge::{Judge as _, Source, Spec as _, Status};
+    use racelab::labs::async_lab::LAB;
+    const WRONG: &str = "use super::sync::task;\nuse super::checksum;\nuse std::thread;\n\
+                         pub async fn post_statement(s: u64) -> u64 {\n    \
+                         thread::sleep(std::time::Duration::from_millis(1));\n    \
+                         task::spawn_blocking(move || checksum(s)).await.expect(\"checksum\")\n}\n";
+    const RIGHT: &str = "use super::sync::task;\nuse super::checksum;\nuse std::thread::sleep;\n\
+                         pub async fn post_statement(s: u64) -> u64 {\n    \
+                         task::spawn_blocking(move || {\n        \
+                         sleep(std::time::Duration::from_millis(1));\n        checksum(s)\n    })\n    \
+                         .await\n    .expect(\"checksum\")\n}\n";
+    let mut learner = LAB.solution(None);
+    learner.source = Some(Source { path: "x.rs", text: WRONG });
+    let outcome = LAB.check("offload", &learner);
+    assert_eq!(outcome.status, Status::Failing, "{}", outcome.summary);
+    assert!(outcome.summary.starts_with("x.rs:5 uses `thread::sleep` in async code"), "{}", outcome.summary);
+    assert!(outcome.summary.contains("task::sleep"), "{}", outcome.summary);
+    learner.source = Some(Source { path: "x.rs", text: RIGHT });
+    assert_eq!(racelab::judge::Reading::of(RIGHT).refusal_for(&["post_statement"]), None);
+    assert_eq!(LAB.check("offload", &learner).status, Status::Solved);
+}
+
+/// In async code, std's channel and lock are refused pointing at the executor's own.
+#[test]
+fn std_channels_and_locks_in_async_code_point_at_the_executors_own() {
+    for (text, instead) in [
+        ("pub async fn f() {\n    let (_tx, _rx) = std::sync::mpsc::channel::<u64>();\n}\n", "task::mpsc"),
+        ("pub async fn f() {\n    let _m = std::sync::Mutex::new(0_u64);\n}\n", "task::Mutex"),
+    ] {
+        let refusal = racelab::judge::Reading::of(text).refusal_for(&["f"]).expect("refused");
+        assert!(refusal.instead.contains(instead), "{refusal:?}");
+    }
+}
+
 /// `run 9` counts what its header promises: the owner and the statement parts
 /// run `threads` depositors on real threads (one beside their other task only
 /// under the checker), so every fix is exact at threads × iters.

@@ -661,6 +661,16 @@ fn failure_of_panic(
     if message.contains("maximum number of branches") {
         return Err(CheckError::RunawayLoop(at));
     }
+    let starting_task = trace::stopped_starting_task();
+    if message.contains("self.threads.len() < self.max()") && starting_task {
+        // Tasks are cheap and an answer may rightly start one more: not the learner's mistake.
+        return Err(CheckError::ModelLimit(format!(
+            "more tasks in one run than the checker can model{at}: each task is one of loom's {} threads (the \
+             main task included), and this answer starts more; the checker cannot judge it. Await the work in \
+             the task that needs it (`spawn_blocking(…).await` needs no task of its own)",
+            loom::MAX_THREADS
+        )));
+    }
     if message.contains("self.threads.len() < self.max()") {
         return Err(CheckError::Failed(format!(
             "more threads at once than loom can model ({} with the main thread){at}: loom simulates a handful; \

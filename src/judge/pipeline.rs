@@ -60,7 +60,8 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         && let Some(refusal) = source.read().refusal_for(functions)
     {
         let summary = refusal.summary(source.path, functions);
-        return Outcome::new(number, variant, Status::Refused, summary, String::new());
+        let status = if refusal.mistake { Status::Failing } else { Status::Refused };
+        return Outcome::new(number, variant, status, summary, String::new());
     }
 
     stage(&format!("the sequential check of {}", function_names(spec, variant)));
@@ -75,6 +76,11 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         Err(Sequential::NotAttempted(at)) => {
             let summary = format!("still `todo!()`{at}");
             return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
+        }
+        Err(Sequential::NotJudged(why)) => {
+            let mut outcome = failing(format!("not judged: {why}"), String::new());
+            outcome.inconclusive = true;
+            return outcome;
         }
         Err(Sequential::Logic(why)) => {
             let at = where_is(spec, variant, learner, &why);
@@ -138,7 +144,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         Some(bound) => (
             format!("every interleaving with at most {bound} preemptions"),
             format!(
-                "{loom}; all of them were too many to explore in {} s of CPU time",
+                "{loom}; exploring every interleaving would take more than {} s of CPU time",
                 loom_stage::LOOM_BUDGET.as_secs()
             ),
         ),

@@ -70,6 +70,9 @@ pub struct Refusal {
     pub whole_file: bool,
     /// The item it is in (a helper, say), when that is not an exercise's own function.
     pub inside: Option<String>,
+    /// `true` when what was found is a mistake the reading sees for certain (a
+    /// blocking sleep in async code): the exercise is "failing", not "refused".
+    pub mistake: bool,
 }
 
 impl Refusal {
@@ -81,7 +84,13 @@ impl Refusal {
             instead: instead.to_string(),
             whole_file: false,
             inside: None,
+            mistake: false,
         }
+    }
+
+    fn mistake(mut self) -> Refusal {
+        self.mistake = true;
+        self
     }
 
     fn whole(mut self) -> Refusal {
@@ -275,6 +284,20 @@ impl<'t> Context<'t> {
         Context { text, imports, locals }
     }
 
+    /// The full path a path written `segments` stands for, its `use` imports expanded.
+    fn resolve(&self, segments: &[String]) -> Vec<String> {
+        let mut path = segments.to_vec();
+        for _ in 0..8 {
+            match path.first().and_then(|root| self.imports.get(root)) {
+                Some(full) if full.first() != path.first() || full.len() > 1 => {
+                    path = full.iter().chain(&path[1..]).cloned().collect();
+                }
+                _ => break,
+            }
+        }
+        path
+    }
+
     /// The text between two spans (for quoting a `static`'s declaration).
     fn snippet(&self, from: Span, to: Span) -> String {
         let range = from.byte_range().start..to.byte_range().end;
@@ -414,17 +437,24 @@ struct Scan<'c, 't> {
     refusals: Vec<Refusal>,
     /// Inside a `thread_local!`: its `static`s are each thread's own.
     thread_local: bool,
+    /// Inside async code (an `async fn` or block, not a closure in it): what runs on the executor's thread.
+    in_async: bool,
 }
 
 impl<'c, 't> Scan<'c, 't> {
     fn new(context: &'c Context<'t>) -> Scan<'c, 't> {
-        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false }
+        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false, in_async: false }
     }
 
     fn refuse(&mut self, mut refusal: Refusal) {
-        // In async code, a std thread is wanted for a blocking call: point at the executor's way.
-        if refusal.why == STD_THREAD.0 && self.context.text.contains("async fn") {
-            (refusal.why, refusal.instead) = (STD_THREAD_IN_ASYNC.0.to_string(), STD_THREAD_IN_ASYNC.1.to_string());
+        // In async code, a std thread is wanted for a blocking call, a std channel or lock for
+        // tasks: point at the executor's own.
+        let in_async =
+            [(STD_THREAD, STD_THREAD_IN_ASYNC), (STD_CHANNEL, STD_CHANNEL_IN_ASYNC), (STD_LOCK, STD_LOCK_IN_ASYNC)];
+        if self.context.text.contains("async fn")
+            && let Some((_, instead)) = in_async.iter().find(|(plain, _)| plain.0 == refusal.why)
+        {
+            (refusal.why, refusal.instead) = (instead.0.to_string(), instead.1.to_string());
         }
         self.refusals.push(refusal);
     }
@@ -709,6 +739,44 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.visit_path(&mac.path);
         self.check_macro(mac);
+    }
+
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        let outer = std::mem::replace(&mut self.in_async, node.sig.asyncness.is_some());
+        visit::visit_item_fn(self, node);
+        self.in_async = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let outer = std::mem::replace(&mut self.in_async, node.sig.asyncness.is_some());
+        visit::visit_impl_item_fn(self, node);
+        self.in_async = outer;
+    }
+
+    fn visit_expr_async(&mut self, node: &'ast syn::ExprAsync) {
+        let outer = std::mem::replace(&mut self.in_async, true);
+        visit::visit_expr_async(self, node);
+        self.in_async = outer;
+    }
+
+    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        // A closure's body runs where it is called: `spawn_blocking(|| …)` runs it off the executor.
+        let outer = std::mem::replace(&mut self.in_async, node.asyncness.is_some());
+        visit::visit_expr_closure(self, node);
+        self.in_async = outer;
+    }
+
+    fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
+        if self.in_async
+            && let syn::Expr::Path(callee) = &*node.func
+        {
+            let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if BLOCKING_CALLS.iter().any(|b| self.context.resolve(&segments) == *b) {
+                let what = format!("`{}` in async code", segments.join("::"));
+                self.refuse(Refusal::new(callee.span(), what, BLOCKS_EXECUTOR).mistake());
+            }
+        }
+        visit::visit_expr_call(self, node);
     }
 
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
@@ -1068,6 +1136,25 @@ const STD_THREAD_IN_ASYNC: Why = (
     "a std thread started from async code runs outside the executor the judge checks",
     "to run a blocking call off the executor, use `task::spawn_blocking(move || …)` (`use super::sync::task;`) and \
      `.await` its handle",
+);
+/// Calls that block the thread they run on (paths as [`Context::resolve`] gives them).
+const BLOCKING_CALLS: &[&[&str]] = &[&["std", "thread", "sleep"], &["core", "thread", "sleep"]];
+/// A [`BLOCKING_CALLS`] call in async code, outside a closure: a mistake, not a refusal.
+const BLOCKS_EXECUTOR: Why = (
+    "it blocks the executor's thread, so every other task waits until it returns (on one thread no task runs \
+     meanwhile)",
+    "to pause a task, `task::sleep(duration).await`; to run blocking work, `task::spawn_blocking(move || …).await`",
+);
+/// [`STD_CHANNEL`] in a file with `async` code.
+const STD_CHANNEL_IN_ASYNC: Why = (
+    "std's channels block the executor's thread on `recv` and are invisible to the checker",
+    "use the executor's: `task::mpsc::unbounded_channel()` (`use super::sync::task::{self, mpsc};`), and \
+     `.recv().await`",
+);
+/// [`STD_LOCK`] in a file with `async` code.
+const STD_LOCK_IN_ASYNC: Why = (
+    "std's locks block the executor's thread while another task holds them, and are invisible to the checker",
+    "use the executor's async mutex: `task::Mutex` (`.lock().await`), or keep the read and write free of `.await`",
 );
 const STD_THREAD_LOCAL: Why = (
     "std's `thread_local!` would be shared by loom's simulated threads, which all run on one OS thread",

@@ -13,6 +13,9 @@ pub enum Sequential {
     NotAttempted(String),
     /// A logic error: the function, its inputs, what it gave, what was right.
     Logic(String),
+    /// The checker cannot model what the answer does (more tasks than loom has
+    /// threads): no verdict, and the reason.
+    NotJudged(String),
 }
 
 /// Calls `check` once inside loom's model, on a single thread: a plain
@@ -60,6 +63,7 @@ where
              operation per step of work where the exercise needs a few — count in a local variable, share once",
             crate::check::SEQUENTIAL_MAX_BRANCHES
         ))),
+        Err(CheckError::ModelLimit(why)) => Err(Sequential::NotJudged(why)),
         Err(other) => Err(Sequential::Logic(other.to_string())),
         Ok(()) => {
             let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));

@@ -75,14 +75,18 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
 /// wraps twice on the way) gets wrong.
 pub const PAST_U32: u64 = (1 << 32) + 1;
 
+/// One past `u16::MAX`: the smallest count a 16-bit counter gets wrong (for a
+/// loop too slow per step to reach [`PAST_U32`]: tasks on a real executor, say).
+pub const PAST_U16: u64 = (1 << 16) + 1;
+
 /// Loop counts for a function that counts one at a time, up to `max`: small
-/// ones, one past a `u8` and one past a `u16`, and [`PAST_U32`] — not the
+/// ones, one past a `u8` and [`PAST_U16`], and [`PAST_U32`] — not the
 /// whole range: counting one by one to 2^32 takes one to a few seconds, to
 /// 10^10 much longer, and a width wrong past 2^32 is wrong at 2^32 + 1. A
 /// check whose loop is slow per step leaves [`PAST_U32`] out (`max` below it)
 /// and catches widths through the inputs that are not loop counts.
 pub fn loop_counts(max: u64) -> Vec<u64> {
-    let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, (1 << 16) + 1, PAST_U32];
+    let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, PAST_U16, PAST_U32];
     counts.retain(|&c| c <= max);
     counts.sort_unstable();
     counts

@@ -461,7 +461,8 @@ pub fn yours(
         yours::Request::Bench { .. } => exercises.iter().collect(),
     };
     for exercise in running.into_iter().filter(|e| source.attempted(e.functions)) {
-        if let Some(refusal) = reading.refusal_for(exercise.functions) {
+        // A mistake the reading sees still runs: running it shows what it does.
+        if let Some(refusal) = reading.refusal_for(exercise.functions).filter(|r| !r.mistake) {
             return Ok(Err(format!(
                 "`{}` is refused, so it does not run: {}",
                 exercise.name,
@@ -538,7 +539,8 @@ fn first_todo(source: &Source, functions: &[&str]) -> String {
 /// The outcome `verify` gives `exercise` from its own reading of the file,
 /// whatever a check sent: "not attempted" while its functions are all still
 /// `todo!()` (never "solved"), "refused" when its code uses what the judge
-/// refuses (`refused` none: read here).
+/// refuses (`refused` none: read here), "failing" when the reading sees a
+/// mistake for certain (a blocking sleep in async code).
 fn judged_here(lab: u8, exercise: &Exercise, source: &Source, reading: &Reading) -> Option<Outcome> {
     let outcome = |status, summary| Outcome::new(lab, exercise.name, status, summary, String::new());
     if !source.attempted(exercise.functions) {
@@ -546,7 +548,8 @@ fn judged_here(lab: u8, exercise: &Exercise, source: &Source, reading: &Reading)
         return Some(outcome(Status::NotAttempted, summary));
     }
     let refusal = reading.refusal_for(exercise.functions)?;
-    Some(outcome(Status::Refused, refusal.summary(source.path, exercise.functions)))
+    let status = if refusal.mistake { Status::Failing } else { Status::Refused };
+    Some(outcome(status, refusal.summary(source.path, exercise.functions)))
 }
 
 /// The outcomes sent on the channel: each a JSON line; one verdict per

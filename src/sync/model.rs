@@ -686,7 +686,7 @@ pub mod scoped {
 /// loom's checked `UnsafeCell`: a data race here is reported, not run.
 pub mod cell {
     /// std's `Cell` for tasks on one thread, its `get` and `set` traced (lab 09).
-    pub use super::task::Cell;
+    pub use super::task::{Cell, peek};
     use super::{Location, Op, record};
 
     /// Plain memory whose every access loom checks for data races.
@@ -729,7 +729,9 @@ pub mod task {
 
     /// Starts one of loom's threads for a task or a blocking call.
     fn raw_spawn(name: String, f: impl FnOnce() + Send + 'static) {
+        crate::trace::starting_task(true);
         loom::thread::Builder::new().name(name).spawn(f).expect("loom starts its threads");
+        crate::trace::starting_task(false);
     }
 
     /// Lets loom run another thread (a spin that would otherwise never end).

@@ -54,6 +54,18 @@ pub mod parking_lot {
 pub mod cell {
     /// std's `Cell`: a value shared by the tasks of one thread (lab 09).
     pub use std::cell::Cell;
+
+    /// The cell's value, read without a trace (here: its `get`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use racelab::sync::real::cell::{Cell, peek};
+    /// assert_eq!(peek(&Cell::new(7)), 7);
+    /// ```
+    pub fn peek(cell: &Cell<u64>) -> u64 {
+        cell.get()
+    }
     /// A cell that is never accessed on real threads.
     ///
     /// Unsynchronised access to plain memory from two threads is a *data race*:

@@ -286,7 +286,7 @@ pub mod channel {
 pub mod cell {
     pub use super::super::real::cell::UnsafeCell;
     /// std's `Cell` for tasks on one thread, its `get` and `set` traced (lab 09).
-    pub use super::task::Cell;
+    pub use super::task::{Cell, peek};
 }
 
 /// Tasks on one thread (lab 09): at every `.await` the learner picks the task that runs next.

@@ -609,6 +609,12 @@ pub mod mpsc {
     }
 }
 
+/// The cell's value, read without a trace: the lab's own bookkeeping, which no
+/// schedule shows and no checker explores.
+pub fn peek(cell: &Cell<u64>) -> u64 {
+    cell.value.get()
+}
+
 /// A value shared by the tasks of one thread (std's `Cell`), with `get` and `set`
 /// written into the schedule as a load and a store.
 pub struct Cell<T> {
