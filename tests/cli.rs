@@ -181,6 +181,8 @@ fn bad_input_gets_one_clean_line_and_a_nonzero_exit() {
     assert_clean_error(&["run", "1", "--variant", "lockfree"], "no variant `lockfree`");
     assert_clean_error(&["run", "1", "--threads", "0"], "--threads must be between 1 and");
     assert_clean_error(&["run", "1", "--threads", "100000"], "--threads must be between 1 and");
+    assert_clean_error(&["show"], "not provided: <LAB>");
+    assert_clean_error(&["bench", "1", "--timeout", "3"], "--timeout is the time limit of --yours");
     assert_clean_error(&["run", "1", "--iters", "100000000000"], "too many");
     assert_clean_error(&["run", "1", "--trials", "0"], "--trials must be between 1 and 10000 (got 0)");
     assert_clean_error(&["run", "1", "--variant", "unsafe_cell"], "runs only under loom");

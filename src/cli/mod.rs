@@ -196,6 +196,10 @@ enum Command {
         /// Measure YOUR answers (labs/NN_slug/exercise.rs) beside the reference baseline.
         #[arg(long)]
         yours: bool,
+        /// With --yours: seconds your answers may run once compiled, at most 3600
+        /// [default: 20 + 3 per trial of every line].
+        #[arg(long, value_parser = timeout_seconds)]
+        timeout: Option<Duration>,
     },
     /// Check YOUR exercise (labs/NN_slug/exercise.rs) with loom, proptest, real threads and processes.
     ///
@@ -365,8 +369,10 @@ fn usage_error(error: clap::Error) -> ExitCode {
         let _ = write!(std::io::stdout().lock(), "{}", error.render());
         return ExitCode::SUCCESS;
     }
+    // The first paragraph, on one line: clap lists missing arguments on the lines after the first.
     let text = error.to_string();
-    let first = text.lines().next().unwrap_or("error: bad arguments").trim_end();
+    let first: Vec<&str> = text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+    let first = if first.is_empty() { "error: bad arguments".to_string() } else { first.join(" ") };
     let _ = writeln!(std::io::stderr().lock(), "{first} (see `racelab --help`)");
     ExitCode::from(2)
 }
@@ -737,8 +743,14 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             }
             Ok(0)
         }
-        Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours }) => {
+        Some(Command::Bench { lab, threads, iters, trials, baseline, plot, json, yours, timeout }) => {
             let lab = labs::find(&lab)?;
+            if timeout.is_some() && !yours {
+                return Err(Failure(
+                    "--timeout is the time limit of --yours: add --yours, or drop --timeout".into(),
+                    2,
+                ));
+            }
             let bar = progress_bar(json);
             let progress = |part: &str| bar.set_message(part.to_string());
             let request = crate::lab::BenchRequest {
@@ -817,7 +829,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 // leaving the learner waiting, and a line on stderr says how long it has been.
                 let lines = labs::exercises(lab.number()).map_or(0, |e| e.list().len()) + 2;
                 let seconds = 20 + 3 * (trials * threads.len() * lines) as u64;
-                let limit = Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS));
+                let limit = timeout.unwrap_or(Duration::from_secs(seconds.min(MAX_YOURS_BENCH_SECONDS)));
                 let request = Request::Bench { threads, iters: options.iters, trials, json, plot };
                 out(&learn::yours(&Course::load()?, lab, &request, limit, &*stop_on_signals()?)?)?;
                 return Ok(0);
