@@ -4,7 +4,8 @@
 // Compiled once per backend like the lab code, and run through the very
 // checks `racelab verify 9` runs (`cargo test --test judge`).
 
-use super::sync::Mutex;
+use super::sync::atomic::{AtomicBool, Ordering};
+use super::sync::{Arc, Mutex};
 use super::sync::task::{self, mpsc};
 use super::{Account, Fixes, checksum};
 use crate::judge::Answer;
@@ -327,6 +328,23 @@ async fn busy_wait_on_is_finished(statement: u64) -> u64 {
     handle.await.expect("checksum panicked")
 }
 
+/// Offloads, then spins on a flag the blocking work sets, with no `.await`: the
+/// executor's thread is busy for the whole checksum, as if it ran here (a reviewer's
+/// answer, once judged solved).
+async fn spins_on_a_flag(statement: u64) -> u64 {
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&done);
+    let handle = task::spawn_blocking(move || {
+        let sum = checksum(statement);
+        flag.store(true, Ordering::Release);
+        sum
+    });
+    while !done.load(Ordering::Acquire) {
+        std::hint::spin_loop();
+    }
+    handle.await.expect("checksum panicked")
+}
+
 // --- offload: right ---------------------------------------------------------
 
 /// The handle in a variable, awaited with a `match`.
@@ -413,6 +431,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "offload",
             Fixes { post: |s| Box::pin(busy_wait_on_is_finished(s)), ..S },
         ),
+        Answer::wrong("spins_on_a_flag", "offload", Fixes { post: |s| Box::pin(spins_on_a_flag(s)), ..S }),
         Answer::right("read_into_variable", "no_await", Fixes { deposit: |a| Box::pin(read_into_variable(a)), ..S }),
         Answer::right(
             "async_mutex_across_await",

@@ -262,9 +262,10 @@ fn overlapping(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>) -> Re
         }
         Err(format!(
             "with 3 depositors of 2 coins each, the {} round trips to the bank never overlapped (at most {peak} in \
-             flight at once): the deposits were made one after another — in the caller, or by tasks awaited one by \
-             one. Spawn every depositor task first, then await them: each awaits its own round trip while the \
-             others run",
+             flight at once): the deposits were made one after another — in the caller, by tasks awaited one by \
+             one, or by tasks that take turns (a lock held across the round trips). Spawn every depositor task \
+             first, then await them, and hold nothing across `confirm().await`: each awaits its own round trip \
+             while the others run",
             account.trips()
         ))
     })

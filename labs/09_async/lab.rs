@@ -197,8 +197,9 @@ pub fn judge_state(case: &Case, state: &State) -> Result<(), String> {
 }
 
 /// A coin counted before the bank confirmed it (see `Account::confirm`'s audit).
-pub const EARLY: &str = "a coin was counted before the bank confirmed it (the balance held more coins than \
-     confirmed deposits while a round trip was in flight): `account.confirm().await` first, then count the coin";
+pub const EARLY: &str = "the balance held more coins than the bank had confirmed, as a round trip began or \
+     ended: a coin was counted before its `account.confirm().await` returned, or counted more than once — count each \
+     coin once, after its confirmation";
 
 /// The stepper's puzzles (`racelab step --puzzle ID`): at each step you pick the
 /// task that runs next; a task that is not at an await point keeps running.

@@ -273,6 +273,20 @@ fn a_blocking_sleep_in_async_code_fails_at_its_line_but_not_inside_spawn_blockin
     assert_eq!(outcome.status, Status::Failing, "{}", outcome.summary);
     assert!(outcome.summary.starts_with("x.rs:5 uses `thread::sleep` in async code"), "{}", outcome.summary);
     assert!(outcome.summary.contains("task::sleep"), "{}", outcome.summary);
+    // The same sleep in a plain helper the async code calls.
+    const HELPER: &str = "use super::sync::task;\nuse super::checksum;\n\
+                          fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n\
+                          fn settle() {\n    pause();\n}\n\
+                          pub async fn post_statement(s: u64) -> u64 {\n    let h = task::spawn_blocking(move || \
+                          checksum(s));\n    settle();\n    h.await.expect(\"checksum\")\n}\n";
+    learner.source = Some(Source { path: "x.rs", text: HELPER });
+    let outcome = LAB.check("offload", &learner);
+    assert_eq!(outcome.status, Status::Failing, "{}", outcome.summary);
+    assert!(
+        outcome.summary.starts_with("x.rs:11 uses `settle(…)` (it calls `thread::sleep`) in async code"),
+        "{}",
+        outcome.summary
+    );
     learner.source = Some(Source { path: "x.rs", text: RIGHT });
     assert_eq!(racelab::judge::Reading::of(RIGHT).refusal_for(&["post_statement"]), None);
     assert_eq!(LAB.check("offload", &learner).status, Status::Solved);

@@ -666,8 +666,8 @@ fn failure_of_panic(
         // Tasks are cheap and an answer may rightly start one more: not the learner's mistake.
         return Err(CheckError::ModelLimit(format!(
             "more tasks in one run than the checker can model{at}: each task is one of loom's {} threads (the \
-             main task included), and this answer starts more; the checker cannot judge it. Await the work in \
-             the task that needs it (`spawn_blocking(…).await` needs no task of its own)",
+             main task included), and this answer starts more — right or wrong, the checker cannot judge it; an \
+             `.await` in the task itself needs no task of its own",
             loom::MAX_THREADS
         )));
     }

@@ -78,7 +78,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
             return Outcome::new(number, variant, Status::NotAttempted, summary, String::new());
         }
         Err(Sequential::NotJudged(why)) => {
-            let mut outcome = failing(format!("not judged: {why}"), String::new());
+            let mut outcome = failing(why, String::new());
             outcome.inconclusive = true;
             return outcome;
         }
@@ -110,7 +110,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     if contendable && !rival_armed {
         let mut outcome = failing(
             format!(
-                "not judged: {} {NO_RIVAL} — a loop that gives up after a few lost races would pass unseen. \
+                "{} {NO_RIVAL} — a loop that gives up after a few lost races would pass unseen. \
                  This is a gap in the course's checks, not in your answer: please report it",
                 function_names(spec, variant)
             ),

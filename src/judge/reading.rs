@@ -244,6 +244,9 @@ struct Context<'t> {
     imports: BTreeMap<String, Vec<String>>,
     /// Every name the file defines anywhere (items, generic parameters).
     locals: BTreeSet<String>,
+    /// The file's plain (not `async`) functions that block their thread: they call a
+    /// [`BLOCKING_CALLS`] path, or another such function, outside a closure.
+    blocking: BTreeSet<String>,
 }
 
 impl<'t> Context<'t> {
@@ -281,21 +284,13 @@ impl<'t> Context<'t> {
         }
         let (mut imports, mut locals) = (BTreeMap::new(), BTreeSet::new());
         Names { imports: &mut imports, locals: &mut locals }.visit_file(file);
-        Context { text, imports, locals }
+        let blocking = blocking_functions(file, &imports);
+        Context { text, imports, locals, blocking }
     }
 
     /// The full path a path written `segments` stands for, its `use` imports expanded.
     fn resolve(&self, segments: &[String]) -> Vec<String> {
-        let mut path = segments.to_vec();
-        for _ in 0..8 {
-            match path.first().and_then(|root| self.imports.get(root)) {
-                Some(full) if full.first() != path.first() || full.len() > 1 => {
-                    path = full.iter().chain(&path[1..]).cloned().collect();
-                }
-                _ => break,
-            }
-        }
-        path
+        resolve(&self.imports, segments)
     }
 
     /// The text between two spans (for quoting a `static`'s declaration).
@@ -342,6 +337,68 @@ impl<'t> Context<'t> {
             return None;
         }
         Some((shown(1), OTHER_CRATE))
+    }
+}
+
+/// The full path a path written `segments` stands for, its `use` imports expanded.
+fn resolve(imports: &BTreeMap<String, Vec<String>>, segments: &[String]) -> Vec<String> {
+    let mut path = segments.to_vec();
+    for _ in 0..8 {
+        match path.first().and_then(|root| imports.get(root)) {
+            Some(full) if full.first() != path.first() || full.len() > 1 => {
+                path = full.iter().chain(&path[1..]).cloned().collect();
+            }
+            _ => break,
+        }
+    }
+    path
+}
+
+/// The plain functions of `file` that block their thread (see [`Context::blocking`]).
+fn blocking_functions(file: &syn::File, imports: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
+    /// What one function's own code calls, outside closures and async blocks.
+    struct Calls<'i> {
+        imports: &'i BTreeMap<String, Vec<String>>,
+        blocks: bool,
+        names: BTreeSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(callee) = &*node.func {
+                let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let full = resolve(self.imports, &segments);
+                self.blocks |= BLOCKING_CALLS.iter().any(|b| full == *b);
+                if let [name] = segments.as_slice() {
+                    self.names.insert(name.clone());
+                }
+            }
+            visit::visit_expr_call(self, node);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut plain: Vec<(String, bool, BTreeSet<String>)> = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Fn(f) = item
+            && f.sig.asyncness.is_none()
+        {
+            let mut calls = Calls { imports, blocks: false, names: BTreeSet::new() };
+            calls.visit_block(&f.block);
+            plain.push((f.sig.ident.to_string(), calls.blocks, calls.names));
+        }
+    }
+    let mut blocking: BTreeSet<String> = plain.iter().filter(|(_, b, _)| *b).map(|(n, _, _)| n.clone()).collect();
+    loop {
+        let more: Vec<String> = plain
+            .iter()
+            .filter(|(n, _, calls)| !blocking.contains(n) && calls.iter().any(|c| blocking.contains(c)))
+            .map(|(n, _, _)| n.clone())
+            .collect();
+        if more.is_empty() {
+            return blocking;
+        }
+        blocking.extend(more);
     }
 }
 
@@ -773,6 +830,11 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
             let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
             if BLOCKING_CALLS.iter().any(|b| self.context.resolve(&segments) == *b) {
                 let what = format!("`{}` in async code", segments.join("::"));
+                self.refuse(Refusal::new(callee.span(), what, BLOCKS_EXECUTOR).mistake());
+            } else if let [name] = segments.as_slice()
+                && self.context.blocking.contains(name)
+            {
+                let what = format!("`{name}(…)` (it calls `thread::sleep`) in async code");
                 self.refuse(Refusal::new(callee.span(), what, BLOCKS_EXECUTOR).mistake());
             }
         }

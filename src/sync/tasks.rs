@@ -52,6 +52,9 @@ struct Exec {
     releases: StdCell<u64>,
     /// `is_finished()` calls that found a task running since the baton last changed hands.
     spins: StdCell<u32>,
+    /// `spawn_blocking` work not run yet: it runs when the task that started it next
+    /// gives the executor away (or ends), as a blocking pool's thread runs beside it.
+    blocking: RefCell<Vec<Box<dyn FnOnce()>>>,
 }
 
 /// What a waiting task waits for, as a pointer into its own (suspended) frame.
@@ -83,6 +86,22 @@ impl Exec {
             live: StdCell::new(1),
             releases: StdCell::new(0),
             spins: StdCell::new(0),
+            blocking: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Runs the `spawn_blocking` work started so far, with no task holding the executor.
+    fn run_blocking(&self) {
+        loop {
+            let jobs = std::mem::take(&mut *self.blocking.borrow_mut());
+            if jobs.is_empty() {
+                return;
+            }
+            let running = self.owner.take();
+            for job in jobs {
+                job();
+            }
+            self.owner.set(running);
         }
     }
 
@@ -220,6 +239,7 @@ fn suspend(what: &'static str, location: &'static Location<'static>, ready: &dyn
     let exec = current();
     let me = current_thread();
     record(exec.addr(), "", Op::Await { what }, location);
+    exec.run_blocking();
     exec.release(false);
     before("resume", location);
     if !exec.acquire(me, location, &format!("in `{what}`"), ready) {
@@ -254,6 +274,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     let _installed = Installed;
     exec.acquire(me, Location::caller(), "to start", &|| true);
     let out = drive(future);
+    exec.run_blocking();
     exec.release(true);
     out
 }
@@ -370,6 +391,7 @@ where
             return;
         }
         let out = std::panic::catch_unwind(AssertUnwindSafe(|| drive(future)));
+        exec.run_blocking();
         exec.live.set(exec.live.get() - 1);
         match out {
             Ok(out) => {
@@ -386,10 +408,11 @@ where
 
 /// Runs `f` off the executor; `.await` the handle for its result.
 ///
-/// In the checker `f` runs at once, with no task holding the executor (a blocking
-/// call there takes no time and changes no other task's order), and its handle
-/// reports it finished only after the spawning task has given the executor away at
-/// an `.await`: a loop on `is_finished()` with no await in it never sees it finish.
+/// In the checker `f` runs when the spawning task next gives the executor away at an
+/// `.await` (or ends), with no task holding the executor (a blocking call there takes
+/// no time and changes no other task's order); its handle reports it finished only
+/// after that: a loop with no await in it — on `is_finished()`, or on a flag `f` sets —
+/// never sees it finish, as on tokio it would keep the executor's thread busy meanwhile.
 #[track_caller]
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
@@ -397,10 +420,10 @@ where
     R: Send + 'static,
 {
     let exec = current();
-    let running = exec.owner.take();
-    let out = f();
-    exec.owner.set(running);
-    JoinHandle { slot: Rc::new(RefCell::new(Some(Ok(out)))), after: exec.releases.get() }
+    let slot: Slot<R> = Rc::default();
+    let theirs = Rc::clone(&slot);
+    exec.blocking.borrow_mut().push(Box::new(move || *theirs.borrow_mut() = Some(Ok(f()))));
+    JoinHandle { slot, after: exec.releases.get() }
 }
 
 /// Lets the other tasks run, then carries on (tokio's `task::yield_now`).
