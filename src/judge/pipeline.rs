@@ -95,8 +95,9 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
             } else {
                 (
                     format!("not a race — a logic error{at}: {why}"),
-                    "This goes wrong with one thread, before any other thread runs: fix it first; loom and \
-                     real threads only check code that is right on one thread.",
+                    "This goes wrong in the judge's first, plain run — on one thread, in one fixed order of \
+                     events (of tasks, in async code), with no race needed: fix it first; loom and real threads \
+                     only check code that is right there.",
                 )
             };
             let details = format!("{summary}\n\n{explain}");
