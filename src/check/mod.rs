@@ -662,7 +662,8 @@ fn failure_of_panic(
         return Err(CheckError::RunawayLoop(at));
     }
     let starting_task = trace::stopped_starting_task();
-    if message.contains("self.threads.len() < self.max()") && starting_task {
+    let out_of_threads = message.contains("self.threads.len() < self.max()");
+    if out_of_threads && starting_task {
         // Tasks are cheap and an answer may rightly start one more: not the learner's mistake.
         return Err(CheckError::ModelLimit(format!(
             "more tasks in one run than the checker can model{at}: each task is one of loom's {} threads (the \
@@ -671,7 +672,7 @@ fn failure_of_panic(
             loom::MAX_THREADS
         )));
     }
-    if message.contains("self.threads.len() < self.max()") {
+    if out_of_threads {
         return Err(CheckError::Failed(format!(
             "more threads at once than loom can model ({} with the main thread){at}: loom simulates a handful; \
              start one thread per worker, not one per step of work",

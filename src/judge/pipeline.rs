@@ -60,8 +60,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         && let Some(refusal) = source.read().refusal_for(functions)
     {
         let summary = refusal.summary(source.path, functions);
-        let status = if refusal.mistake { Status::Failing } else { Status::Refused };
-        return Outcome::new(number, variant, status, summary, String::new());
+        return Outcome::new(number, variant, refusal.status(), summary, String::new());
     }
 
     stage(&format!("the sequential check of {}", function_names(spec, variant)));

@@ -88,6 +88,11 @@ impl Refusal {
         }
     }
 
+    /// The verdict it gives its exercise: "failing" for a mistake, else "refused".
+    pub fn status(&self) -> super::Status {
+        if self.mistake { super::Status::Failing } else { super::Status::Refused }
+    }
+
     fn mistake(mut self) -> Refusal {
         self.mistake = true;
         self
@@ -288,11 +293,6 @@ impl<'t> Context<'t> {
         Context { text, imports, locals, blocking }
     }
 
-    /// The full path a path written `segments` stands for, its `use` imports expanded.
-    fn resolve(&self, segments: &[String]) -> Vec<String> {
-        resolve(&self.imports, segments)
-    }
-
     /// The text between two spans (for quoting a `static`'s declaration).
     fn snippet(&self, from: Span, to: Span) -> String {
         let range = from.byte_range().start..to.byte_range().end;
@@ -354,6 +354,20 @@ fn resolve(imports: &BTreeMap<String, Vec<String>>, segments: &[String]) -> Vec<
     path
 }
 
+/// A call's callee as path segments (`thread::sleep` → `["thread", "sleep"]`), if it is a path.
+fn callee(node: &syn::ExprCall) -> Option<Vec<String>> {
+    match &*node.func {
+        syn::Expr::Path(callee) => Some(callee.path.segments.iter().map(|s| s.ident.to_string()).collect()),
+        _ => None,
+    }
+}
+
+/// Whether the path written `segments` is one of the [`BLOCKING_CALLS`].
+fn blocks(imports: &BTreeMap<String, Vec<String>>, segments: &[String]) -> bool {
+    let full = resolve(imports, segments);
+    BLOCKING_CALLS.iter().any(|b| full == *b)
+}
+
 /// The plain functions of `file` that block their thread (see [`Context::blocking`]).
 fn blocking_functions(file: &syn::File, imports: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
     /// What one function's own code calls, outside closures and async blocks.
@@ -364,10 +378,8 @@ fn blocking_functions(file: &syn::File, imports: &BTreeMap<String, Vec<String>>)
     }
     impl<'ast> Visit<'ast> for Calls<'_> {
         fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
-            if let syn::Expr::Path(callee) = &*node.func {
-                let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
-                let full = resolve(self.imports, &segments);
-                self.blocks |= BLOCKING_CALLS.iter().any(|b| full == *b);
+            if let Some(segments) = callee(node) {
+                self.blocks |= blocks(self.imports, &segments);
                 if let [name] = segments.as_slice() {
                     self.names.insert(name.clone());
                 }
@@ -514,6 +526,13 @@ impl<'c, 't> Scan<'c, 't> {
             (refusal.why, refusal.instead) = (instead.0.to_string(), instead.1.to_string());
         }
         self.refusals.push(refusal);
+    }
+
+    /// Visits with `in_async` set to `now` (async code or not), then puts it back.
+    fn async_scope(&mut self, now: bool, visit: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.in_async, now);
+        visit(self);
+        self.in_async = outer;
     }
 
     fn check_path(&mut self, segments: &[String], global: bool, span: Span) {
@@ -799,43 +818,37 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
     }
 
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
-        let outer = std::mem::replace(&mut self.in_async, node.sig.asyncness.is_some());
-        visit::visit_item_fn(self, node);
-        self.in_async = outer;
+        self.async_scope(node.sig.asyncness.is_some(), |scan| visit::visit_item_fn(scan, node));
     }
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
-        let outer = std::mem::replace(&mut self.in_async, node.sig.asyncness.is_some());
-        visit::visit_impl_item_fn(self, node);
-        self.in_async = outer;
+        self.async_scope(node.sig.asyncness.is_some(), |scan| visit::visit_impl_item_fn(scan, node));
     }
 
     fn visit_expr_async(&mut self, node: &'ast syn::ExprAsync) {
-        let outer = std::mem::replace(&mut self.in_async, true);
-        visit::visit_expr_async(self, node);
-        self.in_async = outer;
+        self.async_scope(true, |scan| visit::visit_expr_async(scan, node));
     }
 
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
         // A closure's body runs where it is called: `spawn_blocking(|| …)` runs it off the executor.
-        let outer = std::mem::replace(&mut self.in_async, node.asyncness.is_some());
-        visit::visit_expr_closure(self, node);
-        self.in_async = outer;
+        self.async_scope(node.asyncness.is_some(), |scan| visit::visit_expr_closure(scan, node));
     }
 
     fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
         if self.in_async
-            && let syn::Expr::Path(callee) = &*node.func
+            && let Some(segments) = callee(node)
         {
-            let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if BLOCKING_CALLS.iter().any(|b| self.context.resolve(&segments) == *b) {
-                let what = format!("`{}` in async code", segments.join("::"));
-                self.refuse(Refusal::new(callee.span(), what, BLOCKS_EXECUTOR).mistake());
+            let what = if blocks(&self.context.imports, &segments) {
+                Some(format!("`{}` in async code", segments.join("::")))
             } else if let [name] = segments.as_slice()
                 && self.context.blocking.contains(name)
             {
-                let what = format!("`{name}(…)` (it calls `thread::sleep`) in async code");
-                self.refuse(Refusal::new(callee.span(), what, BLOCKS_EXECUTOR).mistake());
+                Some(format!("`{name}(…)` (it calls `thread::sleep`) in async code"))
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                self.refuse(Refusal::new(node.func.span(), what, BLOCKS_EXECUTOR).mistake());
             }
         }
         visit::visit_expr_call(self, node);
@@ -1199,7 +1212,7 @@ const STD_THREAD_IN_ASYNC: Why = (
     "to run a blocking call off the executor, use `task::spawn_blocking(move || …)` (`use super::sync::task;`) and \
      `.await` its handle",
 );
-/// Calls that block the thread they run on (paths as [`Context::resolve`] gives them).
+/// Calls that block the thread they run on (paths as [`resolve`] gives them).
 const BLOCKING_CALLS: &[&[&str]] = &[&["std", "thread", "sleep"], &["core", "thread", "sleep"]];
 /// A [`BLOCKING_CALLS`] call in async code, outside a closure: a mistake, not a refusal.
 const BLOCKS_EXECUTOR: Why = (

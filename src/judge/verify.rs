@@ -548,8 +548,7 @@ fn judged_here(lab: u8, exercise: &Exercise, source: &Source, reading: &Reading)
         return Some(outcome(Status::NotAttempted, summary));
     }
     let refusal = reading.refusal_for(exercise.functions)?;
-    let status = if refusal.mistake { Status::Failing } else { Status::Refused };
-    Some(outcome(status, refusal.summary(source.path, exercise.functions)))
+    Some(outcome(refusal.status(), refusal.summary(source.path, exercise.functions)))
 }
 
 /// The outcomes sent on the channel: each a JSON line; one verdict per
