@@ -245,6 +245,7 @@ thread_local! {
     static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
     static WAITING: RefCell<Vec<Waiting>> = const { RefCell::new(Vec::new()) };
     static SPURIOUS: Cell<bool> = const { Cell::new(false) };
+    static EXACT_TRY_LOCK: Cell<bool> = const { Cell::new(false) };
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
     static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
@@ -531,6 +532,21 @@ pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bo
         first
     })
 }
+
+/// Makes the model's mutexes made from now on keep `try_lock` exact (see
+/// `sync::model::Mutex`): slower to explore, so the checker turns it on only
+/// after loom stopped at its own `try_lock` deadlock ([`LOOM_376`]).
+pub fn set_exact_try_lock(on: bool) {
+    EXACT_TRY_LOCK.with(|e| e.set(on));
+}
+
+/// Whether the model's mutexes made now keep `try_lock` exact.
+pub fn exact_try_lock() -> bool {
+    EXACT_TRY_LOCK.with(Cell::get)
+}
+
+/// loom's issue whose deadlock [`IN_TRY_LOCK`] names.
+pub const LOOM_376: &str = "tokio-rs/loom#376";
 
 /// What a [`Waiting`] entry says while a thread is inside a `try_lock`: loom
 /// 0.7 blocks a thread whose pending `try_lock` meets another thread taking

@@ -32,7 +32,7 @@ pub fn locked_program() -> Vec<Op> {
 
 /// `lock.acquire()`: return holding the user's `lock` AND the GIL. The
 /// thread holds the GIL when this is called. (CPython tries the lock once
-/// before it blocks; loom 0.7 cannot check that form — see the lesson, §4.)
+/// before it blocks; loom checks that form only within 3 preemptions — see the lesson, §4.)
 pub fn acquire_user_lock<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
     // TODO: wait for `lock` without stopping every other thread, and return holding the GIL again.
     todo!()

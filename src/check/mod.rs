@@ -490,6 +490,21 @@ pub fn explore_body<F>(model: &Model, body: F) -> Result<Report, CheckError>
 where
     F: Fn() -> State + Send + Sync + 'static,
 {
+    let body: Arc<dyn Fn() -> State + Send + Sync> = Arc::new(body);
+    match explore_once(model, Arc::clone(&body)) {
+        // loom's own `try_lock` deadlock: explore again with every `try_lock` exact (slower).
+        Err(CheckError::ModelLimit(why)) if why.contains(trace::LOOM_376) => {
+            trace::set_exact_try_lock(true);
+            let report = explore_once(model, body);
+            trace::set_exact_try_lock(false);
+            report
+        }
+        report => report,
+    }
+}
+
+/// One exploration of [`explore_body`], with the model's mutexes as they are set now.
+fn explore_once(model: &Model, body: Arc<dyn Fn() -> State + Send + Sync>) -> Result<Report, CheckError> {
     check_size(model)?;
     // Waiting here is not spent: the clock below starts once this model has the process.
     let _alone = one_model_at_a_time();
@@ -517,7 +532,6 @@ where
     // subscriber; install one (as `loom::model` does) when it is asked for.
     let subscriber = loom_log_subscriber();
 
-    let body = Arc::new(body);
     let lab = model.lab;
     let pass = |spurious: bool| {
         let (shared, body, case) = (Arc::clone(&tally), Arc::clone(&body), case.clone());
@@ -692,10 +706,11 @@ fn failure_of_panic(
         if let Some(w) = waiting.iter().find(|w| w.what.as_deref() == Some(trace::IN_TRY_LOCK)) {
             return Err(CheckError::ModelLimit(format!(
                 "loom stopped at a deadlock of its own: a thread was inside a `try_lock` at {}:{} when another \
-                 thread took that lock, and loom 0.7 makes it wait for the lock (tokio-rs/loom#376); a real \
+                 thread took that lock, and loom 0.7 makes it wait for the lock ({}); a real \
                  `try_lock` fails at once. loom cannot judge this answer",
                 trace::tidy_path(w.location.file()),
-                w.location.line()
+                w.location.line(),
+                trace::LOOM_376
             )));
         }
         trace::explain_deadlock(&events, &waiting)

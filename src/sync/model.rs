@@ -222,6 +222,14 @@ pub mod atomic {
 ///   just before it is released, that `try_lock` reads first: both are loom
 ///   operations, so loom places other threads' `try_lock`s inside every
 ///   critical section. It keeps every outcome and costs ~1.5–2.2× executions.
+/// * **An exact `try_lock`, when loom needs it.** loom 0.7 blocks a thread
+///   whose pending `try_lock` meets another thread taking the lock
+///   (tokio-rs/loom#376): a deadlock no real `try_lock` can have, when the
+///   holder then waits for the thread that tried. After such a deadlock the
+///   checker explores again with [`trace::set_exact_try_lock`] on: the lock is
+///   the flag alone, claimed and released under a loom mutex that no thread
+///   holds while it waits, and waited for on a loom condition variable, so a
+///   `try_lock` never waits. It costs more executions, so it is not the default.
 /// * **No abort on a deadlock.** loom reports a deadlock by panicking; a guard
 ///   dropped while that panic unwinds would call into loom again and abort the
 ///   whole process. While panicking, a guard leaves the lock as it is.
@@ -243,11 +251,23 @@ struct Parts {
     lock: loom::sync::Mutex<()>,
     /// `true` while some thread holds the lock (not traced: an implementation detail).
     held: loom::sync::atomic::AtomicBool,
+    /// In the exact `try_lock` mode: signalled when `held` is cleared. `lock`
+    /// then guards only `held`, for a moment, never while a thread waits.
+    freed: Option<loom::sync::Condvar>,
 }
 
 impl Parts {
     fn new() -> Parts {
-        Parts { lock: loom::sync::Mutex::new(()), held: loom::sync::atomic::AtomicBool::new(false) }
+        Parts {
+            lock: loom::sync::Mutex::new(()),
+            held: loom::sync::atomic::AtomicBool::new(false),
+            freed: trace::exact_try_lock().then(loom::sync::Condvar::new),
+        }
+    }
+
+    /// `lock` for a moment, in the exact mode (never poisoned: nothing runs under it but the flag).
+    fn briefly(&self) -> loom::sync::MutexGuard<'_, ()> {
+        self.lock.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -271,8 +291,9 @@ impl<T: Default> Default for Mutex<T> {
 
 /// The guard of a [`Mutex`]; dropping it records the unlock.
 pub struct MutexGuard<'a, T: Debug> {
-    inner: ManuallyDrop<loom::sync::MutexGuard<'a, ()>>,
-    held: &'a loom::sync::atomic::AtomicBool,
+    /// loom's guard; `None` in the exact `try_lock` mode, where `held` is the lock.
+    inner: ManuallyDrop<Option<loom::sync::MutexGuard<'a, ()>>>,
+    parts: &'a Parts,
     data: &'a std::cell::UnsafeCell<T>,
     addr: usize,
     location: &'static Location<'static>,
@@ -310,11 +331,21 @@ impl<T> Mutex<T> {
         // If loom finds every thread blocked, this says who waited where.
         trace::wait_begin(current_thread(), self.addr(), location);
         let parts = self.parts();
+        if let Some(freed) = &parts.freed {
+            let mut claim = parts.briefly();
+            while parts.held.load(SeqCst) {
+                claim = freed.wait(claim).unwrap_or_else(PoisonError::into_inner);
+            }
+            parts.held.store(true, SeqCst);
+            drop(claim);
+            trace::wait_end(current_thread(), self.addr());
+            return Ok(self.guard(parts, None, location));
+        }
         let result = parts.lock.lock();
         trace::wait_end(current_thread(), self.addr());
         match result {
-            Ok(guard) => Ok(self.guard(parts, guard, location)),
-            Err(poisoned) => Err(PoisonError::new(self.guard(parts, poisoned.into_inner(), location))),
+            Ok(guard) => Ok(self.guard(parts, Some(guard), location)),
+            Err(poisoned) => Err(PoisonError::new(self.guard(parts, Some(poisoned.into_inner()), location))),
         }
     }
 
@@ -334,7 +365,18 @@ impl<T> Mutex<T> {
         };
         let parts = self.parts();
         // The judge's contended run (see `trace::interfere_briefly`): another thread holds it.
-        if trace::interference(location).is_some() || parts.held.load(SeqCst) {
+        if trace::interference(location).is_some() {
+            return busy();
+        }
+        if parts.freed.is_some() {
+            // Exact: the flag is the lock, claimed under loom's mutex, which no thread
+            // holds for longer than a look at the flag.
+            let claim = parts.briefly();
+            let free = !parts.held.swap(true, SeqCst);
+            drop(claim);
+            return if free { Ok(self.guard(parts, None, location)) } else { busy() };
+        }
+        if parts.held.load(SeqCst) {
             return busy();
         }
         // loom may block this thread here if another takes the lock meanwhile: a deadlock
@@ -343,10 +385,10 @@ impl<T> Mutex<T> {
         let result = parts.lock.try_lock();
         trace::wait_end(current_thread(), self.addr());
         match result {
-            Ok(guard) => Ok(self.guard(parts, guard, location)),
+            Ok(guard) => Ok(self.guard(parts, Some(guard), location)),
             Err(TryLockError::WouldBlock) => busy(),
             Err(TryLockError::Poisoned(p)) => {
-                Err(TryLockError::Poisoned(PoisonError::new(self.guard(parts, p.into_inner(), location))))
+                Err(TryLockError::Poisoned(PoisonError::new(self.guard(parts, Some(p.into_inner()), location))))
             }
         }
     }
@@ -369,7 +411,7 @@ impl<T> Mutex<T> {
     fn guard<'a>(
         &'a self,
         parts: &'a Parts,
-        inner: loom::sync::MutexGuard<'a, ()>,
+        inner: Option<loom::sync::MutexGuard<'a, ()>>,
         location: &'static Location<'static>,
     ) -> MutexGuard<'a, T>
     where
@@ -378,10 +420,12 @@ impl<T> Mutex<T> {
         // Safety: the lock is held: no other guard reaches the value now.
         let holds = format!("{:?}", unsafe { &*self.data.get() });
         record(self.addr(), "", Op::Lock { holds }, location);
-        parts.held.store(true, SeqCst);
+        if inner.is_some() {
+            parts.held.store(true, SeqCst);
+        }
         MutexGuard {
             inner: ManuallyDrop::new(inner),
-            held: &parts.held,
+            parts,
             data: &self.data,
             addr: self.addr(),
             location,
@@ -421,7 +465,14 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
             return;
         }
         let leaves = format!("{:?}", **self);
-        self.held.store(false, SeqCst);
+        if let Some(freed) = &self.parts.freed {
+            let claim = self.parts.briefly();
+            self.parts.held.store(false, SeqCst);
+            freed.notify_one();
+            drop(claim);
+        } else {
+            self.parts.held.store(false, SeqCst);
+        }
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };
         // Recorded once the lock is free: a `try_lock` that found it busy in between
