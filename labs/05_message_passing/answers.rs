@@ -494,6 +494,46 @@ fn partials_in_u32(steps: &[u64]) -> u64 {
     })
 }
 
+/// Full batches and the remainder by arithmetic done in `u32`: right up to 2^32 − 1
+/// increments (the lab counts up to 10^10), then the count is cut to its low 32 bits.
+#[allow(clippy::cast_possible_truncation, reason = "the mistake this answer makes")]
+fn batches_in_u32(tx: &Sender<u64>, iters: u64, batch: u64) {
+    let (iters, batch) = (iters as u32, batch as u32);
+    for _ in 0..iters / batch {
+        let _ = tx.send(u64::from(batch));
+    }
+    if iters % batch > 0 {
+        let _ = tx.send(u64::from(iters % batch));
+    }
+}
+
+/// One worker thread sends every entry's increments: the right total and a `1` per
+/// increment, but one worker, not one per entry.
+fn one_worker_for_every_entry(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded();
+    let owner = thread::spawn(move || rx.iter().sum::<u64>());
+    let all: u64 = steps.iter().sum();
+    let worker = thread::spawn(move || send_each(&tx, all));
+    worker.join().expect("the worker panicked");
+    owner.join().expect("the owner panicked")
+}
+
+/// One scoped thread counts every entry: the right total, in one thread.
+fn partials_in_one_thread(steps: &[u64]) -> u64 {
+    thread::scope(|s| s.spawn(|| steps.iter().map(|&n| count_alone(n)).sum::<u64>()).join().expect("panicked"))
+}
+
+/// The caller counts the first entry itself while a scoped thread counts each of the others
+/// (as `rayon::join` does): a thread per entry but one.
+fn partials_caller_counts_the_first(steps: &[u64]) -> u64 {
+    let (first, rest) = steps.split_first().expect("at least one thread");
+    thread::scope(|s| {
+        let handles: Vec<_> = rest.iter().map(|&n| s.spawn(move || count_alone(n))).collect();
+        let mine = count_alone(*first);
+        handles.into_iter().fold(mine, |total, h| total + h.join().expect("panicked"))
+    })
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     let channel = |f: fn(&[u64]) -> u64| Fixes { count_by_messages: f, ..S };
@@ -524,6 +564,10 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("first_partial_times_threads", "partials", partials(first_partial_times_threads)),
         Answer::wrong("shared_counter_in_scope", "partials", partials(shared_counter_in_scope)),
         Answer::wrong("last_partial_wins", "partials", partials(last_partial_wins)),
+        Answer::wrong("batches_in_u32", "batched", batched(batches_in_u32)),
+        Answer::wrong("one_worker_for_every_entry", "channel", channel(one_worker_for_every_entry)),
+        Answer::wrong("partials_in_one_thread", "partials", partials(partials_in_one_thread)),
+        Answer::right("partials_caller_counts_the_first", "partials", partials(partials_caller_counts_the_first)),
         Answer::right("sender_moved_into_last_worker", "channel", channel(sender_moved_into_last_worker)),
         Answer::right("try_recv_until_disconnected", "channel", channel(try_recv_until_disconnected)),
         Answer::right("rendezvous", "channel", channel(rendezvous)),

@@ -1,10 +1,12 @@
 //! The judge of lab 05's exercises: `channel`, `batched`, `partials`.
 //!
 //! * one thread first (a single run in loom's model, so a deadlock or a
-//!   `todo!()` is named with its line): `count_by_messages` on one worker (`[1]`, `[]`, `[3]`) and
-//!   `count_in_partials` on unequal jobs (`[3]`, `[]`, `[2, 0, 5]`, `[1000, 1]`); `send_batched` on its own, every message it sends looked at:
+//!   `todo!()` is named with its line): `count_by_messages` on one worker (`[1]`, `[3]`) and two (`[2, 1]`; never none: a lab runs at least one thread) and
+//!   `count_in_partials` on unequal jobs (`[3]`, `[0]`, `[2, 0, 5]`, `[1000, 1]`, `[3, 1, 2]`, past 2^32); `send_batched` on its own, every message it sends looked at:
 //!   they must add up to the increments, none may exceed the batch, and there
-//!   must be exactly ⌈increments ÷ batch⌉ of them (empty messages aside);
+//!   must be exactly ⌈increments ÷ batch⌉ of them (empty messages aside), up to
+//!   2^32 + 1 increments; every exercise must start a thread per entry with work
+//!   (`partials`: the caller may count one entry itself);
 //! * loom, every interleaving, unequal workers: `[1] [1]`, `[2] [0]` (batches
 //!   of 2: `[3] [0]`, `[1] [2]`; partials `[3] [5]`, `[0] [2] [1]`); the count
 //!   exact in every execution, a deadlock reported as one;
@@ -26,6 +28,7 @@
 //! ```
 
 use crate::judge::sequential::*;
+use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::trace;
 use crate::lab::counting::unequal_split;
@@ -114,16 +117,18 @@ fn messages_of(send: fn(&channel::Sender<u64>, u64, u64), iters: u64, batch: u64
 pub fn batches_wrong(sent: &[u64], iters: u64, batch: u64) -> Option<String> {
     let call = format!("send_batched(tx, {iters}, {batch})");
     let total: u64 = sent.iter().fold(0, |a, &m| a.saturating_add(m));
+    // An empty message (a final flush of nothing) costs a send but loses nothing: not counted.
     let messages = sent.iter().filter(|&&m| m > 0).count() as u64;
     let want = iters.div_ceil(batch.max(1));
     if total != iters {
-        Some(format!("`{call}` sent {sent:?}: {total} increments in all, expected {iters}"))
+        Some(format!("`{call}` sent {}: {total} increments in all, expected {iters}", shown(sent)))
     } else if let Some(big) = sent.iter().find(|&&m| m > batch) {
-        Some(format!("`{call}` sent {sent:?}: a message of {big}, more than a batch of {batch}"))
+        Some(format!("`{call}` sent {}: a message of {big}, more than a batch of {batch}", shown(sent)))
     } else if messages != want {
         Some(format!(
-            "`{call}` sent {sent:?}: {messages} messages, expected {want} (full batches of {batch}, the last one \
-             smaller) — the point of batching is fewer messages"
+            "`{call}` sent {}: {messages} messages, expected {want} (full batches of {batch}, the last one \
+             smaller) — the point of batching is fewer messages",
+            shown(sent)
         ))
     } else {
         None
@@ -140,6 +145,9 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
             for batch in [255, 256, 257, 1_000, 65_537] {
                 cases.push((2 * batch + 1, batch));
             }
+            // Increments past 2^32 (the lab counts up to 10^10), in three messages: a count or a
+            // division done in `u32` goes wrong. Last: a loop per increment takes ~2.6 s here.
+            cases.push((values::PAST_U32, 1 << 31));
             for (iters, batch) in cases {
                 if let Some(why) = batches_wrong(&messages_of(f.send_batched, iters, batch), iters, batch) {
                     return Err(why);
@@ -149,26 +157,30 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
         }),
         // One worker at a time: in the model every interleaving of a run is explored, and
         // several workers are loom's stage.
-        "channel" => each_in_model(&[&[1], &[], &[3]], move |steps| {
+        "channel" => each_in_model(&[&[1], &[3], &[2, 1]], move |steps| {
             expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
             // The right total another way is another exercise (or none): this one counts by messages,
             // a `1` per increment, sent by worker threads to an owner thread. Each message is judged
             // by its role: the caller (loom's main thread, 0) may send nothing that counts, and a
             // channel the caller receives from carries the owner's reply, not increments.
-            let (ones, others, owners) = trace::with_events(|events| {
+            let (ones, others, owners, senders) = trace::with_events(|events| {
                 let recv = |e: &&trace::Event| matches!(e.op, trace::Op::Recv { .. });
                 let replies: std::collections::BTreeSet<usize> =
                     events.iter().filter(recv).filter(|e| e.thread == 0).map(|e| e.addr).collect();
                 let receivers: std::collections::BTreeSet<usize> =
                     events.iter().filter(recv).filter(|e| e.thread != 0).map(|e| e.thread).collect();
-                let by_workers = events.iter().filter_map(|e| match &e.op {
-                    trace::Op::Send { msg } if e.thread != 0 && !replies.contains(&e.addr) => Some(msg.as_str()),
-                    _ => None,
-                });
-                let (ones, others) = by_workers.fold((0_u64, 0_u64), |(ones, others), msg| {
-                    if msg == "1" { (ones + 1, others) } else { (ones, others + 1) }
-                });
-                (ones, others, receivers.len())
+                let by_workers: Vec<(usize, &str)> = events
+                    .iter()
+                    .filter_map(|e| match &e.op {
+                        trace::Op::Send { msg } if e.thread != 0 && !replies.contains(&e.addr) => {
+                            Some((e.thread, msg.as_str()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let senders: std::collections::BTreeSet<usize> = by_workers.iter().map(|&(t, _)| t).collect();
+                let ones = by_workers.iter().filter(|&&(_, msg)| msg == "1").count() as u64;
+                (ones, by_workers.len() as u64 - ones, receivers.len(), senders.len())
             });
             let want: u64 = steps.iter().sum();
             // The owner first: when the caller receives the workers' messages itself, its channel
@@ -178,6 +190,14 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
                     "`count_by_messages(&{steps:?})` returned the right total, but no thread but the caller \
                      received the workers' messages: the exercise's owner is a thread of its own, which alone \
                      holds the count"
+                ));
+            }
+            let entries = nonzero(steps);
+            if ones == want && others == 0 && senders < entries {
+                return Err(format!(
+                    "`count_by_messages(&{steps:?})` returned the right total, but {} sent the messages of {entries} \
+                     workers: the exercise starts a worker thread per entry, each sending its own increments",
+                    if senders == 1 { "one thread".to_string() } else { format!("{senders} threads") }
                 ));
             }
             if ones != want || others > 0 {
@@ -191,17 +211,31 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
             Ok(())
         }),
         // Partial counts past 2^32: a partial kept in a `u32` is wrong there.
-        _ => each_in_model(&[&[3], &[], &[2, 0, 5], &[1_000, 1], &[(1 << 32) + 1, 1]], move |steps| {
+        _ => each_in_model(&[&[3], &[0], &[2, 0, 5], &[1_000, 1], &[3, 1, 2], &[(1 << 32) + 1, 1]], move |steps| {
             expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())?;
-            if steps.len() > 1 && trace::spawned() == 0 {
+            // A thread per entry; the caller may count one entry itself (as `rayon::join` does).
+            let started = trace::spawned() as usize;
+            if nonzero(steps) > 1 && started + 1 < nonzero(steps) {
                 return Err(format!(
-                    "`count_in_partials(&{steps:?})` returned the right total without starting a thread: the \
-                     exercise counts in a scoped thread per entry and adds the partials at the join"
+                    "`count_in_partials(&{steps:?})` returned the right total, but counted {} entries in {}: the \
+                     exercise counts each entry in a scoped thread of its own and adds the partials at the join",
+                    nonzero(steps),
+                    match started {
+                        0 => "the caller alone, starting no thread".to_string(),
+                        1 => "one thread".to_string(),
+                        n => format!("{n} threads"),
+                    }
                 ));
             }
             Ok(())
         }),
     }
+}
+
+/// How many entries of `steps` have work to do: a worker per entry, but one with nothing to
+/// count may be skipped.
+fn nonzero(steps: &[u64]) -> usize {
+    steps.iter().filter(|&&k| k > 0).count()
 }
 
 /// `check` on each of `inputs`, each in a model run of its own (loom counts every thread an execution starts).

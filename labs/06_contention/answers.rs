@@ -91,14 +91,16 @@ fn publish_cas_eight_tries(total: &AtomicU64, iters: u64) {
     }
 }
 
-/// Its own shard by a compare-exchange loop that retries with the value it read once: right
-/// alone, but once another thread got in first the expected value is stale for ever.
+/// Its own shard by a compare-exchange loop that retries with the value it read once: a loop
+/// that could never succeed once another thread got in first — but no other thread writes
+/// `shards[me]`, so the first (strong) exchange always succeeds. Right, if odd.
 fn own_shard_cas_stale_expected(shards: &Shards, me: usize) {
     let seen = shards[me].load(Relaxed);
     while shards[me].compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_err() {}
 }
 
-/// Its own shard by a compare-exchange loop that gives up after a thousand lost races.
+/// Its own shard by a compare-exchange loop that gives up after a thousand lost races: no
+/// other thread writes `shards[me]`, so it never loses one. Right.
 fn own_shard_cas_thousand_tries(shards: &Shards, me: usize) {
     for _ in 0..1_000 {
         let seen = shards[me].load(Relaxed);
@@ -158,7 +160,40 @@ fn total_empties_the_shards(shards: &[CachePadded<AtomicU64>]) -> u64 {
     shards.iter().map(|shard| shard.swap(0, Relaxed)).sum()
 }
 
+/// The shard by `me % 16`: right for up to 16 threads; from 17 on, two threads share a shard
+/// (the lab runs up to 1024).
+fn shard_me_mod_16(shards: &Shards, me: usize) {
+    shards[me % 16].fetch_add(1, Relaxed);
+}
+
+/// The shard by `me & 15`, read and written back: two threads on one shard from 17 on, and
+/// then a load and a store lose updates.
+fn shard_me_and_15_load_store(shards: &Shards, me: usize) {
+    let shard = &shards[me & 15];
+    shard.store(shard.load(Relaxed) + 1, Relaxed);
+}
+
+/// One weak compare-exchange on its own shard, its result ignored: no thread races it, but a
+/// weak exchange may fail spuriously (real ARM hardware does), and the increment is lost.
+fn own_shard_weak_cas_once(shards: &Shards, me: usize) {
+    let seen = shards[me].load(Relaxed);
+    let _ = shards[me].compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed);
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Adds the reports with `reduce`, expecting at least one: every run has a worker
+/// (`--threads 0` is refused), so the `expect` never fires.
+fn combine_reduce_expect(reports: &[u64]) -> u64 {
+    reports.iter().copied().reduce(|a, b| a + b).expect("at least one worker")
+}
+
+/// One strong compare-exchange on its own shard, its result ignored: no other thread writes
+/// `shards[me]`, and a strong exchange fails only when the value changed.
+fn own_shard_cas_once(shards: &Shards, me: usize) {
+    let seen = shards[me].load(Relaxed);
+    let _ = shards[me].compare_exchange(seen, seen + 1, Relaxed, Relaxed);
+}
 
 /// A plain load and store on the thread's *own* shard: no other thread ever
 /// writes it, so there is nothing to race with (and `fetch_add` is not needed).
@@ -245,8 +280,13 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("publish_from_u32", "thread_local", Fixes { count_then_publish: publish_from_u32, ..S }),
         Answer::wrong("all_on_shard_zero", "sharded", Fixes { sharded_increment: all_on_shard_zero, ..S }),
         Answer::wrong("neighbours_shard", "sharded", Fixes { sharded_increment: neighbours_shard, ..S }),
-        Answer::wrong("own_shard_cas_thousand_tries", "sharded", Fixes { sharded_increment: own_shard_cas_thousand_tries, ..S }),
-        Answer::wrong("own_shard_cas_stale_expected", "sharded", Fixes { sharded_increment: own_shard_cas_stale_expected, ..S }),
+        Answer::wrong("shard_me_mod_16", "sharded", Fixes { sharded_increment: shard_me_mod_16, ..S }),
+        Answer::wrong(
+            "shard_me_and_15_load_store",
+            "sharded",
+            Fixes { sharded_increment: shard_me_and_15_load_store, ..S },
+        ),
+        Answer::wrong("own_shard_weak_cas_once", "sharded", Fixes { sharded_increment: own_shard_weak_cas_once, ..S }),
         Answer::wrong("publish_cas_eight_tries", "thread_local", Fixes { count_then_publish: publish_cas_eight_tries, ..S }),
         Answer::wrong("shard_zero_load_store", "sharded", Fixes { sharded_increment: shard_zero_load_store, ..S }),
         Answer::wrong(
@@ -276,12 +316,24 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::wrong("total_first_eight", "sharded", Fixes { sharded_total: total_first_eight, ..S }),
         Answer::wrong("total_empties_the_shards", "sharded", Fixes { sharded_total: total_empties_the_shards, ..S }),
+        Answer::right("own_shard_cas_once", "sharded", Fixes { sharded_increment: own_shard_cas_once, ..S }),
+        Answer::right(
+            "own_shard_cas_thousand_tries",
+            "sharded",
+            Fixes { sharded_increment: own_shard_cas_thousand_tries, ..S },
+        ),
+        Answer::right(
+            "own_shard_cas_stale_expected",
+            "sharded",
+            Fixes { sharded_increment: own_shard_cas_stale_expected, ..S },
+        ),
         Answer::right("own_shard_load_store", "sharded", Fixes { sharded_increment: own_shard_load_store, ..S }),
         Answer::right("own_shard_fetch_update", "sharded", Fixes { sharded_increment: own_shard_fetch_update, ..S }),
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
         Answer::right("publish_iters", "thread_local", Fixes { count_then_publish: publish_iters, ..S }),
         Answer::right("publish_cas_loop", "thread_local", Fixes { count_then_publish: publish_cas_loop, ..S }),
         Answer::right("publish_in_halves", "thread_local", Fixes { count_then_publish: publish_in_halves, ..S }),
+        Answer::right("combine_reduce_expect", "process", Fixes { combine: combine_reduce_expect, ..S }),
         Answer::right(
             "worker_returns_job_combine_fold",
             "process",

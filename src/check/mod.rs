@@ -551,6 +551,16 @@ fn explore_once(model: &Model, body: Arc<dyn Fn() -> State + Send + Sync>) -> Re
                 // fewest steps.
                 let score = clarity(&events);
                 if tally.shortest_failure.as_ref().is_none_or(|(_, _, _, best)| score < *best) {
+                    // The second pass runs only after a first with no failure: its failures are
+                    // the spurious exchange's doing.
+                    let why = if spurious {
+                        format!(
+                            "{why}, once a weak compare-exchange failed spuriously (the value matched, and it \
+                             failed anyway, as it may on real hardware such as ARM's)"
+                        )
+                    } else {
+                        why
+                    };
                     tally.shortest_failure = Some((state, why, events, score));
                 }
             }
@@ -567,7 +577,8 @@ fn explore_once(model: &Model, body: Arc<dyn Fn() -> State + Send + Sync>) -> Re
     let (mut result, weak_used) = pass(false);
     let first_pass = tally.lock().unwrap_or_else(|p| p.into_inner()).executions;
     let mut spurious_executions = 0;
-    if result.is_ok() && weak_used && model.spurious {
+    let failed = tally.lock().unwrap_or_else(|p| p.into_inner()).shortest_failure.is_some();
+    if result.is_ok() && !failed && weak_used && model.spurious {
         result = pass(true).0;
         spurious_executions = tally.lock().unwrap_or_else(|p| p.into_inner()).executions - first_pass;
     }

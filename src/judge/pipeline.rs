@@ -107,7 +107,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
 
     // A rival for every retry loop: an exercise whose code could retry an exchange is "solved"
     // only if its one-thread check made it lose races (see `contention`).
-    if contendable && !rival_armed {
+    if contendable && !rival_armed && spec.needs_no_rival(variant).is_none() {
         let mut outcome = failing(
             format!(
                 "{} {NO_RIVAL} — a loop that gives up after a few lost races would pass unseen. \

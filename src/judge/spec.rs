@@ -115,6 +115,16 @@ pub trait Spec: Sync + 'static {
     /// The sequential check of one exercise's functions.
     fn sequential(&self, exercise: &str, real: &Self::Real, model: &Self::Model) -> Result<(), Sequential>;
 
+    /// Why `exercise` needs no simulated rival, when it needs none: every value its
+    /// code exchanges belongs to the calling thread, which alone writes it (lab 06's
+    /// `shards[me]`), so an exchange there cannot lose a race and a loop that gives
+    /// up after a few tries is right. `None` (every exercise but such ones): an
+    /// exercise whose code retries an exchange must meet a rival, or the judge says
+    /// its checks have a gap ([`NO_RIVAL`](super::pipeline::NO_RIVAL)).
+    fn needs_no_rival(&self, _exercise: &str) -> Option<&'static str> {
+        None
+    }
+
     /// After loom: one call of an exercise's locking function on a real thread
     /// while another real thread holds the lock
     /// ([`with_lock_held_for_real`](super::contention::with_lock_held_for_real)).
