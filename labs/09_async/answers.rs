@@ -277,6 +277,34 @@ async fn await_owner_only(account: Rc<Account>, depositors: usize, deposits: u64
     account.balance.set(account.balance.get() + total);
 }
 
+/// A channel of 4 whose owner starts only after every depositor has been awaited: right
+/// while the coins fit in the channel, and once they do not, every depositor waits in
+/// `send()` for a receiver that never runs — a deadlock tokio waits out for ever.
+async fn bounded_owner_after_the_depositors(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, mut received) = mpsc::channel::<u64>(4);
+    let tasks: Vec<_> = (0..depositors)
+        .map(|_| {
+            let (account, coins) = (Rc::clone(&account), coins.clone());
+            task::spawn(async move {
+                for _ in 0..deposits {
+                    account.confirm().await;
+                    coins.send(1).await.expect("the owner is alive");
+                }
+            })
+        })
+        .collect();
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    let owner = task::spawn(async move {
+        while let Some(coin) = received.recv().await {
+            account.balance.set(account.balance.get() + coin);
+        }
+    });
+    owner.await.expect("the owner failed");
+}
+
 /// A bounded channel of one slot: `send(…).await` waits while the owner is behind.
 async fn bounded_channel(account: Rc<Account>, depositors: usize, deposits: u64) {
     let (coins, mut received) = mpsc::channel::<u64>(1);
@@ -403,6 +431,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             Fixes { owner: |a, d, k| Box::pin(sequential_in_caller(a, d, k)), ..S },
         ),
         Answer::wrong("awaited_one_by_one", "owner", Fixes { owner: |a, d, k| Box::pin(awaited_one_by_one(a, d, k)), ..S }),
+        Answer::wrong(
+            "bounded_owner_after_the_depositors",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(bounded_owner_after_the_depositors(a, d, k)), ..S },
+        ),
         Answer::wrong("owner_not_awaited", "owner", Fixes { owner: |a, d, k| Box::pin(owner_not_awaited(a, d, k)), ..S }),
         Answer::wrong(
             "depositors_write_directly",

@@ -127,6 +127,36 @@ const OWNER_SHAPES: [(usize, u64); 3] = [(0, 0), (1, 0), (1, 1)];
 /// first deposit past 2^32, which the shapes above make from every start.
 const LONG_OWNER_SHAPES: [(usize, u64); 2] = [(1, 3), (2, 2)];
 
+/// How long a run on tokio may go without a round trip to the bank before it is taken for
+/// stuck: tokio has no deadlock detection, and a right answer makes thousands a second.
+const STALLED_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs `future` on tokio beside a watch of the bank's round trips: tasks that all wait for
+/// one another (a bounded channel whose receiver starts only after its senders are awaited,
+/// say) make none, and are reported so, where tokio itself would wait for ever.
+fn run_watched(call: &str, future: real::Task<()>, account: &Rc<real::Account>) -> Result<(), String> {
+    use crate::sync::real::task;
+    let account = Rc::clone(account);
+    task::block_on(async move {
+        let run = task::spawn(future);
+        let (mut trips, mut since) = (account.trips(), std::time::Instant::now());
+        while !run.is_finished() {
+            task::sleep(std::time::Duration::from_millis(5)).await;
+            if account.trips() != trips {
+                (trips, since) = (account.trips(), std::time::Instant::now());
+            } else if since.elapsed() > STALLED_AFTER {
+                return Err(format!(
+                    "{call} stopped after {trips} round trips to the bank: for {} s no task made progress — every \
+                     task waits for another (a bounded channel whose receiver starts only after the senders are \
+                     awaited, say: once it is full, every sender waits for ever)",
+                    STALLED_AFTER.as_secs()
+                ));
+            }
+        }
+        run.await.map_err(|e| format!("{call} panicked: {e}"))
+    })
+}
+
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
     let f = *model;
     match exercise {
@@ -173,7 +203,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             // counts its coins in a `u16` before sending them goes wrong there.
             once_for_real(move || {
                 let account = real::Account::new(0);
-                crate::sync::real::task::block_on((real.owner)(Rc::clone(&account), 1, PAST_U16));
+                let call = format!("on tokio, `owner_deposits(account, 1, {PAST_U16})`");
+                run_watched(&call, (real.owner)(Rc::clone(&account), 1, PAST_U16), &account)?;
                 expect_that(
                     &format!("from a balance of 0, after `owner_deposits(account, 1, {PAST_U16})` the balance is"),
                     account.balance.get(),
@@ -248,7 +279,7 @@ fn only_one_writer(account: &model::Account, start: u64, depositors: usize, depo
 fn overlapping(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>) -> Result<(), Sequential> {
     once_for_real(move || {
         let account = real::Account::new(0);
-        crate::sync::real::task::block_on(owner(Rc::clone(&account), 3, 2));
+        run_watched("on tokio, `owner_deposits(account, 3, 2)`", owner(Rc::clone(&account), 3, 2), &account)?;
         let (peak, balance) = (account.peak(), account.balance.get());
         if balance != 6 {
             return Err(format!(

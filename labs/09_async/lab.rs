@@ -198,8 +198,9 @@ pub fn judge_state(case: &Case, state: &State) -> Result<(), String> {
 
 /// A coin counted before the bank confirmed it (see `Account::confirm`'s audit).
 pub const EARLY: &str = "the balance held more coins than the bank had confirmed, as a round trip began or \
-     ended: a coin was counted before its `account.confirm().await` returned, or counted more than once — count each \
-     coin once, after its confirmation";
+     ended: a coin was counted before its `account.confirm().await` returned, or counted more than once, or the \
+     sum itself went wrong (in an `f64`, which rounds past 2^53) — count each coin once, in a `u64`, after its \
+     confirmation";
 
 /// The stepper's puzzles (`racelab step --puzzle ID`): at each step you pick the
 /// task that runs next; a task that is not at an await point keeps running.

@@ -292,6 +292,41 @@ fn a_blocking_sleep_in_async_code_fails_at_its_line_but_not_inside_spawn_blockin
     assert_eq!(LAB.check("offload", &learner).status, Status::Solved);
 }
 
+/// Blocking in async code however it is spelled: through a closure called there, a
+/// function pointer, a method, or the swap module's own `thread`, lock and channel.
+/// A closure handed to `spawn_blocking`, directly or by name, runs off the executor.
+#[test]
+fn blocking_in_async_code_is_seen_however_it_is_written() {
+    const HEAD: &str = "use super::sync::task;\nuse std::time::Duration;\n";
+    let read = |body: &str| {
+        let text = format!("{HEAD}pub async fn post_statement(s: u64) -> u64 {{\n{body}\n}}\n");
+        racelab::judge::Reading::of(&text).refusal_for(&["post_statement"])
+    };
+    let mistake = |body: &str| read(body).is_some_and(|r| r.mistake);
+    let refused = |body: &str| read(body).is_some_and(|r| !r.mistake);
+    let sleep = "std::thread::sleep(Duration::from_micros(50))";
+    assert!(mistake(&format!("let settle = || {sleep};\nsettle();\ns")), "a closure called in async code");
+    assert!(mistake(&format!("let _ = Some(1).map(|_| {sleep});\ns")), "a closure `map` calls");
+    assert!(mistake("let nap: fn(Duration) = std::thread::sleep;\nnap(Duration::from_micros(5));\ns"), "a pointer");
+    assert!(mistake("super::sync::thread::sleep(Duration::from_micros(5));\ns"), "the swap module's sleep");
+    assert!(refused("super::sync::thread::spawn(move || s).join().unwrap()"), "the swap module's thread");
+    assert!(refused("let m = super::sync::Mutex::new(0_u64);\n*m.lock().unwrap() + s"), "a thread's lock");
+    assert!(refused("let (tx, rx) = super::sync::channel::unbounded();\ntx.send(s).unwrap();\nrx.recv().unwrap()"));
+    // A method that sleeps, called from async code.
+    let text = format!(
+        "{HEAD}struct Bank;\nimpl Bank {{\n    fn settle(&self) {{\n        {sleep};\n    }}\n}}\n\
+         pub async fn post_statement(s: u64) -> u64 {{\n    Bank.settle();\n    s\n}}\n"
+    );
+    let method = racelab::judge::Reading::of(&text).refusal_for(&["post_statement"]);
+    assert!(method.as_ref().is_some_and(|r| r.mistake && r.what.contains(".settle(")), "{method:?}");
+    // Off the executor: right.
+    assert_eq!(read(&format!("task::spawn_blocking(move || {{ {sleep}; s }}).await.unwrap()")), None);
+    assert_eq!(read(&format!("let work = move || {{ {sleep}; s }};\ntask::spawn_blocking(work).await.unwrap()")), None);
+    // A clock in async code points at the task's pause, not a thread's.
+    let clock = read("std::thread::park_timeout(Duration::from_micros(5));\ns").expect("refused");
+    assert!(clock.instead.contains("task::sleep") && !clock.instead.contains("thread::sleep"), "{clock:?}");
+}
+
 /// In async code, std's channel and lock are refused pointing at the executor's own.
 #[test]
 fn std_channels_and_locks_in_async_code_point_at_the_executors_own() {

@@ -249,9 +249,12 @@ struct Context<'t> {
     imports: BTreeMap<String, Vec<String>>,
     /// Every name the file defines anywhere (items, generic parameters).
     locals: BTreeSet<String>,
-    /// The file's plain (not `async`) functions that block their thread: they call a
-    /// [`BLOCKING_CALLS`] path, or another such function, outside a closure.
+    /// The file's plain (not `async`) functions and methods that block their thread:
+    /// they call a [`BLOCKING_CALLS`] path, or another such function, outside a closure.
     blocking: BTreeSet<String>,
+    /// Names handed to `spawn_blocking` (`spawn_blocking(work)`): a closure bound to
+    /// one runs off the executor.
+    offloaded: BTreeSet<String>,
 }
 
 impl<'t> Context<'t> {
@@ -290,7 +293,8 @@ impl<'t> Context<'t> {
         let (mut imports, mut locals) = (BTreeMap::new(), BTreeSet::new());
         Names { imports: &mut imports, locals: &mut locals }.visit_file(file);
         let blocking = blocking_functions(file, &imports);
-        Context { text, imports, locals, blocking }
+        let offloaded = offloaded_names(file);
+        Context { text, imports, locals, blocking, offloaded }
     }
 
     /// The text between two spans (for quoting a `static`'s declaration).
@@ -362,10 +366,58 @@ fn callee(node: &syn::ExprCall) -> Option<Vec<String>> {
     }
 }
 
-/// Whether the path written `segments` is one of the [`BLOCKING_CALLS`].
+/// Whether the path written `segments` is one of the [`BLOCKING_CALLS`]; the swap
+/// module's `thread` and `hint` (`super::sync::thread::sleep`) are std's under another name.
 fn blocks(imports: &BTreeMap<String, Vec<String>>, segments: &[String]) -> bool {
-    let full = resolve(imports, segments);
+    let mut full = resolve(imports, segments);
+    if full.len() > 2 && full[0] == "super" && full[1] == "sync" && matches!(full[2].as_str(), "thread" | "hint") {
+        full.splice(..2, ["std".to_string()]);
+    }
     BLOCKING_CALLS.iter().any(|b| full == *b)
+}
+
+/// What a path written `segments` stands for in async code when it is the swap module's
+/// thread API (`super::sync::Mutex`, `channel`, `thread::spawn`): it blocks the
+/// executor's one thread, and the checker cannot tell the deadlock that follows from a
+/// loop that never ends.
+fn threads_api_in_async(imports: &BTreeMap<String, Vec<String>>, segments: &[String]) -> Option<Why> {
+    let full = resolve(imports, segments);
+    if full.len() < 3 || full[0] != "super" || full[1] != "sync" {
+        return None;
+    }
+    match (full[2].as_str(), full.get(3).map(String::as_str)) {
+        ("Mutex" | "RwLock" | "parking_lot", _) => Some(LAB_LOCK_IN_ASYNC),
+        ("channel", _) => Some(LAB_CHANNEL_IN_ASYNC),
+        ("thread", Some("spawn" | "scope" | "Builder")) => Some(LAB_THREAD_IN_ASYNC),
+        _ => None,
+    }
+}
+
+/// The names a file hands to `spawn_blocking` as a plain path (`spawn_blocking(work)`).
+fn offloaded_names(file: &syn::File) -> BTreeSet<String> {
+    struct Offloaded(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Offloaded {
+        fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
+            if calls_spawn_blocking(node) {
+                for arg in &node.args {
+                    if let syn::Expr::Path(p) = arg
+                        && let Some(name) = p.path.get_ident()
+                    {
+                        self.0.insert(name.to_string());
+                    }
+                }
+            }
+            visit::visit_expr_call(self, node);
+        }
+    }
+    let mut names = Offloaded(BTreeSet::new());
+    names.visit_file(file);
+    names.0
+}
+
+/// Whether `node` calls `spawn_blocking`, whose closure runs off the executor.
+fn calls_spawn_blocking(node: &syn::ExprCall) -> bool {
+    callee(node).is_some_and(|c| c.last().is_some_and(|l| l == "spawn_blocking"))
 }
 
 /// The plain functions of `file` that block their thread (see [`Context::blocking`]).
@@ -386,19 +438,36 @@ fn blocking_functions(file: &syn::File, imports: &BTreeMap<String, Vec<String>>)
             }
             visit::visit_expr_call(self, node);
         }
+        fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+            self.names.insert(node.method.to_string());
+            visit::visit_expr_method_call(self, node);
+        }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut plain: Vec<(String, bool, BTreeSet<String>)> = Vec::new();
+    // Functions, methods and trait methods with a body, by name (a method is known by its
+    // name alone: `.settle()` is any `settle` of the file's).
+    let mut bodies: Vec<(&syn::Signature, &syn::Block)> = Vec::new();
     for item in &file.items {
-        if let syn::Item::Fn(f) = item
-            && f.sig.asyncness.is_none()
-        {
-            let mut calls = Calls { imports, blocks: false, names: BTreeSet::new() };
-            calls.visit_block(&f.block);
-            plain.push((f.sig.ident.to_string(), calls.blocks, calls.names));
+        match item {
+            syn::Item::Fn(f) => bodies.push((&f.sig, &f.block)),
+            syn::Item::Impl(i) => bodies.extend(i.items.iter().filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some((&f.sig, &f.block)),
+                _ => None,
+            })),
+            syn::Item::Trait(t) => bodies.extend(t.items.iter().filter_map(|item| match item {
+                syn::TraitItem::Fn(f) => f.default.as_ref().map(|block| (&f.sig, block)),
+                _ => None,
+            })),
+            _ => {}
         }
+    }
+    let mut plain: Vec<(String, bool, BTreeSet<String>)> = Vec::new();
+    for (sig, block) in bodies.into_iter().filter(|(sig, _)| sig.asyncness.is_none()) {
+        let mut calls = Calls { imports, blocks: false, names: BTreeSet::new() };
+        calls.visit_block(block);
+        plain.push((sig.ident.to_string(), calls.blocks, calls.names));
     }
     let mut blocking: BTreeSet<String> = plain.iter().filter(|(_, b, _)| *b).map(|(n, _, _)| n.clone()).collect();
     loop {
@@ -518,8 +587,12 @@ impl<'c, 't> Scan<'c, 't> {
     fn refuse(&mut self, mut refusal: Refusal) {
         // In async code, a std thread is wanted for a blocking call, a std channel or lock for
         // tasks: point at the executor's own.
-        let in_async =
-            [(STD_THREAD, STD_THREAD_IN_ASYNC), (STD_CHANNEL, STD_CHANNEL_IN_ASYNC), (STD_LOCK, STD_LOCK_IN_ASYNC)];
+        let in_async = [
+            (STD_THREAD, STD_THREAD_IN_ASYNC),
+            (STD_CHANNEL, STD_CHANNEL_IN_ASYNC),
+            (STD_LOCK, STD_LOCK_IN_ASYNC),
+            (CLOCK, CLOCK_IN_ASYNC),
+        ];
         if self.context.text.contains("async fn")
             && let Some((_, instead)) = in_async.iter().find(|(plain, _)| plain.0 == refusal.why)
         {
@@ -538,6 +611,10 @@ impl<'c, 't> Scan<'c, 't> {
     fn check_path(&mut self, segments: &[String], global: bool, span: Span) {
         if let Some((what, why)) = self.context.path_refusal(segments, global) {
             self.refuse(Refusal::new(span, what, why));
+        } else if self.in_async
+            && let Some(why) = threads_api_in_async(&self.context.imports, segments)
+        {
+            self.refuse(Refusal::new(span, format!("`{}` in async code", segments.join("::")), why));
         }
     }
 
@@ -830,14 +907,50 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
     }
 
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
-        // A closure's body runs where it is called: `spawn_blocking(|| …)` runs it off the executor.
-        self.async_scope(node.asyncness.is_some(), |scan| visit::visit_expr_closure(scan, node));
+        // A closure's body runs where it is called: in async code, on the executor's thread
+        // (`let f = || …; f();`, `.map(|x| …)`) — unless `spawn_blocking` runs it (below).
+        self.async_scope(self.in_async || node.asyncness.is_some(), |scan| visit::visit_expr_closure(scan, node));
+    }
+
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        // `let work = move || …; spawn_blocking(work)`: the closure runs off the executor.
+        let offloaded = match (&node.pat, &node.init) {
+            (syn::Pat::Ident(name), Some(init)) => {
+                matches!(*init.expr, syn::Expr::Closure(_)) && self.context.offloaded.contains(&name.ident.to_string())
+            }
+            _ => false,
+        };
+        if offloaded {
+            self.async_scope(false, |scan| visit::visit_local(scan, node));
+        } else {
+            visit::visit_local(self, node);
+        }
     }
 
     fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
-        if self.in_async
-            && let Some(segments) = callee(node)
-        {
+        if !calls_spawn_blocking(node) {
+            return visit::visit_expr_call(self, node);
+        }
+        // `spawn_blocking(move || …)`: its closure runs on a blocking pool's thread.
+        for attr in &node.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&node.func);
+        for arg in &node.args {
+            self.async_scope(false, |scan| match arg {
+                // Visited as a body, not as a closure (which would inherit the async scope).
+                syn::Expr::Closure(closure) => visit::visit_expr_closure(scan, closure),
+                // `spawn_blocking(pause)`: a blocking function handed over, not called here.
+                other => scan.visit_expr(other),
+            });
+        }
+    }
+
+    fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
+        // Called or not (`let nap: fn(Duration) = thread::sleep;`), a blocking function named
+        // in async code runs on the executor's thread.
+        let segments: Vec<String> = node.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if self.in_async {
             let what = if blocks(&self.context.imports, &segments) {
                 Some(format!("`{}` in async code", segments.join("::")))
             } else if let [name] = segments.as_slice()
@@ -848,16 +961,20 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
                 None
             };
             if let Some(what) = what {
-                self.refuse(Refusal::new(node.func.span(), what, BLOCKS_EXECUTOR).mistake());
+                self.refuse(Refusal::new(node.span(), what, BLOCKS_EXECUTOR).mistake());
             }
         }
-        visit::visit_expr_call(self, node);
+        visit::visit_expr_path(self, node);
     }
 
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
         let name = node.method.to_string();
         if TIME_OUTS.contains(&name.as_str()) {
             self.refuse(Refusal::new(node.method.span(), format!("`.{name}(…)`"), CLOCK));
+        }
+        if self.in_async && self.context.blocking.contains(&name) {
+            let what = format!("`.{name}(…)` (it calls `thread::sleep`) in async code");
+            self.refuse(Refusal::new(node.method.span(), what, BLOCKS_EXECUTOR).mistake());
         }
         visit::visit_expr_method_call(self, node);
     }
@@ -1230,6 +1347,31 @@ const STD_CHANNEL_IN_ASYNC: Why = (
 const STD_LOCK_IN_ASYNC: Why = (
     "std's locks block the executor's thread while another task holds them, and are invisible to the checker",
     "use the executor's async mutex: `task::Mutex` (`.lock().await`), or keep the read and write free of `.await`",
+);
+/// The swap module's lock in async code (see [`threads_api_in_async`]).
+const LAB_LOCK_IN_ASYNC: Why = (
+    "a thread's lock in async code blocks the executor's one thread while another task holds it (across an \
+     `.await`): no task can run to release it, a deadlock the checker cannot tell from a loop that never ends",
+    "use the executor's async mutex: `task::Mutex` (`.lock().await`), or keep the read and write free of `.await`",
+);
+/// The swap module's channel in async code.
+const LAB_CHANNEL_IN_ASYNC: Why = (
+    "a thread's channel in async code blocks the executor's one thread on `recv` (or on a full `send`): no \
+     task can run to send",
+    "use the executor's: `task::mpsc::unbounded_channel()` (`use super::sync::task::{self, mpsc};`), and \
+     `.recv().await`",
+);
+/// The swap module's threads started from async code.
+const LAB_THREAD_IN_ASYNC: Why = (
+    "a thread started from async code and joined there blocks the executor's one thread until it ends",
+    "to run a blocking call off the executor, use `task::spawn_blocking(move || …)` (`use super::sync::task;`) and \
+     `.await` its handle",
+);
+/// [`CLOCK`] in a file with `async` code: a thread's pause is the mistake there.
+const CLOCK_IN_ASYNC: Why = (
+    "a clock or a time-out: a wait or a give-up measured in time passes on a quiet machine and fails on a busy one, \
+     and the checker has no clock to judge it",
+    "count tries or wait for the other task instead; to pause a task, `task::sleep(duration).await`",
 );
 const STD_THREAD_LOCAL: Why = (
     "std's `thread_local!` would be shared by loom's simulated threads, which all run on one OS thread",

@@ -4,7 +4,7 @@
 //! A learner who keeps a count in a `u32`, a balance in an `i32` or a batch
 //! counter in a `u8` is right for every small input and wrong past 2^32, 2^31
 //! or 2^8. So every check draws its inputs from here, for every lab: each
-//! width's edges (2^k − 1, 2^k, 2^k + 1 for k = 8, 16, 31, 32), 0, 1, 2, the
+//! width's edges (2^k − 1, 2^k, 2^k + 1 for k = 8, 16, 31, 32, 63), 0, 1, 2, the
 //! lab's maximum and one below it, and a few values spread over the range
 //! (deterministic: the same inputs every run, so a verdict never depends on luck).
 //!
@@ -18,12 +18,14 @@
 //! assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
 //! assert_eq!(values::across(3), vec![0, 1, 2, 3]);
 //! let lists = values::report_lists(10_000_000_000);
-//! assert!(lists.contains(&vec![]) && lists.iter().any(|l| l.iter().sum::<u64>() > u32::MAX as u64));
+//! assert!(lists.contains(&vec![7]) && lists.iter().any(|l| l.iter().sum::<u64>() > u32::MAX as u64));
+//! assert!(lists.iter().all(|l| !l.is_empty()), "every lab runs at least one worker");
 //! ```
 
 /// The widths whose edges are always tried: a value kept in a `u8`, `u16`,
-/// `i32` or `u32` goes wrong at one of them.
-const WIDTHS: [u32; 4] = [8, 16, 31, 32];
+/// `i32`, `u32` or `i64` goes wrong at one of them (2^63 only where the range
+/// reaches it: lab 09's balances).
+const WIDTHS: [u32; 5] = [8, 16, 31, 32, 63];
 
 /// How many values spread over the range are tried besides the edges.
 const SPREAD: u64 = 6;
@@ -47,13 +49,15 @@ pub fn across(max: u64) -> Vec<u64> {
     values
 }
 
-/// Lists of reports for a `combine` whose total is at most `max`: none, one,
+/// Lists of reports for a `combine` whose total is at most `max`: one,
 /// equal repeats (a `combine` that drops repeats), unequal ones (one right
 /// only for equal jobs), a long list, totals past each width's edge, and
 /// zeros (a total smaller than the number of reports).
 pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
+    // Never empty: every lab runs at least one worker (`--threads 0` is refused), so a
+    // `combine` that expects a report (`reduce().expect(..)`) is right.
     let mut lists: Vec<Vec<u64>> =
-        vec![vec![], vec![7], vec![3, 5], vec![0, 2, 1], vec![5, 5], vec![2, 2, 2], vec![1, 2, 3, 4, 5], vec![1; 64]];
+        vec![vec![7], vec![3, 5], vec![0, 2, 1], vec![5, 5], vec![2, 2, 2], vec![1, 2, 3, 4, 5], vec![1; 64]];
     for bits in WIDTHS {
         let edge = 1_u64 << bits;
         // Each report fits the width; the total does not.

@@ -52,6 +52,10 @@ struct Exec {
     releases: StdCell<u64>,
     /// `is_finished()` calls that found a task running since the baton last changed hands.
     spins: StdCell<u32>,
+    /// The task that last gave the baton back.
+    owner_before: StdCell<Option<usize>>,
+    /// The task that had given the baton back when its holder took it (itself: no task ran between).
+    took_after: StdCell<Option<usize>>,
     /// `spawn_blocking` work not run yet: it runs when the task that started it next
     /// gives the executor away (or ends), as a blocking pool's thread runs beside it.
     blocking: RefCell<Vec<Box<dyn FnOnce()>>>,
@@ -86,6 +90,8 @@ impl Exec {
             live: StdCell::new(1),
             releases: StdCell::new(0),
             spins: StdCell::new(0),
+            owner_before: StdCell::new(None),
+            took_after: StdCell::new(None),
             blocking: RefCell::new(Vec::new()),
         }
     }
@@ -127,6 +133,7 @@ impl Exec {
                 // (field order) and emptied by `release`: it never outlives the mutex it borrows.
                 let guard = unsafe { std::mem::transmute::<RawGuard<'_, ()>, RawGuard<'static, ()>>(guard) };
                 self.guard.set(Some(guard));
+                self.took_after.set(self.owner_before.get());
                 self.owner.set(Some(me));
                 self.spins.set(0);
                 return true;
@@ -178,7 +185,7 @@ impl Exec {
     /// Gives the baton back: any task waiting for it may run next.
     fn release(&self, shutdown: bool) {
         self.shutdown.set(self.shutdown.get() || shutdown);
-        self.owner.set(None);
+        self.owner_before.set(self.owner.take());
         self.releases.set(self.releases.get() + 1);
         // Wake only the waiting tasks that can go on: a wake-up that changes nothing
         // would be one more choice for the checker to explore, for nothing.
@@ -233,6 +240,9 @@ fn current() -> Rc<Exec> {
     CURRENT.with(|c| c.borrow().clone()).expect("an `.await` or `task::spawn` outside `task::block_on`")
 }
 
+/// What [`yield_now`] waits for, in words.
+const YIELD: &str = "yield_now()";
+
 /// Gives the baton away at an await point and waits until `ready()` holds and the
 /// checker picks this task again; a task cancelled meanwhile unwinds from here.
 fn suspend(what: &'static str, location: &'static Location<'static>, ready: &dyn Fn() -> bool) {
@@ -241,6 +251,13 @@ fn suspend(what: &'static str, location: &'static Location<'static>, ready: &dyn
     record(exec.addr(), "", Op::Await { what }, location);
     exec.run_blocking();
     exec.release(false);
+    if what == YIELD && exec.took_after.get() == Some(me) {
+        // A second yield with no task run between (a loop of `try_recv` and `yield_now().await`):
+        // tokio puts a yielding task at the back of its queue, so the others run first, and
+        // the checker's scheduler is told so — else one task could take the baton for ever.
+        // (Not at every yield: each is a choice the checker would explore twice over.)
+        yield_thread();
+    }
     before("resume", location);
     if !exec.acquire(me, location, &format!("in `{what}`"), ready) {
         std::panic::resume_unwind(Box::new(Cancelled))
@@ -310,6 +327,29 @@ impl fmt::Display for JoinError {
 }
 
 impl std::error::Error for JoinError {}
+
+impl JoinError {
+    /// Whether the task panicked (tokio's): never here — a task that panics ends the
+    /// checker's run with its panic, so an awaited handle only fails when cancelled.
+    pub fn is_panic(&self) -> bool {
+        false
+    }
+
+    /// Whether the task was cancelled (dropped before it finished).
+    pub fn is_cancelled(&self) -> bool {
+        true
+    }
+
+    /// The panic's payload (tokio's); like tokio's, it panics when the error is no panic.
+    pub fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        panic!("`JoinError::into_panic` on an error that is not a panic (the task was cancelled)")
+    }
+
+    /// The panic's payload, or the error back when it is no panic (tokio's).
+    pub fn try_into_panic(self) -> Result<Box<dyn std::any::Any + Send + 'static>, JoinError> {
+        Err(self)
+    }
+}
 
 type Slot<T> = Rc<RefCell<Option<Result<T, JoinError>>>>;
 
@@ -430,7 +470,7 @@ where
 #[track_caller]
 pub fn yield_now() -> impl Future<Output = ()> {
     let location = Location::caller();
-    async move { suspend("yield_now()", location, &|| true) }
+    async move { suspend(YIELD, location, &|| true) }
 }
 
 /// Waits `_duration`: in the checker no time passes, but every other task may run first.
@@ -512,6 +552,31 @@ pub mod mpsc {
     /// Why a send failed: the receiver is gone; the message comes back.
     #[derive(Debug)]
     pub struct SendError<T>(pub T);
+
+    /// The channel's errors, where tokio keeps them (`mpsc::error::TryRecvError`).
+    pub mod error {
+        pub use super::SendError;
+
+        /// Why `try_recv` gave no message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum TryRecvError {
+            /// Nothing queued, and a sender is still alive.
+            Empty,
+            /// Nothing queued, and every sender is gone.
+            Disconnected,
+        }
+
+        impl std::fmt::Display for TryRecvError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(match self {
+                    TryRecvError::Empty => "receiving on an empty channel",
+                    TryRecvError::Disconnected => "receiving on an empty and closed channel",
+                })
+            }
+        }
+
+        impl std::error::Error for TryRecvError {}
+    }
 
     impl<T> fmt::Display for SendError<T> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -619,6 +684,18 @@ pub mod mpsc {
         }
     }
 
+    impl<T> Receiver<T> {
+        /// The next message if one is queued, without waiting (no await point).
+        pub fn try_recv(&mut self) -> Result<T, error::TryRecvError> {
+            let mut chan = self.0.borrow_mut();
+            match chan.queue.pop_front() {
+                Some(message) => Ok(message),
+                None if chan.senders == 0 => Err(error::TryRecvError::Disconnected),
+                None => Err(error::TryRecvError::Empty),
+            }
+        }
+    }
+
     impl<T> Drop for Receiver<T> {
         fn drop(&mut self) {
             self.0.borrow_mut().receiver = false;
@@ -678,6 +755,20 @@ impl Cell<u64> {
         let old = self.get();
         self.set(value);
         old
+    }
+
+    /// Replaces the value with `f` of it (std's `Cell::update`): a traced load, then a
+    /// store, with no await between.
+    #[track_caller]
+    pub fn update(&self, f: impl FnOnce(u64) -> u64) {
+        let old = self.get();
+        self.set(f(old));
+    }
+
+    /// Takes the value, leaving 0 (std's `Cell::take`).
+    #[track_caller]
+    pub fn take(&self) -> u64 {
+        self.replace(0)
     }
 
     #[track_caller]
