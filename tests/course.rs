@@ -134,6 +134,38 @@ fn reset_restores_the_shipped_exercise_and_asks_first() {
     assert!(again.contains("already as shipped"), "{again}");
 }
 
+/// What `dev check` asks of every lab's folder that needs no build, in a plain `cargo test`:
+/// the shipped exercise mirrors the solution line for line, a `// TODO:` per `// SOLVED:`,
+/// no exercise attempted as shipped (each function of each exercise still `todo!()`), the
+/// hints list exactly the judged exercises with two layers at least, and `run --yours` has
+/// its test. (`dev check` also builds and runs every exercise and solution; the lab tests
+/// run every solution through the judge.)
+#[test]
+fn every_labs_shipped_exercise_mirrors_its_solution_and_attempts_nothing() {
+    let info = course::info().expect("every lab's info.toml parses");
+    for lab in racelab::labs::LABS {
+        let n = lab.number();
+        let folder = Path::new(REPO).join("labs").join(lab.folder());
+        let read =
+            |file: &str| std::fs::read_to_string(folder.join(file)).unwrap_or_else(|e| panic!("lab {n} {file}: {e}"));
+        let (exercise, solution) = (read("exercise.rs"), read("solution.rs"));
+        assert_eq!(exercise, course::exercise_from_solution(&solution), "lab {n}: exercise.rs mirrors solution.rs");
+        let solved = solution.lines().filter(|l| l.trim_start().starts_with("// SOLVED:")).count();
+        assert!(solved >= 1 && course::todo_count(&exercise) == solved, "lab {n}: a `// TODO:` per `// SOLVED:`");
+        assert!(read("exercise_tests.rs").contains(&format!("fn {}()", racelab::judge::yours::TEST)), "lab {n}");
+        let Some(exercises) = racelab::labs::exercises(n) else { continue };
+        let shipped = racelab::judge::Source { path: "exercise.rs", text: &exercise };
+        for e in exercises.list() {
+            assert!(!shipped.attempted(e.functions), "lab {n} · {}: attempted as shipped", e.name);
+        }
+        let listed: Vec<&str> = info.lab(n).expect("listed").exercises.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(listed, exercises.names(), "lab {n}: info.toml lists the judged exercises");
+        for e in &info.lab(n).expect("listed").exercises {
+            assert!(e.hints.len() >= 2, "lab {n} · {}: {} hint layers", e.name, e.hints.len());
+        }
+    }
+}
+
 #[test]
 fn the_shipped_exercise_mirrors_the_solution_with_a_todo_per_solved_spot() {
     let solution =

@@ -164,19 +164,6 @@ fn transfer_gives_up_after_a_million(accounts: &Mutex<(u64, u64)>) {
 
 // --- right, if unusual ------------------------------------------------------
 
-/// Retries `try_lock` until it gets the lock, with a spin hint between tries:
-/// slower than `lock()` under contention, but every transfer happens whole.
-fn transfer_spins_on_try_lock(accounts: &Mutex<(u64, u64)>) {
-    loop {
-        if let Ok(mut accounts) = accounts.try_lock() {
-            accounts.0 -= 1;
-            accounts.1 += 1;
-            return;
-        }
-        std::hint::spin_loop();
-    }
-}
-
 /// Both accounts borrowed mutably through one guard.
 fn destructured_guard(accounts: &Mutex<(u64, u64)>) {
     let mut guard = accounts.lock().expect("poisoned");
@@ -268,7 +255,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_starts_at_report_count", "process", Fixes { combine: combine_starts_at_report_count, ..S }),
         Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),
-        Answer::right("transfer_spins_on_try_lock", "mutex", Fixes { mutex_transfer: transfer_spins_on_try_lock, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),

@@ -317,3 +317,10 @@ proptest! {
         prop_assert_eq!(state.value(), jobs.iter().sum::<u64>());
     }
 }
+
+/// The reference answer (`solution.rs`) passes every check `verify` runs (`dev check`
+/// checks it too; here it is part of a plain `cargo test`).
+#[test]
+fn the_solution_passes_every_exercise_check() {
+    common::assert_the_solution_passes_every_check(&racelab::labs::processes::LAB);
+}

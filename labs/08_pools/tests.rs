@@ -338,3 +338,10 @@ fn the_stepper_puzzles_have_the_fewest_moves_the_lesson_says() {
     assert_eq!(fewest("claim-twice"), Ok(Some(6)));
     assert_eq!(fewest("lose-the-last-job"), Ok(Some(3)));
 }
+
+/// The reference answer (`solution.rs`) passes every check `verify` runs (`dev check`
+/// checks it too; here it is part of a plain `cargo test`).
+#[test]
+fn the_solution_passes_every_exercise_check() {
+    common::assert_the_solution_passes_every_check(&racelab::labs::pools::LAB);
+}

@@ -357,3 +357,10 @@ fn a_blocking_call_is_wrong_on_real_threads_though_no_deposit_is_lost() {
     assert_eq!(value, 20);
     assert!(wrong.is_some_and(|why| why.contains("spawn_blocking")));
 }
+
+/// The reference answer (`solution.rs`) passes every check `verify` runs (`dev check`
+/// checks it too; here it is part of a plain `cargo test`).
+#[test]
+fn the_solution_passes_every_exercise_check() {
+    common::assert_the_solution_passes_every_check(&racelab::labs::async_lab::LAB);
+}

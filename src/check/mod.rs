@@ -237,6 +237,10 @@ pub struct Report {
     pub threads: usize,
     /// Steps per thread.
     pub iters: u64,
+    /// Each worker's own job, when the case gives unequal ones (the judge's `[2] [0]`):
+    /// then `threads` and `iters` say nothing of the size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Vec<Vec<u64>>>,
     /// The right final state, in words (`"4"`, `"seen=2 a=0 b=2"`).
     pub expected: String,
     /// What the headline value measures: `final`, `sold`, `a + b seen`.
@@ -326,13 +330,15 @@ impl Report {
         } else {
             format!("interleavings — bounded by {}, not exhaustive", self.bounded_by.join(", "))
         };
+        let size = match &self.jobs {
+            Some(jobs) => Case::workers(jobs.clone()).to_string(),
+            None => format!("{} × {}", plural(self.threads as u64, "thread"), plural(self.iters, "iteration")),
+        };
         let _ = writeln!(
             out,
-            "lab {:02} · {} · {} × {}: loom explored {} ({scope}) in {:.2} s",
+            "lab {:02} · {} · {size}: loom explored {} ({scope}) in {:.2} s",
             self.lab,
             self.variant,
-            plural(self.threads as u64, "thread"),
-            plural(self.iters, "iteration"),
             plural(self.executions, "execution"),
             self.seconds
         );
@@ -599,6 +605,7 @@ fn explore_once(model: &Model, body: Arc<dyn Fn() -> State + Send + Sync>) -> Re
         variant: model.variant.clone(),
         threads: model.threads,
         iters: model.iters,
+        jobs: model.jobs.clone(),
         expected,
         measure: model.lab.card().measure,
         executions: tally.executions,

@@ -990,6 +990,8 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
 /// assert!(std_item(&["sync", "atomic", "Ordering"]).is_none());
 /// assert!(std_item(&["sync", "atomic", "AtomicU64"]).is_some());
 /// assert!(std_item(&["env", "var_os"]).is_some());
+/// assert!(std_item(&["panic", "resume_unwind"]).is_none());
+/// assert!(std_item(&["panic", "catch_unwind"]).is_some());
 /// ```
 pub fn std_item(rest: &[&str]) -> Option<(usize, (&'static str, &'static str))> {
     let module = *rest.first()?;
@@ -1022,7 +1024,8 @@ pub fn std_item(rest: &[&str]) -> Option<(usize, (&'static str, &'static str))> 
         "net" => Some((1, NETWORK)),
         "os" | "ffi" | "ptr" | "alloc" | "arch" | "intrinsics" | "asm" | "global_asm" => Some((1, NATIVE)),
         // `std::panic!` is the macro; `std::panic::catch_unwind` and the rest catch or hook panics.
-        "panic" if item.is_none() => None,
+        // Raising a panic again (a task's, from its `JoinError`) hides nothing; catching one does.
+        "panic" if matches!(item, None | Some("resume_unwind" | "panic_any")) => None,
         "panic" => Some((1, CATCH_PANIC)),
         _ => Some((1, STD_OTHER)),
     }

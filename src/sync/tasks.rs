@@ -54,6 +54,10 @@ struct Exec {
     spins: StdCell<u32>,
     /// The task that last gave the baton back.
     owner_before: StdCell<Option<usize>>,
+    /// The task at the last await point, and [`Exec::progress`] there.
+    last_yield: StdCell<Option<(usize, u64)>>,
+    /// Messages sent or received and cells written so far (see [`progressed`]).
+    progress: StdCell<u64>,
     /// The task that had given the baton back when its holder took it (itself: no task ran between).
     took_after: StdCell<Option<usize>>,
     /// `spawn_blocking` work not run yet: it runs when the task that started it next
@@ -91,6 +95,8 @@ impl Exec {
             releases: StdCell::new(0),
             spins: StdCell::new(0),
             owner_before: StdCell::new(None),
+            last_yield: StdCell::new(None),
+            progress: StdCell::new(0),
             took_after: StdCell::new(None),
             blocking: RefCell::new(Vec::new()),
         }
@@ -240,6 +246,14 @@ fn current() -> Rc<Exec> {
     CURRENT.with(|c| c.borrow().clone()).expect("an `.await` or `task::spawn` outside `task::block_on`")
 }
 
+/// Notes that a task changed something another task could be waiting for (a message
+/// sent or taken, a cell written): a yield after it is no spin.
+fn progressed() {
+    if let Some(exec) = CURRENT.with(|c| c.borrow().clone()) {
+        exec.progress.set(exec.progress.get() + 1);
+    }
+}
+
 /// What [`yield_now`] waits for, in words.
 const YIELD: &str = "yield_now()";
 
@@ -251,11 +265,14 @@ fn suspend(what: &'static str, location: &'static Location<'static>, ready: &dyn
     record(exec.addr(), "", Op::Await { what }, location);
     exec.run_blocking();
     exec.release(false);
-    if what == YIELD && exec.took_after.get() == Some(me) {
-        // A second yield with no task run between (a loop of `try_recv` and `yield_now().await`):
-        // tokio puts a yielding task at the back of its queue, so the others run first, and
-        // the checker's scheduler is told so — else one task could take the baton for ever.
-        // (Not at every yield: each is a choice the checker would explore twice over.)
+    // A yield right after this task's previous one — no other task ran between, and nothing
+    // was sent, received or written since (a loop of `try_recv` and `yield_now().await`) —
+    // is a spin: tokio puts a yielding task at the back of its queue, so the others run
+    // first, and the checker's scheduler is told so, or one task could take the baton for
+    // ever. (Not at every yield: each is one more choice the checker would explore.)
+    let now = (me, exec.progress.get());
+    let spin = exec.last_yield.replace(Some(now)) == Some(now);
+    if what == YIELD && spin && exec.took_after.get() == Some(me) {
         yield_thread();
     }
     before("resume", location);
@@ -618,6 +635,7 @@ pub mod mpsc {
             return Err(SendError(value));
         }
         c.queue.push_back(value);
+        progressed();
         Ok(())
     }
 
@@ -679,7 +697,9 @@ pub mod mpsc {
                     let chan = &self.0;
                     suspend("recv() on an empty channel", location, &|| !idle(&chan.borrow()));
                 }
-                self.0.borrow_mut().queue.pop_front()
+                let message = self.0.borrow_mut().queue.pop_front();
+                progressed();
+                message
             }
         }
     }
@@ -689,7 +709,10 @@ pub mod mpsc {
         pub fn try_recv(&mut self) -> Result<T, error::TryRecvError> {
             let mut chan = self.0.borrow_mut();
             match chan.queue.pop_front() {
-                Some(message) => Ok(message),
+                Some(message) => {
+                    progressed();
+                    Ok(message)
+                }
                 None if chan.senders == 0 => Err(error::TryRecvError::Disconnected),
                 None => Err(error::TryRecvError::Empty),
             }
@@ -746,6 +769,7 @@ impl Cell<u64> {
     #[track_caller]
     pub fn set(&self, value: u64) {
         self.value.set(value);
+        progressed();
         self.note(Op::Store { wrote: value });
     }
 

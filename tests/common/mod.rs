@@ -77,3 +77,12 @@ pub fn course_skeleton(dir: &std::path::Path) {
         std::fs::copy(repo.join(&info), dir.join(&info)).expect("copy info.toml");
     }
 }
+
+/// Asserts that the lab's reference answer (`solution.rs`) is solved by every check of
+/// every exercise, its process workers run by the racelab binary.
+pub fn assert_the_solution_passes_every_check(exercises: &'static dyn racelab::judge::Exercises) {
+    for exercise in exercises.list() {
+        let outcome = exercises.check_solution(exercise.name, Some(worker_command(exercises.lab())));
+        assert_eq!(outcome.status, racelab::judge::Status::Solved, "{}: {}", exercise.name, outcome.summary);
+    }
+}
