@@ -254,6 +254,70 @@ thread_local! {
         const { Cell::new(Interference { left: 0, used: 0, other: None, transient: false }) };
 }
 
+thread_local! {
+    /// Values simulated rivals wrote, by address: kept beside loom's memory until the
+    /// word is next used for anything but a load or a lost exchange (see [`shadow`]).
+    static SHADOWS: RefCell<Vec<(usize, u64)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// In the judge's contended run, the value a simulated rival left in the word at
+/// `addr`, kept here instead of in loom's memory: a retry loop that loads the word
+/// and loses another exchange costs loom no operation (loom allows the one-thread
+/// run [`crate::check::SEQUENTIAL_MAX_BRANCHES`]), so the rival can win as many
+/// races as [`crate::judge::contention::LOST_RACES`] says. Sound because that run
+/// has one thread: nothing else reads loom's stale value before it is written back.
+pub fn shadow(addr: usize, value: u64) {
+    SHADOWS.with(|s| {
+        let mut shadows = s.borrow_mut();
+        match shadows.iter_mut().find(|(a, _)| *a == addr) {
+            Some(slot) => slot.1 = value,
+            None => shadows.push((addr, value)),
+        }
+    });
+}
+
+/// The value a simulated rival left at `addr`, if any (see [`shadow`]).
+pub fn shadowed(addr: usize) -> Option<u64> {
+    SHADOWS.with(|s| s.borrow().iter().find(|(a, _)| *a == addr).map(|&(_, v)| v))
+}
+
+/// Takes the value a simulated rival left at `addr`, to write it back to loom's memory.
+pub fn unshadow(addr: usize) -> Option<u64> {
+    SHADOWS.with(|s| {
+        let mut shadows = s.borrow_mut();
+        let at = shadows.iter().position(|(a, _)| *a == addr)?;
+        Some(shadows.swap_remove(at).1)
+    })
+}
+
+thread_local! {
+    /// The largest number the code being judged writes, and whether it makes rivals more patient than usual.
+    static PATIENCE: Cell<(u64, bool)> = const { Cell::new((0, false)) };
+}
+
+/// Keeps the largest number the learner's code writes for the exercise being
+/// judged, and whether it `raised` the judge's rivals above their usual
+/// patience (see `judge::contention::patience`, which sets it).
+pub fn set_patience(largest: u64, raised: bool) {
+    PATIENCE.with(|p| p.set((largest, raised)));
+}
+
+/// The largest number kept by [`set_patience`] (0: none).
+pub fn patience() -> u64 {
+    PATIENCE.with(|p| p.get().0)
+}
+
+/// Whether the judge's rivals are more patient than usual now (see [`set_patience`]).
+pub fn patience_raised() -> bool {
+    PATIENCE.with(|p| p.get().1)
+}
+
+/// Whether the running thread is in the judge's contended run with rivals still due:
+/// it is alone, so a spin hint or a yield has no one to let run and costs loom nothing.
+pub fn contended_alone() -> bool {
+    INTERFERE.with(|cell| cell.get().left > 0)
+}
+
 /// Makes the next `times` compare-exchanges (strong or weak) meet contention:
 /// just before each, another (simulated) thread replaces the value `v` with
 /// `other(v)`, so the exchange fails and must be retried. The judge runs each
@@ -262,6 +326,7 @@ thread_local! {
 pub fn interfere(times: u32, other: fn(u64) -> u64) {
     if times > 0 {
         RIVALS.with(|r| r.set((r.get().0, true)));
+        SHADOWS.with(|s| s.borrow_mut().clear());
     }
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
 }
@@ -316,6 +381,10 @@ thread_local! {
 /// a `try_lock`, a `swap` — which a retry loop would retry (see [`rivals`]).
 /// The judge's own code (it peeks at a lock with `try_lock`) does not count.
 pub fn note_contendable(location: &'static Location<'static>) {
+    // Once is enough, and a retry loop losing millions of races calls this at each.
+    if RIVALS.with(|r| r.get().0) {
+        return;
+    }
     if !in_judge(&tidy_path(location.file())) {
         RIVALS.with(|r| r.set((true, r.get().1)));
     }
@@ -492,6 +561,7 @@ pub fn pending() -> Vec<Pending> {
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
     HELD_WORD.with(|word| word.set(None));
+    SHADOWS.with(|s| s.borrow_mut().clear());
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
@@ -516,13 +586,15 @@ pub fn weak_cas_used() -> bool {
     WEAK_CAS_USED.with(Cell::get)
 }
 
-/// Decides whether the weak compare-exchange by `thread` at `location` fails
-/// spuriously now: in the spurious pass, the first one per thread and site does.
-pub fn weak_cas_fails(thread: usize, location: &'static Location<'static>) -> bool {
+/// Decides whether the weak compare-exchange by `thread` (asked only in the
+/// spurious pass: naming a loom thread costs) at `location` fails spuriously
+/// now: in the spurious pass, the first one per thread and site does.
+pub fn weak_cas_fails(thread: impl FnOnce() -> usize, location: &'static Location<'static>) -> bool {
     WEAK_CAS_USED.with(|u| u.set(true));
     if !SPURIOUS.with(Cell::get) {
         return false;
     }
+    let thread = thread();
     FAILED_WEAK.with(|failed| {
         let mut failed = failed.borrow_mut();
         let first = !failed.iter().any(|&(t, l)| t == thread && std::ptr::eq(l, location));
@@ -663,6 +735,18 @@ pub fn record(thread: usize, addr: usize, init: &str, op: Op, location: &'static
     record_named(thread, None, addr, init, op, location);
 }
 
+/// How many of a run's simulated lost races (or tries at a lock held elsewhere) are recorded.
+const RACES_RECORDED: u32 = 64;
+
+/// `false` while a retry loop loses thousands of simulated races: the first
+/// [`RACES_RECORDED`] are kept, enough to show it, and the rest cost nothing to skip.
+pub fn recording() -> bool {
+    INTERFERE.with(|cell| {
+        let i = cell.get();
+        i.left == 0 || i.used <= RACES_RECORDED
+    })
+}
+
 /// Appends one event by a thread that has a name.
 pub fn record_named(
     thread: usize,
@@ -672,6 +756,9 @@ pub fn record_named(
     op: Op,
     location: &'static Location<'static>,
 ) {
+    if !recording() {
+        return;
+    }
     let thread_name = thread_name.map(str::to_string);
     // The operation is done: the thread has no pending step until its next one.
     PENDING.with(|pending| pending.borrow_mut().retain(|p| p.thread != thread));

@@ -631,7 +631,7 @@ fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
         assert!(out.status.success(), "{args:?}: {stderr}");
         assert_eq!(String::from_utf8_lossy(&out.stdout), "the answer\n");
         assert!(
-            stderr.contains("… still running your answers: ") && stderr.contains(" s so far (stopped at "),
+            stderr.contains("… still running your answers: ") && stderr.contains(" s so far (stops at "),
             "{args:?}: {stderr}"
         );
     }
@@ -641,7 +641,7 @@ fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("… still checking your answers: ") && stderr.contains(" s so far (stopped at 180 s)"),
+        stderr.contains("… still checking your answers: ") && stderr.contains(" s so far (stops at 180 s)"),
         "{stderr}"
     );
 }
@@ -655,7 +655,7 @@ fn run_yours_of_a_stuck_process_answer_ends_at_its_limit() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 20 s")), "{stderr}");
-    assert!(stderr.contains(" s so far (stopped at 21 s)"), "{stderr}");
+    assert!(stderr.contains(" s so far (stops at 21 s)"), "{stderr}");
 }
 
 #[test]
@@ -667,7 +667,7 @@ fn bench_yours_of_a_stuck_answer_ends_at_its_limit() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.lines().last().is_some_and(|l| l.contains("your answers did not finish in 5 s")), "{stderr}");
-    assert!(stderr.contains(" s so far (stopped at 5 s)"), "{stderr}");
+    assert!(stderr.contains(" s so far (stops at 5 s)"), "{stderr}");
 }
 
 #[test]

@@ -215,8 +215,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             // Contended: other buyers sell between this buyer's check and its exchange.
             let counter = AtomicU64::new(0);
             // More tickets than lost races: a ticket is always left for this buyer.
-            let tickets = u64::from(LOST_RACES) * 2;
-            let (answer, other) = against_rival(LOST_RACES, |v| v + 1, || (f.atomic)(&counter, tickets));
+            let tickets = u64::from(lost_races_due()) * 2;
+            let (answer, other) = against_rival(lost_races_due(), |v| v + 1, || (f.atomic)(&counter, tickets));
             let what = format!(
                 "with {tickets} tickets, when other buyers got in first {}, `atomic_buy` must still sell:",
                 in_a_row(other)

@@ -222,13 +222,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             }
             // Contended: other transfers land between this transfer's load and its exchange.
             // More money than lost races: a unit is always left for this transfer.
-            let start = u64::from(LOST_RACES) * 2;
+            let start = u64::from(lost_races_due()) * 2;
             let word = AtomicU64::new(pack(start, 0));
             let other_transfer = |word| {
                 let (a, b) = real::solution::unpack(word);
                 real::solution::pack(a - 1, b + 1)
             };
-            let ((), other) = against_rival(LOST_RACES, other_transfer, || (f.atomic_transfer)(&word));
+            let ((), other) = against_rival(lost_races_due(), other_transfer, || (f.atomic_transfer)(&word));
             expect_that(
                 &format!(
                     "from ({start}, 0), when other transfers got in first {}, `atomic_transfer` \

@@ -6,7 +6,7 @@
 // answers put the user's lock in the wrong place, or wait for it in a way
 // that stops every thread; one relies on CPython 3.10+'s switching.
 
-use super::{Fixes, Op, PyThread, UserGuard, UserLock};
+use super::{Fixes, Op, PyThread, UserGuard, UserLock, run_alone};
 use crate::judge::Answer;
 
 const S: Fixes = Fixes::SOLUTION;
@@ -156,6 +156,12 @@ fn worker_ignores_job(_iters: u64) -> u64 {
     1
 }
 
+/// Runs its job cut to 32 bits (`iters as u32`): right until a worker is given 2^32 increments
+/// or more, which `run 7 --variant process --iters 10000000000` does.
+fn worker_u32_iters(iters: u64) -> u64 {
+    run_alone(&[Load, AddConst(1), Store], u64::from(iters as u32))
+}
+
 /// Sums in 32 bits: right until the total passes 4 294 967 295.
 fn combine_u32(reports: &[u64]) -> u64 {
     u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
@@ -242,6 +248,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("worker_u32_iters", "process", Fixes { worker: worker_u32_iters, ..S }),
         Answer::right("call_inside_lock", "mutex", program(call_inside_lock)),
         Answer::right("inplace_under_lock", "mutex", program(inplace_under_lock)),
         Answer::right("adds_zero_then_one", "mutex", program(adds_zero_then_one)),

@@ -325,6 +325,16 @@ impl<'a> PyThread<'a> {
         }
     }
 
+    /// Runs `body` `iters` more times after an earlier run: each starts with the loop's jump back.
+    fn run_more(&mut self, shared: &'a Shared, body: &[Op], iters: u64, acquire: Acquire) {
+        for _ in 0..iters {
+            self.exec(Op::JumpBack, shared, acquire);
+            for &op in body {
+                self.exec(op, shared, acquire);
+            }
+        }
+    }
+
     /// The thread ends: it releases the GIL. Ending while holding the user's
     /// lock would leave every thread that waits for it waiting forever.
     pub fn finish(mut self) {
@@ -371,9 +381,52 @@ impl Shared {
 pub fn run_alone(body: &[Op], iters: u64) -> u64 {
     let shared = Shared::with_std_lock(0);
     let mut thread = PyThread::start(&shared.gil, Policy::CallsAndBackEdges, 0);
-    thread.run(&shared, body, iters, alone);
+    if FAST_FORWARD.with(std::cell::Cell::get) && iters > 2 {
+        thread.run(&shared, body, 1, alone);
+        let once = shared.count.load(Relaxed);
+        let first_clean = thread.stack.is_empty() && thread.user.is_none();
+        thread.exec(Op::JumpBack, &shared, alone);
+        for &op in body {
+            thread.exec(op, &shared, alone);
+        }
+        let twice = shared.count.load(Relaxed);
+        // Every bytecode computes values affine in `count` (x -> a*x + b, mod 2^64). With
+        // the stack empty after each run of the body, the first run gives b; if the second
+        // gave 2b, then b*(a-1) = 0 and n runs give n*b exactly.
+        let clean = first_clean && thread.stack.is_empty() && thread.user.is_none();
+        if clean && twice == once.wrapping_mul(2) {
+            shared.count.store(once.wrapping_mul(iters), Relaxed);
+        } else {
+            thread.run_more(&shared, body, iters - 2, alone);
+        }
+    } else {
+        thread.run(&shared, body, iters, alone);
+    }
     thread.finish();
     shared.count.load(Relaxed)
+}
+
+thread_local! {
+    /// Set while the judge checks a `worker` on one thread (see [`fast_forward`]).
+    static FAST_FORWARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`run_alone`] computing a long run from its first two runs of
+/// the program when they show how each run changes `count` (the same `+b` each
+/// time, nothing left on the stack or locked): the judge gives a learner's
+/// `worker` jobs past 2^32, three interpreted bytecodes each, which would
+/// otherwise take minutes. Only the judge calls it; `run 7` and `bench 7`
+/// interpret every bytecode.
+pub fn fast_forward<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FAST_FORWARD.with(|on| on.set(false));
+        }
+    }
+    FAST_FORWARD.with(|on| on.set(true));
+    let _reset = Reset;
+    f()
 }
 
 /// How a thread alone in its interpreter takes the user's lock: no other

@@ -7,7 +7,7 @@
 //!
 //! * `claim`: on one thread, every first number and 0, 1 and 3 jobs (each claim
 //!   once, then `None`, and `None` again); with a simulated rival that claims a
-//!   job just before each of the answer's exchanges, [`LOST_RACES`] times in a
+//!   job just before each of the answer's exchanges, [`lost_races_due`] times in a
 //!   row (a loop that gives up after 3 or 1 000 tries is caught), and one that
 //!   takes the last jobs meanwhile (a loop that stops checking the end is caught);
 //!   a weak exchange failing spuriously; then loom at 2×1, 2×2 and 3×1 (the
@@ -40,7 +40,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{LOST_RACES, against_rival, in_a_row};
+use crate::judge::contention::{against_rival, in_a_row, lost_races_due};
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
@@ -188,9 +188,9 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
     expect_eq(&format!("claim(next = {end}, end = {end})"), claim(&next, end), None)?;
 
     // A rival claims a job just before each of this worker's exchanges, many times in a row.
-    let (first, end) = (1 << 32, (1 << 32) + 2 * u64::from(LOST_RACES));
+    let (first, end) = (1 << 32, (1 << 32) + 2 * u64::from(lost_races_due()));
     let next = AtomicU64::new(first);
-    let (got, lost) = against_rival(LOST_RACES, |v| v + 1, || claim(&next, end));
+    let (got, lost) = against_rival(lost_races_due(), |v| v + 1, || claim(&next, end));
     let times = in_a_row(lost);
     expect_that(
         &format!("when other workers got in first {times}, with jobs {first}..{end} to claim, `claim` returned"),

@@ -150,7 +150,11 @@ impl Job {
 
     /// Runs the job and returns its output. Jobs are unequal: some take longer
     /// than others, so on real threads they finish out of submission order.
-    pub fn run(&self) -> u64 {
+    ///
+    /// It takes the job by value: a job runs once, and a worker that calls
+    /// `run` twice on the same job does not compile (`use of moved value`).
+    /// Read `job.ticket` before calling it.
+    pub fn run(self) -> u64 {
         let mut spin = 0_u64;
         for i in 0..(self.input % 7) * 200 {
             spin = std::hint::black_box(spin.wrapping_add(i));

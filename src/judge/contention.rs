@@ -18,17 +18,45 @@ use std::time::Duration;
 /// How many lost races the judge's contended run puts before each
 /// compare-and-swap answer (see [`crate::trace::interfere`]): more
 /// than a give-up limit a learner plausibly writes ("after 3 tries", "after
-/// 100"). The one-thread run allows loom 60 000 steps (it numbers a thread's
-/// operations in 16 bits), and a lost race costs a retry loop up to ten: the
-/// textbook loop that loads again after each failure must get through.
-pub const LOST_RACES: u32 = 5_000;
+/// 10 000", "after 2^15"). A lost race costs loom no operation when the loop
+/// only loads the word again and retries (the rival's value is kept beside
+/// loom's memory, [`crate::trace::shadow`], and a spin hint has no one to let
+/// run); the one-thread run allows loom 60 000 steps, so a loop that also
+/// touches another shared word at each retry still gets through.
+pub const LOST_RACES: u32 = 50_000;
+
+/// The most races a patient rival wins (see [`patience`]): 2^27, a few
+/// seconds of a retry loop that costs loom nothing per retry.
+pub const MOST_PATIENCE: u32 = 1 << 27;
+
+/// Sets how patient the judge's simulated rivals are for the exercise about to
+/// be judged: `largest` is the largest number its code writes
+/// ([`Reading::largest_number`](super::Reading::largest_number)). A loop that
+/// gives up after `1 << 26` tries meets a rival that wins `1 << 26` + 1 races
+/// (at most [`MOST_PATIENCE`]), where code without such a number meets the
+/// usual [`LOST_RACES`] and [`LOCK_HELD_TRIES`]: a limit is caught whatever it
+/// is, and only code that names a large number pays for the longer run.
+pub fn patience(largest: u64) {
+    crate::trace::set_patience(largest, largest >= u64::from(LOST_RACES.min(LOCK_HELD_TRIES)));
+}
+
+/// `usual`, or one more than the learner's largest number (see [`patience`]).
+fn due(usual: u32) -> u32 {
+    let largest = crate::trace::patience();
+    usual.max(u32::try_from(largest.saturating_add(1)).unwrap_or(MOST_PATIENCE).min(MOST_PATIENCE))
+}
+
+/// How many races the rival wins in a row now: [`LOST_RACES`], or more (see [`patience`]).
+pub fn lost_races_due() -> u32 {
+    due(LOST_RACES)
+}
 
 /// One call of an increment of a count of 0 while simulated other threads
 /// increment it first, [`LOST_RACES`] times in a row: `call` makes the state,
 /// calls the learner's function once and returns the count, which must be the
 /// others' increments plus this call's one.
 pub(crate) fn lost_races(name: &str, call: impl FnOnce() -> u64) -> Result<(), String> {
-    let (count, other) = against_rival(LOST_RACES, |v| v + 1, call);
+    let (count, other) = against_rival(lost_races_due(), |v| v + 1, call);
     super::sequential::expect_that(
         &format!("when other threads got in first {}, `{name}` must still add its one: the count is", in_a_row(other)),
         count,
@@ -73,7 +101,7 @@ pub const LOCK_HELD_TRIES: u32 = 12_000;
 /// `lock()`) gets through.
 pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     use crate::trace;
-    trace::interfere_briefly(LOCK_HELD_TRIES, |_| 1);
+    trace::interfere_briefly(due(LOCK_HELD_TRIES), |_| 1);
     let result = call();
     let (used, left) = (trace::interference_used(), trace::interference_left());
     trace::interfere(0, |v| v);

@@ -142,6 +142,8 @@ struct Unit {
     /// Every identifier it mentions.
     uses: BTreeSet<String>,
     refusals: Vec<Refusal>,
+    /// The largest number its code writes (see [`Reading::largest_number`]).
+    largest: u64,
 }
 
 /// An exercise file read as Rust (see the module documentation).
@@ -186,6 +188,7 @@ impl Reading {
             }
             scan.visit_item(item);
             unit.uses = scan.uses;
+            unit.largest = scan.largest;
             for mut refusal in scan.refusals {
                 refusal.inside = unit.name.clone();
                 if refusal.whole_file {
@@ -215,6 +218,23 @@ impl Reading {
         let mut found: Vec<&Refusal> = self.code_of(functions).into_iter().flat_map(|u| u.refusals.iter()).collect();
         found.sort_by_key(|r| r.line);
         found.first().map(|r| (*r).clone())
+    }
+
+    /// The largest number written in the code `functions` use — a literal such
+    /// as `10_000`, or one computed from literals: `1 << 26`, `10 * 1000`,
+    /// `u32::MAX`, `2u64.pow(20)`. A retry loop that gives up after that many
+    /// tries meets a rival patient enough to outlast it (see
+    /// [`contention::patience`](super::contention::patience)).
+    ///
+    /// ```
+    /// use racelab::judge::Reading;
+    /// let text = "fn helper() -> u32 {\n    1 << 20\n}\n\
+    ///             pub fn claim(tries: u32) -> bool {\n    tries < 5_000 + helper()\n}\n";
+    /// assert_eq!(Reading::of(text).largest_number(&["claim"]), 1 << 20);
+    /// assert_eq!(Reading::of("pub fn f() -> u16 {\n    u16::MAX\n}\n").largest_number(&["f"]), 65_535);
+    /// ```
+    pub fn largest_number(&self, functions: &[&str]) -> u64 {
+        self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
     }
 
     /// The items `functions` use: those functions, the items they name, the
@@ -577,11 +597,56 @@ struct Scan<'c, 't> {
     thread_local: bool,
     /// Inside async code (an `async fn` or block, not a closure in it): what runs on the executor's thread.
     in_async: bool,
+    /// The largest number written so far (see [`Reading::largest_number`]).
+    largest: u64,
+}
+
+/// The value of `expr` when it is a number written with literals: `10_000`,
+/// `1 << 26`, `(1u64 << 32) - 1`, `10 * 1000`, `u32::MAX`, `2u64.pow(20)`, `1_000 as u64`.
+fn number(expr: &syn::Expr) -> Option<u64> {
+    use syn::{BinOp, Expr};
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(int) => int.base10_parse::<u64>().ok(),
+            _ => None,
+        },
+        Expr::Paren(inner) => number(&inner.expr),
+        Expr::Group(inner) => number(&inner.expr),
+        Expr::Cast(cast) => number(&cast.expr),
+        Expr::Binary(binary) => {
+            let (a, b) = (number(&binary.left)?, number(&binary.right)?);
+            match binary.op {
+                BinOp::Shl(_) => u32::try_from(b).ok().and_then(|b| a.checked_shl(b)),
+                BinOp::Mul(_) => a.checked_mul(b),
+                BinOp::Add(_) => a.checked_add(b),
+                BinOp::Sub(_) => a.checked_sub(b),
+                _ => None,
+            }
+        }
+        Expr::MethodCall(call) if call.method == "pow" && call.args.len() == 1 => {
+            let exponent = u32::try_from(number(&call.args[0])?).ok()?;
+            number(&call.receiver)?.checked_pow(exponent)
+        }
+        Expr::Path(path) if path.path.segments.len() == 2 && path.path.segments[1].ident == "MAX" => {
+            Some(match path.path.segments[0].ident.to_string().as_str() {
+                "u8" => u8::MAX.into(),
+                "i8" => i8::MAX as u64,
+                "u16" => u16::MAX.into(),
+                "i16" => i16::MAX as u64,
+                "u32" => u32::MAX.into(),
+                "i32" => i32::MAX as u64,
+                "i64" | "isize" => i64::MAX as u64,
+                "u64" | "usize" => u64::MAX,
+                _ => return None,
+            })
+        }
+        _ => None,
+    }
 }
 
 impl<'c, 't> Scan<'c, 't> {
     fn new(context: &'c Context<'t>) -> Scan<'c, 't> {
-        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false, in_async: false }
+        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false, in_async: false, largest: 0 }
     }
 
     fn refuse(&mut self, mut refusal: Refusal) {
@@ -755,6 +820,13 @@ fn plain_data(ty: &syn::Type) -> bool {
 }
 
 impl<'ast> Visit<'ast> for Scan<'_, '_> {
+    fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        if let Some(n) = number(expr) {
+            self.largest = self.largest.max(n);
+        }
+        visit::visit_expr(self, expr);
+    }
+
     fn visit_ident(&mut self, ident: &'ast syn::Ident) {
         self.uses.insert(ident.to_string());
     }

@@ -39,8 +39,13 @@ pub fn once_in_model<F>(check: F) -> Result<(), Sequential>
 where
     F: Fn() -> Result<(), String> + Send + Sync + 'static,
 {
+    once_in_model_shared(Arc::new(check))
+}
+
+/// [`once_in_model`], for a check that may be run twice.
+fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>) -> Result<(), Sequential> {
     let verdict = Arc::new(std::sync::Mutex::new(Ok(())));
-    let shared = Arc::clone(&verdict);
+    let (shared, again) = (Arc::clone(&verdict), Arc::clone(&check));
     let result = crate::check::run_once(move || {
         let outcome = check();
         *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
@@ -48,6 +53,13 @@ where
     // Whether the call that ran away had lost a race to a simulated rival (no when it returned).
     let lost = crate::trace::interference_used();
     crate::trace::interfere(0, |v| v);
+    // A rival made patient by a large number in the learner's code (`contention::patience`)
+    // can outlast loom's steps when each retry costs loom some (a lock taken and let go): that
+    // says nothing of the answer. Judged again with the usual rivals.
+    if matches!(result, Err(CheckError::RunawayLoop(_))) && crate::trace::patience_raised() {
+        crate::trace::set_patience(0, false);
+        return once_in_model_shared(again);
+    }
     match result {
         Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
         Err(CheckError::RunawayLoop(at)) if lost > 0 => Err(Sequential::Logic(format!(

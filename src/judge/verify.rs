@@ -161,7 +161,7 @@ impl Waiting {
         if waited >= Self::SILENT + Self::EVERY * self.said {
             self.said += 1;
             eprintln!(
-                "… still {}: {} s so far (stopped at {} s)",
+                "… still {}: {} s so far (stops at {} s)",
                 self.what,
                 waited.as_secs(),
                 self.limit.as_secs_f64().ceil()

@@ -53,6 +53,14 @@ pub mod thread {
         loom::thread::yield_now();
     }
 
+    /// Lets loom run another thread; nothing to do while the thread is alone in
+    /// the judge's contended run (see [`crate::trace::contended_alone`]).
+    pub fn yield_now() {
+        if !crate::trace::contended_alone() {
+            loom::thread::yield_now();
+        }
+    }
+
     /// loom's `spawn`, counted for the judge (see [`crate::trace::spawned`]).
     pub fn spawn<F, T>(f: F) -> JoinHandle<T>
     where
@@ -150,6 +158,9 @@ fn before_writing(_op: &'static str, _value: u64, _location: &'static Location<'
 
 /// Records one operation on the shared object at `addr`.
 fn record(addr: usize, init: &str, op: Op, location: &'static Location<'static>) {
+    if !trace::recording() {
+        return;
+    }
     let me = loom::thread::current();
     trace::record_named(current_thread(), me.name(), addr, init, op, location);
 }
@@ -201,7 +212,7 @@ pub mod atomic {
         init: bool,
     }
 
-    traced_common!(AtomicBool, bool);
+    traced_common!(AtomicBool, bool, loom::sync::atomic::AtomicBool);
 
     impl AtomicBool {
         /// Creates a new atomic flag.
@@ -360,7 +371,7 @@ impl<T> Mutex<T> {
             record(self.addr(), "", Op::TryLockBusy, location);
             // A thread that found the lock taken lets the others run, as a spinning
             // thread does on hardware; it also lets loom finish a `try_lock` spin loop.
-            loom::thread::yield_now();
+            thread::yield_now();
             Err(TryLockError::WouldBlock)
         };
         let parts = self.parts();
@@ -828,7 +839,9 @@ impl StartLine {
 pub mod hint {
     /// Tells loom this thread is waiting for another: loom schedules someone else.
     pub fn spin_loop() {
-        loom::hint::spin_loop();
+        if !crate::trace::contended_alone() {
+            loom::hint::spin_loop();
+        }
     }
 }
 

@@ -104,7 +104,7 @@ pub mod atomic {
         init: bool,
     }
 
-    traced_common!(AtomicBool, bool);
+    traced_common!(AtomicBool, bool, shuttle::sync::atomic::AtomicBool);
 
     impl AtomicBool {
         /// Creates a new atomic flag.

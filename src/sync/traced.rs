@@ -35,10 +35,21 @@ impl Traced for bool {
 
 /// The methods every traced atomic shares (bool and integers alike).
 macro_rules! traced_common {
-    ($name:ident, $t:ty) => {
+    ($name:ident, $t:ty, $inner:ty) => {
         impl $name {
             fn note(&self, op: Op, location: &'static Location<'static>) {
-                record(self as *const Self as usize, &self.init.traced().to_string(), op, location);
+                if trace::recording() {
+                    record(self as *const Self as usize, &self.init.traced().to_string(), op, location);
+                }
+            }
+
+            /// loom's atomic, with the value simulated rivals left beside it (see
+            /// `trace::shadow`) written back first.
+            fn inner(&self) -> &$inner {
+                if let Some(theirs) = trace::unshadow(self as *const Self as usize) {
+                    self.inner.store(<$t as Traced>::untraced(theirs), Ordering::SeqCst);
+                }
+                &self.inner
             }
 
             /// Records a read-modify-write that replaced `old` with `new`; returns `old`.
@@ -51,13 +62,19 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
                 before("load", Location::caller());
+                // The judge's contended run: the value simulated rivals changed last.
+                if let Some(theirs) = trace::shadowed(self as *const Self as usize) {
+                    let theirs = <$t as Traced>::untraced(theirs);
+                    self.note(Op::Load { read: theirs.traced() }, Location::caller());
+                    return theirs;
+                }
                 // The judge's contended run: the lock word reads "held" while the simulated holder has it.
                 if let Some(held) = trace::held_elsewhere(self as *const Self as usize) {
                     let held = <$t as Traced>::untraced(held);
                     self.note(Op::Load { read: held.traced() }, Location::caller());
                     return held;
                 }
-                let value = self.inner.load(order);
+                let value = self.inner().load(order);
                 self.note(Op::Load { read: value.traced() }, Location::caller());
                 value
             }
@@ -66,7 +83,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn store(&self, value: $t, order: Ordering) {
                 before_writing("store", value.traced(), Location::caller());
-                self.inner.store(value, order);
+                self.inner().store(value, order);
                 self.note(Op::Store { wrote: value.traced() }, Location::caller());
             }
 
@@ -82,7 +99,7 @@ macro_rules! traced_common {
                     let held = <$t as Traced>::untraced(held);
                     return self.rmw("swap", held, held, Location::caller());
                 }
-                self.rmw("swap", self.inner.swap(value, order), value, Location::caller())
+                self.rmw("swap", self.inner().swap(value, order), value, Location::caller())
             }
 
             /// Stores `new` if the value is still `current` (traced).
@@ -118,10 +135,21 @@ macro_rules! traced_common {
                         self.note(Op::CasFail { read: theirs.traced(), expected: current.traced() }, location);
                         return Err(theirs);
                     }
-                    let now = self.inner.load(failure);
-                    self.inner.store(<$t as Traced>::untraced(other(now.traced())), failure);
+                    // The rival's value is kept beside loom's memory (`trace::shadow`): a lost
+                    // race costs loom no operation, so the rival can win many thousands of them.
+                    let addr = self as *const Self as usize;
+                    let now = trace::shadowed(addr).unwrap_or_else(|| self.inner.load(failure).traced());
+                    let theirs = other(now);
+                    if theirs != current.traced() {
+                        trace::shadow(addr, theirs);
+                        self.note(Op::CasFail { read: theirs, expected: current.traced() }, location);
+                        return Err(<$t as Traced>::untraced(theirs));
+                    }
+                    // A stale `current` that happens to equal the rival's value: the exchange succeeds.
+                    trace::unshadow(addr);
+                    self.inner.store(<$t as Traced>::untraced(theirs), Ordering::SeqCst);
                 }
-                let result = self.inner.compare_exchange(current, new, success, failure);
+                let result = self.inner().compare_exchange(current, new, success, failure);
                 let op = match result {
                     Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
                     Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },
@@ -154,7 +182,7 @@ macro_rules! traced_common {
                 failure: Ordering,
                 location: &'static Location<'static>,
             ) -> Result<$t, $t> {
-                if trace::weak_cas_fails(current_thread(), location) {
+                if trace::weak_cas_fails(current_thread, location) {
                     // The hardware saw `current` and still failed to store (an ARM
                     // load-linked/store-conditional pair losing its reservation). Shown
                     // without touching the model's memory: a read here would add
@@ -174,7 +202,7 @@ macro_rules! traced_common {
             {
                 let location = Location::caller();
                 before("fetch_update", location);
-                let mut seen = self.inner.load(fetch_order);
+                let mut seen = self.inner().load(fetch_order);
                 self.note(Op::Load { read: seen.traced() }, location);
                 while let Some(new) = f(seen) {
                     // std's fetch_update uses the weak compare-exchange too.
@@ -191,7 +219,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_and(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_and", Location::caller());
-                let old = self.inner.fetch_and(value, order);
+                let old = self.inner().fetch_and(value, order);
                 self.rmw("fetch_and", old, old & value, Location::caller())
             }
 
@@ -199,7 +227,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_nand(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_nand", Location::caller());
-                let old = self.inner.fetch_nand(value, order);
+                let old = self.inner().fetch_nand(value, order);
                 self.rmw("fetch_nand", old, !(old & value), Location::caller())
             }
 
@@ -207,7 +235,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_or(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_or", Location::caller());
-                let old = self.inner.fetch_or(value, order);
+                let old = self.inner().fetch_or(value, order);
                 self.rmw("fetch_or", old, old | value, Location::caller())
             }
 
@@ -215,12 +243,13 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_xor(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_xor", Location::caller());
-                let old = self.inner.fetch_xor(value, order);
+                let old = self.inner().fetch_xor(value, order);
                 self.rmw("fetch_xor", old, old ^ value, Location::caller())
             }
 
             /// Consumes the atomic and returns the value (not traced: nothing is shared any more).
             pub fn into_inner(self) -> $t {
+                let _ = self.inner();
                 self.inner.into_inner()
             }
         }
@@ -248,7 +277,7 @@ macro_rules! traced_int {
             init: $t,
         }
 
-        traced_common!($name, $t);
+        traced_common!($name, $t, $inner);
 
         impl $name {
             /// Creates a new atomic integer.
@@ -260,7 +289,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_add(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_add", Location::caller());
-                let old = self.inner.fetch_add(value, order);
+                let old = self.inner().fetch_add(value, order);
                 self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
             }
 
@@ -268,7 +297,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_sub(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_sub", Location::caller());
-                let old = self.inner.fetch_sub(value, order);
+                let old = self.inner().fetch_sub(value, order);
                 self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
             }
 
@@ -276,7 +305,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_max(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_max", Location::caller());
-                let old = self.inner.fetch_max(value, order);
+                let old = self.inner().fetch_max(value, order);
                 self.rmw("fetch_max", old, old.max(value), Location::caller())
             }
 
@@ -284,7 +313,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_min(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_min", Location::caller());
-                let old = self.inner.fetch_min(value, order);
+                let old = self.inner().fetch_min(value, order);
                 self.rmw("fetch_min", old, old.min(value), Location::caller())
             }
         }
@@ -366,7 +395,7 @@ macro_rules! channel_api {
         use std::sync::atomic::Ordering::AcqRel;
         use std::sync::{Mutex as QueueLock, MutexGuard as QueueGuard, PoisonError};
 
-        pub use crossbeam::channel::{RecvError, SendError, TryRecvError};
+        pub use crossbeam::channel::{RecvError, RecvTimeoutError, SendError, TryRecvError};
 
         /// The channel's state, behind a lock the model does not see.
         struct Queue<T> {
@@ -598,7 +627,10 @@ macro_rules! channel_api {
             /// Takes a message if one is queued right now, without waiting.
             #[track_caller]
             pub fn try_recv(&self) -> Result<T, TryRecvError> {
-                let location = Location::caller();
+                self.try_recv_at(Location::caller())
+            }
+
+            fn try_recv_at(&self, location: &'static Location<'static>) -> Result<T, TryRecvError> {
                 let shared = &*self.shared;
                 before("try_recv", location);
                 let mut queue = shared.enter();
@@ -621,9 +653,40 @@ macro_rules! channel_api {
                 Err(TryRecvError::Empty)
             }
 
+            /// Waits at most `timeout` for a message. The model has no clock: while the
+            /// channel is empty the time may run out at any moment, so it returns
+            /// `Err(Timeout)` at once, as a real wait would had no sender been quick
+            /// enough; loom explores the senders arriving before and after.
+            #[track_caller]
+            pub fn recv_timeout(&self, _timeout: std::time::Duration) -> Result<T, RecvTimeoutError> {
+                self.try_recv_at(Location::caller()).map_err(|e| match e {
+                    TryRecvError::Empty => RecvTimeoutError::Timeout,
+                    TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                })
+            }
+
             /// The messages, until the channel is empty and every sender is gone.
             pub fn iter(&self) -> Iter<'_, T> {
                 Iter { rx: self }
+            }
+
+            /// The messages queued right now, without waiting: ends at the first empty look.
+            pub fn try_iter(&self) -> TryIter<'_, T> {
+                TryIter { rx: self }
+            }
+        }
+
+        /// `rx.try_iter()`: the messages already queued.
+        #[derive(Debug)]
+        pub struct TryIter<'a, T> {
+            rx: &'a Receiver<T>,
+        }
+
+        impl<T: Debug> Iterator for TryIter<'_, T> {
+            type Item = T;
+            #[track_caller]
+            fn next(&mut self) -> Option<T> {
+                self.rx.try_recv_at(Location::caller()).ok()
             }
         }
 
