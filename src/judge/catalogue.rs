@@ -156,7 +156,13 @@ pub fn judge_answer<S: Spec>(spec: &'static S, name: &str, worker: Option<Worker
     let (r, m) = (reals[i], models[i]);
     let learner = Learner { real: r.fixes, model: m.fixes, worker, source: None };
     let entry = Entry { name: r.name, exercise: r.exercise, right: r.right };
-    Some(Verdict { entry, outcome: pipeline::check(spec, r.exercise, &learner) })
+    // The rivals grow as patient as the largest number in the answer's code, as for a
+    // learner's file (the answer is the function of its name, and what that calls).
+    let largest = super::Reading::of(spec.catalogue_source()).largest_number(&[name]);
+    super::contention::patience(largest);
+    let outcome = pipeline::check(spec, r.exercise, &learner);
+    super::contention::patience(0);
+    Some(Verdict { entry, outcome })
 }
 
 /// The verdict on one catalogued answer.

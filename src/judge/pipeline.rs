@@ -66,8 +66,11 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     stage(&format!("the sequential check of {}", function_names(spec, variant)));
     crate::trace::clear();
     crate::trace::reset_rivals();
-    // A retry loop that gives up after N tries meets a rival that outlasts N.
-    super::contention::patience(learner.source.map_or(0, |source| source.read().largest_number(functions)));
+    // A retry loop that gives up after N tries meets a rival that outlasts N: N is read from
+    // the learner's file (the catalogue sets it from the answer's code before calling).
+    if let Some(source) = learner.source {
+        super::contention::patience(source.read().largest_number(functions));
+    }
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
     super::contention::patience(0);
     let (contendable, rival_armed) = crate::trace::rivals();
