@@ -291,13 +291,15 @@ pub fn unshadow(addr: usize) -> Option<u64> {
 }
 
 thread_local! {
-    /// The largest number the code being judged writes, and whether it makes rivals more patient than usual.
+    /// The largest number the code being judged writes, and whether it makes rivals
+    /// more patient than usual (see [`set_patience`]).
     static PATIENCE: Cell<(u64, bool)> = const { Cell::new((0, false)) };
 }
 
 /// Keeps the largest number the learner's code writes for the exercise being
 /// judged, and whether it `raised` the judge's rivals above their usual
-/// patience (see `judge::contention::patience`, which sets it).
+/// patience (see `judge::contention::patience`, which sets it). Whatever the
+/// count, a rival lets go after [`PATIENT_CPU`] of the call's CPU time.
 pub fn set_patience(largest: u64, raised: bool) {
     PATIENCE.with(|p| p.set((largest, raised)));
 }
@@ -312,10 +314,17 @@ pub fn patience_raised() -> bool {
     PATIENCE.with(|p| p.get().1)
 }
 
-/// Whether the running thread is in the judge's contended run with rivals still due:
-/// it is alone, so a spin hint or a yield has no one to let run and costs loom nothing.
+/// Whether the running thread is in the judge's one-thread contended call (a rival
+/// armed, even one that has let go since): it is alone, so a spin hint or a yield
+/// has no one to let run and costs loom nothing.
 pub fn contended_alone() -> bool {
-    INTERFERE.with(|cell| cell.get().left > 0)
+    ALONE.with(Cell::get)
+}
+
+thread_local! {
+    /// From [`interfere`] or [`interfere_briefly`] arming a rival until `interfere(0, …)`:
+    /// the judge's one-thread contended call is running (see [`contended_alone`]).
+    static ALONE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Makes the next `times` compare-exchanges (strong or weak) meet contention:
@@ -327,7 +336,9 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
     if times > 0 {
         RIVALS.with(|r| r.set((r.get().0, true)));
         SHADOWS.with(|s| s.borrow_mut().clear());
+        RIVAL_SINCE.with(|since| since.set(thread_cpu()));
     }
+    ALONE.with(|alone| alone.set(times > 0));
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
 }
 
@@ -338,7 +349,9 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
 pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
     if times > 0 {
         RIVALS.with(|r| r.set((r.get().0, true)));
+        RIVAL_SINCE.with(|since| since.set(thread_cpu()));
     }
+    ALONE.with(|alone| alone.set(times > 0));
     HELD_WORD.with(|word| word.set(None));
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: true }));
 }
@@ -428,11 +441,48 @@ pub fn interference(location: &'static Location<'static>) -> Option<(OtherThread
     INTERFERE.with(|cell| {
         let mut i = cell.get();
         let other = i.other.filter(|_| i.left > 0)?;
-        i.left -= 1;
-        i.used += 1;
+        i.spend();
         cell.set(i);
         Some((other, i.transient))
     })
+}
+
+/// How much of its own CPU time a call may spend losing races to a rival (see
+/// [`interfere`], [`set_patience`]) before the rival lets go: a retry loop with a
+/// growing back-off (spin 1, 2, 4 … 65 536 times between tries) is right, and
+/// would otherwise spin for minutes against 50 000 lost races. A loop that gives
+/// up after 2^27 tight retries spends ~3.5 s: it is still caught.
+pub const PATIENT_CPU: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The CPU time this thread has used (0 where the clock is missing).
+fn thread_cpu() -> std::time::Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // Safety: clock_gettime only writes the timespec it is given.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) } == 0;
+    if !ok {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::new(u64::try_from(now.tv_sec).unwrap_or(0), u32::try_from(now.tv_nsec).unwrap_or(0))
+}
+
+thread_local! {
+    /// This thread's CPU time when the current rival started (see [`PATIENT_CPU`]).
+    static RIVAL_SINCE: Cell<std::time::Duration> = const { Cell::new(std::time::Duration::ZERO) };
+}
+
+impl Interference {
+    /// One race won by the rival (or one try at the lock it holds). Every 256 races
+    /// it checks the call's CPU time: the rival lets go after [`PATIENT_CPU`].
+    fn spend(&mut self) {
+        self.left -= 1;
+        self.used += 1;
+        if self.used.is_multiple_of(256) {
+            let spent = thread_cpu().saturating_sub(RIVAL_SINCE.with(Cell::get));
+            if spent > PATIENT_CPU {
+                self.left = 0;
+            }
+        }
+    }
 }
 
 /// How many times another thread got in first since [`interfere`] (an answer
@@ -469,8 +519,7 @@ pub fn held_elsewhere(addr: usize) -> Option<u64> {
     INTERFERE.with(|cell| {
         let mut i = cell.get();
         let other = i.other.filter(|_| i.transient && i.left > 0)?;
-        i.left -= 1;
-        i.used += 1;
+        i.spend();
         cell.set(i);
         Some(other(0))
     })
@@ -560,6 +609,7 @@ pub fn pending() -> Vec<Pending> {
 
 /// Empties the buffers; the checker calls it at the start of every execution.
 pub fn clear() {
+    ALONE.with(|alone| alone.set(false));
     HELD_WORD.with(|word| word.set(None));
     SHADOWS.with(|s| s.borrow_mut().clear());
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));

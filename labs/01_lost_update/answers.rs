@@ -222,6 +222,54 @@ fn cas_hundred_tries(counter: &AtomicU64) {
     }
 }
 
+/// How many lost races `cas_gives_up_after_a_named_limit` allows for, in thirds.
+const LIMIT: u64 = 25_000;
+
+/// Gives up after `LIMIT * 3` lost races, a limit written with a named constant:
+/// 75 000 is more than a fixed rival of 50 000 wins, so the judge reads the
+/// constant (as it reads `1 << 26` or `1e5 as u64`) and outlasts it.
+fn cas_gives_up_after_a_named_limit(counter: &AtomicU64) {
+    let mut lost = 0;
+    while lost < LIMIT * 3 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+        lost += 1;
+    }
+}
+
+/// Gives up after `1e5 as u64` lost races: a float literal is a number too.
+fn cas_gives_up_after_1e5(counter: &AtomicU64) {
+    let mut lost = 0_u64;
+    while lost < 1e5 as u64 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+        lost += 1;
+    }
+}
+
+/// Retries for ever with an exponential back-off (1, 2, 4 … 65 536 spins
+/// between tries): right, however long the rival wins. Its large number makes
+/// the judge's rival patient, and the back-off makes each lost race costly: the
+/// rival lets go after a few seconds of the call's CPU time.
+fn cas_exponential_backoff(counter: &AtomicU64) {
+    const MAX_SPIN: u32 = 1 << 16;
+    let mut spin = 1_u32;
+    loop {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+        for _ in 0..spin {
+            hint::spin_loop();
+        }
+        spin = (spin * 2).min(MAX_SPIN);
+    }
+}
+
 /// Sums the distinct reports: two workers with equal jobs are counted once.
 fn combine_dedup(reports: &[u64]) -> u64 {
     let mut distinct = reports.to_vec();
@@ -352,11 +400,18 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("try_lock_yielding_gives_up", "mutex", Fixes { mutex: try_lock_yielding_gives_up, ..S }),
         Answer::wrong("parking_lot_million_tries", "parking_lot", Fixes { parking_lot: parking_lot_million_tries, ..S }),
         Answer::wrong("cas_hundred_tries", "atomic", Fixes { atomic: cas_hundred_tries, ..S }),
+        Answer::wrong(
+            "cas_gives_up_after_a_named_limit",
+            "atomic",
+            Fixes { atomic: cas_gives_up_after_a_named_limit, ..S },
+        ),
+        Answer::wrong("cas_gives_up_after_1e5", "atomic", Fixes { atomic: cas_gives_up_after_1e5, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_first_three", "process", Fixes { combine: combine_first_three, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
         Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),
+        Answer::right("cas_exponential_backoff", "atomic", Fixes { atomic: cas_exponential_backoff, ..S }),
         Answer::right("parking_lot_explicit_drop", "parking_lot", Fixes { parking_lot: parking_lot_explicit_drop, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),

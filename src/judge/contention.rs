@@ -35,7 +35,8 @@ pub const MOST_PATIENCE: u32 = 1 << 27;
 /// gives up after `1 << 26` tries meets a rival that wins `1 << 26` + 1 races
 /// (at most [`MOST_PATIENCE`]), where code without such a number meets the
 /// usual [`LOST_RACES`] and [`LOCK_HELD_TRIES`]: a limit is caught whatever it
-/// is, and only code that names a large number pays for the longer run.
+/// is, and only code that names a large number pays for the longer run — at
+/// most [`crate::trace::PATIENT_CPU`] of its CPU time, after which the rival lets go.
 pub fn patience(largest: u64) {
     crate::trace::set_patience(largest, largest >= u64::from(LOST_RACES.min(LOCK_HELD_TRIES)));
 }

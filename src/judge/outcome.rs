@@ -135,7 +135,8 @@ impl Outcome {
                 "loom could not finish one execution: a loop that waits{at}. Either it waits for something that \
                  never comes (a lock left taken, a value no one writes) — a bug — or it spins in a way loom cannot \
                  schedule: wait with `compare_exchange` or a `load` (not `swap` or `fetch_or`) and call `hint::spin_loop()` from \
-                 the lab's `sync` in the loop"
+                 the lab's `sync` in the loop, once per try (loom explores every spin: a back-off of hundreds of \
+                 `spin_loop()`s between tries is right on hardware and too many steps for it)"
             ),
             CheckError::OutOfTime { executions, seconds } => format!(
                 "loom did not finish within its budget ({executions} executions in {seconds:.0} s; the reference \

@@ -232,6 +232,8 @@ impl Reading {
     ///             pub fn claim(tries: u32) -> bool {\n    tries < 5_000 + helper()\n}\n";
     /// assert_eq!(Reading::of(text).largest_number(&["claim"]), 1 << 20);
     /// assert_eq!(Reading::of("pub fn f() -> u16 {\n    u16::MAX\n}\n").largest_number(&["f"]), 65_535);
+    /// let named = "const LIMIT: u64 = 25_000;\npub fn g(n: u64) -> bool {\n    n < LIMIT * 3 || n < 1e5 as u64\n}\n";
+    /// assert_eq!(Reading::of(named).largest_number(&["g"]), 100_000);
     /// ```
     pub fn largest_number(&self, functions: &[&str]) -> u64 {
         self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
@@ -275,6 +277,8 @@ struct Context<'t> {
     /// Names handed to `spawn_blocking` (`spawn_blocking(work)`): a closure bound to
     /// one runs off the executor.
     offloaded: BTreeSet<String>,
+    /// The value of each `const` or `static` whose initializer is a number (see [`number`]).
+    numbers: BTreeMap<String, u64>,
 }
 
 impl<'t> Context<'t> {
@@ -314,7 +318,8 @@ impl<'t> Context<'t> {
         Names { imports: &mut imports, locals: &mut locals }.visit_file(file);
         let blocking = blocking_functions(file, &imports);
         let offloaded = offloaded_names(file);
-        Context { text, imports, locals, blocking, offloaded }
+        let numbers = named_numbers(file);
+        Context { text, imports, locals, blocking, offloaded, numbers }
     }
 
     /// The text between two spans (for quoting a `static`'s declaration).
@@ -601,23 +606,63 @@ struct Scan<'c, 't> {
     largest: u64,
 }
 
-/// The value of `expr` when it is a number written with literals: `10_000`,
-/// `1 << 26`, `(1u64 << 32) - 1`, `10 * 1000`, `u32::MAX`, `2u64.pow(20)`, `1_000 as u64`.
-fn number(expr: &syn::Expr) -> Option<u64> {
+/// The `const`s and `static`s of the file (at any depth) whose initializer is a
+/// number, with their values: `const LIMIT: u64 = 25_000;`, `const MORE: u64 = LIMIT * 3;`.
+fn named_numbers(file: &syn::File) -> BTreeMap<String, u64> {
+    struct Named<'ast>(Vec<(String, &'ast syn::Expr)>);
+    impl<'ast> Visit<'ast> for Named<'ast> {
+        fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
+            self.0.push((node.ident.to_string(), &node.expr));
+            visit::visit_item_const(self, node);
+        }
+        fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
+            self.0.push((node.ident.to_string(), &node.expr));
+            visit::visit_item_static(self, node);
+        }
+    }
+    let mut named = Named(Vec::new());
+    named.visit_file(file);
+    let mut numbers = BTreeMap::new();
+    // One pass per level of constants defined from constants.
+    for _ in 0..4 {
+        for (name, expr) in &named.0 {
+            if let Some(n) = number(expr, &numbers) {
+                numbers.insert(name.clone(), n);
+            }
+        }
+    }
+    numbers
+}
+
+/// The value of `expr` when it is a number written with literals or named
+/// constants (`named`): `10_000`, `1e5 as u64`, `1 << 26`, `(1u64 << 32) - 1`,
+/// `LIMIT * 3`, `u32::MAX`, `2u64.pow(20)`, `1_000 as u64`.
+fn number(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> Option<u64> {
     use syn::{BinOp, Expr};
+    let number = |expr: &syn::Expr| number(expr, named);
     match expr {
         Expr::Lit(lit) => match &lit.lit {
             syn::Lit::Int(int) => int.base10_parse::<u64>().ok(),
+            syn::Lit::Float(float) => {
+                let value = float.base10_parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)?;
+                // Saturating, as `as u64` does.
+                Some(value as u64)
+            }
             _ => None,
         },
         Expr::Paren(inner) => number(&inner.expr),
         Expr::Group(inner) => number(&inner.expr),
         Expr::Cast(cast) => number(&cast.expr),
+        Expr::Path(path) if path.path.segments.len() == 1 => {
+            named.get(&path.path.segments[0].ident.to_string()).copied()
+        }
         Expr::Binary(binary) => {
             let (a, b) = (number(&binary.left)?, number(&binary.right)?);
             match binary.op {
                 BinOp::Shl(_) => u32::try_from(b).ok().and_then(|b| a.checked_shl(b)),
+                BinOp::Shr(_) => u32::try_from(b).ok().and_then(|b| a.checked_shr(b)),
                 BinOp::Mul(_) => a.checked_mul(b),
+                BinOp::Div(_) => a.checked_div(b),
                 BinOp::Add(_) => a.checked_add(b),
                 BinOp::Sub(_) => a.checked_sub(b),
                 _ => None,
@@ -821,7 +866,7 @@ fn plain_data(ty: &syn::Type) -> bool {
 
 impl<'ast> Visit<'ast> for Scan<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
-        if let Some(n) = number(expr) {
+        if let Some(n) = number(expr, &self.context.numbers) {
             self.largest = self.largest.max(n);
         }
         visit::visit_expr(self, expr);
