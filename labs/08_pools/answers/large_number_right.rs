@@ -1,7 +1,8 @@
 // A right `claim` whose code names a large number unrelated to any retry (a
 // bound it asserts): the judge's rival grows as patient as that number allows
-// (2^27 races at most, a few seconds), and a loop that never gives up still
-// gets its job. The rest of the file is the shipped exercise.
+// (2^27 races at most, and it lets go after 4 s of the call's CPU time), and a
+// loop that never gives up still gets its job. The rest of the file is the
+// shipped exercise.
 //
 // expect claim: solved
 // expect shutdown: not attempted
