@@ -618,6 +618,7 @@ pub fn clear() {
     WAITING.with(|waiting| waiting.borrow_mut().clear());
     FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
     SPAWNED.with(|n| n.set(0));
+    AT_ONCE.with(|n| n.set((0, 0)));
 }
 
 /// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
@@ -679,9 +680,45 @@ thread_local! {
     static SPAWNED: Cell<u32> = const { Cell::new(0) };
 }
 
+thread_local! {
+    /// Threads started and not yet joined now, and the most there were at once.
+    static AT_ONCE: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
+}
+
 /// Counts a thread started in the model (by `thread::spawn` or a scope).
 pub fn note_spawn() {
     SPAWNED.with(|n| n.set(n.get() + 1));
+    AT_ONCE.with(|n| {
+        let (now, most) = n.get();
+        n.set((now + 1, most.max(now + 1)));
+    });
+}
+
+/// Counts a thread joined in the model (by its handle or at the end of its scope).
+pub fn note_joined() {
+    AT_ONCE.with(|n| {
+        let (now, most) = n.get();
+        n.set((now.saturating_sub(1), most));
+    });
+}
+
+/// The most threads started in the model and not yet joined at one time since
+/// the last [`clear`]: 1 when each thread is joined before the next starts
+/// (spawn, join, spawn, join: the threads never run at once), whatever the
+/// schedule — a thread counts from its `spawn` to its `join`, not while it runs.
+///
+/// ```
+/// use racelab::trace;
+/// trace::clear();
+/// trace::note_spawn();
+/// trace::note_joined();
+/// trace::note_spawn();
+/// assert_eq!((trace::spawned(), trace::most_threads_at_once()), (2, 1));
+/// trace::note_spawn();
+/// assert_eq!(trace::most_threads_at_once(), 2);
+/// ```
+pub fn most_threads_at_once() -> u32 {
+    AT_ONCE.with(|n| n.get().1)
 }
 
 /// Threads started in the model since the last [`clear`].
@@ -1228,11 +1265,36 @@ impl Schedule {
     }
 }
 
-/// The text of a panic payload: what a thread that stopped an execution said.
+/// The text of a panic payload: what a thread that stopped an execution said,
+/// with what a channel's error means when an `unwrap()` of one panicked (the
+/// panic is at the send; the mistake is on the other side of the channel).
+///
+/// ```
+/// let payload: Box<dyn std::any::Any + Send> =
+///     Box::new("called `Result::unwrap()` on an `Err` value: SendError { .. }".to_string());
+/// let text = racelab::trace::panic_message(&*payload);
+/// assert!(text.ends_with("the receiving side stopped, or was dropped, before every message was sent)"), "{text}");
+/// ```
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
+    let message = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(a panic with no message)".to_string())
+        .unwrap_or_else(|| "(a panic with no message)".to_string());
+    // `Err` value: SendError { .. }` (crossbeam, tokio) or `: "SendError(..)"` (the model's channel).
+    let unwrapped = |error: &str| {
+        message
+            .split_once("on an `Err` value: ")
+            .is_some_and(|(_, value)| value.trim_start_matches('"').starts_with(error))
+    };
+    if unwrapped("SendError") {
+        format!(
+            "{message} (a send found every receiver of its channel gone: the receiving side stopped, or was \
+             dropped, before every message was sent)"
+        )
+    } else if unwrapped("RecvError") {
+        format!("{message} (a receive found its channel empty and every sender gone: no message was left to wait for)")
+    } else {
+        message
+    }
 }

@@ -144,6 +144,13 @@ fn worker_off_by_one(iters: u64) -> u64 {
     (1..iters).count() as u64
 }
 
+/// Caps its job at 2^32 ("no worker is given four billion"): right for every
+/// job up to 2^32, wrong past it. It names no narrow type; the number itself
+/// makes the judge count past 2^32 (see `Reading::may_wrap_past_u32`).
+fn worker_capped_at_2_pow_32(iters: u64) -> u64 {
+    iters.min(1 << 32)
+}
+
 /// Ignores its job.
 fn worker_ignores_job(_iters: u64) -> u64 {
     1
@@ -394,6 +401,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("worker_capped_at_2_pow_32", "process", Fixes { worker: worker_capped_at_2_pow_32, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),

@@ -534,6 +534,47 @@ fn partials_caller_counts_the_first(steps: &[u64]) -> u64 {
     })
 }
 
+/// Full batches by arithmetic, the remainder kept in a `u32`: right for every batch up
+/// to 2^32, then a remainder past 2^32 (a batch bigger than the increments) is cut.
+#[allow(clippy::cast_possible_truncation, reason = "the mistake this answer makes")]
+fn remainder_in_u32(tx: &Sender<u64>, iters: u64, batch: u64) {
+    for _ in 0..iters / batch {
+        let _ = tx.send(batch);
+    }
+    let rest = (iters % batch) as u32;
+    if rest > 0 {
+        let _ = tx.send(u64::from(rest));
+    }
+}
+
+/// One scoped thread per pair of entries (`chunks(2)`): fewer threads than entries.
+fn partials_in_pairs(steps: &[u64]) -> u64 {
+    thread::scope(|s| {
+        let handles: Vec<_> =
+            steps.chunks(2).map(|pair| s.spawn(move || pair.iter().map(|&n| count_alone(n)).sum::<u64>())).collect();
+        handles.into_iter().map(|h| h.join().expect("panicked")).sum()
+    })
+}
+
+/// A thread per entry, but a lazy `map(spawn).map(join)`: each thread is joined before
+/// the next is spawned, so the entries are counted one after another.
+fn partials_joined_one_by_one(steps: &[u64]) -> u64 {
+    thread::scope(|s| steps.iter().map(|&n| s.spawn(move || count_alone(n))).map(|h| h.join().expect("panicked")).sum())
+}
+
+/// The owner first, then each worker joined right after it is spawned: a `1` per
+/// increment from a worker per entry, but the workers never run at once.
+fn workers_joined_one_by_one(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let owner = thread::spawn(move || rx.iter().sum::<u64>());
+    for &n in steps {
+        let tx = tx.clone();
+        thread::spawn(move || send_each(&tx, n)).join().expect("the worker panicked");
+    }
+    drop(tx);
+    owner.join().expect("the owner panicked")
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     let channel = |f: fn(&[u64]) -> u64| Fixes { count_by_messages: f, ..S };
@@ -567,6 +608,10 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("batches_in_u32", "batched", batched(batches_in_u32)),
         Answer::wrong("one_worker_for_every_entry", "channel", channel(one_worker_for_every_entry)),
         Answer::wrong("partials_in_one_thread", "partials", partials(partials_in_one_thread)),
+        Answer::wrong("remainder_in_u32", "batched", batched(remainder_in_u32)),
+        Answer::wrong("partials_in_pairs", "partials", partials(partials_in_pairs)),
+        Answer::wrong("partials_joined_one_by_one", "partials", partials(partials_joined_one_by_one)),
+        Answer::wrong("workers_joined_one_by_one", "channel", channel(workers_joined_one_by_one)),
         Answer::right("partials_caller_counts_the_first", "partials", partials(partials_caller_counts_the_first)),
         Answer::right("sender_moved_into_last_worker", "channel", channel(sender_moved_into_last_worker)),
         Answer::right("try_recv_until_disconnected", "channel", channel(try_recv_until_disconnected)),

@@ -1,12 +1,15 @@
 //! The judge of lab 05's exercises: `channel`, `batched`, `partials`.
 //!
 //! * one thread first (a single run in loom's model, so a deadlock or a
-//!   `todo!()` is named with its line): `count_by_messages` on one worker (`[1]`, `[3]`) and two (`[2, 1]`; never none: a lab runs at least one thread) and
-//!   `count_in_partials` on unequal jobs (`[3]`, `[0]`, `[2, 0, 5]`, `[1000, 1]`, `[3, 1, 2]`, past 2^32); `send_batched` on its own, every message it sends looked at:
+//!   `todo!()` is named with its line): `count_by_messages` on one worker (`[1]`, `[3]`), two
+//!   (`[2, 1]`) and three (`[1, 2, 1]`; never none: a lab runs at least one thread) and
+//!   `count_in_partials` on unequal jobs (`[3]`, `[0]`, `[2, 0, 5]`, `[1000, 1]`, `[3, 1, 2]`,
+//!   `[1, 2, 3, 4]`, past 2^32); `send_batched` on its own, every message it sends looked at:
 //!   they must add up to the increments, none may exceed the batch, and there
 //!   must be exactly ⌈increments ÷ batch⌉ of them (empty messages aside), up to
-//!   2^32 + 1 increments; every exercise must start a thread per entry with work
-//!   (`partials`: the caller may count one entry itself);
+//!   2^32 + 1 increments and a batch past 2^32; every exercise must start a thread per entry
+//!   with work (`partials`: the caller may count one entry itself), and those threads must be
+//!   started and not yet joined at one time (see `trace::most_threads_at_once`);
 //! * loom, every interleaving, unequal workers: `[1] [1]`, `[2] [0]` (batches
 //!   of 2: `[3] [0]`, `[1] [2]`; partials `[3] [5]`, `[0] [2] [1]`); the count
 //!   exact in every execution, a deadlock reported as one;
@@ -29,6 +32,7 @@
 
 use crate::judge::sequential::*;
 use crate::judge::values;
+use crate::lab::counting::plural;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::trace;
 use crate::lab::counting::unequal_split;
@@ -121,14 +125,15 @@ pub fn batches_wrong(sent: &[u64], iters: u64, batch: u64) -> Option<String> {
     let messages = sent.iter().filter(|&&m| m > 0).count() as u64;
     let want = iters.div_ceil(batch.max(1));
     if total != iters {
-        Some(format!("`{call}` sent {}: {total} increments in all, expected {iters}", shown(sent)))
+        Some(format!("`{call}` sent {}: {} in all, expected {iters}", shown(sent), plural(total, "increment")))
     } else if let Some(big) = sent.iter().find(|&&m| m > batch) {
         Some(format!("`{call}` sent {}: a message of {big}, more than a batch of {batch}", shown(sent)))
     } else if messages != want {
         Some(format!(
-            "`{call}` sent {}: {messages} messages, expected {want} (full batches of {batch}, the last one \
+            "`{call}` sent {}: {}, expected {want} (full batches of {batch}, the last one \
              smaller) — the point of batching is fewer messages",
-            shown(sent)
+            shown(sent),
+            plural(messages, "message")
         ))
     } else {
         None
@@ -145,9 +150,14 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
             for batch in [255, 256, 257, 1_000, 65_537] {
                 cases.push((2 * batch + 1, batch));
             }
-            // Increments past 2^32 (the lab counts up to 10^10), in three messages: a count or a
-            // division done in `u32` goes wrong. Last: a loop per increment takes ~2.6 s here.
-            cases.push((values::PAST_U32, 1 << 31));
+            // Increments past 2^32 (the lab counts up to 10^10), in three messages, and in one
+            // batch bigger than them (a `u64` argument may be): a count, a division or a pending
+            // count done in `u32` goes wrong. Last, and only for code that could wrap there (see
+            // `values::may_wrap_past_u32`): a loop per increment takes ~2.6 s each.
+            if values::may_wrap_past_u32() {
+                cases.push((values::PAST_U32, 1 << 31));
+                cases.push((values::PAST_U32, values::PAST_U32 + 1));
+            }
             for (iters, batch) in cases {
                 if let Some(why) = batches_wrong(&messages_of(f.send_batched, iters, batch), iters, batch) {
                     return Err(why);
@@ -157,7 +167,7 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
         }),
         // One worker at a time: in the model every interleaving of a run is explored, and
         // several workers are loom's stage.
-        "channel" => each_in_model(&[&[1], &[3], &[2, 1]], move |steps| {
+        "channel" => each_in_model(&[&[1], &[3], &[2, 1], &[1, 2, 1]], move |steps| {
             expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
             // The right total another way is another exercise (or none): this one counts by messages,
             // a `1` per increment, sent by worker threads to an owner thread. Each message is judged
@@ -202,16 +212,17 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
             }
             if ones != want || others > 0 {
                 return Err(format!(
-                    "`count_by_messages(&{steps:?})` returned the right total, but worker threads sent {} messages, \
+                    "`count_by_messages(&{steps:?})` returned the right total, but worker threads sent {}, \
                      {ones} of them `1`: the exercise sends one message `1` per increment from a worker thread per \
                      entry, {want} here",
-                    ones + others
+                    plural(ones + others, "message")
                 ));
             }
-            Ok(())
+            one_after_another(&format!("count_by_messages(&{steps:?})"), entries, 0)
         }),
         // Partial counts past 2^32: a partial kept in a `u32` is wrong there.
-        _ => each_in_model(&[&[3], &[0], &[2, 0, 5], &[1_000, 1], &[3, 1, 2], &[(1 << 32) + 1, 1]], move |steps| {
+        // Four entries: one thread per pair of entries is fewer threads than entries less one.
+        _ => each_in_model(&[&[3], &[0], &[2, 0, 5], &[1_000, 1], &[3, 1, 2], &[1, 2, 3, 4], &[(1 << 32) + 1, 1]], move |steps| {
             expect_eq(&format!("count_in_partials(&{steps:?})"), (f.count_in_partials)(steps), steps.iter().sum())?;
             // A thread per entry; the caller may count one entry itself (as `rayon::join` does).
             let started = trace::spawned() as usize;
@@ -227,9 +238,27 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
                     }
                 ));
             }
-            Ok(())
+            one_after_another(&format!("count_in_partials(&{steps:?})"), nonzero(steps), 1)
         }),
     }
+}
+
+/// Whether the threads of a call that returned the right total ran at once: at
+/// least `entries − by_caller` of them started and not yet joined at one time
+/// (`by_caller`: how many entries the caller may count itself). A thread joined
+/// before the next one starts (`for … { spawn(…).join() }`, or a lazy
+/// `map(spawn).map(join)`) counts the entries one after another: threads, and
+/// no concurrency.
+fn one_after_another(call: &str, entries: usize, by_caller: usize) -> Result<(), String> {
+    let most = trace::most_threads_at_once() as usize;
+    if entries < 2 || most + by_caller >= entries {
+        return Ok(());
+    }
+    Err(format!(
+        "`{call}` returned the right total, but its threads never ran at once: at most {most} started and not yet \
+         joined at one time, for {entries} entries with work — each was joined before the next started, so the \
+         entries were counted one after another. Start every thread first, then join them"
+    ))
 }
 
 /// How many entries of `steps` have work to do: a worker per entry, but one with nothing to

@@ -106,6 +106,31 @@ async fn confirm_and_send(account: Rc<Account>, coins: mpsc::UnboundedSender<u64
     }
 }
 
+/// The owner loops on `recv()` and skips a `None` instead of stopping there: once the
+/// channel is closed and empty every `recv()` answers `None` at once, without waiting,
+/// so the owner never ends and never gives the executor back (a reviewer's answer, once
+/// "not judged" after 40 s).
+async fn owner_loops_past_none(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, mut received) = mpsc::unbounded_channel::<u64>();
+    let balance = Rc::clone(&account);
+    let owner = task::spawn(async move {
+        loop {
+            if let Some(coin) = received.recv().await {
+                balance.balance.set(balance.balance.get() + coin);
+            }
+        }
+    });
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        tasks.push(task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits)));
+    }
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
 /// Each depositor sends its coin, then awaits the bank: the owner may add the coin
 /// while its round trip is still in flight (a reviewer's answer, once judged solved).
 async fn sends_before_confirming(account: Rc<Account>, depositors: usize, deposits: u64) {
@@ -437,6 +462,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             Fixes { owner: |a, d, k| Box::pin(bounded_owner_after_the_depositors(a, d, k)), ..S },
         ),
         Answer::wrong("owner_not_awaited", "owner", Fixes { owner: |a, d, k| Box::pin(owner_not_awaited(a, d, k)), ..S }),
+        Answer::wrong(
+            "owner_loops_past_none",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(owner_loops_past_none(a, d, k)), ..S },
+        ),
         Answer::wrong(
             "depositors_write_directly",
             "owner",

@@ -30,6 +30,7 @@
 pub mod clock;
 pub mod html;
 
+use crate::lab::counting::plural;
 use crate::lab::{Case, Kind, Lab, State};
 use crate::trace;
 use serde::Serialize;
@@ -429,11 +430,6 @@ fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     result
-}
-
-/// `1 thread`, `2 threads`.
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 pub use crate::trace::panic_message;

@@ -158,10 +158,13 @@ pub fn judge_answer<S: Spec>(spec: &'static S, name: &str, worker: Option<Worker
     let entry = Entry { name: r.name, exercise: r.exercise, right: r.right };
     // The rivals grow as patient as the largest number in the answer's code, as for a
     // learner's file (the answer is the function of its name, and what that calls).
-    let largest = super::Reading::of(spec.catalogue_source()).largest_number(&[name]);
-    super::contention::patience(largest);
+    // So do the counts past 2^32 (see `values::loop_counts`).
+    let reading = super::Reading::of(spec.catalogue_source());
+    super::contention::patience(reading.largest_number(&[name]));
+    super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(&[name]));
     let outcome = pipeline::check(spec, r.exercise, &learner);
     super::contention::patience(0);
+    super::values::code_may_wrap_past_u32(true);
     Some(Verdict { entry, outcome })
 }
 

@@ -68,12 +68,18 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     crate::trace::reset_rivals();
     // A retry loop that gives up after N tries meets a rival that outlasts N: N is read from
     // the learner's file (the catalogue sets it from the answer's code before calling).
+    // Counts past 2^32 run only for code that could wrap there (read from the file too).
     if let Some(source) = learner.source {
-        super::contention::patience(source.read().largest_number(functions));
+        let reading = source.read();
+        super::contention::patience(reading.largest_number(functions));
+        super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(functions));
     }
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
     super::contention::patience(0);
+    super::values::code_may_wrap_past_u32(true);
     let (contendable, rival_armed) = crate::trace::rivals();
+    // Threads (or tasks) the learner's code started in the failing run, if it was in the model.
+    let own_threads = crate::trace::spawned() > 0;
     // What the one-thread run did (empty for functions that touch no shared memory).
     let shape = Signature::shape_of_events(&crate::trace::take());
     match sequential {
@@ -96,6 +102,15 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
                     format!("loses a race against a simulated thread{at}: {why}"),
                     "The judge ran your function on one thread while a simulated other thread kept winning \
                      the race (or held the lock) for a long while — as real threads may. Fix this first.",
+                )
+            } else if own_threads {
+                // The exercise's own threads ran, in one order: a race can show there already.
+                (
+                    format!("wrong in the first run, its threads in one fixed order{at}: {why}"),
+                    "This goes wrong in the judge's first, plain run: the threads (or tasks) your code starts, \
+                     run in one fixed order of events. That order may already show a race (a result read before \
+                     the thread that makes it is done, a message lost) or a logic error: fix it first; loom's \
+                     other orders and real threads only check code that is right in this one.",
                 )
             } else {
                 (

@@ -144,6 +144,8 @@ struct Unit {
     refusals: Vec<Refusal>,
     /// The largest number its code writes (see [`Reading::largest_number`]).
     largest: u64,
+    /// It names a number type narrower than 64 bits (see [`Reading::may_wrap_past_u32`]).
+    narrow: bool,
 }
 
 /// An exercise file read as Rust (see the module documentation).
@@ -189,6 +191,7 @@ impl Reading {
             scan.visit_item(item);
             unit.uses = scan.uses;
             unit.largest = scan.largest;
+            unit.narrow = names_a_narrow_type(quote::ToTokens::to_token_stream(item));
             for mut refusal in scan.refusals {
                 refusal.inside = unit.name.clone();
                 if refusal.whole_file {
@@ -239,6 +242,28 @@ impl Reading {
         self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
     }
 
+    /// Whether the code `functions` use could count right up to 2^16 and wrong
+    /// past 2^32: it names a number type narrower than 64 bits (`u32`, `i16`,
+    /// `AtomicU32`, `c_int`, `f32`, a `7u8` or `b'x'` literal, in a
+    /// `thread_local!` too) or writes a number of 2^16 or more (`iters.min(1 << 32)`).
+    /// Only then is a count past 2^32 worth its seconds (see
+    /// [`values::loop_counts`](super::values::loop_counts)): four billion steps
+    /// of a right loop over a `thread_local!` take 20 s. What this misses is a
+    /// mask built at run time (`iters << 32 >> 32`): no counter needs one.
+    ///
+    /// ```
+    /// use racelab::judge::Reading;
+    /// let right = "pub fn worker(iters: u64) -> u64 {\n    let mut n = 0;\n    for _ in 0..iters { n += 1 }\n    n\n}\n";
+    /// assert!(!Reading::of(right).may_wrap_past_u32(&["worker"]));
+    /// let cell = "thread_local! { static N: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }\n\
+    ///             pub fn worker(iters: u64) -> u64 {\n    N.set(iters as _);\n    N.get().into()\n}\n";
+    /// assert!(Reading::of(cell).may_wrap_past_u32(&["worker"]));
+    /// assert!(Reading::of("pub fn worker(iters: u64) -> u64 {\n    iters.min(1 << 32)\n}\n").may_wrap_past_u32(&["worker"]));
+    /// ```
+    pub fn may_wrap_past_u32(&self, functions: &[&str]) -> bool {
+        self.code_of(functions).iter().any(|unit| unit.narrow) || self.largest_number(functions) >= 1 << 16
+    }
+
     /// The items `functions` use: those functions, the items they name, the
     /// items those name, and so on; a type brings its `impl`s.
     fn code_of(&self, functions: &[&str]) -> Vec<&Unit> {
@@ -262,6 +287,34 @@ impl Reading {
             }
         }
     }
+}
+
+/// Whether `tokens` name a number type narrower than 64 bits: a type (`u32`,
+/// `AtomicU16`, `NonZeroI32`, `c_int`), a literal's suffix (`7u8`, `1.0f32`) or
+/// a byte literal (`b'x'`). `usize` is 64 bits on every machine the course runs on.
+fn names_a_narrow_type(tokens: TokenStream) -> bool {
+    const TYPES: [&str; 16] = [
+        "u8", "u16", "u32", "i8", "i16", "i32", "f32", "char", "c_int", "c_uint", "c_short", "c_ushort", "c_char",
+        "c_schar", "c_uchar", "c_float",
+    ];
+    const IN_NAMES: [&str; 7] = ["U8", "U16", "U32", "I8", "I16", "I32", "F32"];
+    let in_name = |name: &str| {
+        IN_NAMES.iter().any(|w| {
+            name.match_indices(w).any(|(at, _)| !name[at + w.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+    };
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => {
+            let name = ident.to_string();
+            TYPES.contains(&name.as_str()) || in_name(&name)
+        }
+        TokenTree::Literal(literal) => {
+            let text = literal.to_string();
+            text.starts_with("b'") || text.starts_with("b\"") || TYPES[..7].iter().any(|t| text.ends_with(t))
+        }
+        TokenTree::Group(group) => names_a_narrow_type(group.stream()),
+        TokenTree::Punct(_) => false,
+    })
 }
 
 /// What the names of a file refer to, for checking its paths.

@@ -89,9 +89,42 @@ pub const PAST_U16: u64 = (1 << 16) + 1;
 /// 10^10 much longer, and a width wrong past 2^32 is wrong at 2^32 + 1. A
 /// check whose loop is slow per step leaves [`PAST_U32`] out (`max` below it)
 /// and catches widths through the inputs that are not loop counts.
+///
+/// [`PAST_U32`] is left out too for code that could not wrap there (see
+/// [`may_wrap_past_u32`]): a right count over a `thread_local!` takes 20 s to
+/// get there, and only code that names a narrow type or a large number can be
+/// right at every smaller count and wrong past it.
 pub fn loop_counts(max: u64) -> Vec<u64> {
     let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, PAST_U16, PAST_U32];
-    counts.retain(|&c| c <= max);
+    counts.retain(|&c| c <= max && (c != PAST_U32 || may_wrap_past_u32()));
     counts.sort_unstable();
     counts
+}
+
+thread_local! {
+    /// Set by the judge for the code it judges now (see [`code_may_wrap_past_u32`]).
+    static MAY_WRAP: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Tells the one-thread checks whether the code judged now could wrap past
+/// 2^32, as read from its source
+/// ([`Reading::may_wrap_past_u32`](super::Reading::may_wrap_past_u32)); the
+/// judge sets it before a check and `true` (the default: code it has not read) after.
+pub fn code_may_wrap_past_u32(may: bool) {
+    MAY_WRAP.with(|m| m.set(may));
+}
+
+/// Whether a count past 2^32 is worth running for the code judged now (see
+/// [`code_may_wrap_past_u32`]): `true` unless its source says it cannot wrap.
+///
+/// ```
+/// use racelab::judge::values;
+/// assert!(values::loop_counts(u64::MAX).contains(&values::PAST_U32));
+/// values::code_may_wrap_past_u32(false);
+/// assert!(!values::may_wrap_past_u32());
+/// assert_eq!(values::loop_counts(u64::MAX).last(), Some(&values::PAST_U16));
+/// values::code_may_wrap_past_u32(true);
+/// ```
+pub fn may_wrap_past_u32() -> bool {
+    MAY_WRAP.with(std::cell::Cell::get)
 }

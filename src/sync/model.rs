@@ -101,6 +101,7 @@ pub mod thread {
         crate::trace::wait_begin_join(me, joined, location);
         let result = join();
         crate::trace::wait_end_join(me, joined);
+        crate::trace::note_joined();
         result
     }
 

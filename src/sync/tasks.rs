@@ -435,6 +435,9 @@ where
     let exec = current();
     let n = exec.spawned.get() + 1;
     exec.spawned.set(n);
+    // Counted as a thread is: the judge words a failure of code that starts tasks as one of
+    // an order of events that may show a race (see `trace::spawned`).
+    crate::trace::note_spawn();
     let slot: Slot<F::Output> = Rc::default();
     let theirs = OneThread((Rc::clone(&slot), future, Rc::clone(&exec)));
     let location = Location::caller();
@@ -564,6 +567,29 @@ pub mod mpsc {
         senders: usize,
         receiver: bool,
         capacity: usize,
+        /// How many times it answered "closed and empty", which it then stays.
+        closed_answers: u32,
+    }
+
+    /// How many "closed and empty" answers a channel gives before the checker calls
+    /// the receiving loop endless: none of them waits, so the task would never
+    /// give the executor back (`loop { if let Some(c) = rx.recv().await { … } }`).
+    const CLOSED_ANSWERS: u32 = 1_000;
+
+    /// Counts one more "closed and empty" answer, and stops a loop that asks for ever.
+    fn closed_again<T>(chan: &RefCell<Chan<T>>, call: &str, location: &'static Location<'static>) {
+        let mut c = chan.borrow_mut();
+        c.closed_answers += 1;
+        if c.closed_answers >= CLOSED_ANSWERS {
+            drop(c);
+            panic!(
+                "`{call}` at {}:{} answered {CLOSED_ANSWERS} times in a row that the channel is closed (every \
+                 sender gone) and empty, which it stays: a loop that does not stop there never ends — end it at the \
+                 first `None` or `Disconnected` (`while let Some(coin) = rx.recv().await {{ … }}`)",
+                location.file(),
+                location.line()
+            );
+        }
     }
 
     /// Why a send failed: the receiver is gone; the message comes back.
@@ -613,7 +639,7 @@ pub mod mpsc {
     pub type UnboundedReceiver<T> = Receiver<T>;
 
     fn new<T>(capacity: usize) -> Rc<RefCell<Chan<T>>> {
-        Rc::new(RefCell::new(Chan { queue: VecDeque::new(), senders: 1, receiver: true, capacity }))
+        Rc::new(RefCell::new(Chan { queue: VecDeque::new(), senders: 1, receiver: true, capacity, closed_answers: 0 }))
     }
 
     /// A channel that holds at most `capacity` messages (`send().await` waits when full).
@@ -698,6 +724,9 @@ pub mod mpsc {
                     suspend("recv() on an empty channel", location, &|| !idle(&chan.borrow()));
                 }
                 let message = self.0.borrow_mut().queue.pop_front();
+                if message.is_none() {
+                    closed_again(&self.0, "recv().await", location);
+                }
                 progressed();
                 message
             }
@@ -706,6 +735,7 @@ pub mod mpsc {
 
     impl<T> Receiver<T> {
         /// The next message if one is queued, without waiting (no await point).
+        #[track_caller]
         pub fn try_recv(&mut self) -> Result<T, error::TryRecvError> {
             let mut chan = self.0.borrow_mut();
             match chan.queue.pop_front() {
@@ -713,7 +743,11 @@ pub mod mpsc {
                     progressed();
                     Ok(message)
                 }
-                None if chan.senders == 0 => Err(error::TryRecvError::Disconnected),
+                None if chan.senders == 0 => {
+                    drop(chan);
+                    closed_again(&self.0, "try_recv()", Location::caller());
+                    Err(error::TryRecvError::Disconnected)
+                }
                 None => Err(error::TryRecvError::Empty),
             }
         }
