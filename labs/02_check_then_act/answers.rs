@@ -212,6 +212,17 @@ fn weak_cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
     false
 }
 
+/// A "fast path": a plain `fetch_add` while a look says fewer than half are sold, a
+/// compare-and-swap loop after. Three buyers for two tickets all look before any adds,
+/// and all three take the fast path: three sold (a reviewer's answer, once solved).
+fn fast_path_below_half(sold: &AtomicU64, capacity: u64) -> bool {
+    if sold.load(Relaxed) < capacity / 2 {
+        sold.fetch_add(1, Relaxed);
+        return true;
+    }
+    sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
+}
+
 /// Takes a number, and gives it back when over: exact in the end (the count
 /// is over capacity for an instant, which this lab's state does not show).
 fn fetch_add_then_undo(sold: &AtomicU64, capacity: u64) -> bool {
@@ -281,6 +292,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("sells_but_says_no", "parking_lot", Fixes { parking_lot: sells_but_says_no, ..S }),
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
+        Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),

@@ -8,7 +8,7 @@
 //! * sequential: one buy on (sold, capacity) = (0, 2), (1, 2), (2, 2), (0, 0)
 //!   must answer yes, yes, no, no and leave 1, 2, 2, 0; `worker` and `combine`
 //!   on unequal jobs, with shares larger and smaller than the attempts;
-//! * loom at 2×1 (capacity 2, 1, 0, 5), 2×2 (4, 3) and, for `atomic`, 3×1 (3), with
+//! * loom at 2×1 (capacity 2, 1, 0, 5), 2×2 (4, 3) and, for `atomic`, 3×1 (3 and 2), with
 //!   `try_lock` contention and spurious weak compare-exchange failures;
 //! * 150 trials on 1–8 real threads with capacities around the demand;
 //! * for `process`, the learner's `worker` in real processes, unequal jobs.
@@ -103,6 +103,9 @@ fn cases(exercise: &str) -> Vec<Case> {
     // answers skip it (a busy `try_lock` yields, which multiplies loom's search).
     if exercise == "atomic" {
         cases.push(Case::new(3, 1).with_stock(3));
+        // Three buyers for two tickets: a shortcut (`fetch_add` while a look says fewer than
+        // half are sold) taken by all three on the same stale look sells three.
+        cases.push(Case::new(3, 1).with_stock(2));
     }
     cases
 }

@@ -136,6 +136,14 @@ fn combine_starts_at_report_count(reports: &[u64]) -> (u64, u64) {
     ((reports.len() as u64).saturating_sub(total), total)
 }
 
+/// Casts the count through an `i32` (`transfers as i32 as u64`): right up to 2^31 − 1
+/// transfers, which the lab allows past (its largest job is 2^32 − 1); a reviewer's
+/// answer, once solved — the judge tried no count between 2^16 + 1 and 2^32.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "the mistake this answer makes")]
+fn worker_through_i32(transfers: u64) -> u64 {
+    transfers as i32 as u64
+}
+
 /// Ignores its job.
 fn worker_ignores_job(_transfers: u64) -> u64 {
     1
@@ -252,6 +260,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_applies_nothing", "process", Fixes { combine: owner_applies_nothing, ..S }),
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("worker_through_i32", "process", Fixes { worker: worker_through_i32, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_starts_at_report_count", "process", Fixes { combine: combine_starts_at_report_count, ..S }),
         Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),

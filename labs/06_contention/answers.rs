@@ -270,6 +270,18 @@ fn publish_u16(total: &AtomicU64, iters: u64) {
     total.fetch_add(u64::from(mine), Relaxed);
 }
 
+/// Counts in a local whose type nothing fixes (`let mut mine = 0`, then `mine as u64`):
+/// Rust makes it an `i32`, which overflows past 2^31 increments. It names no narrow
+/// type; the `as` makes the judge count past 2^32 (a reviewer's answer, once solved).
+#[allow(clippy::cast_sign_loss, reason = "the mistake this answer makes")]
+fn publish_inferred_i32(total: &AtomicU64, iters: u64) {
+    let mut mine = 0;
+    for _ in 0..iters {
+        mine += 1;
+    }
+    total.fetch_add(mine as u64, Relaxed);
+}
+
 /// Sums in 32 bits: right until the total passes 4 294 967 295.
 fn combine_u32(reports: &[u64]) -> u64 {
     u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
@@ -329,6 +341,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
+        Answer::wrong("publish_inferred_i32", "thread_local", Fixes { count_then_publish: publish_inferred_i32, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::wrong("total_first_eight", "sharded", Fixes { sharded_total: total_first_eight, ..S }),
         Answer::wrong("total_empties_the_shards", "sharded", Fixes { sharded_total: total_empties_the_shards, ..S }),

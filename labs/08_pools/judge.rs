@@ -145,7 +145,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             for first in [0, (1 << 32) - 2, MAX_END - 3] {
                 for count in [0, 1, 3] {
                     for queued in [true, false] {
-                        once_in_model(move || one_pool(f, first, count, queued))?;
+                        once_in_model(move || one_pool(f, first, count, queued))
+                            .map_err(|e| e.naming(&pool_words(first, count, queued)))?;
                     }
                 }
             }
@@ -160,11 +161,16 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
 fn one_pool(f: model::Fixes, first: u64, count: u64, queued: bool) -> Result<(), String> {
     let state = model::pool_run(1, first, count, queued, f.work, f.shutdown);
     let case = Case::new(1, count).with("first", first);
-    super::judge_state(&case, &state).map_err(|why| {
-        let how = if queued { "submitted before the worker started" } else { "submitted to a running worker" };
-        let jobs = if count == 1 { "1 job".to_string() } else { format!("{count} jobs") };
-        format!("with one worker and {jobs} {how} (tickets from {first}), `shutdown` ended {state}: {why}")
-    })
+    super::judge_state(&case, &state)
+        .map_err(|why| format!("{}, `shutdown` ended {state}: {why}", pool_words(first, count, queued)))
+}
+
+/// The pool [`one_pool`] runs, in words: "with one worker and 3 jobs submitted to a running
+/// worker (tickets from 0)".
+fn pool_words(first: u64, count: u64, queued: bool) -> String {
+    let how = if queued { "submitted before the worker started" } else { "submitted to a running worker" };
+    let jobs = if count == 1 { "1 job".to_string() } else { format!("{count} jobs") };
+    format!("with one worker and {jobs} {how} (tickets from {first})")
 }
 
 /// `claim` on one thread: every first number, then against rivals, then a spurious failure.
@@ -369,7 +375,8 @@ fn every_arrival_order(consume: Consume) -> Result<(), Sequential> {
     let mut settings = Vec::new();
     for count in 0..=5_u64 {
         for depth in [1, 2, 3, 8] {
-            for first in [0, (1 << 32) - 2, u64::MAX - count] {
+            // Batch numbers across each width's edge: 2^32 (a `u32`), 2^63 (an `i64` offset), 2^64.
+            for first in [0, (1 << 32) - 2, (1 << 63) - 1, u64::MAX - count] {
                 settings.push((first, count, depth, None));
             }
             if count >= 2 {

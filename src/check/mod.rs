@@ -774,7 +774,12 @@ pub fn run_once(body: impl Fn() + Send + Sync + 'static) -> Result<(), CheckErro
     let mut builder = loom::model::Builder::new();
     // Exactly one execution, even when the body starts threads: exploring their
     // interleavings is loom's stage, and a check "on one thread" must not take minutes.
-    builder.max_permutations = Some(1);
+    // loom 0.7 compares its count with `max_permutations` only every `checkpoint_interval`
+    // executions (20 000 by default), and before running the next: an interval of 1 and a
+    // limit of 2 stop it after exactly one. (With a limit of 1 alone it ran up to 20 000: a
+    // one-thread check of code that starts threads explored hundreds of orders, for seconds.)
+    builder.checkpoint_interval = 1;
+    builder.max_permutations = Some(2);
     builder.max_duration = None;
     builder.checkpoint_file = None;
     builder.preemption_bound = None;

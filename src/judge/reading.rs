@@ -245,7 +245,8 @@ impl Reading {
     /// Whether the code `functions` use could count right up to 2^16 and wrong
     /// past 2^32: it names a number type narrower than 64 bits (`u32`, `i16`,
     /// `AtomicU32`, `c_int`, `f32`, a `7u8` or `b'x'` literal, in a
-    /// `thread_local!` too) or writes a number of 2^16 or more (`iters.min(1 << 32)`).
+    /// `thread_local!` too), converts a number (`n as u64`, `try_into`: `n` may be
+    /// an `i32` by inference) or writes a number of 2^16 or more (`iters.min(1 << 32)`).
     /// Only then is a count past 2^32 worth its seconds (see
     /// [`values::loop_counts`](super::values::loop_counts)): four billion steps
     /// of a right loop over a `thread_local!` take 20 s. What this misses is a
@@ -259,6 +260,9 @@ impl Reading {
     ///             pub fn worker(iters: u64) -> u64 {\n    N.set(iters as _);\n    N.get().into()\n}\n";
     /// assert!(Reading::of(cell).may_wrap_past_u32(&["worker"]));
     /// assert!(Reading::of("pub fn worker(iters: u64) -> u64 {\n    iters.min(1 << 32)\n}\n").may_wrap_past_u32(&["worker"]));
+    /// // `n` is an `i32`: nothing else fixes its type.
+    /// let inferred = "pub fn worker(iters: u64) -> u64 {\n    let mut n = 0;\n    for _ in 0..iters { n += 1 }\n    n as u64\n}\n";
+    /// assert!(Reading::of(inferred).may_wrap_past_u32(&["worker"]));
     /// ```
     pub fn may_wrap_past_u32(&self, functions: &[&str]) -> bool {
         self.code_of(functions).iter().any(|unit| unit.narrow) || self.largest_number(functions) >= 1 << 16
@@ -291,7 +295,10 @@ impl Reading {
 
 /// Whether `tokens` name a number type narrower than 64 bits: a type (`u32`,
 /// `AtomicU16`, `NonZeroI32`, `c_int`), a literal's suffix (`7u8`, `1.0f32`) or
-/// a byte literal (`b'x'`). `usize` is 64 bits on every machine the course runs on.
+/// a byte literal (`b'x'`) — or convert a number (`as`, `try_from`, `try_into`):
+/// `let mut n = 0; … n as u64` names no type, and `n` is an `i32` (an integer
+/// whose type nothing else fixes defaults to `i32`). `usize` is 64 bits on
+/// every machine the course runs on.
 fn names_a_narrow_type(tokens: TokenStream) -> bool {
     const TYPES: [&str; 16] = [
         "u8", "u16", "u32", "i8", "i16", "i32", "f32", "char", "c_int", "c_uint", "c_short", "c_ushort", "c_char",
@@ -306,7 +313,7 @@ fn names_a_narrow_type(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tree| match tree {
         TokenTree::Ident(ident) => {
             let name = ident.to_string();
-            TYPES.contains(&name.as_str()) || in_name(&name)
+            TYPES.contains(&name.as_str()) || in_name(&name) || ["as", "try_from", "try_into"].contains(&name.as_str())
         }
         TokenTree::Literal(literal) => {
             let text = literal.to_string();

@@ -18,6 +18,26 @@ pub enum Sequential {
     NotJudged(String),
 }
 
+impl Sequential {
+    /// Names the input a failure happened with, when its message does not already
+    /// start with it: a panic (`attempt to subtract with overflow at …`) says where,
+    /// not with what.
+    ///
+    /// ```
+    /// use racelab::judge::Sequential;
+    /// let named = Sequential::Logic("it panicked: overflow".into()).naming("with 0 jobs");
+    /// assert!(matches!(named, Sequential::Logic(why) if why == "with 0 jobs: it panicked: overflow"));
+    /// let kept = Sequential::Logic("with 0 jobs, it ended early".into()).naming("with 0 jobs");
+    /// assert!(matches!(kept, Sequential::Logic(why) if why == "with 0 jobs, it ended early"));
+    /// ```
+    pub fn naming(self, input: &str) -> Sequential {
+        match self {
+            Sequential::Logic(why) if !why.starts_with(input) => Sequential::Logic(format!("{input}: {why}")),
+            other => other,
+        }
+    }
+}
+
 /// Calls `check` once inside loom's model, on a single thread: a plain
 /// sequential run, except that a self-deadlock, a spin loop or a `todo!()`
 /// is reported with the learner's line instead of hanging or crashing.
@@ -121,13 +141,15 @@ pub fn check_counting_worker(
         let wrong: Vec<(u64, u64)> = jobs.iter().map(|&k| (k, worker(k))).filter(|&(k, got)| got != k).collect();
         if let Some(&(k, got)) = wrong.first() {
             // Which jobs it gets wrong tells mistakes apart: one edge (0) or every job. Told
-            // from the jobs below 2^32, which every answer is given (see `values::loop_counts`),
-            // so the same mistake reads the same (and is named) whatever else the file names.
-            let below: Vec<u64> = jobs.iter().copied().filter(|&j| j < super::values::PAST_U32).collect();
-            let wrong_below: Vec<&(u64, u64)> = wrong.iter().filter(|(j, _)| *j < super::values::PAST_U32).collect();
+            // from the jobs up to 2^16 + 1, which every answer is given (see
+            // `values::loop_counts`), so the same mistake reads the same (and is named)
+            // whatever else the file names.
+            let small = |j: u64| j <= super::values::PAST_U16;
+            let below: Vec<u64> = jobs.iter().copied().filter(|&j| small(j)).collect();
+            let wrong_below: Vec<&(u64, u64)> = wrong.iter().filter(|(j, _)| small(*j)).collect();
             let up_to = below.last().copied().unwrap_or(k);
             let others = match wrong_below.as_slice() {
-                [] => format!("right for every job tried up to {up_to}, wrong past 2^32"),
+                [] => format!("right for every job tried up to {up_to}, wrong past it"),
                 [_] => format!("right for every other job tried, up to {up_to}"),
                 [.., (last, its)] => format!(
                     "wrong for {} of the {} jobs tried up to {up_to}; `worker({last})` returned {its}",

@@ -79,6 +79,10 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
 /// wraps twice on the way) gets wrong.
 pub const PAST_U32: u64 = (1 << 32) + 1;
 
+/// One past `i32::MAX`: the smallest count an `i32` gets wrong (`n as i32 as u64`, or a
+/// `let mut n = 0` whose type nothing fixes), below 2^32 for a lab whose largest job is.
+pub const PAST_I32: u64 = (1 << 31) + 1;
+
 /// One past `u16::MAX`: the smallest count a 16-bit counter gets wrong (for a
 /// loop too slow per step to reach [`PAST_U32`]: tasks on a real executor, say).
 pub const PAST_U16: u64 = (1 << 16) + 1;
@@ -90,13 +94,13 @@ pub const PAST_U16: u64 = (1 << 16) + 1;
 /// check whose loop is slow per step leaves [`PAST_U32`] out (`max` below it)
 /// and catches widths through the inputs that are not loop counts.
 ///
-/// [`PAST_U32`] is left out too for code that could not wrap there (see
+/// [`PAST_I32`] and [`PAST_U32`] are left out for code that could not wrap there (see
 /// [`may_wrap_past_u32`]): a right count over a `thread_local!` takes 20 s to
 /// get there, and only code that names a narrow type or a large number can be
 /// right at every smaller count and wrong past it.
 pub fn loop_counts(max: u64) -> Vec<u64> {
-    let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, PAST_U16, PAST_U32];
-    counts.retain(|&c| c <= max && (c != PAST_U32 || may_wrap_past_u32()));
+    let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, PAST_U16, PAST_I32, PAST_U32];
+    counts.retain(|&c| c <= max && (c <= PAST_U16 || may_wrap_past_u32()));
     counts.sort_unstable();
     counts
 }

@@ -665,6 +665,27 @@ macro_rules! channel_api {
                 })
             }
 
+            /// Whether no message is queued right now. A look, as `try_recv`'s: a thread
+            /// that polls it while the channel is empty lets the others run.
+            #[track_caller]
+            pub fn is_empty(&self) -> bool {
+                let (shared, location) = (&*self.shared, Location::caller());
+                before("is_empty", location);
+                let empty = shared.enter().items.is_empty();
+                if empty {
+                    shared.note(Op::Empty, location);
+                    spin();
+                }
+                empty
+            }
+
+            /// How many messages are queued right now (a look, as [`is_empty`](Self::is_empty)'s).
+            #[track_caller]
+            pub fn len(&self) -> usize {
+                before("len", Location::caller());
+                self.shared.enter().items.len()
+            }
+
             /// The messages, until the channel is empty and every sender is gone.
             pub fn iter(&self) -> Iter<'_, T> {
                 Iter { rx: self }
