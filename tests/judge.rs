@@ -311,6 +311,15 @@ mod isolation {
                     *again = before + 1;
                 }
 
+                /// Right, and as slow under loom as a polling loop it cannot finish: once the
+                /// model has started threads, each call takes 30 s.
+                pub fn slow_once_threads_run(counter: &Mutex<u64>) {
+                    if racelab::trace::spawned() > 0 {
+                        std::thread::sleep(std::time::Duration::from_secs(30));
+                    }
+                    *counter.lock().unwrap() += 1;
+                }
+
                 pub fn split_lock_with_a_peek(counter: &Mutex<u64>) {
                     let before = *counter.lock().unwrap();
                     let _peek = *counter.lock().unwrap();
@@ -330,6 +339,21 @@ mod isolation {
         learner.real.mutex = real;
         learner.model.mutex = model;
         learner
+    }
+
+    #[test]
+    fn a_time_out_in_loom_says_the_answer_was_right_alone_and_names_polling() {
+        let outcome = LAB.judge_within(
+            "mutex",
+            "isolation::a_time_out_in_loom_says_the_answer_was_right_alone_and_names_polling",
+            Duration::from_secs(3),
+            || mutex_answer(real::slow_once_threads_run, model::slow_once_threads_run),
+        );
+        assert!(outcome.inconclusive, "{}", outcome.summary);
+        assert!(outcome.summary.contains("did not finish in 3 s during loom at"), "{}", outcome.summary);
+        assert!(outcome.summary.contains("right on one thread"), "{}", outcome.summary);
+        assert!(outcome.summary.contains("a loop that polls"), "{}", outcome.summary);
+        assert!(!outcome.summary.contains("is there an endless loop"), "{}", outcome.summary);
     }
 
     #[test]

@@ -171,12 +171,20 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
     }
     let during = last("stage").map_or_else(String::new, |s| format!(" during {s}"));
     if timed_out {
-        return inconclusive(
+        // Past the one-thread check, an answer is right alone: in loom, what runs out of time is
+        // most often a loop that polls (each poll multiplies the interleavings), not a bug.
+        let why = if during.starts_with(" during loom") {
             format!(
-                "the check did not finish in {} s{during}: is there an endless loop in {functions}, or in a function it calls?{}",
-                limit.as_secs(),
-                limit_from_env(limit)
-            ),
+                "it was right on one thread; loom explores every interleaving, and a loop that polls (`try_lock`, \
+                 `try_recv`, `is_empty` or a flag, tried again and again) multiplies them past what it can finish in \
+                 time — if yours polls, wait instead (`lock()`, `recv()`) to have it judged; if it waits for something \
+                 only another thread does, {functions} may loop for ever in some order"
+            )
+        } else {
+            format!("is there an endless loop in {functions}, or in a function it calls?")
+        };
+        return inconclusive(
+            format!("the check did not finish in {} s{during}: {why}{}", limit.as_secs(), limit_from_env(limit)),
             String::new(),
         );
     }
