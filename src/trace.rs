@@ -336,7 +336,7 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
     if times > 0 {
         RIVALS.with(|r| r.set((r.get().0, true)));
         SHADOWS.with(|s| s.borrow_mut().clear());
-        RIVAL_SINCE.with(|since| since.set(thread_cpu()));
+        rival_starts();
     }
     ALONE.with(|alone| alone.set(times > 0));
     INTERFERE.with(|i| i.set(Interference { left: times, used: 0, other: Some(other), transient: false }));
@@ -349,7 +349,7 @@ pub fn interfere(times: u32, other: fn(u64) -> u64) {
 pub fn interfere_briefly(times: u32, other: fn(u64) -> u64) {
     if times > 0 {
         RIVALS.with(|r| r.set((r.get().0, true)));
-        RIVAL_SINCE.with(|since| since.set(thread_cpu()));
+        rival_starts();
     }
     ALONE.with(|alone| alone.set(times > 0));
     HELD_WORD.with(|word| word.set(None));
@@ -468,17 +468,30 @@ fn thread_cpu() -> std::time::Duration {
 thread_local! {
     /// This thread's CPU time when the current rival started (see [`PATIENT_CPU`]).
     static RIVAL_SINCE: Cell<std::time::Duration> = const { Cell::new(std::time::Duration::ZERO) };
+    /// When the current rival started, by the clock on the wall (see [`Interference::spend`]).
+    static RIVAL_WALL: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
+}
+
+/// Notes when a rival starts: its patience is counted from here.
+fn rival_starts() {
+    RIVAL_SINCE.with(|since| since.set(thread_cpu()));
+    RIVAL_WALL.with(|wall| wall.set(Some(std::time::Instant::now())));
 }
 
 impl Interference {
-    /// One race won by the rival (or one try at the lock it holds). Every 256 races
-    /// it checks the call's CPU time: the rival lets go after [`PATIENT_CPU`].
+    /// One race won by the rival (or one try at the lock it holds). Each of the first
+    /// 256 races, then every 256th, it looks at the time: the rival lets go after
+    /// [`PATIENT_CPU`] of the call's CPU time — or of wall time, for a loop that sleeps
+    /// between tries (a `try_lock` with a 10 ms nap spends no CPU, and 12 000 naps are
+    /// two minutes), but never before the learner's own largest number of tries
+    /// ([`patience`]): a loop that gives up after that many is still caught.
     fn spend(&mut self) {
         self.left -= 1;
         self.used += 1;
-        if self.used.is_multiple_of(256) {
+        if self.used < 256 || self.used.is_multiple_of(256) {
             let spent = thread_cpu().saturating_sub(RIVAL_SINCE.with(Cell::get));
-            if spent > PATIENT_CPU {
+            let waited = RIVAL_WALL.with(Cell::get).map_or(std::time::Duration::ZERO, |t| t.elapsed());
+            if spent > PATIENT_CPU || (waited > PATIENT_CPU && u64::from(self.used) > patience()) {
                 self.left = 0;
             }
         }
