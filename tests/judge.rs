@@ -320,6 +320,14 @@ mod isolation {
                     *counter.lock().unwrap() += 1;
                 }
 
+                /// Right: two helper threads of its own, one of which adds one under the lock.
+                pub fn increments_in_a_helper(counter: &Mutex<u64>) {
+                    racelab::sync::$backend::thread::scope(|s| {
+                        s.spawn(|| *counter.lock().unwrap() += 1);
+                        s.spawn(|| drop(counter.lock().unwrap()));
+                    });
+                }
+
                 pub fn split_lock_with_a_peek(counter: &Mutex<u64>) {
                     let before = *counter.lock().unwrap();
                     let _peek = *counter.lock().unwrap();
@@ -354,6 +362,16 @@ mod isolation {
         assert!(outcome.summary.contains("right on one thread"), "{}", outcome.summary);
         assert!(outcome.summary.contains("a loop that polls"), "{}", outcome.summary);
         assert!(!outcome.summary.contains("is there an endless loop"), "{}", outcome.summary);
+    }
+
+    #[test]
+    fn more_threads_than_loom_models_is_no_verdict_not_a_failure() {
+        let outcome =
+            LAB.judge("mutex", "isolation::more_threads_than_loom_models_is_no_verdict_not_a_failure", || {
+                mutex_answer(real::increments_in_a_helper, model::increments_in_a_helper)
+            });
+        assert!(outcome.inconclusive, "a right answer with helper threads must not be failing: {}", outcome.summary);
+        assert!(outcome.summary.contains("more threads at once than loom can model"), "{}", outcome.summary);
     }
 
     #[test]
