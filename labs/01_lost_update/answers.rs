@@ -258,6 +258,20 @@ fn cas_gives_up_after_1e5(counter: &AtomicU64) {
     }
 }
 
+/// Gives up after a limit computed at run time, `[60, 1000].iter().product()`:
+/// no number in the code is more than 1 000, so the judge's rival outlasts the
+/// product of its literals (see `Reading::retry_bound`; a reviewer's answer,
+/// once solved).
+fn cas_gives_up_after_a_computed_limit(counter: &AtomicU64) {
+    let limit: u64 = [60_u64, 1000].iter().product();
+    for _ in 0..limit {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+}
+
 /// Retries for ever with an exponential back-off (1, 2, 4 … 65 536 spins
 /// between tries): right, however long the rival wins. Its large number makes
 /// the judge's rival patient, and the back-off makes each lost race costly: the
@@ -402,6 +416,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_off_by_one", "process", Fixes { worker: worker_off_by_one, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("worker_capped_at_2_pow_32", "process", Fixes { worker: worker_capped_at_2_pow_32, ..S }),
+        Answer::wrong("cas_gives_up_after_a_computed_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_computed_limit, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),

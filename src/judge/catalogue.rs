@@ -160,7 +160,7 @@ pub fn judge_answer<S: Spec>(spec: &'static S, name: &str, worker: Option<Worker
     // learner's file (the answer is the function of its name, and what that calls).
     // So do the counts past 2^32 (see `values::loop_counts`).
     let reading = super::Reading::of(spec.catalogue_source());
-    super::contention::patience(reading.largest_number(&[name]));
+    super::contention::patience(reading.retry_bound(&[name]));
     super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(&[name]));
     let outcome = pipeline::check(spec, r.exercise, &learner);
     super::contention::patience(0);

@@ -71,7 +71,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     // Counts past 2^32 run only for code that could wrap there (read from the file too).
     if let Some(source) = learner.source {
         let reading = source.read();
-        super::contention::patience(reading.largest_number(functions));
+        super::contention::patience(reading.retry_bound(functions));
         super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(functions));
     }
     let sequential = spec.sequential(variant, &learner.real, &learner.model);

@@ -146,6 +146,8 @@ struct Unit {
     largest: u64,
     /// It names a number type narrower than 64 bits (see [`Reading::may_wrap_past_u32`]).
     narrow: bool,
+    /// The product of its integer literals of 2 or more (see [`Reading::retry_bound`]).
+    product: u64,
 }
 
 /// An exercise file read as Rust (see the module documentation).
@@ -192,6 +194,7 @@ impl Reading {
             unit.uses = scan.uses;
             unit.largest = scan.largest;
             unit.narrow = names_a_narrow_type(quote::ToTokens::to_token_stream(item));
+            unit.product = literal_product(quote::ToTokens::to_token_stream(item));
             for mut refusal in scan.refusals {
                 refusal.inside = unit.name.clone();
                 if refusal.whole_file {
@@ -240,6 +243,25 @@ impl Reading {
     /// ```
     pub fn largest_number(&self, functions: &[&str]) -> u64 {
         self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
+    }
+
+    /// How many tries a retry loop in the code `functions` use could make before
+    /// giving up, as far as its text tells: the [`largest_number`](Self::largest_number),
+    /// or the product of its integer literals (of 2 or more) when that is larger — a
+    /// limit computed at run time from literals (`[60, 1000].iter().product()`,
+    /// `let mut limit = 60; limit *= 1000;`) is at most that. The judge's rivals
+    /// outlast it (see [`contention::patience`](super::contention::patience)).
+    ///
+    /// ```
+    /// use racelab::judge::Reading;
+    /// let text = "pub fn f(tries: u64) -> bool {\n    tries < [60u64, 1000].iter().product()\n}\n";
+    /// assert_eq!(Reading::of(text).largest_number(&["f"]), 1000);
+    /// assert_eq!(Reading::of(text).retry_bound(&["f"]), 60_000);
+    /// ```
+    pub fn retry_bound(&self, functions: &[&str]) -> u64 {
+        let code = self.code_of(functions);
+        let product = code.iter().fold(1_u64, |p, unit| p.saturating_mul(unit.product));
+        self.largest_number(functions).max(product)
     }
 
     /// Whether the code `functions` use could count right up to 2^16 and wrong
@@ -321,6 +343,32 @@ fn names_a_narrow_type(tokens: TokenStream) -> bool {
         }
         TokenTree::Group(group) => names_a_narrow_type(group.stream()),
         TokenTree::Punct(_) => false,
+    })
+}
+
+/// The product of the integer literals of 2 or more in `tokens` (1 if none),
+/// saturating: `60`, `1_000`, `0x10`, `7u8` count, floats and strings do not.
+fn literal_product(tokens: TokenStream) -> u64 {
+    tokens.into_iter().fold(1_u64, |product, tree| match tree {
+        TokenTree::Literal(literal) => {
+            let text = literal.to_string().replace('_', "");
+            let digits = ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize"]
+                .iter()
+                .find_map(|suffix| text.strip_suffix(suffix))
+                .unwrap_or(&text);
+            let value = if let Some(hex) = digits.strip_prefix("0x") {
+                u64::from_str_radix(hex, 16).ok()
+            } else if let Some(octal) = digits.strip_prefix("0o") {
+                u64::from_str_radix(octal, 8).ok()
+            } else if let Some(binary) = digits.strip_prefix("0b") {
+                u64::from_str_radix(binary, 2).ok()
+            } else {
+                digits.parse::<u64>().ok()
+            };
+            value.filter(|&v| v >= 2).map_or(product, |v| product.saturating_mul(v))
+        }
+        TokenTree::Group(group) => product.saturating_mul(literal_product(group.stream())),
+        _ => product,
     })
 }
 
