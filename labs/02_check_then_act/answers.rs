@@ -212,6 +212,14 @@ fn weak_cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
     false
 }
 
+/// Sells `attempts.min(tickets)` in one step, through a `u32`: right whenever the
+/// attempts or the share fits in 32 bits, wrong when both pass 2^32 (a reviewer's
+/// answer, once solved).
+#[allow(clippy::cast_possible_truncation, reason = "the mistake this answer makes")]
+fn worker_min_through_u32(attempts: u64, tickets: u64) -> u64 {
+    u64::from(attempts.min(tickets) as u32)
+}
+
 /// A "fast path": a plain `fetch_add` while a look says fewer than half are sold, a
 /// compare-and-swap loop after. Three buyers for two tickets all look before any adds,
 /// and all three take the fast path: three sold (a reviewer's answer, once solved).
@@ -293,6 +301,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
+        Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),

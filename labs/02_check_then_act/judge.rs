@@ -151,13 +151,20 @@ fn buys() -> Vec<(u64, u64, bool, u64)> {
 /// `worker(attempts, tickets)` cases, `(attempts, tickets, sold)`: a worker sells
 /// what it is asked for, up to its share. Shares span the whole range (a share
 /// kept in a `u32` goes wrong past 2^32, whatever the attempts); attempts are
-/// counted one by one, each a check-then-act, so they stay below 2^17.
+/// counted one by one, each a check-then-act, so they stay below 2^17 — but for
+/// one case past 2^32, for code that could wrap there.
 fn worker_cases() -> Vec<(u64, u64, u64)> {
     let mut all = vec![(3, 5, 3), (5, 3, 3), (0, 4, 0), (4, 0, 0), (2, 2, 2)];
     for attempts in values::loop_counts(1 << 17) {
         let mut shares = vec![0, attempts.saturating_sub(1), attempts, attempts + 1];
         shares.extend(values::across(MAX).into_iter().filter(|&t| t > 1 << 17));
         all.extend(shares.into_iter().map(|tickets| (attempts, tickets, attempts.min(tickets))));
+    }
+    // Attempts and share both past 2^32, for code that could wrap there (see
+    // `values::may_wrap_past_u32`): `attempts.min(tickets) as u32` is right whenever either
+    // fits. Last: a worker that counts its attempts one by one takes seconds to get there.
+    if values::may_wrap_past_u32() {
+        all.push((values::PAST_U32, values::PAST_U32 + 1, values::PAST_U32));
     }
     all
 }
