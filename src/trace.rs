@@ -630,8 +630,7 @@ pub fn clear() {
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());
     FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
-    SPAWNED.with(|n| n.set(0));
-    AT_ONCE.with(|n| n.set((0, 0)));
+    THREADS.with(|n| n.set(Threads::default()));
 }
 
 /// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
@@ -689,30 +688,38 @@ pub const LOOM_376: &str = "tokio-rs/loom#376";
 /// the lock (tokio-rs/loom#376), though a real `try_lock` never waits.
 pub const IN_TRY_LOCK: &str = "inside a `try_lock`";
 
-thread_local! {
-    static SPAWNED: Cell<u32> = const { Cell::new(0) };
+/// The threads the model started since the last [`clear`]: how many, how many are
+/// not joined yet, and the most there were not joined at one time.
+#[derive(Clone, Copy, Default)]
+struct Threads {
+    started: u32,
+    alive: u32,
+    most: u32,
 }
 
 thread_local! {
-    /// Threads started and not yet joined now, and the most there were at once.
-    static AT_ONCE: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
+    static THREADS: Cell<Threads> = const { Cell::new(Threads { started: 0, alive: 0, most: 0 }) };
 }
 
 /// Counts a thread started in the model (by `thread::spawn` or a scope).
 pub fn note_spawn() {
-    SPAWNED.with(|n| n.set(n.get() + 1));
-    AT_ONCE.with(|n| {
-        let (now, most) = n.get();
-        n.set((now + 1, most.max(now + 1)));
+    THREADS.with(|n| {
+        let t = n.get();
+        n.set(Threads { started: t.started + 1, alive: t.alive + 1, most: t.most.max(t.alive + 1) });
     });
 }
 
 /// Counts a thread joined in the model (by its handle or at the end of its scope).
 pub fn note_joined() {
-    AT_ONCE.with(|n| {
-        let (now, most) = n.get();
-        n.set((now.saturating_sub(1), most));
+    THREADS.with(|n| {
+        let t = n.get();
+        n.set(Threads { alive: t.alive.saturating_sub(1), ..t });
     });
+}
+
+/// Threads started in the model since the last [`clear`].
+pub fn spawned() -> u32 {
+    THREADS.with(|n| n.get().started)
 }
 
 /// The most threads started in the model and not yet joined at one time since
@@ -731,12 +738,7 @@ pub fn note_joined() {
 /// assert_eq!(trace::most_threads_at_once(), 2);
 /// ```
 pub fn most_threads_at_once() -> u32 {
-    AT_ONCE.with(|n| n.get().1)
-}
-
-/// Threads started in the model since the last [`clear`].
-pub fn spawned() -> u32 {
-    SPAWNED.with(Cell::get)
+    THREADS.with(|n| n.get().most)
 }
 
 /// Notes that `thread` is about to block on the mutex at `addr`.

@@ -156,15 +156,11 @@ pub fn judge_answer<S: Spec>(spec: &'static S, name: &str, worker: Option<Worker
     let (r, m) = (reals[i], models[i]);
     let learner = Learner { real: r.fixes, model: m.fixes, worker, source: None };
     let entry = Entry { name: r.name, exercise: r.exercise, right: r.right };
-    // The rivals grow as patient as the largest number in the answer's code, as for a
-    // learner's file (the answer is the function of its name, and what that calls).
-    // So do the counts past 2^32 (see `values::loop_counts`).
-    let reading = super::Reading::of(spec.catalogue_source());
-    super::contention::patience(reading.retry_bound(&[name]));
-    super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(&[name]));
+    // The answer's code is read as a learner's file is (the answer is the function of its
+    // name, and what that calls): the rivals' patience, the counts past 2^32.
+    pipeline::judge_as_written(&super::Reading::of(spec.catalogue_source()), &[name]);
     let outcome = pipeline::check(spec, r.exercise, &learner);
-    super::contention::patience(0);
-    super::values::code_may_wrap_past_u32(true);
+    pipeline::judge_as_written(&super::Reading::default(), &[]);
     Some(Verdict { entry, outcome })
 }
 

@@ -21,6 +21,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
+/// How the stage of a loom case starts (`loom at 2 threads × 1`): a time-out there
+/// is told apart from one in the one-thread check.
+pub(crate) const LOOM_STAGE: &str = "loom at";
+
 /// Set in the child: the exercise it judges.
 pub const CHILD_ENV: &str = "RACELAB_JUDGE_CHILD";
 /// How long one exercise's check may take, in its own process, before it is
@@ -173,7 +177,7 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
     if timed_out {
         // Past the one-thread check, an answer is right alone: in loom, what runs out of time is
         // most often a loop that polls (each poll multiplies the interleavings), not a bug.
-        let why = if during.starts_with(" during loom") {
+        let why = if during.starts_with(&format!(" during {LOOM_STAGE} ")) {
             format!(
                 "it was right on one thread; loom explores every interleaving, and a loop that polls (`try_lock`, \
                  `try_recv`, `is_empty` or a flag, tried again and again) multiplies them past what it can finish in \

@@ -3,8 +3,9 @@
 //! the one-thread pre-check (with its simulated rivals), loom, the real lock
 //! holder, real threads or real processes. Each stage is a file of this room.
 
+use super::Reading;
 use super::contention::LOCK_HELD_FOR;
-use super::isolate::stage;
+use super::isolate::{LOOM_STAGE, stage};
 use super::outcome::{Outcome, Signature, Status};
 use super::real_stage::REAL_TRIALS;
 use super::sequential::Sequential;
@@ -36,6 +37,15 @@ pub(crate) fn function_names<S: Spec>(spec: &S, exercise: &str) -> String {
 }
 
 /// Judges one exercise, in this process (see [`Judge::judge`](super::Judge::judge) for the isolated form).
+/// Sets what the one-thread checks take from the code `functions` use, as `reading`
+/// read it: the rivals' patience (its [`retry_bound`](Reading::retry_bound)) and
+/// whether counts past 2^32 are run ([`may_wrap_past_u32`](Reading::may_wrap_past_u32)).
+/// An empty reading sets the defaults back (usual rivals; every count).
+pub(crate) fn judge_as_written(reading: &Reading, functions: &[&str]) {
+    super::contention::patience(reading.retry_bound(functions));
+    super::values::code_may_wrap_past_u32(functions.is_empty() || reading.may_wrap_past_u32(functions));
+}
+
 pub(crate) fn check<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Real, S::Model>) -> Outcome {
     let others = others_of(spec.exercises(), exercise);
     let mut outcome = check_code(spec, exercise, learner);
@@ -66,17 +76,13 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     stage(&format!("the sequential check of {}", function_names(spec, variant)));
     crate::trace::clear();
     crate::trace::reset_rivals();
-    // A retry loop that gives up after N tries meets a rival that outlasts N: N is read from
-    // the learner's file (the catalogue sets it from the answer's code before calling).
-    // Counts past 2^32 run only for code that could wrap there (read from the file too).
+    // The learner's file tells the one-thread checks how patient a rival must be and whether
+    // counts past 2^32 are worth running (the catalogue sets both from the answer's code).
     if let Some(source) = learner.source {
-        let reading = source.read();
-        super::contention::patience(reading.retry_bound(functions));
-        super::values::code_may_wrap_past_u32(reading.may_wrap_past_u32(functions));
+        judge_as_written(&source.read(), functions);
     }
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
-    super::contention::patience(0);
-    super::values::code_may_wrap_past_u32(true);
+    judge_as_written(&Reading::default(), &[]);
     let (contendable, rival_armed) = crate::trace::rivals();
     // Threads (or tasks) the learner's code started in the failing run, if it was in the model.
     let own_threads = crate::trace::spawned() > 0;
@@ -149,7 +155,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     let stage_clock = crate::check::clock::WorkClock::start();
     let mut bounded = None;
     for case in &cases {
-        stage(&format!("loom at {case}"));
+        stage(&format!("{LOOM_STAGE} {case}"));
         match loom_stage::explore(spec, variant, learner.model, case, &stage_clock, &mut bounded) {
             Ok(report) => executions += report.executions,
             Err(outcome) if outcome.inconclusive => {

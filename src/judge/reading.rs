@@ -193,8 +193,9 @@ impl Reading {
             scan.visit_item(item);
             unit.uses = scan.uses;
             unit.largest = scan.largest;
-            unit.narrow = names_a_narrow_type(quote::ToTokens::to_token_stream(item));
-            unit.product = literal_product(quote::ToTokens::to_token_stream(item));
+            let tokens = quote::ToTokens::to_token_stream(item);
+            unit.narrow = names_a_narrow_type(tokens.clone());
+            unit.product = literal_product(tokens);
             for mut refusal in scan.refusals {
                 refusal.inside = unit.name.clone();
                 if refusal.whole_file {
@@ -260,8 +261,10 @@ impl Reading {
     /// ```
     pub fn retry_bound(&self, functions: &[&str]) -> u64 {
         let code = self.code_of(functions);
-        let product = code.iter().fold(1_u64, |p, unit| p.saturating_mul(unit.product));
-        self.largest_number(functions).max(product)
+        // 0 when no literal of 2 or more is written (as the largest number is).
+        let product =
+            code.iter().map(|unit| unit.product).filter(|&p| p > 1).fold(0, |all: u64, p| all.max(1).saturating_mul(p));
+        code.iter().map(|unit| unit.largest).max().unwrap_or(0).max(product)
     }
 
     /// Whether the code `functions` use could count right up to 2^16 and wrong
@@ -287,7 +290,7 @@ impl Reading {
     /// assert!(Reading::of(inferred).may_wrap_past_u32(&["worker"]));
     /// ```
     pub fn may_wrap_past_u32(&self, functions: &[&str]) -> bool {
-        self.code_of(functions).iter().any(|unit| unit.narrow) || self.largest_number(functions) >= 1 << 16
+        self.code_of(functions).iter().any(|unit| unit.narrow || unit.largest >= 1 << 16)
     }
 
     /// The items `functions` use: those functions, the items they name, the
