@@ -291,17 +291,75 @@ pub fn unshadow(addr: usize) -> Option<u64> {
 }
 
 thread_local! {
-    /// The largest number the code being judged writes, and whether it makes rivals
-    /// more patient than usual (see [`set_patience`]).
-    static PATIENCE: Cell<(u64, bool)> = const { Cell::new((0, false)) };
+    /// A simulated rival armed to write to a word just after the code's next look
+    /// at it (see [`after_next_load`]), and whether it wrote.
+    static STALE_LOOK: Cell<(Option<(usize, u64)>, bool)> = const { Cell::new((None, false)) };
+}
+
+/// Arms a simulated rival that writes `value` to the atomic at `addr` just
+/// after the code's next operation on it, if that operation is a load: the look the code took is stale from then on. A
+/// shortcut that trusts the look (a blind `fetch_add` because the look said
+/// plenty of tickets are left) acts on a word the rival already changed; a
+/// compare-and-swap of the looked-at value fails and the loop sees the rival's
+/// value. Catches on one thread what loom would need more threads than it models
+/// to show (four buyers who all see "two tickets left"). Any other first
+/// operation on the word disarms the rival: the code looked at nothing.
+/// `after_next_load(None)` disarms it.
+///
+/// ```
+/// use racelab::trace;
+/// trace::after_next_load(Some((0x1000, 9)));
+/// assert!(!trace::stale_look_taken());
+/// trace::after_next_load(None);
+/// ```
+pub fn after_next_load(rival: Option<(usize, u64)>) {
+    STALE_LOOK.with(|s| s.set((rival, false)));
+}
+
+/// The value the rival of [`after_next_load`] writes after a load of `addr`, taken by that load.
+pub fn take_stale_look(addr: usize) -> Option<u64> {
+    STALE_LOOK.with(|s| match s.get().0 {
+        Some((at, value)) if at == addr => {
+            s.set((None, true));
+            Some(value)
+        }
+        _ => None,
+    })
+}
+
+/// Any atomic operation on `addr` but a load: the rival of [`after_next_load`] stays away.
+pub fn no_stale_look(addr: usize) {
+    STALE_LOOK.with(|s| {
+        if matches!(s.get().0, Some((at, _)) if at == addr) {
+            s.set((None, false));
+        }
+    });
+}
+
+/// Whether the rival of [`after_next_load`] changed its word after a load.
+pub fn stale_look_taken() -> bool {
+    STALE_LOOK.with(|s| s.get().1)
+}
+
+thread_local! {
+    /// The largest number the code being judged writes, whether it makes rivals
+    /// more patient than usual, and whether its code computes larger ones (see [`set_patience`]).
+    static PATIENCE: Cell<(u64, bool, bool)> = const { Cell::new((0, false, false)) };
 }
 
 /// Keeps the largest number the learner's code writes for the exercise being
-/// judged, and whether it `raised` the judge's rivals above their usual
-/// patience (see `judge::contention::patience`, which sets it). Whatever the
-/// count, a rival lets go after [`PATIENT_CPU`] of the call's CPU time.
-pub fn set_patience(largest: u64, raised: bool) {
-    PATIENCE.with(|p| p.set((largest, raised)));
+/// judged, whether it `raised` the judge's rivals above their usual patience,
+/// and whether the code `computes` numbers no literal shows (`1 << n`: then the
+/// rivals are as patient as they ever are; see `judge::contention::patience`,
+/// which sets it). Whatever the count, a rival lets go after [`PATIENT_CPU`] of
+/// the call's CPU time.
+pub fn set_patience(largest: u64, raised: bool, computes: bool) {
+    PATIENCE.with(|p| p.set((largest, raised, computes)));
+}
+
+/// Whether the code being judged computes numbers no literal shows (see [`set_patience`]).
+pub fn patience_unbounded() -> bool {
+    PATIENCE.with(|p| p.get().2)
 }
 
 /// The largest number kept by [`set_patience`] (0: none).
@@ -625,6 +683,7 @@ pub fn clear() {
     ALONE.with(|alone| alone.set(false));
     HELD_WORD.with(|word| word.set(None));
     SHADOWS.with(|s| s.borrow_mut().clear());
+    STALE_LOOK.with(|s| s.set((None, false)));
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());

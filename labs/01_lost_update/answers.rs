@@ -272,6 +272,24 @@ fn cas_gives_up_after_a_computed_limit(counter: &AtomicU64) {
     }
 }
 
+/// Gives up after `1 << shift` lost races, the shift counted up at run time: the
+/// code writes no number above 20, so only a rival as patient as the judge's
+/// rivals ever are (for code that computes numbers, `Reading::computes_large_numbers`)
+/// outlasts its 2^20 tries.
+fn cas_gives_up_after_a_shifted_limit(counter: &AtomicU64) {
+    let mut shift = 0;
+    while shift < 20 {
+        shift += 1;
+    }
+    let mut seen = counter.load(Relaxed);
+    for _ in 0..1_u64 << shift {
+        match counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+}
+
 /// Retries for ever with an exponential back-off (1, 2, 4 … 65 536 spins
 /// between tries): right, however long the rival wins. Its large number makes
 /// the judge's rival patient, and the back-off makes each lost race costly: the
@@ -417,6 +435,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("worker_capped_at_2_pow_32", "process", Fixes { worker: worker_capped_at_2_pow_32, ..S }),
         Answer::wrong("cas_gives_up_after_a_computed_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_computed_limit, ..S }),
+        Answer::wrong("cas_gives_up_after_a_shifted_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_shifted_limit, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),

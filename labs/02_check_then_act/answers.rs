@@ -231,6 +231,33 @@ fn fast_path_below_half(sold: &AtomicU64, capacity: u64) -> bool {
     sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
 }
 
+/// A "fast path": a plain `fetch_add` while a look says at least three tickets are
+/// left. Only four buyers who all look before any adds oversell, more than loom
+/// models (a reviewer's answer, once solved): caught by a rival who sells the last
+/// tickets just after the look.
+fn fast_path_two_left(sold: &AtomicU64, capacity: u64) -> bool {
+    let now = sold.load(Relaxed);
+    if now + 2 < capacity {
+        sold.fetch_add(1, Relaxed);
+        return true;
+    }
+    sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
+}
+
+/// Looks first and turns the buyer away when sold out, otherwise takes a number
+/// and gives it back when over: the look only ever says no, and "no" cannot go stale
+/// (sales only grow).
+fn look_then_add_or_undo(sold: &AtomicU64, capacity: u64) -> bool {
+    if sold.load(Relaxed) >= capacity {
+        return false;
+    }
+    if sold.fetch_add(1, Relaxed) < capacity {
+        return true;
+    }
+    sold.fetch_sub(1, Relaxed);
+    false
+}
+
 /// Takes a number, and gives it back when over: exact in the end (the count
 /// is over capacity for an instant, which this lab's state does not show).
 fn fetch_add_then_undo(sold: &AtomicU64, capacity: u64) -> bool {
@@ -301,6 +328,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
+        Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),
         Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),
@@ -316,6 +344,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("cas_loop", "atomic", Fixes { atomic: cas_loop, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_add_then_undo", "atomic", Fixes { atomic: fetch_add_then_undo, ..S }),
+        Answer::right("look_then_add_or_undo", "atomic", Fixes { atomic: look_then_add_or_undo, ..S }),
         Answer::right("scoped_guard", "mutex", Fixes { mutex: scoped_guard, ..S }),
         Answer::right("parking_lot_try_then_lock", "parking_lot", Fixes { parking_lot: parking_lot_try_then_lock, ..S }),
         Answer::right("worker_min", "process", Fixes { worker: worker_min, ..S }),

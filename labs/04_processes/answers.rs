@@ -54,6 +54,19 @@ fn cas_thousand_tries(counter: &AtomicU64) {
     }
 }
 
+/// Gives up after `10.pow(6)` lost races: no number in the code passes 10, so
+/// the judge's rival is as patient as it ever is for code that computes numbers
+/// (`Reading::computes_large_numbers`).
+fn cas_gives_up_after_ten_to_the_sixth(counter: &AtomicU64) {
+    let mut seen = counter.load(Relaxed);
+    for _ in 0..10_u64.pow(6) {
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+}
+
 /// A weak compare-exchange that treats a spurious failure as "done".
 fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     loop {
@@ -303,6 +316,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
         Answer::wrong("cas_thousand_tries", "atomic", Fixes { atomic: cas_thousand_tries, ..S }),
+        Answer::wrong("cas_gives_up_after_ten_to_the_sixth", "atomic", Fixes { atomic: cas_gives_up_after_ten_to_the_sixth, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("locked_parts", "lock", Fixes { lock: locked_parts, ..S }),

@@ -57,6 +57,26 @@ fn cas_gives_up_after_3(next: &AtomicU64, end: u64) -> Option<u64> {
     None
 }
 
+/// A compare-and-swap whose patience doubles 19 times before it starts: it
+/// gives up after 2^19 lost races, a number the code never writes.
+fn cas_gives_up_after_a_doubled_limit(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut patience = 1_u64;
+    for _ in 0..19 {
+        patience *= 2;
+    }
+    let mut job = next.load(Relaxed);
+    for _ in 0..patience {
+        if job >= end {
+            return None;
+        }
+        match next.compare_exchange(job, job + 1, Relaxed, Relaxed) {
+            Ok(_) => return Some(job),
+            Err(now) => job = now,
+        }
+    }
+    None
+}
+
 /// A compare-and-swap that gives up after 1 000 lost races: a busy pool loses more races than that, and the worker quits with jobs left.
 fn cas_gives_up_after_1000(next: &AtomicU64, end: u64) -> Option<u64> {
     let mut job = next.load(Relaxed);
@@ -174,6 +194,36 @@ fn fetch_add_then_undo(next: &AtomicU64, end: u64) -> Option<u64> {
     } else {
         Some(job)
     }
+}
+
+/// A "fast path": a plain `fetch_add` while a look says more than four jobs are
+/// left, a compare-and-swap loop near the end. Only six workers who all look
+/// before any claims hand out a job past the end, more than loom models (the kind
+/// a lab 02 reviewer wrote): caught by a rival who claims the last jobs just after the look.
+fn fast_path_far_from_end(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut job = next.load(SeqCst);
+    if job + 4 < end {
+        return Some(next.fetch_add(1, SeqCst));
+    }
+    loop {
+        if job >= end {
+            return None;
+        }
+        match next.compare_exchange(job, job + 1, SeqCst, SeqCst) {
+            Ok(_) => return Some(job),
+            Err(now) => job = now,
+        }
+    }
+}
+
+/// Looks first and goes home when every job is claimed, otherwise `fetch_add`:
+/// the look only ever says "none left", which cannot go stale.
+fn look_then_fetch_add(next: &AtomicU64, end: u64) -> Option<u64> {
+    if next.load(SeqCst) >= end {
+        return None;
+    }
+    let job = next.fetch_add(1, SeqCst);
+    (job < end).then_some(job)
 }
 
 /// `fetch_add` with the arithmetic in `usize` (64 bits wide wherever racelab runs).
@@ -721,11 +771,13 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_3", "claim", claim(cas_gives_up_after_3)),
         Answer::wrong("cas_gives_up_after_1000", "claim", claim(cas_gives_up_after_1000)),
         Answer::wrong("cas_gives_up_after_10000", "claim", claim(cas_gives_up_after_10000)),
+        Answer::wrong("cas_gives_up_after_a_doubled_limit", "claim", claim(cas_gives_up_after_a_doubled_limit)),
         Answer::wrong("cas_never_refreshes", "claim", claim(cas_never_refreshes)),
         Answer::wrong("cas_checks_end_once", "claim", claim(cas_checks_end_once)),
         Answer::wrong("weak_cas_once", "claim", claim(weak_cas_once)),
         Answer::wrong("u32_job_number", "claim", claim(u32_job_number)),
         Answer::wrong("claims_two_at_once", "claim", claim(claims_two_at_once)),
+        Answer::wrong("fast_path_far_from_end", "claim", claim(fast_path_far_from_end)),
         Answer::wrong("stop_flag_shutdown", "shutdown", Fixes { work: stop_flag_work, shutdown: stop_flag_shutdown, ..S }),
         Answer::wrong("join_before_close", "shutdown", shutdown(join_before_close)),
         Answer::wrong("try_recv_results", "shutdown", shutdown(try_recv_results)),
@@ -752,6 +804,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("cas_loop_weak", "claim", claim(cas_loop_weak)),
         Answer::right("fetch_add_then_undo", "claim", claim(fetch_add_then_undo)),
         Answer::right("fetch_add_usize", "claim", claim(fetch_add_usize)),
+        Answer::right("look_then_fetch_add", "claim", claim(look_then_fetch_add)),
         Answer::right("join_then_gather", "shutdown", shutdown(join_then_gather)),
         Answer::right("count_then_close", "shutdown", shutdown(count_then_close)),
         Answer::right("sort_by_ticket", "shutdown", shutdown(sort_by_ticket)),

@@ -40,7 +40,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{against_rival, in_a_row, lost_races_due};
+use crate::judge::contention::{after_a_stale_look, against_rival, in_a_row, lost_races_due};
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
@@ -71,6 +71,14 @@ impl Spec for Pools {
 
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
         sequential(exercise, real, model)
+    }
+
+    fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
+        let claim = model.claim;
+        if exercise != "claim" {
+            return Ok(());
+        }
+        once_in_model(move || claim_after_a_stale_look(claim))
     }
 
     fn combine(&self, _fixes: &real::Fixes, reports: &[u64]) -> State {
@@ -229,6 +237,28 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
         got,
         Some(7),
     )
+}
+
+/// After loom: other workers claim every job left just after this one looked at
+/// `next`. A shortcut that trusts the look (`fetch_add` while it said many jobs are
+/// left) hands out a job past the end, which loom shows only with more workers than
+/// it models.
+fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> {
+    let first = 1 << 32;
+    for end in [first + 3, MAX_END] {
+        let next = AtomicU64::new(first);
+        let (got, looked) = after_a_stale_look(&next, end, || claim(&next, end));
+        if looked {
+            expect_that(
+                &format!(
+                    "when other workers claimed every job of {first}..{end} just after `claim` looked at `next` (it read {first}), `claim` returned"
+                ),
+                got,
+                None,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------

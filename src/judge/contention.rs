@@ -37,12 +37,22 @@ pub const MOST_PATIENCE: u32 = 1 << 27;
 /// usual [`LOST_RACES`] and [`LOCK_HELD_TRIES`]: a limit is caught whatever it
 /// is, and only code that names a large number pays for the longer run — at
 /// most [`crate::trace::PATIENT_CPU`] of its CPU time, after which the rival lets go.
-pub fn patience(largest: u64) {
-    crate::trace::set_patience(largest, largest >= u64::from(LOST_RACES.min(LOCK_HELD_TRIES)));
+///
+/// Code that `computes` numbers from variables (`1u64 << n`, `limit *= 2`, see
+/// [`Reading::computes_large_numbers`](super::Reading::computes_large_numbers))
+/// may give up after a limit no literal shows: its rivals win [`MOST_PATIENCE`]
+/// races (a right loop pays up to [`crate::trace::PATIENT_CPU`] for it), and still
+/// let go of a loop that sleeps between tries only after `largest` tries.
+pub fn patience(largest: u64, computes: bool) {
+    let raised = computes || largest >= u64::from(LOST_RACES.min(LOCK_HELD_TRIES));
+    crate::trace::set_patience(largest, raised, computes);
 }
 
 /// `usual`, or one more than the learner's largest number (see [`patience`]).
 fn due(usual: u32) -> u32 {
+    if crate::trace::patience_unbounded() {
+        return usual.max(MOST_PATIENCE);
+    }
     let largest = crate::trace::patience();
     usual.max(u32::try_from(largest.saturating_add(1)).unwrap_or(MOST_PATIENCE).min(MOST_PATIENCE))
 }
@@ -75,6 +85,21 @@ pub(crate) fn against_rival<T>(times: u32, other: crate::trace::OtherThread, cal
     let lost = u64::from(crate::trace::interference_used());
     crate::trace::interfere(0, |v| v);
     (result, lost)
+}
+
+/// Calls `call` while a simulated rival waits for the call's first look at
+/// `word` and writes `theirs` to it right after (see
+/// [`crate::trace::after_next_load`]): a shortcut that acts on what it saw —
+/// a blind `fetch_add` because the look said plenty were left — acts on a stale
+/// look. Returns what `call` returned and whether the rival wrote (`false`: the
+/// call's first operation on `word` was no load; it trusted no look, and there
+/// is nothing to judge). The rival is gone afterwards, whatever `call` did.
+pub(crate) fn after_a_stale_look<W, T>(word: &W, theirs: u64, call: impl FnOnce() -> T) -> (T, bool) {
+    crate::trace::after_next_load(Some((std::ptr::from_ref(word) as usize, theirs)));
+    let result = call();
+    let looked = crate::trace::stale_look_taken();
+    crate::trace::after_next_load(None);
+    (result, looked)
 }
 
 /// How many races were lost, as a failure says it: "once", "3 times".

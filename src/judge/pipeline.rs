@@ -42,7 +42,7 @@ pub(crate) fn function_names<S: Spec>(spec: &S, exercise: &str) -> String {
 /// whether counts past 2^32 are run ([`may_wrap_past_u32`](Reading::may_wrap_past_u32)).
 /// An empty reading sets the defaults back (usual rivals; every count).
 pub(crate) fn judge_as_written(reading: &Reading, functions: &[&str]) {
-    super::contention::patience(reading.retry_bound(functions));
+    super::contention::patience(reading.retry_bound(functions), reading.computes_large_numbers(functions));
     super::values::code_may_wrap_past_u32(functions.is_empty() || reading.may_wrap_past_u32(functions));
 }
 
@@ -88,6 +88,38 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     let own_threads = crate::trace::spawned() > 0;
     // What the one-thread run did (empty for functions that touch no shared memory).
     let shape = Signature::shape_of_events(&crate::trace::take());
+    // A one-thread check that went wrong: a logic error, or a race met on one thread.
+    let logic_failure = |why: String, own_threads: bool, shape: String| {
+        let at = where_is(spec, variant, learner, &why);
+        // The contended runs simulate the other thread: that is a race, met on one real thread.
+        let contended = why.contains("when other") || why.contains("when another");
+        let (summary, explain) = if contended {
+            (
+                format!("loses a race against a simulated thread{at}: {why}"),
+                "The judge ran your function on one thread while a simulated other thread got in first — \
+                 winning the race many times in a row, holding the lock for a long while, or changing the \
+                 value just after your code looked at it — as real threads may. Fix this first.",
+            )
+        } else if own_threads {
+            // The exercise's own threads ran, in one order: a race can show there already.
+            (
+                format!("wrong in the first run, its threads in one fixed order{at}: {why}"),
+                "This goes wrong in the judge's first, plain run: the threads (or tasks) your code starts, \
+                 run in one fixed order of events. That order may already show a race (a result read before \
+                 the thread that makes it is done, a message lost) or a logic error: fix it first; loom's \
+                 other orders and real threads only check code that is right in this one.",
+            )
+        } else {
+            (
+                format!("not a race — a logic error{at}: {why}"),
+                "This goes wrong in the judge's first, plain run — on one thread, in one fixed order of \
+                 events (of tasks, in async code), with no race needed: fix it first; loom and real threads \
+                 only check code that is right there.",
+            )
+        };
+        let details = format!("{summary}\n\n{explain}");
+        failing(summary, details).signed(format!("the sequential check: {}", Signature::without_locations(&why)), shape)
+    };
     match sequential {
         Ok(()) => {}
         Err(Sequential::NotAttempted(at)) => {
@@ -99,37 +131,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
             outcome.inconclusive = true;
             return outcome;
         }
-        Err(Sequential::Logic(why)) => {
-            let at = where_is(spec, variant, learner, &why);
-            // The contended runs simulate the other thread: that is a race, met on one real thread.
-            let contended = why.contains("when other") || why.contains("when another");
-            let (summary, explain) = if contended {
-                (
-                    format!("loses a race against a simulated thread{at}: {why}"),
-                    "The judge ran your function on one thread while a simulated other thread kept winning \
-                     the race (or held the lock) for a long while — as real threads may. Fix this first.",
-                )
-            } else if own_threads {
-                // The exercise's own threads ran, in one order: a race can show there already.
-                (
-                    format!("wrong in the first run, its threads in one fixed order{at}: {why}"),
-                    "This goes wrong in the judge's first, plain run: the threads (or tasks) your code starts, \
-                     run in one fixed order of events. That order may already show a race (a result read before \
-                     the thread that makes it is done, a message lost) or a logic error: fix it first; loom's \
-                     other orders and real threads only check code that is right in this one.",
-                )
-            } else {
-                (
-                    format!("not a race — a logic error{at}: {why}"),
-                    "This goes wrong in the judge's first, plain run — on one thread, in one fixed order of \
-                     events (of tasks, in async code), with no race needed: fix it first; loom and real threads \
-                     only check code that is right there.",
-                )
-            };
-            let details = format!("{summary}\n\n{explain}");
-            return failing(summary, details)
-                .signed(format!("the sequential check: {}", Signature::without_locations(&why)), shape);
-        }
+        Err(Sequential::Logic(why)) => return logic_failure(why, own_threads, shape),
     }
 
     // A rival for every retry loop: an exercise whose code could retry an exchange is "solved"
@@ -187,6 +189,20 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         }
         None => Outcome::new(number, variant, Status::Solved, solved, String::new()),
     };
+
+    stage("a rival acting just after a look");
+    crate::trace::clear();
+    let beyond = spec.beyond_loom(variant, &learner.model);
+    let shape_beyond = Signature::shape_of_events(&crate::trace::take());
+    match beyond {
+        Ok(()) | Err(Sequential::NotAttempted(_)) => {}
+        Err(Sequential::NotJudged(why)) => {
+            let mut outcome = failing(why, String::new());
+            outcome.inconclusive = true;
+            return outcome;
+        }
+        Err(Sequential::Logic(why)) => return logic_failure(why, false, shape_beyond),
+    }
 
     stage("one call while a real thread holds the lock");
     if let Err(why) = spec.held_for_real(variant, &learner.real) {

@@ -144,6 +144,8 @@ struct Unit {
     refusals: Vec<Refusal>,
     /// The largest number its code writes (see [`Reading::largest_number`]).
     largest: u64,
+    /// It computes a number from a variable by `<<`, `*` or `pow` (see [`Reading::computes_large_numbers`]).
+    grows: bool,
     /// It names a number type narrower than 64 bits (see [`Reading::may_wrap_past_u32`]).
     narrow: bool,
     /// The product of its integer literals of 2 or more (see [`Reading::retry_bound`]).
@@ -193,6 +195,7 @@ impl Reading {
             scan.visit_item(item);
             unit.uses = scan.uses;
             unit.largest = scan.largest;
+            unit.grows = scan.grows;
             let tokens = quote::ToTokens::to_token_stream(item);
             unit.narrow = names_a_narrow_type(tokens.clone());
             unit.product = literal_product(tokens);
@@ -265,6 +268,23 @@ impl Reading {
         let product =
             code.iter().map(|unit| unit.product).filter(|&p| p > 1).fold(0, |all: u64, p| all.max(1).saturating_mul(p));
         code.iter().map(|unit| unit.largest).max().unwrap_or(0).max(product)
+    }
+
+    /// Whether the code `functions` use computes a number from a variable by a
+    /// shift, a product or a power — `1u64 << n`, `limit *= 2`, `10u64.pow(k)`,
+    /// `checked_mul`: a give-up limit it computes at run time may be larger than
+    /// any number it writes ([`retry_bound`](Self::retry_bound) cannot bound it),
+    /// so the judge's rivals are as patient as they ever are.
+    ///
+    /// ```
+    /// use racelab::judge::Reading;
+    /// let doubling = "pub fn f(tries: u64) -> bool {\n    let mut limit = 1u64;\n    for _ in 0..20 { limit *= 2 }\n    tries < limit\n}\n";
+    /// assert!(Reading::of(doubling).computes_large_numbers(&["f"]));
+    /// let constant = "pub fn f(tries: u64) -> bool {\n    tries < 1 << 20\n}\n";
+    /// assert!(!Reading::of(constant).computes_large_numbers(&["f"]));
+    /// ```
+    pub fn computes_large_numbers(&self, functions: &[&str]) -> bool {
+        self.code_of(functions).iter().any(|unit| unit.grows)
     }
 
     /// Whether the code `functions` use could count right up to 2^16 and wrong
@@ -715,6 +735,8 @@ struct Scan<'c, 't> {
     in_async: bool,
     /// The largest number written so far (see [`Reading::largest_number`]).
     largest: u64,
+    /// It computes a number from a variable by `<<`, `*` or `pow` (see [`Reading::computes_large_numbers`]).
+    grows: bool,
 }
 
 /// The `const`s and `static`s of the file (at any depth) whose initializer is a
@@ -748,6 +770,37 @@ fn named_numbers(file: &syn::File) -> BTreeMap<String, u64> {
 /// The value of `expr` when it is a number written with literals or named
 /// constants (`named`): `10_000`, `1e5 as u64`, `1 << 26`, `(1u64 << 32) - 1`,
 /// `LIMIT * 3`, `u32::MAX`, `2u64.pow(20)`, `1_000 as u64`.
+/// Whether `expr` computes a number from a variable by a shift, a product or a
+/// power (`1u64 << n`, `limit *= 2`, `10u64.pow(k)`): it may reach a value no
+/// literal of the code shows (see [`Reading::computes_large_numbers`]).
+fn grows(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> bool {
+    use syn::{BinOp, Expr};
+    const GROWING: &[&str] = &[
+        "pow",
+        "checked_pow",
+        "saturating_pow",
+        "wrapping_pow",
+        "overflowing_pow",
+        "checked_shl",
+        "wrapping_shl",
+        "overflowing_shl",
+        "checked_mul",
+        "saturating_mul",
+        "wrapping_mul",
+        "overflowing_mul",
+        "next_power_of_two",
+        "checked_next_power_of_two",
+    ];
+    match expr {
+        Expr::Binary(binary) => {
+            matches!(binary.op, BinOp::Shl(_) | BinOp::ShlAssign(_) | BinOp::Mul(_) | BinOp::MulAssign(_))
+                && (number(&binary.left, named).is_none() || number(&binary.right, named).is_none())
+        }
+        Expr::MethodCall(call) => GROWING.contains(&call.method.to_string().as_str()),
+        _ => false,
+    }
+}
+
 fn number(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> Option<u64> {
     use syn::{BinOp, Expr};
     let number = |expr: &syn::Expr| number(expr, named);
@@ -802,7 +855,15 @@ fn number(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> Option<u64> {
 
 impl<'c, 't> Scan<'c, 't> {
     fn new(context: &'c Context<'t>) -> Scan<'c, 't> {
-        Scan { context, uses: BTreeSet::new(), refusals: Vec::new(), thread_local: false, in_async: false, largest: 0 }
+        Scan {
+            context,
+            uses: BTreeSet::new(),
+            refusals: Vec::new(),
+            thread_local: false,
+            in_async: false,
+            largest: 0,
+            grows: false,
+        }
     }
 
     fn refuse(&mut self, mut refusal: Refusal) {
@@ -980,6 +1041,7 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
         if let Some(n) = number(expr, &self.context.numbers) {
             self.largest = self.largest.max(n);
         }
+        self.grows |= grows(expr, &self.context.numbers);
         visit::visit_expr(self, expr);
     }
 

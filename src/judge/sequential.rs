@@ -77,7 +77,7 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
     // can outlast loom's steps when each retry costs loom some (a lock taken and let go): that
     // says nothing of the answer. Judged again with the usual rivals.
     if matches!(result, Err(CheckError::RunawayLoop(_))) && crate::trace::patience_raised() {
-        crate::trace::set_patience(0, false);
+        crate::trace::set_patience(0, false, false);
         return once_in_model_shared(again);
     }
     match result {

@@ -76,11 +76,14 @@ pub type Catalogue<R, M> = (Vec<Answer<R>>, Vec<Answer<M>>);
 /// 2. **loom**, every interleaving of every case ([`cases`](Spec::cases)),
 ///    smallest first, stopping at the first failure: every execution's whole
 ///    [`State`] must satisfy the lab's specification ([`Lab::judge`]);
-/// 3. for an exercise that takes a lock, **one call on a real thread while
+/// 3. **races that need more threads than loom models**
+///    ([`beyond_loom`](Spec::beyond_loom)): one-thread checks with a simulated
+///    rival who acts just after the code looked at a word;
+/// 4. for an exercise that takes a lock, **one call on a real thread while
 ///    another real thread holds the lock** ([`held_for_real`](Spec::held_for_real));
-/// 4. **real threads** ([`real_case`](Spec::real_case)): trials that can add
+/// 5. **real threads** ([`real_case`](Spec::real_case)): trials that can add
 ///    a failure, never remove one;
-/// 5. for `process`, **real OS processes** running the learner's worker, with
+/// 6. for `process`, **real OS processes** running the learner's worker, with
 ///    unequal jobs ([`process_cases`](Spec::process_cases)), and the learner's
 ///    `combine` in the parent.
 pub trait Spec: Sync + 'static {
@@ -123,6 +126,16 @@ pub trait Spec: Sync + 'static {
     /// its checks have a gap ([`NO_RIVAL`](super::pipeline::NO_RIVAL)).
     fn needs_no_rival(&self, _exercise: &str) -> Option<&'static str> {
         None
+    }
+
+    /// After loom found nothing: one-thread checks, in loom's model, of races loom
+    /// would need more threads than it models to show — a simulated rival who acts
+    /// just after the code looked at a word
+    /// ([`after_a_stale_look`](super::contention::after_a_stale_look)): four buyers who
+    /// all see "two tickets left". Run after loom, so that a race loom can show is
+    /// shown as loom's schedule. Exercises with no such race: `Ok(())`.
+    fn beyond_loom(&self, _exercise: &str, _model: &Self::Model) -> Result<(), Sequential> {
+        Ok(())
     }
 
     /// After loom: one call of an exercise's locking function on a real thread

@@ -46,6 +46,7 @@ macro_rules! traced_common {
             /// loom's atomic, with the value simulated rivals left beside it (see
             /// `trace::shadow`) written back first.
             fn inner(&self) -> &$inner {
+                trace::no_stale_look(self as *const Self as usize);
                 if let Some(theirs) = trace::unshadow(self as *const Self as usize) {
                     self.inner.store(<$t as Traced>::untraced(theirs), Ordering::SeqCst);
                 }
@@ -62,6 +63,8 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
                 before("load", Location::caller());
+                // A rival armed to change the word just after this look (`trace::after_next_load`).
+                let stale = trace::take_stale_look(self as *const Self as usize);
                 // The judge's contended run: the value simulated rivals changed last.
                 if let Some(theirs) = trace::shadowed(self as *const Self as usize) {
                     let theirs = <$t as Traced>::untraced(theirs);
@@ -76,6 +79,10 @@ macro_rules! traced_common {
                 }
                 let value = self.inner().load(order);
                 self.note(Op::Load { read: value.traced() }, Location::caller());
+                if let Some(theirs) = stale {
+                    // Kept beside loom's memory like a rival's lost race: the next write takes it.
+                    trace::shadow(self as *const Self as usize, theirs);
+                }
                 value
             }
 
