@@ -290,53 +290,124 @@ pub fn unshadow(addr: usize) -> Option<u64> {
     })
 }
 
-thread_local! {
-    /// A simulated rival armed to write to a word just after the code's next look
-    /// at it (see [`after_next_load`]), and whether it wrote.
-    static STALE_LOOK: Cell<(Option<(usize, u64)>, bool)> = const { Cell::new((None, false)) };
+/// What a simulated rival does to a word (see [`after_next_look`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Rival {
+    /// Writes this value (other buyers sold every ticket: the capacity). What
+    /// is right then depends on whether the code had written first, so the
+    /// code's own write to the word disarms this rival.
+    Writes(u64),
+    /// Replaces the value `v` with `f(v)` (another transfer, another publish):
+    /// right before or after the code's own writes alike, so this rival waits
+    /// for a look after them too (a `fetch_add` of half, then a `load` and a
+    /// `store` of the other half, meets it).
+    Applies(OtherThread),
 }
 
-/// Arms a simulated rival that writes `value` to the atomic at `addr` just
-/// after the code's next operation on it, if that operation is a load: the look the code took is stale from then on. A
-/// shortcut that trusts the look (a blind `fetch_add` because the look said
-/// plenty of tickets are left) acts on a word the rival already changed; a
-/// compare-and-swap of the looked-at value fails and the loop sees the rival's
-/// value. Catches on one thread what loom would need more threads than it models
-/// to show (four buyers who all see "two tickets left"). Any other first
-/// operation on the word disarms the rival: the code looked at nothing.
-/// `after_next_load(None)` disarms it.
+thread_local! {
+    /// A simulated rival armed to change a word just after the code's next look
+    /// at it (see [`after_next_look`]), and whether it did.
+    static STALE_LOOK: Cell<(Option<(usize, Rival)>, bool)> = const { Cell::new((None, false)) };
+}
+
+/// Arms a simulated rival that changes the atomic at `addr` just after the
+/// code's next look at it — a load, or a compare-exchange that failed (it
+/// returns what it found) — once the rival of [`interfere`], if any, has won
+/// all its races: the look the code took is stale from then on. A shortcut that
+/// trusts the look (a blind `fetch_add` because the look said plenty of tickets
+/// are left, or because it lost two races and "just takes one") acts on a word
+/// the rival already changed; a compare-and-swap of the looked-at value fails
+/// and sees the change. Catches on one thread what loom would need more threads
+/// than it models to show. The code's own write to the word first (a blind
+/// exchange that succeeded) disarms a rival that [`Rival::Writes`]: there was
+/// no look to go stale. `after_next_look(None)` disarms it.
 ///
 /// ```
-/// use racelab::trace;
-/// trace::after_next_load(Some((0x1000, 9)));
+/// use racelab::trace::{self, Rival};
+/// trace::after_next_look(Some((0x1000, Rival::Writes(9))));
 /// assert!(!trace::stale_look_taken());
-/// trace::after_next_load(None);
+/// trace::after_next_look(None);
 /// ```
-pub fn after_next_load(rival: Option<(usize, u64)>) {
+pub fn after_next_look(rival: Option<(usize, Rival)>) {
     STALE_LOOK.with(|s| s.set((rival, false)));
 }
 
-/// The value the rival of [`after_next_load`] writes after a load of `addr`, taken by that load.
-pub fn take_stale_look(addr: usize) -> Option<u64> {
-    STALE_LOOK.with(|s| match s.get().0 {
-        Some((at, value)) if at == addr => {
-            s.set((None, true));
-            Some(value)
-        }
+/// A look at `addr` that found `value` (a load, a failed exchange): the value the
+/// rival of [`after_next_look`] leaves there now, if it acts.
+pub fn looked(addr: usize, value: u64) -> Option<u64> {
+    let due = STALE_LOOK.with(|s| match s.get().0 {
+        Some((at, rival)) if at == addr => Some(rival),
         _ => None,
+    })?;
+    if INTERFERE.with(|i| i.get().left > 0) {
+        return None;
+    }
+    STALE_LOOK.with(|s| s.set((None, true)));
+    Some(match due {
+        Rival::Writes(theirs) => theirs,
+        Rival::Applies(other) => other(value),
     })
 }
 
-/// Any atomic operation on `addr` but a load: the rival of [`after_next_load`] stays away.
-pub fn no_stale_look(addr: usize) {
+/// The code wrote `value` to `addr` itself: the rival of [`after_next_look`]
+/// stays away, and the watcher of [`watch`] reads it.
+pub fn wrote(addr: usize, value: u64) {
     STALE_LOOK.with(|s| {
-        if matches!(s.get().0, Some((at, _)) if at == addr) {
+        if matches!(s.get().0, Some((at, Rival::Writes(_))) if at == addr) {
             s.set((None, false));
+        }
+    });
+    WATCH.with(|w| {
+        let (watched, seen) = w.get();
+        if let Some((at, (key, kept))) = watched
+            && at == addr
+            && seen.is_none()
+            && key(value) != kept
+        {
+            w.set((watched, Some(value)));
         }
     });
 }
 
-/// Whether the rival of [`after_next_load`] changed its word after a load.
+/// What must stay the same in every value written to a word: `key(v)` must be this.
+pub type Kept = (fn(u64) -> u64, u64);
+
+/// The word [`watch`] reads after each write, and what must stay the same in it.
+type Watched = Option<(usize, Kept)>;
+
+thread_local! {
+    /// A simulated thread that reads a word after each of the code's writes (see
+    /// [`watch`]), and the first value it saw break what must stay the same.
+    static WATCH: Cell<(Watched, Option<u64>)> = const { Cell::new((None, None)) };
+}
+
+/// Arms a simulated thread that reads the atomic at `addr` after every write
+/// the code makes to it, and checks that `kept.0(v)` is `kept.1` in each value
+/// `v` written: the sum of two accounts packed in one word, say. A transfer in
+/// two steps (`fetch_sub` from one half, then `fetch_add` to the other) writes
+/// a word whose sum is off between them, which another thread can read; loom
+/// shows it only when the two steps run, which may take more lost races than
+/// its few threads can lose. `watch(None)` disarms it.
+///
+/// ```
+/// use racelab::trace;
+/// trace::watch(Some((0x1000, (|v| v % 10, 3))));
+/// trace::wrote(0x1000, 13);
+/// assert_eq!(trace::watched_wrong(), None);
+/// trace::wrote(0x1000, 14);
+/// assert_eq!(trace::watched_wrong(), Some(14));
+/// trace::watch(None);
+/// ```
+pub fn watch(watched: Option<(usize, Kept)>) {
+    WATCH.with(|w| w.set((watched, None)));
+}
+
+/// The first value written that broke what [`watch`] keeps, if any.
+pub fn watched_wrong() -> Option<u64> {
+    WATCH.with(|w| w.get().1)
+}
+
+/// Whether the rival of [`after_next_look`] changed its word after a look.
 pub fn stale_look_taken() -> bool {
     STALE_LOOK.with(|s| s.get().1)
 }
@@ -684,6 +755,7 @@ pub fn clear() {
     HELD_WORD.with(|word| word.set(None));
     SHADOWS.with(|s| s.borrow_mut().clear());
     STALE_LOOK.with(|s| s.set((None, false)));
+    WATCH.with(|w| w.set((None, None)));
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());

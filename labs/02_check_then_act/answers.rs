@@ -315,6 +315,31 @@ fn worker_min_u32(attempts: u64, tickets: u64) -> u64 {
     u64::from((attempts as u32).min(tickets as u32))
 }
 
+/// A compare-and-swap loop that, after two lost races, "just takes one" with a
+/// blind `fetch_add`: it oversells when the other buyers sell the last tickets
+/// meanwhile, which needs more buyers than loom models (a reviewer's answer,
+/// once solved; caught by rivals who win two races and then sell out).
+fn cas_then_take_one(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut now = sold.load(Relaxed);
+    let mut failures = 0;
+    loop {
+        if now >= capacity {
+            return false;
+        }
+        if failures == 2 {
+            sold.fetch_add(1, Relaxed);
+            return true;
+        }
+        match sold.compare_exchange(now, now + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(seen) => {
+                now = seen;
+                failures += 1;
+            }
+        }
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -329,6 +354,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
         Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),
+        Answer::wrong("cas_then_take_one", "atomic", Fixes { atomic: cas_then_take_one, ..S }),
         Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),

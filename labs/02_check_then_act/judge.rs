@@ -27,6 +27,7 @@
 //! ```
 
 use crate::judge::contention::*;
+use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
@@ -244,7 +245,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let f = *real;
             once_for_real(|| {
                 for (attempts, tickets, sells) in worker_cases() {
-                    expect_eq(&format!("worker({attempts}, {tickets})"), (f.worker)(attempts, tickets), sells)?;
+                    let call = format!("worker({attempts}, {tickets})");
+                    expect_eq(&call, calling(&call, || (f.worker)(attempts, tickets)), sells)?;
                 }
                 check_summing_combine(f.combine, MAX)?;
                 Ok(())
@@ -253,31 +255,62 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     }
 }
 
-/// After loom: other buyers sell every ticket left just after this buyer looked at the
-/// count. A shortcut that trusts the look (`fetch_add` while it said few were sold)
-/// oversells, which loom shows only with more buyers than it models (four who all see
-/// "two left"); a compare-and-swap of the looked-at count fails and sees the sale.
+/// After loom, on one thread, what loom would need more buyers than it models
+/// to show. Other buyers win `k` races in a row, for every `k` of
+/// [`race_counts`], and then:
+///
+/// * leave the last ticket: this buyer must get it (a loop whose patience
+///   runs out first turns a buyer away with a ticket left);
+/// * sell every ticket left just after this buyer's next look: it must say no
+///   (a loop that "just takes one" with `fetch_add` after losing `k` races, or a
+///   `fetch_add` while a look says plenty are left, oversells).
 fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
     if exercise != "atomic" {
         return Ok(());
     }
     let buy = model.atomic;
-    once_in_model(move || {
-        for capacity in [3, 1 << 40] {
+    for races in race_counts() {
+        once_in_model(move || {
+            let k = u64::from(races);
             let counter = AtomicU64::new(0);
-            let (answer, looked) = after_a_stale_look(&counter, capacity, || buy(&counter, capacity));
-            if looked {
+            let (answer, lost) = against_rival(races, |v| v + 1, || buy(&counter, k + 1));
+            if lost > 0 {
                 let what = format!(
-                    "with 0 of {capacity} tickets sold, when other buyers sold all {capacity} just after `atomic_buy` looked at the count (it read 0), it must answer no and leave the count at {capacity}:"
+                    "with {} tickets, when other buyers got in first {} (one ticket left), `atomic_buy` must sell it:",
+                    k + 1,
+                    in_a_row(lost)
+                );
+                if !answer {
+                    return Err(format!("{what} it answered no"));
+                }
+                expect_that(&format!("{what} the count is"), counter.load(Relaxed), lost + 1)?;
+            }
+            for capacity in [k + 3, k + (1 << 40)] {
+                let counter = AtomicU64::new(0);
+                let (answer, lost, looked) = after_races_then_a_stale_look(
+                    &counter,
+                    races,
+                    |v| v + 1,
+                    Rival::Writes(capacity),
+                    || buy(&counter, capacity),
+                );
+                if !looked {
+                    continue;
+                }
+                let first = if lost == 0 { String::new() } else { format!("got in first {} and ", in_a_row(lost)) };
+                let what = format!(
+                    "with {capacity} tickets, when other buyers {first}sold all that were left just after \
+                     `atomic_buy` looked at the count, it must answer no and leave the count at {capacity}:"
                 );
                 if answer {
                     return Err(format!("{what} it answered yes (it sold on a stale look)"));
                 }
                 expect_that(&format!("{what} the count is"), counter.load(Relaxed), capacity)?;
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// The check with the lock held by a real thread for a while (see

@@ -237,6 +237,38 @@ fn total_in_i32(accounts: &Mutex<(u64, u64)>) -> u64 {
     (guard.0 as i32).wrapping_add(guard.1 as i32) as u64
 }
 
+/// A compare-and-swap of the packed word that, after two lost races, moves the
+/// unit in two steps: a thread reading between them sees a unit missing, which
+/// loom shows only after two other transfers (a reviewer's answer, once solved).
+fn packed_cas_then_two_steps(accounts: &AtomicU64) {
+    let mut word = accounts.load(Relaxed);
+    for _ in 0..2 {
+        let (a, b) = unpack(word);
+        match accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => word = now,
+        }
+    }
+    accounts.fetch_sub(1 << 32, Relaxed);
+    accounts.fetch_add(1, Relaxed);
+}
+
+/// A compare-and-swap of the packed word that, after two lost races, stores the
+/// transfer of the last word it saw: a transfer landing meanwhile is lost (a
+/// reviewer's answer, once solved).
+fn packed_cas_then_store(accounts: &AtomicU64) {
+    let mut word = accounts.load(Relaxed);
+    for _ in 0..2 {
+        let (a, b) = unpack(word);
+        match accounts.compare_exchange(word, pack(a - 1, b + 1), Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => word = now,
+        }
+    }
+    let (a, b) = unpack(word);
+    accounts.store(pack(a - 1, b + 1), Relaxed);
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -252,6 +284,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("packed_cas_once", "atomic", Fixes { atomic_transfer: packed_cas_once, ..S }),
         Answer::wrong("packed_two_steps", "atomic", Fixes { atomic_transfer: packed_two_steps, ..S }),
         Answer::wrong("packed_cas_two_tries", "atomic", Fixes { atomic_transfer: packed_cas_two_tries, ..S }),
+        Answer::wrong("packed_cas_then_two_steps", "atomic", Fixes { atomic_transfer: packed_cas_then_two_steps, ..S }),
+        Answer::wrong("packed_cas_then_store", "atomic", Fixes { atomic_transfer: packed_cas_then_store, ..S }),
         Answer::wrong("packed_cas_stale_expected", "atomic", Fixes { atomic_transfer: packed_cas_stale_expected, ..S }),
         Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),

@@ -26,6 +26,7 @@
 //! ```
 
 use crate::judge::contention::*;
+use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
@@ -53,6 +54,10 @@ impl Spec for Invariant {
 
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
         sequential(exercise, real, model)
+    }
+
+    fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
+        beyond_loom(exercise, model)
     }
 
     fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {
@@ -243,11 +248,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let f = *real;
             once_for_real(|| {
                 for k in values::loop_counts(MAX) {
-                    expect_eq(&format!("worker({k})"), (f.worker)(k), k)?;
+                    let call = format!("worker({k})");
+                    expect_eq(&call, calling(&call, || (f.worker)(k)), k)?;
                 }
                 for reports in values::report_lists(MAX) {
                     let end = (0, reports.iter().sum());
-                    expect_eq(&format!("combine({})", shown(&reports)), (f.combine)(&reports), end)?;
+                    let call = format!("combine({})", shown(&reports));
+                    expect_eq(&call, calling(&call, || (f.combine)(&reports)), end)?;
                 }
                 Ok(())
             })
@@ -257,6 +264,64 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
 
 /// The check with the lock held by a real thread for a while (see
 /// [`with_lock_held_for_real`]): run after loom, for the lock exercises.
+/// Another transfer, as a simulated rival makes it: one unit from `a` to `b`.
+fn other_transfer(word: u64) -> u64 {
+    let (a, b) = real::solution::unpack(word);
+    real::solution::pack(a - 1, b + 1)
+}
+
+/// The sum of the two accounts packed in a word: what every transfer keeps.
+fn sum_of(word: u64) -> u64 {
+    let (a, b) = real::solution::unpack(word);
+    a + b
+}
+
+/// After loom, on one thread, what loom would need more transfers than it
+/// models to show. Other transfers win `k` races in a row, for every `k` of
+/// [`race_counts`], and then one more lands just after this transfer's next look,
+/// while a simulated observer reads the word after each of this transfer's writes:
+/// a loop that falls back, after some lost races, to a `store` of what it last saw
+/// loses the other transfer; one that falls back to two steps (`fetch_sub`, then
+/// `fetch_add`) shows the observer a sum that is off.
+fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
+    if exercise != "atomic" {
+        return Ok(());
+    }
+    use real::solution::{pack, unpack};
+    let transfer = model.atomic_transfer;
+    for races in race_counts() {
+        once_in_model(move || {
+            let start = u64::from(races) + 2;
+            let word = AtomicU64::new(pack(start, 0));
+            let ((_, lost, looked), wrote) = watching(&word, (sum_of, start), || {
+                after_races_then_a_stale_look(&word, races, other_transfer, Rival::Applies(other_transfer), || {
+                    transfer(&word)
+                })
+            });
+            let others = lost + u64::from(looked);
+            let when = format!(
+                "from ({start}, 0), when other transfers got in first {}{}",
+                in_a_row(lost),
+                if looked { " and one more landed just after it looked at the word" } else { "" }
+            );
+            if let Some(wrote) = wrote {
+                let (a, b) = unpack(wrote);
+                return Err(format!(
+                    "{when}, `atomic_transfer` wrote (a, b) = ({a}, {b}): a + b = {}, not {start} — a thread \
+                     reading the word then sees money missing or made; every write must be a whole transfer",
+                    a.wrapping_add(b)
+                ));
+            }
+            expect_that(
+                &format!("{when}, `atomic_transfer` must still move its unit: the accounts are"),
+                unpack(word.load(Relaxed)),
+                (start - others - 1, others + 1),
+            )
+        })?;
+    }
+    Ok(())
+}
+
 fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
     match exercise {
         "mutex" => {

@@ -556,8 +556,9 @@ fn partials_in_pairs(steps: &[u64]) -> u64 {
     })
 }
 
-/// A thread per entry, but a lazy `map(spawn).map(join)`: each thread is joined before
-/// the next is spawned, so the entries are counted one after another.
+/// A thread per entry, each joined before the next is spawned (here a lazy
+/// `map(spawn).map(join)`; `for … { spawn(…).join() }` is the same): the entries are
+/// counted one after another.
 fn partials_joined_one_by_one(steps: &[u64]) -> u64 {
     thread::scope(|s| steps.iter().map(|&n| s.spawn(move || count_alone(n))).map(|h| h.join().expect("panicked")).sum())
 }

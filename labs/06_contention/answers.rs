@@ -301,11 +301,68 @@ fn publish_from_u32(total: &AtomicU64, iters: u64) {
     total.fetch_add(u64::from(mine), Relaxed);
 }
 
+/// Publishes with a `load` and a `store` when the count is odd and above 2:
+/// loom's threads count 1 or 2 each, and real threads publish once each, so
+/// neither meets the race (a reviewer's answer, once solved; caught by a thread
+/// that publishes just after the look, at counts 3 to 9).
+fn publish_by_store_for_odd_counts(total: &AtomicU64, iters: u64) {
+    let mine = iters;
+    if mine % 2 == 1 && mine > 2 {
+        let seen = total.load(Relaxed);
+        total.store(seen + mine, Relaxed);
+    } else {
+        total.fetch_add(mine, Relaxed);
+    }
+}
+
+/// Publishes half with `fetch_add` and the rest with a `load` and a `store`: the
+/// look comes after its own first write (a reviewer's answer, once solved).
+fn publish_half_then_load_store(total: &AtomicU64, iters: u64) {
+    if iters <= 2 {
+        total.fetch_add(iters, Relaxed);
+        return;
+    }
+    let half = iters / 2;
+    total.fetch_add(half, Relaxed);
+    let seen = total.load(Relaxed);
+    total.store(seen + (iters - half), Relaxed);
+}
+
+/// Publishes with a `load` and a `store` from 2^20 increments on: a branch
+/// only a count the code itself names takes (a reviewer's answer, once solved;
+/// the judge counts to the code's own largest number).
+fn publish_by_store_from_a_million(total: &AtomicU64, iters: u64) {
+    let mut mine = 0_u64;
+    for _ in 0..iters {
+        mine += 1;
+    }
+    if iters >= 1 << 20 {
+        let seen = total.load(Relaxed);
+        total.store(seen + mine, Relaxed);
+    } else {
+        total.fetch_add(mine, Relaxed);
+    }
+}
+
+/// Counts in the `u32` that `count_ones` returns, naming no narrow type: wrong
+/// past 2^32 increments (a reviewer's answer, once solved).
+fn publish_count_ones_u32(total: &AtomicU64, iters: u64) {
+    let mut mine = iters.count_ones() - iters.count_ones();
+    for _ in 0..iters {
+        mine = mine.wrapping_add(1);
+    }
+    total.fetch_add(mine.into(), Relaxed);
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
         Answer::wrong("sharded_total_u32", "sharded", Fixes { sharded_total: sharded_total_u32, ..S }),
         Answer::wrong("publish_from_u32", "thread_local", Fixes { count_then_publish: publish_from_u32, ..S }),
+        Answer::wrong("publish_by_store_for_odd_counts", "thread_local", Fixes { count_then_publish: publish_by_store_for_odd_counts, ..S }),
+        Answer::wrong("publish_half_then_load_store", "thread_local", Fixes { count_then_publish: publish_half_then_load_store, ..S }),
+        Answer::wrong("publish_by_store_from_a_million", "thread_local", Fixes { count_then_publish: publish_by_store_from_a_million, ..S }),
+        Answer::wrong("publish_count_ones_u32", "thread_local", Fixes { count_then_publish: publish_count_ones_u32, ..S }),
         Answer::wrong("all_on_shard_zero", "sharded", Fixes { sharded_increment: all_on_shard_zero, ..S }),
         Answer::wrong("neighbours_shard", "sharded", Fixes { sharded_increment: neighbours_shard, ..S }),
         Answer::wrong("shard_me_mod_16", "sharded", Fixes { sharded_increment: shard_me_mod_16, ..S }),

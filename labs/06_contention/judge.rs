@@ -23,7 +23,8 @@
 //! assert_eq!(LAB.check("thread_local", &learner).status, Status::Failing);
 //! ```
 
-use crate::judge::contention::lost_races;
+use crate::judge::contention::{after_races_then_a_stale_look, lost_races, race_counts};
+use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
@@ -57,6 +58,10 @@ impl Spec for Contention {
 
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
         sequential(exercise, real, model)
+    }
+
+    fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
+        if exercise == "thread_local" { publish_after_a_stale_look(model.count_then_publish) } else { Ok(()) }
     }
 
     fn needs_no_rival(&self, exercise: &str) -> Option<&'static str> {
@@ -220,12 +225,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
 /// `u8` and a `u16`, totals over the whole range, and lost races.
 fn thread_local_in_model(f: model::Fixes) -> Result<(), Sequential> {
     once_in_model(move || {
-            let mut cases = vec![(10, 3), (10, 0), (0, 1_000), (0, 70_000)];
-            // Counts past each width's edge, published onto totals over the whole range.
-            cases.extend(values::loop_counts(1 << 17).into_iter().map(|iters| (0, iters)));
-            // A start past 2^32: a total kept in a `u32` goes wrong there.
-            cases.extend(values::across(MAX_JOB - 2).into_iter().map(|start| (start, 2)));
-            for (start, iters) in cases {
+            for (start, iters) in publish_cases() {
                 let total = AtomicU64::new(start);
                 (f.count_then_publish)(&total, iters);
                 expect_that(
@@ -243,6 +243,75 @@ fn thread_local_in_model(f: model::Fixes) -> Result<(), Sequential> {
     })
 }
 
+
+/// The (total, increments) pairs `count_then_publish` is checked at, alone and
+/// with another thread publishing just after it looked at the total.
+fn publish_cases() -> Vec<(u64, u64)> {
+    let mut cases = vec![(10, 3), (10, 0), (0, 1_000), (0, 70_000)];
+    // Counts past each width's edge, published onto totals over the whole range.
+    // (Up to 2^20 + 1: the code's own number too, `if iters >= 1 << 20`.)
+    cases.extend(values::loop_counts((1 << 20) + 1).into_iter().map(|iters| (0, iters)));
+    // A start past 2^32: a total kept in a `u32` goes wrong there.
+    cases.extend(values::across(MAX_JOB - 2).into_iter().map(|start| (start, 2)));
+    // Odd and even counts: a shortcut taken for some counts only.
+    cases.extend((3..=9).map(|iters| (values::PAST_U16, iters)));
+    cases
+}
+
+/// Another thread publishes its 7 (see [`publish_after_a_stale_look`]).
+fn publishes_seven(total: u64) -> u64 {
+    total + 7
+}
+
+/// After loom, on one thread, what loom's two or three increments per thread
+/// cannot show: another thread publishes just after this one looked at the
+/// total, at every count and total of [`publish_cases`] (a publish by `load`
+/// and `store` taken only for odd counts, large counts or a large total loses
+/// it), and after other threads won `k` races for every `k` of [`race_counts`]
+/// (a loop that falls back to a `store` after a few lost races loses it too).
+fn publish_after_a_stale_look(publish: fn(&AtomicU64, u64)) -> Result<(), Sequential> {
+    once_in_model(move || {
+        for (start, iters) in publish_cases() {
+            let total = AtomicU64::new(start);
+            let ((), _, looked) =
+                after_races_then_a_stale_look(&total, 0, |v| v, Rival::Applies(publishes_seven), || publish(&total, iters));
+            let other = if looked { 7 } else { 0 };
+            expect_that(
+                &format!(
+                    "after `count_then_publish` of {iters} increments on a total of {start}{}, the total is",
+                    if looked { ", when another thread published 7 just after it looked at the total" } else { "" }
+                ),
+                total.load(Relaxed),
+                start + iters + other,
+            )?;
+        }
+        Ok(())
+    })?;
+    // Without a lost race, the cases above.
+    for races in race_counts().into_iter().filter(|&k| k > 0) {
+        once_in_model(move || {
+            let total = AtomicU64::new(0);
+            let ((), lost, looked) = after_races_then_a_stale_look(
+                &total,
+                races,
+                |v| v + 1,
+                Rival::Applies(publishes_seven),
+                || publish(&total, 3),
+            );
+            let other = lost + if looked { 7 } else { 0 };
+            expect_that(
+                &format!(
+                    "after `count_then_publish` of 3 increments on a total of 0, when other threads got in first {}{}, the total is",
+                    crate::judge::contention::in_a_row(lost),
+                    if looked { " and another published 7 just after it looked" } else { "" }
+                ),
+                total.load(Relaxed),
+                3 + other,
+            )
+        })?;
+    }
+    Ok(())
+}
 
 /// The largest job a worker is given: a real run counts up to this many increments.
 const MAX_JOB: u64 = crate::runner::MAX_TOTAL;

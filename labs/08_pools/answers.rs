@@ -756,6 +756,60 @@ fn vecdeque_window(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, 
     }
 }
 
+/// A compare-and-swap whose patience is half the jobs left plus one: with ten
+/// jobs left and six lost races it goes home while four are left (a reviewer's
+/// answer, once solved; caught by rivals who leave exactly one job).
+fn cas_patience_half_the_jobs_left(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut job = next.load(SeqCst);
+    let budget = end.saturating_sub(job) / 2 + 1;
+    for _ in 0..budget {
+        if job >= end {
+            return None;
+        }
+        match next.compare_exchange(job, job + 1, SeqCst, SeqCst) {
+            Ok(_) => return Some(job),
+            Err(now) => job = now,
+        }
+    }
+    None
+}
+
+/// After `train` says stop, trains one batch more when the run is long (more than
+/// five batches): the judge's short runs never show it (a reviewer's answer, once
+/// "not judged" when a real trial's loader was gone).
+fn trains_one_more_when_long(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early = BTreeMap::new();
+    let (mut requested, mut trained) = (0_u64, 0_u64);
+    while trained < count {
+        while requested < count && requested - trained < depth {
+            loader.request(first + requested);
+            requested += 1;
+        }
+        let want = first + trained;
+        let batch = loop {
+            if let Some(batch) = early.remove(&want) {
+                break batch;
+            }
+            let (index, batch) = loader.next_loaded();
+            early.insert(index, batch);
+        };
+        trained += 1;
+        if !train(want, batch) {
+            if count > 5 && trained < count {
+                let next = first + trained;
+                while !early.contains_key(&next) {
+                    let (index, batch) = loader.next_loaded();
+                    early.insert(index, batch);
+                }
+                if let Some(batch) = early.remove(&next) {
+                    let _ = train(next, batch);
+                }
+            }
+            return;
+        }
+    }
+}
+
 /// The catalogue, in order: each answer is the reference fixes with one exercise's functions replaced.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     let claim = |f: fn(&AtomicU64, u64) -> Option<u64>| Fixes { claim: f, ..S };
@@ -778,6 +832,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("u32_job_number", "claim", claim(u32_job_number)),
         Answer::wrong("claims_two_at_once", "claim", claim(claims_two_at_once)),
         Answer::wrong("fast_path_far_from_end", "claim", claim(fast_path_far_from_end)),
+        Answer::wrong("cas_patience_half_the_jobs_left", "claim", claim(cas_patience_half_the_jobs_left)),
         Answer::wrong("stop_flag_shutdown", "shutdown", Fixes { work: stop_flag_work, shutdown: stop_flag_shutdown, ..S }),
         Answer::wrong("join_before_close", "shutdown", shutdown(join_before_close)),
         Answer::wrong("try_recv_results", "shutdown", shutdown(try_recv_results)),
@@ -800,6 +855,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("ignores_stop", "in_order", consume(ignores_stop)),
         Answer::wrong("skips_a_late_batch", "in_order", consume(skips_a_late_batch)),
         Answer::wrong("keyed_by_arrival", "in_order", consume(keyed_by_arrival)),
+        Answer::wrong("trains_one_more_when_long", "in_order", consume(trains_one_more_when_long)),
         Answer::right("fetch_update_bounded", "claim", claim(fetch_update_bounded)),
         Answer::right("cas_loop_weak", "claim", claim(cas_loop_weak)),
         Answer::right("fetch_add_then_undo", "claim", claim(fetch_add_then_undo)),

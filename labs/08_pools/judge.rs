@@ -40,7 +40,8 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{after_a_stale_look, against_rival, in_a_row, lost_races_due};
+use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_counts};
+use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
@@ -78,7 +79,7 @@ impl Spec for Pools {
         if exercise != "claim" {
             return Ok(());
         }
-        once_in_model(move || claim_after_a_stale_look(claim))
+        claim_after_a_stale_look(claim)
     }
 
     fn combine(&self, _fixes: &real::Fixes, reports: &[u64]) -> State {
@@ -239,24 +240,49 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
     )
 }
 
-/// After loom: other workers claim every job left just after this one looked at
-/// `next`. A shortcut that trusts the look (`fetch_add` while it said many jobs are
-/// left) hands out a job past the end, which loom shows only with more workers than
-/// it models.
-fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> {
-    let first = 1 << 32;
-    for end in [first + 3, MAX_END] {
-        let next = AtomicU64::new(first);
-        let (got, looked) = after_a_stale_look(&next, end, || claim(&next, end));
-        if looked {
-            expect_that(
+/// After loom, on one thread, what loom would need more workers than it models
+/// to show. Other workers win `k` races in a row, for every `k` of
+/// [`race_counts`], and then:
+///
+/// * leave the last job: this worker must get it (a loop whose patience runs out
+///   first, `(end - next) / 2` tries say, sends a worker home with a job left);
+/// * claim every job left just after this worker's next look: it must hear
+///   `None` (a `fetch_add` because a look said many jobs are left, or "just take
+///   one" after losing `k` races, hands out a job past the end).
+fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), Sequential> {
+    let first: u64 = 1 << 32;
+    for races in race_counts() {
+        once_in_model(move || {
+            let k = u64::from(races);
+            let next = AtomicU64::new(first);
+            let end = first + k + 1;
+            let (got, lost) = against_rival(races, |v| v + 1, || claim(&next, end));
+            // (No race lost: `claim` alone, checked before loom.)
+            if lost > 0 { expect_that(
                 &format!(
-                    "when other workers claimed every job of {first}..{end} just after `claim` looked at `next` (it read {first}), `claim` returned"
+                    "when other workers got in first {} with jobs {first}..{end} to claim (one left for this worker), `claim` returned",
+                    in_a_row(lost)
                 ),
                 got,
-                None,
-            )?;
-        }
+                Some(first + lost),
+            )?; }
+            for end in [first + k + 3, MAX_END] {
+                let next = AtomicU64::new(first);
+                let (got, lost, looked) =
+                    after_races_then_a_stale_look(&next, races, |v| v + 1, Rival::Writes(end), || claim(&next, end));
+                if looked {
+                    let before = if lost == 0 { String::new() } else { format!("got in first {} and ", in_a_row(lost)) };
+                    expect_that(
+                        &format!(
+                            "when other workers {before}claimed every job of {first}..{end} left just after `claim` looked at `next`, `claim` returned"
+                        ),
+                        got,
+                        None,
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
@@ -437,6 +463,11 @@ fn every_arrival_order(consume: Consume) -> Result<(), Sequential> {
     }
     for (first, depth, seed) in [(0, 8, 1), (1 << 16, 3, 2), (u64::MAX - 300, 16, 3), ((1 << 32) - 150, 5, 4)] {
         one_order(consume, (first, 300, depth, None), Vec::new(), Some(0x9E37_79B9_7F4A_7C15 ^ seed))?;
+    }
+    // A stop in a long run too: code that handles a stop one way for few batches and another
+    // for many ("train one more when the run is long") meets it.
+    for (stop, seed) in [(1, 5), (6, 6), (150, 7), (299, 8)] {
+        one_order(consume, (1 << 8, 300, 5, Some(stop)), Vec::new(), Some(0x9E37_79B9_7F4A_7C15 ^ seed))?;
     }
     Ok(())
 }

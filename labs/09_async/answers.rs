@@ -249,6 +249,97 @@ async fn awaited_one_by_one(account: Rc<Account>, depositors: usize, deposits: u
     owner.await.expect("the owner failed");
 }
 
+/// With one depositor, deposits in the caller and skips the owner and the channel:
+/// the right balance, but the caller touches it (a reviewer's answer, once solved).
+async fn caller_deposits_when_alone(account: Rc<Account>, depositors: usize, deposits: u64) {
+    if depositors == 1 {
+        for _ in 0..deposits {
+            account.confirm().await;
+            account.balance.set(account.balance.get() + 1);
+        }
+        return;
+    }
+    through_the_owner(account, depositors, deposits).await;
+}
+
+/// The right shape the two shortcuts above and below leave for other numbers of depositors.
+async fn through_the_owner(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let depositors: Vec<_> =
+        (0..depositors).map(|_| task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits))).collect();
+    drop(coins);
+    for depositor in depositors {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
+/// From three depositors on, skips the channel: each depositor adds its own coins
+/// (no await between its read and write, so none is lost on one thread) — no owner
+/// at all (a reviewer's answer, once solved).
+async fn depositors_write_from_three(account: Rc<Account>, depositors: usize, deposits: u64) {
+    if depositors < 3 {
+        return through_the_owner(account, depositors, deposits).await;
+    }
+    let tasks: Vec<_> = (0..depositors)
+        .map(|_| {
+            let account = Rc::clone(&account);
+            task::spawn(async move {
+                for _ in 0..deposits {
+                    account.confirm().await;
+                    account.balance.set(account.balance.get() + 1);
+                }
+            })
+        })
+        .collect();
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+}
+
+/// Awaits the first depositor before it starts the others: its round trips overlap
+/// with none (a reviewer's answer, once solved).
+async fn first_depositor_awaited_alone(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut others = Vec::new();
+    for i in 0..depositors {
+        let depositor = task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits));
+        if i == 0 {
+            depositor.await.expect("a depositor failed");
+        } else {
+            others.push(depositor);
+        }
+    }
+    drop(coins);
+    for depositor in others {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
+/// The owner takes what is queued in batches with `recv_many`, as tokio allows.
+async fn owner_takes_batches(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, mut received) = mpsc::unbounded_channel::<u64>();
+    let owner = {
+        let account = Rc::clone(&account);
+        task::spawn(async move {
+            let mut batch = Vec::new();
+            while received.recv_many(&mut batch, 16).await > 0 {
+                account.balance.set(account.balance.get() + batch.drain(..).sum::<u64>());
+            }
+        })
+    };
+    let depositors: Vec<_> =
+        (0..depositors).map(|_| task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits))).collect();
+    drop(coins);
+    for depositor in depositors {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
 /// Returns once the depositors are done, without awaiting the owner: coins still in
 /// the channel are never added (the owner is dropped when the caller's program ends).
 async fn owner_not_awaited(account: Rc<Account>, depositors: usize, deposits: u64) {
@@ -457,6 +548,21 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         ),
         Answer::wrong("awaited_one_by_one", "owner", Fixes { owner: |a, d, k| Box::pin(awaited_one_by_one(a, d, k)), ..S }),
         Answer::wrong(
+            "caller_deposits_when_alone",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(caller_deposits_when_alone(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "depositors_write_from_three",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(depositors_write_from_three(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "first_depositor_awaited_alone",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(first_depositor_awaited_alone(a, d, k)), ..S },
+        ),
+        Answer::wrong(
             "bounded_owner_after_the_depositors",
             "owner",
             Fixes { owner: |a, d, k| Box::pin(bounded_owner_after_the_depositors(a, d, k)), ..S },
@@ -504,6 +610,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("reread_after_await", "no_await", Fixes { deposit: |a| Box::pin(reread_after_await(a)), ..S }),
         Answer::right("await_owner_only", "owner", Fixes { owner: |a, d, k| Box::pin(await_owner_only(a, d, k)), ..S }),
         Answer::right("bounded_channel", "owner", Fixes { owner: |a, d, k| Box::pin(bounded_channel(a, d, k)), ..S }),
+        Answer::right("owner_takes_batches", "owner", Fixes { owner: |a, d, k| Box::pin(owner_takes_batches(a, d, k)), ..S }),
         Answer::right("handle_then_match", "offload", Fixes { post: |s| Box::pin(handle_then_match(s)), ..S }),
         Answer::right(
             "offload_in_its_own_task",

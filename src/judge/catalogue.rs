@@ -43,6 +43,8 @@ pub struct Entry {
 /// let answers = "/// Locks to read, unlocks,\n/// locks again to write.\nfn split_lock() {}\n";
 /// let why = racelab::judge::catalogue::explanation_in(answers, "split_lock").unwrap();
 /// assert_eq!(why, "Locks to read, unlocks, locks again to write.");
+/// let answers = "/// Sells in `u32`s (a reviewer's answer, once solved): wrong past 2^32.\nfn narrow() {}\n";
+/// assert_eq!(racelab::judge::catalogue::explanation_in(answers, "narrow").unwrap(), "Sells in `u32`s: wrong past 2^32.");
 /// let answers = "/// Awaits between the read and the write.\nasync fn await_between() {}\n";
 /// assert!(racelab::judge::catalogue::explanation_in(answers, "await_between").is_some());
 /// ```
@@ -59,8 +61,27 @@ pub fn explanation_in(answers: &str, name: &str) -> Option<String> {
         .filter_map(|l| l.strip_prefix("///"))
         .map(str::trim)
         .collect();
-    let text = docs.into_iter().rev().collect::<Vec<_>>().join(" ");
+    let text = without_maintainers_notes(&docs.into_iter().rev().collect::<Vec<_>>().join(" "));
     (!text.is_empty()).then_some(text)
+}
+
+/// `text` without the notes a catalogue keeps for its maintainers — a
+/// parenthesis that says where an answer came from ("(a reviewer's answer, once
+/// solved)"): a learner told "this is a mistake the course knows" reads the rest.
+fn without_maintainers_notes(text: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')') else { break };
+        let note = &rest[open..open + close + 1];
+        kept.push_str(&rest[..open]);
+        if !(note.contains("reviewer") || note.contains("once solved")) {
+            kept.push_str(note);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    kept.push_str(rest);
+    kept
 }
 
 /// The catalogued mistakes that fail like `signature`: the same check

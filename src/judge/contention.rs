@@ -12,6 +12,7 @@
 //!   as long as the learner's call keeps trying (up to [`LOCK_HELD_FOR`] of its
 //!   CPU time), catching give-ups with a larger budget, whatever the machine's load.
 
+use crate::trace::Rival;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -87,19 +88,68 @@ pub(crate) fn against_rival<T>(times: u32, other: crate::trace::OtherThread, cal
     (result, lost)
 }
 
-/// Calls `call` while a simulated rival waits for the call's first look at
-/// `word` and writes `theirs` to it right after (see
-/// [`crate::trace::after_next_load`]): a shortcut that acts on what it saw —
-/// a blind `fetch_add` because the look said plenty were left — acts on a stale
-/// look. Returns what `call` returned and whether the rival wrote (`false`: the
-/// call's first operation on `word` was no load; it trusted no look, and there
-/// is nothing to judge). The rival is gone afterwards, whatever `call` did.
-pub(crate) fn after_a_stale_look<W, T>(word: &W, theirs: u64, call: impl FnOnce() -> T) -> (T, bool) {
-    crate::trace::after_next_load(Some((std::ptr::from_ref(word) as usize, theirs)));
+/// Calls `call` while simulated rivals get in first: one wins the call's next
+/// `races` compare-exchanges (doing `other` to the value just before each, as in
+/// [`against_rival`]); then another does `then` to `word` just after the call's
+/// next look at it (a load, or the exchange it just lost: see
+/// [`crate::trace::after_next_look`]). A loop that, after some lost races, falls
+/// back to a blind `fetch_add` or a `store` of what it last saw ("contended: just
+/// take one") acts on a stale look; the races it loses are counted the way its
+/// own code counts them, so every count in [`race_counts`] is tried. Returns what
+/// `call` returned, how many races it lost and whether the second rival acted.
+pub(crate) fn after_races_then_a_stale_look<W, T>(
+    word: &W,
+    races: u32,
+    other: crate::trace::OtherThread,
+    then: Rival,
+    call: impl FnOnce() -> T,
+) -> (T, u64, bool) {
+    crate::trace::interfere(races, other);
+    crate::trace::after_next_look(Some((std::ptr::from_ref(word) as usize, then)));
     let result = call();
     let looked = crate::trace::stale_look_taken();
-    crate::trace::after_next_load(None);
-    (result, looked)
+    let lost = u64::from(crate::trace::interference_used());
+    crate::trace::after_next_look(None);
+    crate::trace::interfere(0, |v| v);
+    (result, lost, looked)
+}
+
+/// Calls `call` while a simulated thread reads `word` after each write the
+/// call makes to it (see [`crate::trace::watch`]): `kept.0(v)` must be `kept.1`
+/// in every value `v` written. Returns what `call` returned and the first value
+/// written that broke it — a state another thread could have read.
+pub(crate) fn watching<W, T>(word: &W, kept: crate::trace::Kept, call: impl FnOnce() -> T) -> (T, Option<u64>) {
+    crate::trace::watch(Some((std::ptr::from_ref(word) as usize, kept)));
+    let result = call();
+    let wrong = crate::trace::watched_wrong();
+    crate::trace::watch(None);
+    (result, wrong)
+}
+
+/// The numbers of races in a row [`after_races_then_a_stale_look`] tries: every
+/// count up to 16, each side of the powers of two and ten up to 2^12 where a
+/// learner's limit plausibly sits, and the code's own largest number and one more
+/// ([`crate::trace::patience`], up to 2^20: a tight loop loses that many in ~30 ms).
+///
+/// ```
+/// use racelab::judge::contention::race_counts;
+/// let counts = race_counts();
+/// assert!((0..=16).all(|k| counts.contains(&k)));
+/// assert!(counts.contains(&999) && counts.contains(&1025));
+/// ```
+pub fn race_counts() -> Vec<u32> {
+    let mut counts: Vec<u32> = (0..=16).collect();
+    for edge in [32, 64, 100, 128, 256, 512, 1000, 1024, 2048, 4096] {
+        counts.extend([edge - 1, edge, edge + 1]);
+    }
+    let own = crate::trace::patience();
+    if own <= 1 << 20 {
+        let own = u32::try_from(own).unwrap_or(0);
+        counts.extend([own, own + 1]);
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    counts
 }
 
 /// How many races were lost, as a failure says it: "once", "3 times".

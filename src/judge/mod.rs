@@ -67,6 +67,6 @@ pub use exercises::{Exercises, Judge};
 pub use outcome::{Likeness, Outcome, Resemblance, Signature, Status};
 pub use reading::{Reading, Refusal};
 pub use real_stage::{REAL_TRIALS, WORKER_ENV, self_as_worker, worker_job};
-pub use sequential::{Sequential, expect_eq, expect_that, once_for_real, once_in_model};
+pub use sequential::{Sequential, calling, expect_eq, expect_that, once_for_real, once_in_model};
 pub use source::{Source, code_only, fingerprint};
 pub use spec::{Answer, Catalogue, Exercise, Learner, Spec};

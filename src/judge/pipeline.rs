@@ -46,6 +46,23 @@ pub(crate) fn judge_as_written(reading: &Reading, functions: &[&str]) {
     super::values::code_may_wrap_past_u32(functions.is_empty() || reading.may_wrap_past_u32(functions));
 }
 
+/// What [`judge_as_written`] set for one check, set back to the defaults when the
+/// check ends, however it ends.
+struct AsWritten;
+
+impl AsWritten {
+    fn set(reading: &Reading, functions: &[&str]) -> AsWritten {
+        judge_as_written(reading, functions);
+        AsWritten
+    }
+}
+
+impl Drop for AsWritten {
+    fn drop(&mut self) {
+        judge_as_written(&Reading::default(), &[]);
+    }
+}
+
 pub(crate) fn check<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Real, S::Model>) -> Outcome {
     let others = others_of(spec.exercises(), exercise);
     let mut outcome = check_code(spec, exercise, learner);
@@ -76,13 +93,11 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     stage(&format!("the sequential check of {}", function_names(spec, variant)));
     crate::trace::clear();
     crate::trace::reset_rivals();
-    // The learner's file tells the one-thread checks how patient a rival must be and whether
-    // counts past 2^32 are worth running (the catalogue sets both from the answer's code).
-    if let Some(source) = learner.source {
-        judge_as_written(&source.read(), functions);
-    }
+    // The learner's file tells the one-thread checks (here and after loom) how patient a
+    // rival must be and whether counts past 2^32 are worth running (the catalogue sets
+    // both from the answer's code); the defaults are back when this check ends.
+    let _as_written = learner.source.map(|source| AsWritten::set(&source.read(), functions));
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
-    judge_as_written(&Reading::default(), &[]);
     let (contendable, rival_armed) = crate::trace::rivals();
     // Threads (or tasks) the learner's code started in the failing run, if it was in the model.
     let own_threads = crate::trace::spawned() > 0;

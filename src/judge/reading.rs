@@ -342,7 +342,8 @@ impl Reading {
 /// `AtomicU16`, `NonZeroI32`, `c_int`), a literal's suffix (`7u8`, `1.0f32`) or
 /// a byte literal (`b'x'`) — or convert a number (`as`, `try_from`, `try_into`):
 /// `let mut n = 0; … n as u64` names no type, and `n` is an `i32` (an integer
-/// whose type nothing else fixes defaults to `i32`). `usize` is 64 bits on
+/// whose type nothing else fixes defaults to `i32`) — or call a method that
+/// returns a `u32` (`count_ones`, `ilog2`). `usize` is 64 bits on
 /// every machine the course runs on.
 fn names_a_narrow_type(tokens: TokenStream) -> bool {
     const TYPES: [&str; 16] = [
@@ -350,6 +351,22 @@ fn names_a_narrow_type(tokens: TokenStream) -> bool {
         "c_schar", "c_uchar", "c_float",
     ];
     const IN_NAMES: [&str; 7] = ["U8", "U16", "U32", "I8", "I16", "I32", "F32"];
+    // Methods of every integer type that return a `u32`: `let mut n = x.count_ones() - x.count_ones()`
+    // counts in a `u32` without naming one.
+    const GIVES_U32: [&str; 12] = [
+        "count_ones",
+        "count_zeros",
+        "leading_zeros",
+        "trailing_zeros",
+        "leading_ones",
+        "trailing_ones",
+        "ilog",
+        "ilog2",
+        "ilog10",
+        "checked_ilog",
+        "checked_ilog2",
+        "checked_ilog10",
+    ];
     let in_name = |name: &str| {
         IN_NAMES.iter().any(|w| {
             name.match_indices(w).any(|(at, _)| !name[at + w.len()..].starts_with(|c: char| c.is_ascii_digit()))
@@ -358,7 +375,10 @@ fn names_a_narrow_type(tokens: TokenStream) -> bool {
     tokens.into_iter().any(|tree| match tree {
         TokenTree::Ident(ident) => {
             let name = ident.to_string();
-            TYPES.contains(&name.as_str()) || in_name(&name) || ["as", "try_from", "try_into"].contains(&name.as_str())
+            TYPES.contains(&name.as_str())
+                || in_name(&name)
+                || ["as", "try_from", "try_into"].contains(&name.as_str())
+                || GIVES_U32.contains(&name.as_str())
         }
         TokenTree::Literal(literal) => {
             let text = literal.to_string();

@@ -49,7 +49,15 @@ pub(crate) fn on_real_threads<S: Spec>(spec: &'static S, variant: &'static str, 
                 ));
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
-                Err(payload) => std::panic::resume_unwind(payload),
+                // A panic in a trial is the answer's failure (a call the lab's code refuses, made
+                // where loom's small cases never made it), not the end of the check.
+                Err(payload) => {
+                    return Err(format!(
+                        "trial {} of {REAL_TRIALS} ({case}) panicked: {}",
+                        trial + 1,
+                        crate::trace::panic_message(&*payload)
+                    ));
+                }
                 Ok(()) => State::default(),
             },
         };

@@ -107,11 +107,41 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
 /// Runs `f` (pure functions: a worker, a `combine`), turning a `todo!()` or
 /// a panic into a [`Sequential`] error.
 pub fn once_for_real<F: FnOnce() -> Result<(), String>>(f: F) -> Result<(), Sequential> {
-    match crate::check::quietly_catch(f) {
+    CALLING.with(|c| c.borrow_mut().take());
+    let result = crate::check::quietly_catch(f);
+    let call = CALLING.with(|c| c.borrow_mut().take());
+    match result {
         Ok(result) => result.map_err(Sequential::Logic),
         Err((message, at)) if message.contains("not yet implemented") => Err(Sequential::NotAttempted(at)),
-        Err((message, at)) => Err(Sequential::Logic(format!("it panicked{at}: {message}"))),
+        Err((message, at)) => Err(Sequential::Logic(match call {
+            Some(call) => format!("`{call}` panicked{at}: {message}"),
+            None => format!("it panicked{at}: {message}"),
+        })),
     }
+}
+
+thread_local! {
+    /// The call [`calling`] is making now: a panic in it is named with its input.
+    static CALLING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes the call `call` names (`"combine([1, 2])"`) by running `f`: if it panics
+/// inside [`once_for_real`], the failure names the call and its input — an `i32`
+/// sum that overflows in `combine` is not blamed on `worker`.
+///
+/// ```
+/// use racelab::judge::{Sequential, calling, once_for_real};
+/// let failed = once_for_real(|| {
+///     calling("combine([1, 2])", || -> u64 { panic!("attempt to add with overflow") });
+///     Ok(())
+/// });
+/// assert!(matches!(failed, Err(Sequential::Logic(why)) if why.starts_with("`combine([1, 2])` panicked")));
+/// ```
+pub fn calling<T>(call: &str, f: impl FnOnce() -> T) -> T {
+    CALLING.with(|c| *c.borrow_mut() = Some(call.to_string()));
+    let result = f();
+    CALLING.with(|c| c.borrow_mut().take());
+    result
 }
 
 /// Compares a state after a call with the right one: `what` says which, e.g.
@@ -138,7 +168,11 @@ pub fn check_counting_worker(
 ) -> Result<(), Sequential> {
     once_for_real(|| {
         let jobs = super::values::loop_counts(max_job);
-        let wrong: Vec<(u64, u64)> = jobs.iter().map(|&k| (k, worker(k))).filter(|&(k, got)| got != k).collect();
+        let wrong: Vec<(u64, u64)> = jobs
+            .iter()
+            .map(|&k| (k, calling(&format!("worker({k})"), || worker(k))))
+            .filter(|&(k, got)| got != k)
+            .collect();
         if let Some(&(k, got)) = wrong.first() {
             // Which jobs it gets wrong tells mistakes apart: one edge (0) or every job. Told
             // from the jobs up to 2^16 + 1, which every answer is given (see
@@ -168,7 +202,8 @@ pub fn check_counting_worker(
 pub(crate) fn check_summing_combine(combine: fn(&[u64]) -> u64, max_total: u64) -> Result<(), String> {
     for reports in super::values::report_lists(max_total) {
         let total = reports.iter().sum();
-        expect_eq(&format!("combine({})", shown(&reports)), combine(&reports), total)?;
+        let call = format!("combine({})", shown(&reports));
+        expect_eq(&call, calling(&call, || combine(&reports)), total)?;
     }
     Ok(())
 }

@@ -93,6 +93,9 @@ pub const PAST_I32: u64 = (1 << 31) + 1;
 /// loop too slow per step to reach [`PAST_U32`]: tasks on a real executor, say).
 pub const PAST_U16: u64 = (1 << 16) + 1;
 
+/// The largest of the code's own numbers [`loop_counts`] counts to (and one past).
+const OWN_COUNTS_UP_TO: u64 = 1 << 20;
+
 /// Loop counts for a function that counts one at a time, up to `max`: small
 /// ones, one past a `u8` and [`PAST_U16`], and [`PAST_U32`] — not the
 /// whole range: counting one by one to 2^32 takes one to a few seconds, to
@@ -106,8 +109,16 @@ pub const PAST_U16: u64 = (1 << 16) + 1;
 /// right at every smaller count and wrong past it.
 pub fn loop_counts(max: u64) -> Vec<u64> {
     let mut counts = vec![0, 1, 2, 3, 1_000, (1 << 8) + 1, PAST_U16, PAST_I32, PAST_U32];
-    counts.retain(|&c| c <= max && (c <= PAST_U16 || may_wrap_past_u32()));
+    // The code's own largest number and one past it, up to 2^20 (counted in a moment):
+    // `if iters >= 1 << 20 { … }` is a branch no other count takes.
+    let own = crate::trace::patience();
+    if own <= OWN_COUNTS_UP_TO {
+        counts.extend([own, own + 1]);
+    }
+    // Past 2^20 + 1 only PAST_I32 and PAST_U32 are left: for code that could wrap there.
+    counts.retain(|&c| c <= max && (c <= OWN_COUNTS_UP_TO + 1 || may_wrap_past_u32()));
     counts.sort_unstable();
+    counts.dedup();
     counts
 }
 

@@ -46,7 +46,6 @@ macro_rules! traced_common {
             /// loom's atomic, with the value simulated rivals left beside it (see
             /// `trace::shadow`) written back first.
             fn inner(&self) -> &$inner {
-                trace::no_stale_look(self as *const Self as usize);
                 if let Some(theirs) = trace::unshadow(self as *const Self as usize) {
                     self.inner.store(<$t as Traced>::untraced(theirs), Ordering::SeqCst);
                 }
@@ -56,20 +55,30 @@ macro_rules! traced_common {
             /// Records a read-modify-write that replaced `old` with `new`; returns `old`.
             fn rmw(&self, name: &'static str, old: $t, new: $t, location: &'static Location<'static>) -> $t {
                 self.note(Op::Rmw { name, read: old.traced(), wrote: new.traced() }, location);
+                trace::wrote(self as *const Self as usize, new.traced());
                 old
+            }
+
+            /// A look at the word that found `value` (a load, a failed exchange): a rival
+            /// armed to act just after it (`trace::after_next_look`) changes the word now,
+            /// kept beside loom's memory like a lost race (the next write takes it).
+            fn look(&self, value: $t) -> $t {
+                let addr = self as *const Self as usize;
+                if let Some(theirs) = trace::looked(addr, value.traced()) {
+                    trace::shadow(addr, theirs);
+                }
+                value
             }
 
             /// Loads the value (traced).
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
                 before("load", Location::caller());
-                // A rival armed to change the word just after this look (`trace::after_next_load`).
-                let stale = trace::take_stale_look(self as *const Self as usize);
                 // The judge's contended run: the value simulated rivals changed last.
                 if let Some(theirs) = trace::shadowed(self as *const Self as usize) {
                     let theirs = <$t as Traced>::untraced(theirs);
                     self.note(Op::Load { read: theirs.traced() }, Location::caller());
-                    return theirs;
+                    return self.look(theirs);
                 }
                 // The judge's contended run: the lock word reads "held" while the simulated holder has it.
                 if let Some(held) = trace::held_elsewhere(self as *const Self as usize) {
@@ -79,11 +88,7 @@ macro_rules! traced_common {
                 }
                 let value = self.inner().load(order);
                 self.note(Op::Load { read: value.traced() }, Location::caller());
-                if let Some(theirs) = stale {
-                    // Kept beside loom's memory like a rival's lost race: the next write takes it.
-                    trace::shadow(self as *const Self as usize, theirs);
-                }
-                value
+                self.look(value)
             }
 
             /// Stores a value (traced).
@@ -92,6 +97,7 @@ macro_rules! traced_common {
                 before_writing("store", value.traced(), Location::caller());
                 self.inner().store(value, order);
                 self.note(Op::Store { wrote: value.traced() }, Location::caller());
+                trace::wrote(self as *const Self as usize, value.traced());
             }
 
             /// Swaps in a value, returning the old one (traced).
@@ -150,7 +156,7 @@ macro_rules! traced_common {
                     if theirs != current.traced() {
                         trace::shadow(addr, theirs);
                         self.note(Op::CasFail { read: theirs, expected: current.traced() }, location);
-                        return Err(<$t as Traced>::untraced(theirs));
+                        return Err(self.look(<$t as Traced>::untraced(theirs)));
                     }
                     // A stale `current` that happens to equal the rival's value: the exchange succeeds.
                     trace::unshadow(addr);
@@ -162,6 +168,12 @@ macro_rules! traced_common {
                     Err(seen) => Op::CasFail { read: seen.traced(), expected: current.traced() },
                 };
                 self.note(op, location);
+                match result {
+                    Ok(_) => trace::wrote(self as *const Self as usize, new.traced()),
+                    Err(seen) => {
+                        self.look(seen);
+                    }
+                }
                 result
             }
 
@@ -196,7 +208,7 @@ macro_rules! traced_common {
                     // branches of its own, and a write would add values to read.
                     let _ = (success, new);
                     self.note(Op::CasSpurious { read: current.traced() }, location);
-                    return Err(current);
+                    return Err(self.look(current));
                 }
                 self.cas(current, new, success, failure, location)
             }
@@ -211,6 +223,7 @@ macro_rules! traced_common {
                 before("fetch_update", location);
                 let mut seen = self.inner().load(fetch_order);
                 self.note(Op::Load { read: seen.traced() }, location);
+                seen = self.look(seen);
                 while let Some(new) = f(seen) {
                     // std's fetch_update uses the weak compare-exchange too.
                     before("fetch_update", location);
