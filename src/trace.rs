@@ -305,58 +305,82 @@ pub enum Rival {
 }
 
 thread_local! {
-    /// A simulated rival armed to change a word just after the code's next look
-    /// at it (see [`after_next_look`]), and whether it did.
-    static STALE_LOOK: Cell<(Option<(usize, Rival)>, bool)> = const { Cell::new((None, false)) };
+    /// A simulated rival armed to change a word between the code's look at it and its
+    /// next write (see [`after_next_look`]), whether the code has looked, and whether
+    /// the rival acted.
+    static STALE_LOOK: Cell<(Armed, bool, bool)> = const { Cell::new((None, false, false)) };
 }
 
-/// Arms a simulated rival that changes the atomic at `addr` just after the
-/// code's next look at it — a load, or a compare-exchange that failed (it
-/// returns what it found) — once the rival of [`interfere`], if any, has won
-/// all its races: the look the code took is stale from then on. A shortcut that
-/// trusts the look (a blind `fetch_add` because the look said plenty of tickets
-/// are left, or because it lost two races and "just takes one") acts on a word
-/// the rival already changed; a compare-and-swap of the looked-at value fails
-/// and sees the change. Catches on one thread what loom would need more threads
-/// than it models to show. The code's own write to the word first (a blind
-/// exchange that succeeded) disarms a rival that [`Rival::Writes`]: there was
-/// no look to go stale. `after_next_look(None)` disarms it.
+/// The word a rival of [`after_next_look`] waits at, and what it does there.
+type Armed = Option<(usize, Rival)>;
+
+/// Arms a simulated rival that changes the atomic at `addr` between the code's
+/// look at it — a load, or a compare-exchange that failed (it returns what it
+/// found) — and the code's next write to it (a store, a read-modify-write, an
+/// exchange), once the rival of [`interfere`], if any, has won all its races:
+/// whatever the code decided from its look is decided on a stale value. A
+/// shortcut that trusts the look (a blind `fetch_add` because the look said
+/// plenty of tickets are left; a `load` and a `store` after losing a few races)
+/// writes over the rival's change; a compare-and-swap of the looked-at value
+/// fails and sees it. Catches on one thread what loom would need more threads
+/// than it models to show. A write with no look before it disarms a rival that
+/// [`Rival::Writes`] (the code trusted no look); the rival waits while the code
+/// holds one of the model's locks (see [`lock_taken`]). `after_next_look(None)`
+/// disarms it.
 ///
 /// ```
 /// use racelab::trace::{self, Rival};
 /// trace::after_next_look(Some((0x1000, Rival::Writes(9))));
-/// assert!(!trace::stale_look_taken());
+/// trace::looked_at(0x1000);
+/// assert_eq!(trace::write_due(0x1000, || 3), Some(9));
+/// assert!(trace::stale_look_taken());
 /// trace::after_next_look(None);
 /// ```
 pub fn after_next_look(rival: Option<(usize, Rival)>) {
-    STALE_LOOK.with(|s| s.set((rival, false)));
+    STALE_LOOK.with(|s| s.set((rival, false, false)));
 }
 
-/// A look at `addr` that found `value` (a load, a failed exchange): the value the
-/// rival of [`after_next_look`] leaves there now, if it acts.
-pub fn looked(addr: usize, value: u64) -> Option<u64> {
-    let due = STALE_LOOK.with(|s| match s.get().0 {
-        Some((at, rival)) if at == addr => Some(rival),
-        _ => None,
-    })?;
-    if INTERFERE.with(|i| i.get().left > 0) {
+/// The code looked at the atomic at `addr` (a load, a failed exchange; see [`after_next_look`]).
+pub fn looked_at(addr: usize) {
+    STALE_LOOK.with(|s| {
+        if let (Some((at, rival)), false, fired) = s.get()
+            && at == addr
+        {
+            s.set((Some((at, rival)), true, fired));
+        }
+    });
+}
+
+/// The code is about to write to the atomic at `addr`, which holds `now()` (read
+/// only if the rival acts): the value the rival of [`after_next_look`] leaves
+/// there first, if it acts now.
+pub fn write_due(addr: usize, now: impl FnOnce() -> u64) -> Option<u64> {
+    let (armed, looked, _) = STALE_LOOK.with(Cell::get);
+    let (at, rival) = armed?;
+    if at != addr {
         return None;
     }
-    STALE_LOOK.with(|s| s.set((None, true)));
-    Some(match due {
+    if !looked {
+        // A write that trusted no look: a rival that sells out has nothing to make stale.
+        if matches!(rival, Rival::Writes(_)) {
+            STALE_LOOK.with(|s| s.set((None, false, false)));
+        }
+        return None;
+    }
+    // Still losing races, or writing under a lock: another thread that takes the same lock
+    // (it runs the same code) cannot change the word now.
+    if INTERFERE.with(|i| i.get().left > 0) || LOCKS_HELD.with(Cell::get) > 0 {
+        return None;
+    }
+    STALE_LOOK.with(|s| s.set((None, false, true)));
+    Some(match rival {
         Rival::Writes(theirs) => theirs,
-        Rival::Applies(other) => other(value),
+        Rival::Applies(other) => other(now()),
     })
 }
 
-/// The code wrote `value` to `addr` itself: the rival of [`after_next_look`]
-/// stays away, and the watcher of [`watch`] reads it.
+/// The code wrote `value` to `addr` itself: the watcher of [`watch`] reads it.
 pub fn wrote(addr: usize, value: u64) {
-    STALE_LOOK.with(|s| {
-        if matches!(s.get().0, Some((at, Rival::Writes(_))) if at == addr) {
-            s.set((None, false));
-        }
-    });
     WATCH.with(|w| {
         let (watched, seen) = w.get();
         if let Some((at, (key, kept))) = watched
@@ -407,9 +431,27 @@ pub fn watched_wrong() -> Option<u64> {
     WATCH.with(|w| w.get().1)
 }
 
-/// Whether the rival of [`after_next_look`] changed its word after a look.
+/// Whether the rival of [`after_next_look`] changed its word.
 pub fn stale_look_taken() -> bool {
-    STALE_LOOK.with(|s| s.get().1)
+    STALE_LOOK.with(|s| s.get().2)
+}
+
+thread_local! {
+    /// How many of the model's locks the running thread holds (see [`lock_taken`]).
+    static LOCKS_HELD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The running thread took one of the model's locks (a `Mutex`, std's or
+/// `parking_lot`'s): while it holds one, the rival of [`after_next_look`] waits —
+/// the look was taken under a lock every other call takes too (a `static` lock
+/// around a load and a store is right, if slow).
+pub fn lock_taken() {
+    LOCKS_HELD.with(|n| n.set(n.get() + 1));
+}
+
+/// The running thread let go of one of the model's locks (see [`lock_taken`]).
+pub fn lock_released() {
+    LOCKS_HELD.with(|n| n.set(n.get().saturating_sub(1)));
 }
 
 thread_local! {
@@ -754,8 +796,9 @@ pub fn clear() {
     ALONE.with(|alone| alone.set(false));
     HELD_WORD.with(|word| word.set(None));
     SHADOWS.with(|s| s.borrow_mut().clear());
-    STALE_LOOK.with(|s| s.set((None, false)));
+    STALE_LOOK.with(|s| s.set((None, false, false)));
     WATCH.with(|w| w.set((None, None)));
+    LOCKS_HELD.with(|n| n.set(0));
     INTERFERE.with(|i| i.set(Interference { left: 0, used: 0, other: None, transient: false }));
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());

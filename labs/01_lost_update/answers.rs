@@ -408,6 +408,43 @@ fn atomic_via_u32(counter: &AtomicU64) {
     let _ = counter.fetch_update(Relaxed, Relaxed, |n| Some(u64::from((n as u32).wrapping_add(1))));
 }
 
+/// A `load` and a `store` once the count is past a million, `fetch_add` below:
+/// loom's counts stay small, and so no two threads take the shortcut together there
+/// (caught by another thread adding 1 just after the look, from every count).
+fn store_when_the_count_is_large(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    if seen > 1_000_000 {
+        counter.store(seen + 1, Relaxed);
+    } else {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
+/// A compare-and-swap loop that, after two lost races, "just stores it": the
+/// other threads' increments since its last look are lost.
+fn cas_then_store_after_two_losses(counter: &AtomicU64) {
+    let mut seen = counter.load(Relaxed);
+    for _ in 0..2 {
+        match counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+    counter.store(seen + 1, Relaxed);
+}
+
+/// Past 30 000 it reads under the lock, lets go, and writes under a second
+/// locking: the split lock, taken only where loom's small counts never go (a
+/// reviewer's answer, once solved; loom now also starts a case at 2^32 − 1).
+fn split_lock_when_large(counter: &Mutex<u64>) {
+    let seen = *counter.lock().expect("poisoned");
+    if seen > 30_000 {
+        *counter.lock().expect("poisoned") = seen + 1;
+    } else {
+        *counter.lock().expect("poisoned") += 1;
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -436,6 +473,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_capped_at_2_pow_32", "process", Fixes { worker: worker_capped_at_2_pow_32, ..S }),
         Answer::wrong("cas_gives_up_after_a_computed_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_computed_limit, ..S }),
         Answer::wrong("cas_gives_up_after_a_shifted_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_shifted_limit, ..S }),
+        Answer::wrong("store_when_the_count_is_large", "atomic", Fixes { atomic: store_when_the_count_is_large, ..S }),
+        Answer::wrong("split_lock_when_large", "mutex", Fixes { mutex: split_lock_when_large, ..S }),
+        Answer::wrong("cas_then_store_after_two_losses", "atomic", Fixes { atomic: cas_then_store_after_two_losses, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("try_lock_for_100ms", "mutex", Fixes { mutex: try_lock_for_100ms, ..S }),

@@ -50,6 +50,10 @@ impl Spec for LostUpdate {
         sequential(exercise, real, model)
     }
 
+    fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
+        if exercise == "atomic" { increment_beyond_loom("atomic_increment", model.atomic, starts()) } else { Ok(()) }
+    }
+
     fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {
         held_for_real(exercise, real)
     }
@@ -75,14 +79,17 @@ const EXERCISES: &[Exercise] = &[
 
 
 fn cases(exercise: &str) -> Vec<Case> {
-    match exercise {
-        "process" => vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
+    let mut cases = match exercise {
+        "process" => return vec![Case::workers(vec![vec![0], vec![2]]), Case::workers(vec![vec![3], vec![1], vec![2]])],
         // Lock answers at 2×1 and 2×2 only: a thread that finds the lock busy in
         // `try_lock` yields, which multiplies loom's search at three threads, and two
         // threads already show every `try_lock` mistake.
         "mutex" | "parking_lot" => vec![Case::new(2, 1), Case::new(2, 2)],
         _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
-    }
+    };
+    // From large counts too: a shortcut taken only there (`if seen > 30_000`) races there.
+    cases.extend(crate::judge::values::large_starts(crate::runner::MAX_TOTAL));
+    cases
 }
 
 fn real_case(_exercise: &str, trial: u32) -> Case {

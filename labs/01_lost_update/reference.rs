@@ -122,26 +122,29 @@ fn load(counter: &AtomicU64) -> u64 {
 /// processes); the real runner replaces them with OS processes.
 pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
     let (threads, iters) = (case.threads, case.iters);
-    let atomic = || AtomicU64::new(0);
+    // The count the run starts from (0 unless the case says): a shortcut some code takes only
+    // for large counts is taken from the start there.
+    let start = case.param("start").unwrap_or(0);
+    let atomic = || AtomicU64::new(start);
     let count = match variant {
         "racy" => race(threads, iters, atomic(), racy_increment, load),
-        "unsafe_cell" => race(threads, iters, UnsafeCell::new(0), data_race_increment, |cell| {
+        "unsafe_cell" => race(threads, iters, UnsafeCell::new(start), data_race_increment, |cell| {
             // Safety: called after every thread has been joined: no one else can access the cell.
             cell.with(|count| unsafe { *count })
         }),
-        "mutex" => race(threads, iters, Mutex::new(0), fixes.mutex, |m| *m.lock().expect("poisoned")),
-        "parking_lot" => race(threads, iters, parking_lot::Mutex::new(0), fixes.parking_lot, |m| *m.lock()),
+        "mutex" => race(threads, iters, Mutex::new(start), fixes.mutex, |m| *m.lock().expect("poisoned")),
+        "parking_lot" => race(threads, iters, parking_lot::Mutex::new(start), fixes.parking_lot, |m| *m.lock()),
         "atomic" => race(threads, iters, atomic(), fixes.atomic, load),
         "process" => {
             let worker = fixes.worker;
             let jobs = case.jobs.clone().unwrap_or_else(|| jobs(threads, iters));
-            (fixes.combine)(&isolated(jobs, move |job| worker(job[0])))
+            (fixes.combine)(&isolated(jobs, move |job| worker(job[0]))).wrapping_add(start)
         }
-        "wrong_split_lock" => race(threads, iters, Mutex::new(0), wrong_split_lock, |m| *m.lock().expect("poisoned")),
+        "wrong_split_lock" => race(threads, iters, Mutex::new(start), wrong_split_lock, |m| *m.lock().expect("poisoned")),
         "wrong_swap" => race(threads, iters, atomic(), wrong_swap, load),
         "wrong_private_lock" => race(threads, iters, atomic(), wrong_private_lock, load),
         "wrong_early_read" => race_look_early(threads, iters, atomic(), fixes.atomic, load),
         _ => return None,
     };
-    Some(State::count(count))
+    Some(State::count(count.wrapping_sub(start)))
 }

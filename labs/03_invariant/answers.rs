@@ -269,6 +269,21 @@ fn packed_cas_then_store(accounts: &AtomicU64) {
     accounts.store(pack(a - 1, b + 1), Relaxed);
 }
 
+/// Moves the unit in two steps when `a` holds more than 2^16 ("there is plenty"),
+/// in one compare-and-swap otherwise: an observer between the steps sees a unit
+/// missing (a reviewer's answer, once solved).
+fn packed_two_steps_when_rich(accounts: &AtomicU64) {
+    if unpack(accounts.load(Relaxed)).0 > 1 << 16 {
+        accounts.fetch_sub(1 << 32, Relaxed);
+        accounts.fetch_add(1, Relaxed);
+        return;
+    }
+    let _ = accounts.fetch_update(Relaxed, Relaxed, |word| {
+        let (a, b) = unpack(word);
+        Some(pack(a - 1, b + 1))
+    });
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -286,6 +301,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("packed_cas_two_tries", "atomic", Fixes { atomic_transfer: packed_cas_two_tries, ..S }),
         Answer::wrong("packed_cas_then_two_steps", "atomic", Fixes { atomic_transfer: packed_cas_then_two_steps, ..S }),
         Answer::wrong("packed_cas_then_store", "atomic", Fixes { atomic_transfer: packed_cas_then_store, ..S }),
+        Answer::wrong("packed_two_steps_when_rich", "atomic", Fixes { atomic_transfer: packed_two_steps_when_rich, ..S }),
         Answer::wrong("packed_cas_stale_expected", "atomic", Fixes { atomic_transfer: packed_cas_stale_expected, ..S }),
         Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),

@@ -309,6 +309,47 @@ fn combine_u32(reports: &[u64]) -> u64 {
     u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
 }
 
+/// A `load` and a `store` once the count passes 2^32, `fetch_add` below: the
+/// shortcut is taken only where loom's small counts never go.
+fn store_past_two_to_the_32(counter: &AtomicU64) {
+    let seen = counter.load(SeqCst);
+    if seen >= 1 << 32 {
+        counter.store(seen + 1, SeqCst);
+    } else {
+        counter.fetch_add(1, SeqCst);
+    }
+}
+
+/// Past 100 000 it adds with `fetch_add` and skips the lock, racing with a holder
+/// that adds with a load and a store: both paths are taken only in a run that
+/// crosses the code's own number (a reviewer's answer, once solved; loom now also
+/// starts a case one below it).
+fn lock_skipped_past_a_threshold(lock: &AtomicBool, counter: &AtomicU64) {
+    if counter.load(Relaxed) > 100_000 {
+        counter.fetch_add(1, Relaxed);
+        return;
+    }
+    while lock.compare_exchange(false, true, Acquire, Relaxed).is_err() {
+        hint::spin_loop();
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
+/// A compare-and-swap loop that, after three lost races, "just stores it" (a
+/// reviewer's answer, once solved).
+fn cas_then_store_after_three_losses(counter: &AtomicU64) {
+    for _ in 0..3 {
+        let seen = counter.load(Relaxed);
+        if counter.compare_exchange(seen, seen + 1, Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -317,6 +358,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
         Answer::wrong("cas_thousand_tries", "atomic", Fixes { atomic: cas_thousand_tries, ..S }),
         Answer::wrong("cas_gives_up_after_ten_to_the_sixth", "atomic", Fixes { atomic: cas_gives_up_after_ten_to_the_sixth, ..S }),
+        Answer::wrong("store_past_two_to_the_32", "atomic", Fixes { atomic: store_past_two_to_the_32, ..S }),
+        Answer::wrong("lock_skipped_past_a_threshold", "lock", Fixes { lock: lock_skipped_past_a_threshold, ..S }),
+        Answer::wrong("cas_then_store_after_three_losses", "atomic", Fixes { atomic: cas_then_store_after_three_losses, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("locked_parts", "lock", Fixes { lock: locked_parts, ..S }),

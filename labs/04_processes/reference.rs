@@ -164,6 +164,12 @@ fn final_count(shared: &Shared) -> u64 {
     shared.page.counter.load(Relaxed)
 }
 
+/// A page whose counter starts at `start` (0 unless a case says: a shortcut some code
+/// takes only for large counts is taken from the start there), its lock free.
+fn page_from(start: u64) -> Page {
+    Page { counter: AtomicU64::new(start), lock: AtomicBool::new(false) }
+}
+
 /// Each worker starts with a copy of the parent's counter and increments the
 /// copy: what `fork` does. The parent's own counter is what it reads.
 fn fork_copy(jobs: Vec<Vec<u64>>) -> u64 {
@@ -195,8 +201,9 @@ pub fn run(variant: &str, fixes: &Fixes, case: &Case) -> Option<State> {
         "wrong_fork_copy" => fork_copy(case.jobs.clone().unwrap_or_else(|| jobs(threads, iters))),
         _ => {
             let variant = SHARED_VARIANTS.iter().copied().find(|v| *v == variant)?;
-            let shared = Shared { page: Page::default(), fixes: *fixes, variant };
-            race(threads, iters, shared, one_step, final_count)
+            let start = case.param("start").unwrap_or(0);
+            let shared = Shared { page: page_from(start), fixes: *fixes, variant };
+            race(threads, iters, shared, one_step, final_count).wrapping_sub(start)
         }
     };
     Some(State::count(count))

@@ -18,7 +18,8 @@
 //!   place and no worker running when `shutdown` returns; then 150 real trials;
 //! * `in_order`: an adversary plays the loader's workers and tries **every**
 //!   order in which requested batches can arrive (0–5 batches, depth 1–3 and
-//!   more than the batches, early stops), then 300 batches in random orders;
+//!   more than the batches, early stops), then 300 batches in random orders,
+//!   with and without a stop;
 //!   each run must train every batch once, in order, never hold more than the
 //!   depth, never wait while fewer batches are requested than allowed, and stop
 //!   at once when `train` says so; then loom (2 loaders × 2 batches at depth 2,

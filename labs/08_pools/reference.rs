@@ -713,7 +713,7 @@ impl Ledger {
             );
             return false;
         }
-        let allowed = (self.trained + self.depth).min(self.count);
+        let allowed = self.trained.saturating_add(self.depth).min(self.count);
         if self.requested < allowed {
             self.lazy += 1;
         }

@@ -59,6 +59,9 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
     // `combine` that expects a report (`reduce().expect(..)`) is right.
     let mut lists: Vec<Vec<u64>> =
         vec![vec![7], vec![3, 5], vec![0, 2, 1], vec![5, 5], vec![2, 2, 2], vec![1, 2, 3, 4, 5], vec![1; 64]];
+    // Equal reports first, then another: a `combine` that trusts a few equal reports to
+    // stand for all (`first × len` when the first two or three agree) is caught.
+    lists.extend([vec![5, 5, 7], vec![4, 4, 4, 9], vec![6, 6, 6, 6, 1]]);
     // Past 2^16 only for code that could wrap there (see `may_wrap_past_u32`): a `combine`
     // that applies each report one unit at a time (lab 03's owner) takes seconds to get there.
     let wide = |total: u64| total <= PAST_U16 || may_wrap_past_u32();
@@ -148,4 +151,26 @@ pub fn code_may_wrap_past_u32(may: bool) {
 /// ```
 pub fn may_wrap_past_u32() -> bool {
     MAY_WRAP.with(std::cell::Cell::get)
+}
+
+/// loom cases of a shared count that start where code may take a shortcut for
+/// large counts (`if seen > 30_000 { load, then store }`): two threads × 1 from
+/// 2^32 − 1, past every threshold below it, and two threads × 2 from one below
+/// the code's own largest number (see [`crate::trace::patience`]), where the
+/// shortcut starts part-way through — below `max`, the largest count the lab
+/// reaches. A case's `start` is the count its run begins at.
+///
+/// ```
+/// use racelab::judge::values;
+/// let cases = values::large_starts(10_000_000_000);
+/// assert_eq!(cases[0].param("start"), Some((1 << 32) - 1));
+/// ```
+pub fn large_starts(max: u64) -> Vec<crate::lab::Case> {
+    use crate::lab::Case;
+    let mut cases = vec![Case::new(2, 1).with("start", (1 << 32) - 1)];
+    let own = crate::trace::patience();
+    if (2..max).contains(&own) && own != 1 << 32 {
+        cases.push(Case::new(2, 2).with("start", own - 1));
+    }
+    cases
 }

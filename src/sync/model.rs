@@ -432,6 +432,7 @@ impl<T> Mutex<T> {
         // Safety: the lock is held: no other guard reaches the value now.
         let holds = format!("{:?}", unsafe { &*self.data.get() });
         record(self.addr(), "", Op::Lock { holds }, location);
+        crate::trace::lock_taken();
         if inner.is_some() {
             parts.held.store(true, SeqCst);
         }
@@ -487,6 +488,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
         }
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };
+        crate::trace::lock_released();
         // Recorded once the lock is free: a `try_lock` that found it busy in between
         // shows before this unlock, as it happened.
         record(self.addr, "", Op::Unlock { leaves, wrote: self.wrote }, self.location);

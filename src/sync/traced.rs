@@ -59,15 +59,22 @@ macro_rules! traced_common {
                 old
             }
 
-            /// A look at the word that found `value` (a load, a failed exchange): a rival
-            /// armed to act just after it (`trace::after_next_look`) changes the word now,
-            /// kept beside loom's memory like a lost race (the next write takes it).
+            /// A look at the word (a load, a failed exchange): noted for a rival armed to act
+            /// between the code's look and its write (`trace::after_next_look`).
             fn look(&self, value: $t) -> $t {
+                trace::looked_at(self as *const Self as usize);
+                value
+            }
+
+            /// Just before the code writes to the word: a rival armed to act between its look
+            /// and its write (`trace::after_next_look`) changes the word first, kept beside
+            /// loom's memory like a lost race (the write's `inner()` takes it).
+            fn before_write(&self) {
                 let addr = self as *const Self as usize;
-                if let Some(theirs) = trace::looked(addr, value.traced()) {
+                let now = || trace::shadowed(addr).unwrap_or_else(|| self.inner.load(Ordering::SeqCst).traced());
+                if let Some(theirs) = trace::write_due(addr, now) {
                     trace::shadow(addr, theirs);
                 }
-                value
             }
 
             /// Loads the value (traced).
@@ -95,6 +102,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn store(&self, value: $t, order: Ordering) {
                 before_writing("store", value.traced(), Location::caller());
+                self.before_write();
                 self.inner().store(value, order);
                 self.note(Op::Store { wrote: value.traced() }, Location::caller());
                 trace::wrote(self as *const Self as usize, value.traced());
@@ -112,6 +120,7 @@ macro_rules! traced_common {
                     let held = <$t as Traced>::untraced(held);
                     return self.rmw("swap", held, held, Location::caller());
                 }
+                self.before_write();
                 self.rmw("swap", self.inner().swap(value, order), value, Location::caller())
             }
 
@@ -162,6 +171,7 @@ macro_rules! traced_common {
                     trace::unshadow(addr);
                     self.inner.store(<$t as Traced>::untraced(theirs), Ordering::SeqCst);
                 }
+                self.before_write();
                 let result = self.inner().compare_exchange(current, new, success, failure);
                 let op = match result {
                     Ok(old) => Op::CasOk { read: old.traced(), wrote: new.traced() },
@@ -239,6 +249,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_and(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_and", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_and(value, order);
                 self.rmw("fetch_and", old, old & value, Location::caller())
             }
@@ -247,6 +258,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_nand(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_nand", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_nand(value, order);
                 self.rmw("fetch_nand", old, !(old & value), Location::caller())
             }
@@ -255,6 +267,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_or(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_or", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_or(value, order);
                 self.rmw("fetch_or", old, old | value, Location::caller())
             }
@@ -263,6 +276,7 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn fetch_xor(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_xor", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_xor(value, order);
                 self.rmw("fetch_xor", old, old ^ value, Location::caller())
             }
@@ -309,6 +323,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_add(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_add", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_add(value, order);
                 self.rmw("fetch_add", old, old.wrapping_add(value), Location::caller())
             }
@@ -317,6 +332,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_sub(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_sub", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_sub(value, order);
                 self.rmw("fetch_sub", old, old.wrapping_sub(value), Location::caller())
             }
@@ -325,6 +341,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_max(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_max", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_max(value, order);
                 self.rmw("fetch_max", old, old.max(value), Location::caller())
             }
@@ -333,6 +350,7 @@ macro_rules! traced_int {
             #[track_caller]
             pub fn fetch_min(&self, value: $t, order: Ordering) -> $t {
                 before("fetch_min", Location::caller());
+                self.before_write();
                 let old = self.inner().fetch_min(value, order);
                 self.rmw("fetch_min", old, old.min(value), Location::caller())
             }
