@@ -445,6 +445,16 @@ fn split_lock_when_large(counter: &Mutex<u64>) {
     }
 }
 
+/// Trusts the first two reports to stand for all when they agree: `first × len`
+/// (a reviewer's answer, once solved: no report list had two equal reports and a
+/// third that differs).
+fn combine_first_two_equal(reports: &[u64]) -> u64 {
+    match reports {
+        [a, b, ..] if reports.len() > 2 && a == b => a * reports.len() as u64,
+        _ => reports.iter().sum(),
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -475,6 +485,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_a_shifted_limit", "atomic", Fixes { atomic: cas_gives_up_after_a_shifted_limit, ..S }),
         Answer::wrong("store_when_the_count_is_large", "atomic", Fixes { atomic: store_when_the_count_is_large, ..S }),
         Answer::wrong("split_lock_when_large", "mutex", Fixes { mutex: split_lock_when_large, ..S }),
+        Answer::wrong("combine_first_two_equal", "process", Fixes { combine: combine_first_two_equal, ..S }),
         Answer::wrong("cas_then_store_after_two_losses", "atomic", Fixes { atomic: cas_then_store_after_two_losses, ..S }),
         Answer::wrong("try_lock_spin_gives_up", "mutex", Fixes { mutex: try_lock_spin_gives_up, ..S }),
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),

@@ -831,6 +831,59 @@ fn cas_then_store_after_two_losses(next: &AtomicU64, end: u64) -> Option<u64> {
     Some(job)
 }
 
+/// Requests `depth` batches, waits for all of them, trains them, and starts the
+/// next group: never over the depth, never a lazy wait, but the loaders sit idle
+/// while the batch due next waits in hand (a reviewer's answer, once solved).
+fn trains_in_groups_of_depth(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut start = 0_u64;
+    while start < count {
+        let n = depth.min(count - start);
+        for k in 0..n {
+            loader.request(first + start + k);
+        }
+        let mut group = BTreeMap::new();
+        for _ in 0..n {
+            let (index, batch) = loader.next_loaded();
+            group.insert(index, batch);
+        }
+        for (index, batch) in group {
+            if !train(index, batch) {
+                return;
+            }
+        }
+        start += n;
+    }
+}
+
+/// After `train` says stop, waits for the batches still in flight before it
+/// returns ("be tidy"): a stop is at once (a reviewer's answer, once misnamed as
+/// a worker left idle).
+fn drains_after_stop(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early = BTreeMap::new();
+    let (mut requested, mut trained) = (0_u64, 0_u64);
+    while trained < count {
+        while requested < count && requested - trained < depth {
+            loader.request(first + requested);
+            requested += 1;
+        }
+        let want = first + trained;
+        let batch = loop {
+            if let Some(batch) = early.remove(&want) {
+                break batch;
+            }
+            let (index, batch) = loader.next_loaded();
+            early.insert(index, batch);
+        };
+        trained += 1;
+        if !train(want, batch) {
+            for _ in 0..requested - trained - early.len() as u64 {
+                loader.next_loaded();
+            }
+            return;
+        }
+    }
+}
+
 /// The catalogue, in order: each answer is the reference fixes with one exercise's functions replaced.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     let claim = |f: fn(&AtomicU64, u64) -> Option<u64>| Fixes { claim: f, ..S };
@@ -878,6 +931,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("skips_a_late_batch", "in_order", consume(skips_a_late_batch)),
         Answer::wrong("keyed_by_arrival", "in_order", consume(keyed_by_arrival)),
         Answer::wrong("trains_one_more_when_long", "in_order", consume(trains_one_more_when_long)),
+        Answer::wrong("trains_in_groups_of_depth", "in_order", consume(trains_in_groups_of_depth)),
+        Answer::wrong("drains_after_stop", "in_order", consume(drains_after_stop)),
         Answer::right("fetch_update_bounded", "claim", claim(fetch_update_bounded)),
         Answer::right("cas_loop_weak", "claim", claim(cas_loop_weak)),
         Answer::right("fetch_add_then_undo", "claim", claim(fetch_add_then_undo)),

@@ -376,7 +376,11 @@ fn one_order(
     let mut train = |index: u64, batch: Batch| {
         record.borrow_mut().train(index, batch);
         trained += 1;
-        stop.is_none_or(|s| trained < s)
+        let go_on = stop.is_none_or(|s| trained < s);
+        if !go_on {
+            record.borrow_mut().stop_said();
+        }
+        go_on
     };
     let stops = stop.map_or(String::new(), |s| format!(", `train` saying stop at the {}", ordinal(s)));
     let call = format!("consume_in_order(loader, first = {first}, count = {count}, depth = {depth}{stops})");
@@ -403,6 +407,13 @@ fn one_order(
         return Err(logic(format!(
             "`{call}` waited for a batch while fewer were requested than the depth allows: a worker sat idle \
              (request up to `depth` batches ahead before each wait){order}"
+        )));
+    }
+    if let Some(due) = ledger.waited_with_due {
+        return Err(logic(format!(
+            "`{call}` waited for another batch while batch {due}, the next to train, had already arrived: train \
+             each batch as soon as it is due (and refill) before waiting again — a consumer that waits for a \
+             whole group leaves the loaders idle at every group's end{order}"
         )));
     }
     Ok(adversary.options)

@@ -642,6 +642,10 @@ pub struct Ledger {
     pub right: u64,
     /// Waits made while fewer batches were requested than the depth allowed.
     pub lazy: u64,
+    /// The first wait made while the batch due next had already arrived (its index).
+    pub waited_with_due: Option<u64>,
+    /// `train` said stop (see [`Ledger::stop_said`]).
+    stopped: bool,
     /// The first broken rule: its code (see [`broken_rule`]) and what happened, in words.
     pub broke: Option<(u64, String)>,
     /// The batches trained, as `index − first` (the first [`SHOWN`]).
@@ -713,11 +717,27 @@ impl Ledger {
             );
             return false;
         }
+        if self.stopped {
+            self.broke(
+                6,
+                "`next_loaded()` was called after `train` said stop: the consumer returns at once, leaving the \
+                 batches still in flight"
+                    .to_string(),
+            );
+        }
         let allowed = self.trained.saturating_add(self.depth).min(self.count);
         if self.requested < allowed {
             self.lazy += 1;
         }
+        if self.trained < self.count && self.stage[self.trained as usize] == 2 {
+            self.waited_with_due.get_or_insert(self.first.wrapping_add(self.trained));
+        }
         true
+    }
+
+    /// `train` returned `false`: from now on the consumer must return, not wait.
+    pub fn stop_said(&mut self) {
+        self.stopped = true;
     }
 
     /// Batch `index` arrived.
