@@ -441,6 +441,83 @@ thread_local! {
     static LOCKS_HELD: Cell<u32> = const { Cell::new(0) };
 }
 
+/// What the rival of [`between_lockings`] does to the locked value, given a pointer to it.
+pub type Relocking = Box<dyn FnMut(*mut ())>;
+
+/// The rival of [`between_lockings`]: the lock it waits at, what it does there,
+/// whether the code has let that lock go, and whether the rival acted.
+struct BetweenLockings {
+    addr: usize,
+    act: Relocking,
+    released: bool,
+    acted: bool,
+}
+
+thread_local! {
+    /// The armed rival of [`between_lockings`], if any.
+    static BETWEEN_LOCKINGS: RefCell<Option<BetweenLockings>> = const { RefCell::new(None) };
+}
+
+/// Arms a simulated thread that waits for the model's mutex at `addr` and gets it
+/// between the code's unlocking of it and the code's next locking of it — once —
+/// doing `act` to the value it guards (`act` is handed a pointer to that value).
+/// Code that checks under one locking and acts under another ("a ticket is
+/// left", then sell; read `a`, then read `b`; read, then write) decides on what
+/// it saw before the other thread ran; code that does its whole job under one
+/// locking never lets it in. loom would need more threads, or more of its
+/// budget, than it has to show this (a fast path taken only while plenty is
+/// left, a fallback after a few busy `try_lock`s). `between_lockings(None)`
+/// disarms it; the judge arms it through
+/// `judge::contention::between_two_lockings`, which ties `act` to the mutex's
+/// value type.
+///
+/// ```
+/// use racelab::trace;
+/// trace::between_lockings(Some((0x2000, Box::new(|_| {}))));
+/// trace::locking(0x2000, std::ptr::null_mut()); // the first locking: nothing happens
+/// trace::unlocked(0x2000);
+/// trace::locking(0x2000, std::ptr::null_mut()); // the second: the rival acts (here, nothing)
+/// assert!(trace::between_lockings_acted());
+/// trace::between_lockings(None);
+/// ```
+pub fn between_lockings(rival: Option<(usize, Relocking)>) {
+    let armed = rival.map(|(addr, act)| BetweenLockings { addr, act, released: false, acted: false });
+    BETWEEN_LOCKINGS.with(|b| *b.borrow_mut() = armed);
+}
+
+/// Whether the rival of [`between_lockings`] acted since it was armed.
+pub fn between_lockings_acted() -> bool {
+    BETWEEN_LOCKINGS.with(|b| b.borrow().as_ref().is_some_and(|b| b.acted))
+}
+
+/// The code has just taken the model's mutex at `addr`, whose value is at
+/// `value`: the rival of [`between_lockings`] acts on it now if the code let this
+/// lock go before. The model's mutex calls this while the lock is held, before
+/// the code can read the value.
+pub fn locking(addr: usize, value: *mut ()) {
+    BETWEEN_LOCKINGS.with(|b| {
+        if let Some(b) = b.borrow_mut().as_mut()
+            && b.addr == addr
+            && b.released
+            && !b.acted
+        {
+            b.acted = true;
+            (b.act)(value);
+        }
+    });
+}
+
+/// The code let go of the model's mutex at `addr` (see [`between_lockings`]).
+pub fn unlocked(addr: usize) {
+    BETWEEN_LOCKINGS.with(|b| {
+        if let Some(b) = b.borrow_mut().as_mut()
+            && b.addr == addr
+        {
+            b.released = true;
+        }
+    });
+}
+
 /// The running thread took one of the model's locks (a `Mutex`, std's or
 /// `parking_lot`'s): while it holds one, the rival of [`after_next_look`] waits —
 /// the look was taken under a lock every other call takes too (a `static` lock
@@ -626,7 +703,7 @@ pub fn interference(location: &'static Location<'static>) -> Option<(OtherThread
 pub const PATIENT_CPU: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// The CPU time this thread has used (0 where the clock is missing).
-fn thread_cpu() -> std::time::Duration {
+pub(crate) fn thread_cpu() -> std::time::Duration {
     let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // Safety: clock_gettime only writes the timespec it is given.
     let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) } == 0;

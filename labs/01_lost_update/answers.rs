@@ -322,7 +322,44 @@ fn combine_first_three(reports: &[u64]) -> u64 {
     reports.iter().take(3).sum()
 }
 
+/// Three `try_lock`s, then a read under one locking and a write under another
+/// (a reviewer's answer, once solved): loom's two threads rarely make three
+/// `try_lock`s fail, and real threads only sometimes lose an update there.
+fn try_lock_thrice_then_two_lockings(counter: &Mutex<u64>) {
+    for _ in 0..3 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+    }
+    let seen = *counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") = seen + 1;
+}
+
+/// The same with parking_lot, after five busy `try_lock`s.
+fn parking_lot_try_lock_then_two_lockings(counter: &parking_lot::Mutex<u64>) {
+    for _ in 0..5 {
+        if let Some(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+    }
+    let seen = *counter.lock();
+    *counter.lock() = seen + 1;
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Three `try_lock`s, then one blocking `lock`: every path adds under one locking.
+fn try_lock_thrice_then_lock(counter: &Mutex<u64>) {
+    for _ in 0..3 {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+    }
+    *counter.lock().expect("poisoned") += 1;
+}
 
 /// A named guard, read and written through it.
 #[allow(clippy::assign_op_pattern, reason = "written as a learner might")]
@@ -501,7 +538,14 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_1e5", "atomic", Fixes { atomic: cas_gives_up_after_1e5, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_first_three", "process", Fixes { combine: combine_first_three, ..S }),
+        Answer::wrong("try_lock_thrice_then_two_lockings", "mutex", Fixes { mutex: try_lock_thrice_then_two_lockings, ..S }),
+        Answer::wrong(
+            "parking_lot_try_lock_then_two_lockings",
+            "parking_lot",
+            Fixes { parking_lot: parking_lot_try_lock_then_two_lockings, ..S },
+        ),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
+        Answer::right("try_lock_thrice_then_lock", "mutex", Fixes { mutex: try_lock_thrice_then_lock, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
         Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),
         Answer::right("cas_exponential_backoff", "atomic", Fixes { atomic: cas_exponential_backoff, ..S }),

@@ -51,7 +51,12 @@ impl Spec for LostUpdate {
     }
 
     fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
-        if exercise == "atomic" { increment_beyond_loom("atomic_increment", model.atomic, starts()) } else { Ok(()) }
+        match exercise {
+            "mutex" => increment_between_lockings("mutex_increment", model.mutex),
+            "parking_lot" => increment_between_lockings("parking_lot_increment", model.parking_lot),
+            "atomic" => increment_beyond_loom("atomic_increment", model.atomic, starts()),
+            _ => Ok(()),
+        }
     }
 
     fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {

@@ -186,7 +186,76 @@ fn combine_dedup(reports: &[u64]) -> u64 {
     distinct.iter().sum()
 }
 
+/// A "fast path" under locks: checks under one locking and, while more than two
+/// tickets are left, sells under another (a reviewer's answer, once solved): only
+/// three other buyers selling between the two lockings oversell — more than loom's
+/// cases have.
+fn fast_path_two_lockings(sold: &Mutex<u64>, capacity: u64) -> bool {
+    let left = capacity - *sold.lock().expect("poisoned");
+    if left > 2 {
+        *sold.lock().expect("poisoned") += 1;
+        return true;
+    }
+    let mut sold = sold.lock().expect("poisoned");
+    if *sold < capacity {
+        *sold += 1;
+        return true;
+    }
+    false
+}
+
+/// Three `try_lock`s, then a check under one locking and a sale under another (a
+/// reviewer's answer, once solved).
+fn try_lock_thrice_then_two_lockings(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..3 {
+        if let Ok(mut now) = sold.try_lock() {
+            if *now < capacity {
+                *now += 1;
+                return true;
+            }
+            return false;
+        }
+    }
+    let left = *sold.lock().expect("poisoned") < capacity;
+    if left {
+        *sold.lock().expect("poisoned") += 1;
+    }
+    left
+}
+
+/// The same with parking_lot, after four busy `try_lock`s.
+fn parking_lot_try_lock_then_two_lockings(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..4 {
+        if let Some(mut now) = sold.try_lock() {
+            if *now < capacity {
+                *now += 1;
+                return true;
+            }
+            return false;
+        }
+    }
+    let left = *sold.lock() < capacity;
+    if left {
+        *sold.lock() += 1;
+    }
+    left
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Looks under one locking and turns the buyer away when sold out; otherwise checks
+/// again under the locking that sells: "sold out" cannot go stale (sales only grow).
+fn sold_out_look_then_check_again(sold: &Mutex<u64>, capacity: u64) -> bool {
+    if *sold.lock().expect("poisoned") >= capacity {
+        return false;
+    }
+    let mut sold = sold.lock().expect("poisoned");
+    if *sold < capacity {
+        *sold += 1;
+        return true;
+    }
+    false
+}
 
 /// A strong compare-exchange loop.
 fn cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
@@ -371,7 +440,15 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_add_then_undo", "atomic", Fixes { atomic: fetch_add_then_undo, ..S }),
         Answer::right("look_then_add_or_undo", "atomic", Fixes { atomic: look_then_add_or_undo, ..S }),
+        Answer::wrong("fast_path_two_lockings", "mutex", Fixes { mutex: fast_path_two_lockings, ..S }),
+        Answer::wrong("try_lock_thrice_then_two_lockings", "mutex", Fixes { mutex: try_lock_thrice_then_two_lockings, ..S }),
+        Answer::wrong(
+            "parking_lot_try_lock_then_two_lockings",
+            "parking_lot",
+            Fixes { parking_lot: parking_lot_try_lock_then_two_lockings, ..S },
+        ),
         Answer::right("scoped_guard", "mutex", Fixes { mutex: scoped_guard, ..S }),
+        Answer::right("sold_out_look_then_check_again", "mutex", Fixes { mutex: sold_out_look_then_check_again, ..S }),
         Answer::right("parking_lot_try_then_lock", "parking_lot", Fixes { parking_lot: parking_lot_try_then_lock, ..S }),
         Answer::right("worker_min", "process", Fixes { worker: worker_min, ..S }),
         Answer::right("cas_loop_reloading", "atomic", Fixes { atomic: cas_loop_reloading, ..S }),

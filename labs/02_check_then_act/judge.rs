@@ -265,11 +265,63 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
 ///   (a loop that "just takes one" with `fetch_add` after losing `k` races, or a
 ///   `fetch_add` while a look says plenty are left, oversells).
 fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
-    if exercise != "atomic" {
-        return Ok(());
+    match exercise {
+        "mutex" => sold_out_between_lockings("mutex_buy", model.mutex),
+        "parking_lot" => sold_out_between_lockings("parking_lot_buy", model.parking_lot),
+        "atomic" => atomic_beyond_loom(model.atomic),
+        _ => Ok(()),
     }
-    let buy = model.atomic;
-    for races in race_counts() {
+}
+
+/// After loom, for the lock exercises, on one thread: other buyers wait for the
+/// lock and get it between this buyer's unlocking and its next locking, and sell
+/// every ticket left (see [`between_two_lockings`]), after the first `k` `try_lock`s
+/// found it busy, for every `k` of [`race_sweep`]. A buyer that checks under one
+/// locking and sells under another (a fast path "while plenty are left", a fallback
+/// after a few busy `try_lock`s) oversells; loom's two or three buyers cannot empty
+/// a stock of four between a look and a sale.
+fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, u64) -> bool) -> Result<(), Sequential> {
+    for busy in race_sweep() {
+        once_in_model(move || {
+            for capacity in [1, 2, 3, 4, 5, 1 << 40] {
+                let lock = L::holding(0);
+                let before = std::rc::Rc::new(std::cell::Cell::new(0));
+                let seen = std::rc::Rc::clone(&before);
+                let (answer, acted) = between_two_lockings(
+                    &lock,
+                    busy,
+                    move |sold: &mut u64| {
+                        seen.set(*sold);
+                        *sold = capacity;
+                    },
+                    || buy(&lock, capacity),
+                );
+                if !acted {
+                    continue;
+                }
+                // The buyer may have sold already, under its first locking: then yes is right.
+                let sold_first = before.get() > 0;
+                let busy_first = if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found the lock busy)") };
+                let tickets = if capacity == 1 { "1 ticket".to_string() } else { format!("{capacity} tickets") };
+                let what = format!(
+                    "with {tickets}, when other buyers took the lock between `{name}`'s two lockings of it{busy_first} \
+                     and sold all that were left"
+                );
+                if answer != sold_first {
+                    let said = if answer { "yes: it sold on what it saw under its first locking" } else { "no, although it had sold a ticket" };
+                    return Err(format!("{what}, it answered {said} — check and sell under one locking"));
+                }
+                expect_that(&format!("{what}, the count is"), lock.into_value(), capacity)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// For `atomic`: other buyers win `k` races in a row, for every `k` of [`race_sweep`] (see [`beyond_loom`]).
+fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential> {
+    for races in race_sweep() {
         once_in_model(move || {
             let k = u64::from(races);
             let counter = AtomicU64::new(0);

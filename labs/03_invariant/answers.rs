@@ -170,7 +170,44 @@ fn transfer_gives_up_after_a_million(accounts: &Mutex<(u64, u64)>) {
     }
 }
 
+/// Eight `try_lock`s, then `a` read under one locking and `b` under another (a
+/// reviewer's answer, once solved): a transfer between the two is counted twice.
+fn total_try_lock_then_two_lockings(accounts: &Mutex<(u64, u64)>) -> u64 {
+    for _ in 0..8 {
+        if let Ok(both) = accounts.try_lock() {
+            return both.0 + both.1;
+        }
+    }
+    let a = accounts.lock().expect("poisoned").0;
+    let b = accounts.lock().expect("poisoned").1;
+    a + b
+}
+
+/// Five `try_lock`s, then the transfer in two lockings: between them the unit is nowhere.
+fn transfer_try_lock_then_two_lockings(accounts: &parking_lot::Mutex<(u64, u64)>) {
+    for _ in 0..5 {
+        if let Some(mut both) = accounts.try_lock() {
+            both.0 -= 1;
+            both.1 += 1;
+            return;
+        }
+    }
+    accounts.lock().0 -= 1;
+    accounts.lock().1 += 1;
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Eight `try_lock`s, then one blocking `lock` for the whole sum.
+fn total_try_lock_then_lock(accounts: &Mutex<(u64, u64)>) -> u64 {
+    for _ in 0..8 {
+        if let Ok(both) = accounts.try_lock() {
+            return both.0 + both.1;
+        }
+    }
+    let both = accounts.lock().expect("poisoned");
+    both.0 + both.1
+}
 
 /// Both accounts borrowed mutably through one guard.
 fn destructured_guard(accounts: &Mutex<(u64, u64)>) {
@@ -314,7 +351,14 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::wrong("combine_starts_at_report_count", "process", Fixes { combine: combine_starts_at_report_count, ..S }),
         Answer::wrong("transfer_gives_up_after_a_million", "mutex", Fixes { mutex_transfer: transfer_gives_up_after_a_million, ..S }),
+        Answer::wrong("total_try_lock_then_two_lockings", "mutex", Fixes { mutex_total: total_try_lock_then_two_lockings, ..S }),
+        Answer::wrong(
+            "transfer_try_lock_then_two_lockings",
+            "parking_lot",
+            Fixes { parking_lot_transfer: transfer_try_lock_then_two_lockings, ..S },
+        ),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
+        Answer::right("total_try_lock_then_lock", "mutex", Fixes { mutex_total: total_try_lock_then_lock, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),
         Answer::right("parking_lot_block", "parking_lot", Fixes { parking_lot_transfer: parking_lot_block, ..S }),

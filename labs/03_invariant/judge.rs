@@ -284,9 +284,94 @@ fn sum_of(word: u64) -> u64 {
 /// loses the other transfer; one that falls back to two steps (`fetch_sub`, then
 /// `fetch_add`) shows the observer a sum that is off.
 fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
-    if exercise != "atomic" {
-        return Ok(());
+    match exercise {
+        "mutex" => {
+            let names = ("mutex_transfer", "mutex_total");
+            between_lockings_of_the_accounts(names, model.mutex_transfer, model.mutex_total)
+        }
+        "parking_lot" => {
+            let names = ("parking_lot_transfer", "parking_lot_total");
+            between_lockings_of_the_accounts(names, model.parking_lot_transfer, model.parking_lot_total)
+        }
+        "atomic" => atomic_beyond_loom(model),
+        _ => Ok(()),
     }
+}
+
+/// After loom, for the lock exercises, on one thread: another thread waits for
+/// the lock and gets it between the call's unlocking and its next locking (see
+/// [`between_two_lockings`]), after the first `k` `try_lock`s found it busy, for
+/// every `k` of [`race_sweep`]. Between two lockings of a transfer it reads the
+/// accounts (a + b must be whole) or makes a transfer of its own (which must not
+/// be lost); between two lockings of an observer it makes a transfer (the sum
+/// read must still be whole). A transfer or a sum split over two lockings — in a
+/// fallback taken after a few busy `try_lock`s, where loom's two threads rarely
+/// go — is caught.
+fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
+    (transfer_name, total_name): (&'static str, &'static str),
+    transfer: fn(&L),
+    total: fn(&L) -> u64,
+) -> Result<(), Sequential> {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let busy_first = |busy: u32| if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found it busy)") };
+    for busy in race_sweep() {
+        once_in_model(move || {
+            for a in [2, 3, 1 << 20] {
+                // An observer between the transfer's two lockings.
+                let accounts = L::holding((a, 0));
+                let seen = Rc::new(Cell::new(None));
+                let saw = Rc::clone(&seen);
+                let ((), acted) = between_two_lockings(&accounts, busy, move |v: &mut (u64, u64)| saw.set(Some(*v)), || transfer(&accounts));
+                if acted && let Some((x, y)) = seen.get() && x.wrapping_add(y) != a {
+                    return Err(format!(
+                        "from ({a}, 0), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
+                         and read the accounts, it saw (a, b) = ({x}, {y}): a + b = {}, not {a} — money missing or made; \
+                         move it under one locking",
+                        busy_first(busy),
+                        x.wrapping_add(y)
+                    ));
+                }
+                // Another transfer between the transfer's two lockings.
+                let accounts = L::holding((a, 0));
+                let ((), acted) =
+                    between_two_lockings(&accounts, busy, |v: &mut (u64, u64)| *v = (v.0.wrapping_sub(1), v.1.wrapping_add(1)), || transfer(&accounts));
+                if acted {
+                    expect_that(
+                        &format!(
+                            "from ({a}, 0), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
+                             and made a transfer, the accounts are",
+                            busy_first(busy)
+                        ),
+                        accounts.into_value(),
+                        (a - 2, 2),
+                    )?;
+                }
+                // A transfer between the observer's two lockings.
+                let accounts = L::holding((a, 0));
+                let (sum, acted) =
+                    between_two_lockings(&accounts, busy, |v: &mut (u64, u64)| *v = (v.0.wrapping_sub(1), v.1.wrapping_add(1)), || total(&accounts));
+                if acted {
+                    expect_that(
+                        &format!(
+                            "from ({a}, 0), when another thread took the lock between `{total_name}`'s two lockings of it{} \
+                             and made a transfer, it returned",
+                            busy_first(busy)
+                        ),
+                        sum,
+                        a,
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// For `atomic`: a transfer after a stale look, from balances over the whole range
+/// and after lost races (see [`beyond_loom`]).
+fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
     use real::solution::{pack, unpack};
     let transfer = model.atomic_transfer;
     // From balances over the whole range, with one transfer landing between this one's look
@@ -316,7 +401,7 @@ fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
         }
         Ok(())
     })?;
-    for races in race_counts() {
+    for races in race_sweep() {
         once_in_model(move || {
             let start = u64::from(races) + 2;
             let word = AtomicU64::new(pack(start, 0));

@@ -41,7 +41,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_counts};
+use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep};
 use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
@@ -252,7 +252,7 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
 ///   one" after losing `k` races, hands out a job past the end).
 fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), Sequential> {
     let first: u64 = 1 << 32;
-    for races in race_counts() {
+    for races in race_sweep() {
         once_in_model(move || {
             let k = u64::from(races);
             let next = AtomicU64::new(first);

@@ -167,6 +167,9 @@ pub fn check_counting_worker(
     max_total: u64,
 ) -> Result<(), Sequential> {
     once_for_real(|| {
+        // `combine` first: its report lists take microseconds, where a counting `worker`
+        // of code that may wrap counts past 2^32 (seconds) — a wrong `combine` is named at once.
+        check_summing_combine(combine, max_total)?;
         let jobs = super::values::loop_counts(max_job);
         let wrong: Vec<(u64, u64)> = jobs
             .iter()
@@ -193,7 +196,7 @@ pub fn check_counting_worker(
             };
             return Err(format!("`worker({k})` returned {got}, expected {k} ({others})"));
         }
-        check_summing_combine(combine, max_total)
+        Ok(())
     })
 }
 

@@ -429,6 +429,9 @@ impl<T> Mutex<T> {
     where
         T: Debug,
     {
+        // The judge's simulated thread that waited for this lock gets it first, if it is
+        // armed and the code let the lock go before (see `trace::between_lockings`).
+        crate::trace::locking(self.addr(), self.data.get().cast());
         // Safety: the lock is held: no other guard reaches the value now.
         let holds = format!("{:?}", unsafe { &*self.data.get() });
         record(self.addr(), "", Op::Lock { holds }, location);
@@ -489,6 +492,7 @@ impl<T: Debug> Drop for MutexGuard<'_, T> {
         // Safety: `inner` is dropped exactly once, here, and never used again.
         unsafe { ManuallyDrop::drop(&mut self.inner) };
         crate::trace::lock_released();
+        crate::trace::unlocked(self.addr);
         // Recorded once the lock is free: a `try_lock` that found it busy in between
         // shows before this unlock, as it happened.
         record(self.addr, "", Op::Unlock { leaves, wrote: self.wrote }, self.location);
@@ -618,6 +622,13 @@ macro_rules! __model_thread_local {
 /// `parking_lot`'s API (no poisoning) over loom's mutex.
 pub mod parking_lot {
     crate::sync::traced::parking_lot_api!(const);
+
+    impl<T> Mutex<T> {
+        /// The std-style model mutex inside (the judge's rivals find it by its address).
+        pub fn model(&self) -> &super::Mutex<T> {
+            &self.0
+        }
+    }
 }
 
 /// Channels (crossbeam's API) over loom's mutex and condition variable, every
