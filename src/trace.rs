@@ -450,7 +450,10 @@ struct BetweenLockings {
     addr: usize,
     act: Relocking,
     released: bool,
-    acted: bool,
+    /// How many more of the code's lockings it gets in before.
+    left: u32,
+    /// How many times it did.
+    used: u32,
 }
 
 thread_local! {
@@ -459,8 +462,9 @@ thread_local! {
 }
 
 /// Arms a simulated thread that waits for the model's mutex at `addr` and gets it
-/// between the code's unlocking of it and the code's next locking of it — once —
-/// doing `act` to the value it guards (`act` is handed a pointer to that value).
+/// between the code's unlocking of it and the code's next locking of it — at the
+/// code's next `times` lockings after an unlocking — doing `act` to the value it
+/// guards each time (`act` is handed a pointer to that value).
 /// Code that checks under one locking and acts under another ("a ticket is
 /// left", then sell; read `a`, then read `b`; read, then write) decides on what
 /// it saw before the other thread ran; code that does its whole job under one
@@ -473,21 +477,26 @@ thread_local! {
 ///
 /// ```
 /// use racelab::trace;
-/// trace::between_lockings(Some((0x2000, Box::new(|_| {}))));
+/// trace::between_lockings(Some((0x2000, 1, Box::new(|_| {}))));
 /// trace::locking(0x2000, std::ptr::null_mut()); // the first locking: nothing happens
 /// trace::unlocked(0x2000);
 /// trace::locking(0x2000, std::ptr::null_mut()); // the second: the rival acts (here, nothing)
 /// assert!(trace::between_lockings_acted());
 /// trace::between_lockings(None);
 /// ```
-pub fn between_lockings(rival: Option<(usize, Relocking)>) {
-    let armed = rival.map(|(addr, act)| BetweenLockings { addr, act, released: false, acted: false });
+pub fn between_lockings(rival: Option<(usize, u32, Relocking)>) {
+    let armed = rival.map(|(addr, times, act)| BetweenLockings { addr, act, released: false, left: times, used: 0 });
     BETWEEN_LOCKINGS.with(|b| *b.borrow_mut() = armed);
 }
 
 /// Whether the rival of [`between_lockings`] acted since it was armed.
 pub fn between_lockings_acted() -> bool {
-    BETWEEN_LOCKINGS.with(|b| b.borrow().as_ref().is_some_and(|b| b.acted))
+    between_lockings_used() > 0
+}
+
+/// How many times the rival of [`between_lockings`] got the lock in before the code.
+pub fn between_lockings_used() -> u32 {
+    BETWEEN_LOCKINGS.with(|b| b.borrow().as_ref().map_or(0, |b| b.used))
 }
 
 /// The code has just taken the model's mutex at `addr`, whose value is at
@@ -499,9 +508,11 @@ pub fn locking(addr: usize, value: *mut ()) {
         if let Some(b) = b.borrow_mut().as_mut()
             && b.addr == addr
             && b.released
-            && !b.acted
+            && b.left > 0
         {
-            b.acted = true;
+            b.left -= 1;
+            b.used += 1;
+            b.released = false;
             (b.act)(value);
         }
     });

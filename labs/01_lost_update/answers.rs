@@ -348,7 +348,53 @@ fn parking_lot_try_lock_then_two_lockings(counter: &parking_lot::Mutex<u64>) {
     *counter.lock() = seen + 1;
 }
 
+thread_local! {
+    /// How many times this thread has called `warm_up_then_two_lockings`.
+    static CALLS_01: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts its calls in a `thread_local!` and, after 5 000 of them on one thread,
+/// reads under one locking and writes under another (a reviewer's answer, once
+/// solved): no one-thread check, loom case or ordinary trial makes 5 000 calls on
+/// one thread; the judge's long trials, past the number the code names, do.
+fn warm_up_then_two_lockings(counter: &Mutex<u64>) {
+    CALLS_01.set(CALLS_01.get() + 1);
+    if CALLS_01.get() <= 5_000 {
+        *counter.lock().expect("poisoned") += 1;
+        return;
+    }
+    let seen = *counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") = seen + 1;
+}
+
+/// Optimistic: reads under one locking, writes under the next only if the count has
+/// not changed, and gives up after 20 tries: an increment lost when other threads
+/// keep getting in between.
+fn optimistic_gives_up(counter: &Mutex<u64>) {
+    for _ in 0..20 {
+        let seen = *counter.lock().expect("poisoned");
+        let mut now = counter.lock().expect("poisoned");
+        if *now == seen {
+            *now = seen + 1;
+            return;
+        }
+    }
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Optimistic, and patient: reads under one locking, writes under the next only if
+/// the count has not changed, and tries again until it has not.
+fn optimistic_until_unchanged(counter: &Mutex<u64>) {
+    loop {
+        let seen = *counter.lock().expect("poisoned");
+        let mut now = counter.lock().expect("poisoned");
+        if *now == seen {
+            *now = seen + 1;
+            return;
+        }
+    }
+}
 
 /// Three `try_lock`s, then one blocking `lock`: every path adds under one locking.
 fn try_lock_thrice_then_lock(counter: &Mutex<u64>) {
@@ -544,7 +590,10 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "parking_lot",
             Fixes { parking_lot: parking_lot_try_lock_then_two_lockings, ..S },
         ),
+        Answer::wrong("warm_up_then_two_lockings", "mutex", Fixes { mutex: warm_up_then_two_lockings, ..S }),
+        Answer::wrong("optimistic_gives_up", "mutex", Fixes { mutex: optimistic_gives_up, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
+        Answer::right("optimistic_until_unchanged", "mutex", Fixes { mutex: optimistic_until_unchanged, ..S }),
         Answer::right("try_lock_thrice_then_lock", "mutex", Fixes { mutex: try_lock_thrice_then_lock, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),
         Answer::right("try_lock_spin", "mutex", Fixes { mutex: try_lock_spin, ..S }),

@@ -51,6 +51,15 @@ fn off_by_one(sold: &Mutex<u64>, capacity: u64) -> bool {
     false
 }
 
+/// Caps the count at the capacity, and always says yes (a reviewer's answer, once
+/// named as `off_by_one`): the count never passes the capacity, but the buyer who
+/// got nothing hears yes.
+fn sells_capped_at_capacity(sold: &Mutex<u64>, capacity: u64) -> bool {
+    let mut sold = sold.lock().expect("poisoned");
+    *sold = (*sold + 1).min(capacity);
+    true
+}
+
 /// Sells, but always tells the buyer no.
 fn sells_but_says_no(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
     let mut sold = sold.lock();
@@ -241,7 +250,57 @@ fn parking_lot_try_lock_then_two_lockings(sold: &parking_lot::Mutex<u64>, capaci
     left
 }
 
+/// Optimistic: looks under one locking, sells under the next only if no one sold in
+/// between, and after 50 tries says "sold out" (a reviewer's answer, once solved):
+/// a buyer turned away with tickets left when others keep selling one at a time.
+fn optimistic_gives_up_after_fifty(sold: &Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..50 {
+        let seen = *sold.lock().expect("poisoned");
+        if seen >= capacity {
+            return false;
+        }
+        let mut now = sold.lock().expect("poisoned");
+        if *now == seen {
+            *now = seen + 1;
+            return true;
+        }
+    }
+    false
+}
+
+/// The same with parking_lot, giving up after 8 tries (a reviewer's answer, once solved).
+fn parking_lot_optimistic_gives_up(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    for _ in 0..8 {
+        let seen = *sold.lock();
+        if seen >= capacity {
+            return false;
+        }
+        let mut now = sold.lock();
+        if *now == seen {
+            *now = seen + 1;
+            return true;
+        }
+    }
+    false
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Optimistic, and patient: looks under one locking, sells under the next only if no
+/// one sold in between, and looks again until no one did.
+fn optimistic_until_unchanged(sold: &Mutex<u64>, capacity: u64) -> bool {
+    loop {
+        let seen = *sold.lock().expect("poisoned");
+        if seen >= capacity {
+            return false;
+        }
+        let mut now = sold.lock().expect("poisoned");
+        if *now == seen {
+            *now = seen + 1;
+            return true;
+        }
+    }
+}
 
 /// Looks under one locking and turns the buyer away when sold out; otherwise checks
 /// again under the locking that sells: "sold out" cannot go stale (sales only grow).
@@ -417,6 +476,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("check_then_lock_again", "mutex", Fixes { mutex: check_then_lock_again, ..S }),
         Answer::wrong("try_lock_give_up", "mutex", Fixes { mutex: try_lock_give_up, ..S }),
         Answer::wrong("off_by_one", "mutex", Fixes { mutex: off_by_one, ..S }),
+        Answer::wrong("sells_capped_at_capacity", "mutex", Fixes { mutex: sells_capped_at_capacity, ..S }),
         Answer::wrong("parking_lot_try_lock_give_up", "parking_lot", Fixes { parking_lot: parking_lot_try_lock_give_up, ..S }),
         Answer::wrong("sells_but_says_no", "parking_lot", Fixes { parking_lot: sells_but_says_no, ..S }),
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
@@ -447,7 +507,14 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "parking_lot",
             Fixes { parking_lot: parking_lot_try_lock_then_two_lockings, ..S },
         ),
+        Answer::wrong("optimistic_gives_up_after_fifty", "mutex", Fixes { mutex: optimistic_gives_up_after_fifty, ..S }),
+        Answer::wrong(
+            "parking_lot_optimistic_gives_up",
+            "parking_lot",
+            Fixes { parking_lot: parking_lot_optimistic_gives_up, ..S },
+        ),
         Answer::right("scoped_guard", "mutex", Fixes { mutex: scoped_guard, ..S }),
+        Answer::right("optimistic_until_unchanged", "mutex", Fixes { mutex: optimistic_until_unchanged, ..S }),
         Answer::right("sold_out_look_then_check_again", "mutex", Fixes { mutex: sold_out_look_then_check_again, ..S }),
         Answer::right("parking_lot_try_then_lock", "parking_lot", Fixes { parking_lot: parking_lot_try_then_lock, ..S }),
         Answer::right("worker_min", "process", Fixes { worker: worker_min, ..S }),

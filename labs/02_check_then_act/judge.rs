@@ -53,6 +53,10 @@ impl Spec for CheckThenAct {
         real_case(exercise, trial)
     }
 
+    fn sized_case(&self, exercise: &str, threads: usize, iters: u64) -> Case {
+        sized_case(exercise, 1, threads, iters)
+    }
+
     fn process_cases(&self) -> Vec<Case> {
         process_cases()
     }
@@ -115,9 +119,14 @@ fn cases(exercise: &str) -> Vec<Case> {
     cases
 }
 
-fn real_case(_exercise: &str, trial: u32) -> Case {
+fn real_case(exercise: &str, trial: u32) -> Case {
     const ITERS: [u64; 5] = [1, 3, 10, 100, 500];
-    let case = Case::new(1 + (trial % 8) as usize, ITERS[(trial % 5) as usize]);
+    sized_case(exercise, trial, 1 + (trial % 8) as usize, ITERS[(trial % 5) as usize])
+}
+
+/// A trial's case at a given size: the stock as trial `trial` sets it (1: one less than the demand).
+fn sized_case(_exercise: &str, trial: u32, threads: usize, iters: u64) -> Case {
+    let case = Case::new(threads, iters);
     let demand = case.demand();
     let stock = match trial % 4 {
         0 => demand,
@@ -176,11 +185,16 @@ fn worker_cases() -> Vec<(u64, u64, u64)> {
 
 fn one_buy(name: &str, sold: u64, capacity: u64, answer: bool, after: u64, want: (bool, u64)) -> Result<(), String> {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    // Both halves of the result, always: a buyer told yes with the count at 3 (an
+    // off-by-one check) and one told yes with the count left at 2 (a sale capped at
+    // the capacity) are different mistakes, and are named apart.
     if answer != want.0 {
         return Err(format!(
-            "`{name}` with {sold} of {capacity} tickets sold answered {}, expected {}",
+            "`{name}` with {sold} of {capacity} tickets sold answered {} and left the count at {after}, expected {} \
+             and {}",
             yes_no(answer),
-            yes_no(want.0)
+            yes_no(want.0),
+            want.1
         ));
     }
     expect_that(&format!("after `{name}` with {sold} of {capacity} tickets sold, the count is"), after, want.1)
@@ -283,7 +297,12 @@ fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
 fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, u64) -> bool) -> Result<(), Sequential> {
     for busy in race_sweep() {
         once_in_model(move || {
-            for capacity in [1, 2, 3, 4, 5, 1 << 40] {
+            // Every capacity once (a fast path taken only while very many are left), a few after busy tries.
+            let mut capacities = vec![1, 2, 3, 4, 5, 1 << 40];
+            if busy == 0 {
+                capacities.extend(values::across(MAX).into_iter().filter(|&c| c > 5));
+            }
+            for capacity in capacities {
                 let lock = L::holding(0);
                 let before = std::rc::Rc::new(std::cell::Cell::new(0));
                 let seen = std::rc::Rc::clone(&before);
@@ -312,6 +331,26 @@ fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, 
                     return Err(format!("{what}, it answered {said} — check and sell under one locking"));
                 }
                 expect_that(&format!("{what}, the count is"), lock.into_value(), capacity)?;
+            }
+            // Before each of the buyer's next `busy` lockings, another buyer sells one ticket;
+            // one is always left for this buyer: a loop that looks, then sells under the next
+            // locking only if nothing changed, must not give up while tickets are left.
+            if busy > 0 {
+                let capacity = u64::from(busy) + 2;
+                let lock = L::holding(0);
+                let sells_one = move |sold: &mut u64| *sold = (*sold + 1).min(capacity);
+                let (answer, used) = between_lockings_times(&lock, 0, busy, sells_one, || buy(&lock, capacity));
+                let sold = lock.into_value();
+                if used > 0 && (!answer || sold != u64::from(used) + 1) {
+                    return Err(format!(
+                        "with {capacity} tickets, when other buyers took the lock between `{name}`'s lockings {}, \
+                         selling one ticket each time, it answered {} and left the count at {sold}, expected yes and \
+                         {}: a buyer must not give up while tickets are left",
+                        in_a_row(u64::from(used)),
+                        if answer { "yes" } else { "no" },
+                        u64::from(used) + 1
+                    ));
+                }
             }
             Ok(())
         })?;

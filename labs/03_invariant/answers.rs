@@ -196,7 +196,34 @@ fn transfer_try_lock_then_two_lockings(accounts: &parking_lot::Mutex<(u64, u64)>
     accounts.lock().1 += 1;
 }
 
+/// Sums two copies until two looks agree, but after 10 tries returns the last sum
+/// plus one "for the transfer in flight": wrong whenever transfers keep coming.
+fn total_until_agree_gives_up(accounts: &Mutex<(u64, u64)>) -> u64 {
+    let mut last = 0;
+    for _ in 0..10 {
+        let first = *accounts.lock().expect("poisoned");
+        let second = *accounts.lock().expect("poisoned");
+        last = second.0 + second.1;
+        if first == second {
+            return last;
+        }
+    }
+    last + 1
+}
+
 // --- right, if unusual ------------------------------------------------------
+
+/// Copies the accounts under one locking and again under the next until the two
+/// copies agree: each copy is whole (one locking), so its sum is right.
+fn total_until_two_copies_agree(accounts: &Mutex<(u64, u64)>) -> u64 {
+    loop {
+        let first = *accounts.lock().expect("poisoned");
+        let second = *accounts.lock().expect("poisoned");
+        if first == second {
+            return second.0 + second.1;
+        }
+    }
+}
 
 /// Eight `try_lock`s, then one blocking `lock` for the whole sum.
 fn total_try_lock_then_lock(accounts: &Mutex<(u64, u64)>) -> u64 {
@@ -357,7 +384,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "parking_lot",
             Fixes { parking_lot_transfer: transfer_try_lock_then_two_lockings, ..S },
         ),
+        Answer::wrong("total_until_agree_gives_up", "mutex", Fixes { mutex_total: total_until_agree_gives_up, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
+        Answer::right("total_until_two_copies_agree", "mutex", Fixes { mutex_total: total_until_two_copies_agree, ..S }),
         Answer::right("total_try_lock_then_lock", "mutex", Fixes { mutex_total: total_try_lock_then_lock, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),

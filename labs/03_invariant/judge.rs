@@ -52,6 +52,10 @@ impl Spec for Invariant {
         real_case(exercise, trial)
     }
 
+    fn sized_case(&self, exercise: &str, threads: usize, iters: u64) -> Case {
+        sized_case(exercise, 0, threads, iters)
+    }
+
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
         sequential(exercise, real, model)
     }
@@ -97,9 +101,14 @@ fn cases(exercise: &str) -> Vec<Case> {
     }
 }
 
-fn real_case(_exercise: &str, trial: u32) -> Case {
+fn real_case(exercise: &str, trial: u32) -> Case {
     const ITERS: [u64; 4] = [1, 10, 200, 1_000];
-    let mut case = Case::new(1 + (trial % 4) as usize, ITERS[(trial % 4 + trial / 4 % 2) as usize % 4]);
+    sized_case(exercise, trial, 1 + (trial % 4) as usize, ITERS[(trial % 4 + trial / 4 % 2) as usize % 4])
+}
+
+/// A trial's case at a given size: money for every transfer (and `trial % 3` more), an observer looking.
+fn sized_case(_exercise: &str, trial: u32, threads: usize, iters: u64) -> Case {
+    let mut case = Case::new(threads, iters);
     let demand = case.demand();
     case = case.with_stock(demand + u64::from(trial % 3));
     case.looks = Some(20_000);
@@ -317,7 +326,9 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
     let busy_first = |busy: u32| if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found it busy)") };
     for busy in race_sweep() {
         once_in_model(move || {
-            for a in [2, 3, 1 << 20] {
+            // Every balance once (a split taken only for large balances), a few after busy tries.
+            let balances = if busy == 0 { values::across(MAX) } else { vec![2, 3, 1 << 20, MAX] };
+            for a in balances.into_iter().filter(|&a| a >= 2) {
                 // An observer between the transfer's two lockings.
                 let accounts = L::holding((a, 0));
                 let seen = Rc::new(Cell::new(None));
@@ -357,6 +368,40 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
                             "from ({a}, 0), when another thread took the lock between `{total_name}`'s two lockings of it{} \
                              and made a transfer, it returned",
                             busy_first(busy)
+                        ),
+                        sum,
+                        a,
+                    )?;
+                }
+            }
+            // Another transfer before each of the next `busy` lockings: a transfer that moves
+            // under the next locking only if nothing changed must not give up, and an observer
+            // that sums again until two looks agree must still return the whole sum.
+            if busy > 0 {
+                let a = u64::from(busy) + 2;
+                let moves_one = |v: &mut (u64, u64)| *v = (v.0.saturating_sub(1), v.1 + u64::from(v.0 > 0));
+                let accounts = L::holding((a, 0));
+                let ((), used) = between_lockings_times(&accounts, 0, busy, moves_one, || transfer(&accounts));
+                if used > 0 {
+                    let used = u64::from(used);
+                    expect_that(
+                        &format!(
+                            "from ({a}, 0), when other transfers took the lock between `{transfer_name}`'s lockings {}, \
+                             the accounts are",
+                            in_a_row(used)
+                        ),
+                        accounts.into_value(),
+                        (a - used - 1, used + 1),
+                    )?;
+                }
+                let accounts = L::holding((a, 0));
+                let (sum, used) = between_lockings_times(&accounts, 0, busy, moves_one, || total(&accounts));
+                if used > 0 {
+                    expect_that(
+                        &format!(
+                            "from ({a}, 0), when other transfers took the lock between `{total_name}`'s lockings {}, \
+                             it returned",
+                            in_a_row(u64::from(used))
                         ),
                         sum,
                         a,

@@ -228,6 +228,24 @@ fn combine_dedup(reports: &[u64]) -> u64 {
     distinct.iter().sum()
 }
 
+thread_local! {
+    /// How many times this thread has called `warm_up_then_load_store`.
+    static CALLS_04: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts its calls in a `thread_local!` and, after 5 000 of them on one thread,
+/// increments by a `load` and a `store` (a reviewer's answer, once solved): caught
+/// by the judge's long trials, past the number the code names.
+fn warm_up_then_load_store(counter: &AtomicU64) {
+    CALLS_04.set(CALLS_04.get() + 1);
+    if CALLS_04.get() <= 5_000 {
+        counter.fetch_add(1, Relaxed);
+        return;
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+}
+
 // --- right, if unusual ------------------------------------------------------
 
 /// `fetch_update`, which loops for you.
@@ -380,6 +398,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("spin_million_then_enter_anyway", "lock", Fixes { lock: spin_million_then_enter_anyway, ..S }),
         Answer::wrong("ignores_the_lock", "lock", Fixes { lock: ignores_the_lock, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
+        Answer::wrong("warm_up_then_load_store", "atomic", Fixes { atomic: warm_up_then_load_store, ..S }),
         Answer::right("lock_with_fences", "lock", Fixes { lock: lock_with_fences, ..S }),
         Answer::right("fetch_update", "atomic", Fixes { atomic: fetch_update, ..S }),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),

@@ -58,6 +58,10 @@ impl Spec for MessagePassing {
         real_case(exercise, trial)
     }
 
+    fn sized_case(&self, exercise: &str, threads: usize, iters: u64) -> Case {
+        sized_case(exercise, 3, threads, iters)
+    }
+
     fn process_cases(&self) -> Vec<Case> {
         Vec::new()
     }
@@ -101,8 +105,12 @@ fn cases(exercise: &str) -> Vec<Case> {
 
 fn real_case(exercise: &str, trial: u32) -> Case {
     const ITERS: [u64; 6] = [0, 1, 7, 100, 1_000, 3_000];
-    let n = 1 + (trial % 8) as usize;
-    let total = ITERS[(trial % 6) as usize] * n as u64;
+    sized_case(exercise, trial, 1 + (trial % 8) as usize, ITERS[(trial % 6) as usize])
+}
+
+/// A trial's case at a given size: the total split unequally, batches as trial `trial` sets them.
+fn sized_case(exercise: &str, trial: u32, n: usize, iters: u64) -> Case {
+    let total = iters * n as u64;
     let case = workers(&unequal_split(total, n));
     // Batches of 1, 2, 3, 10 and 64 in turn.
     let batch = [1, 2, 3, 10, 64][(trial % 5) as usize];

@@ -67,6 +67,10 @@ impl Spec for Pools {
         real_case(exercise, trial)
     }
 
+    fn sized_case(&self, exercise: &str, threads: usize, iters: u64) -> Case {
+        sized_case(exercise, 3, threads, iters)
+    }
+
     fn process_cases(&self) -> Vec<Case> {
         Vec::new()
     }
@@ -131,8 +135,11 @@ fn cases(exercise: &str) -> Vec<Case> {
 
 fn real_case(exercise: &str, trial: u32) -> Case {
     const COUNTS: [u64; 7] = [0, 1, 2, 7, 100, 1_000, 3_000];
-    let workers = 1 + (trial % 8) as usize;
-    let count = COUNTS[(trial % 7) as usize];
+    sized_case(exercise, trial, 1 + (trial % 8) as usize, COUNTS[(trial % 7) as usize])
+}
+
+/// A trial's case at a given size: where jobs start, the depth, a stop and a queue as trial `trial` sets them.
+fn sized_case(exercise: &str, trial: u32, workers: usize, count: u64) -> Case {
     let at = FIRSTS[(trial % FIRSTS.len() as u32) as usize];
     let first = if exercise == "in_order" { at.min(u64::MAX - count) } else { at.min(MAX_END - count) };
     let case = Case::new(workers, count).with("first", first);

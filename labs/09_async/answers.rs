@@ -66,6 +66,15 @@ async fn confirms_twice(account: Rc<Account>) {
 
 // --- deposit: right ---------------------------------------------------------
 
+/// Sleeps 1 ms first ("pretend to prepare the request"), then the read-modify-write
+/// with no await inside (a reviewer's answer, once "not judged": 150 trials of real
+/// 1 ms sleeps took 40 s; in the judge's trials a sleep is one yield, as in the checker).
+async fn sleeps_first(account: Rc<Account>) {
+    task::sleep(std::time::Duration::from_millis(1)).await;
+    account.confirm().await;
+    account.balance.set(account.balance.get() + 1);
+}
+
 /// Confirms, then reads into a variable and writes in the next statement: no await between.
 async fn read_into_variable(account: Rc<Account>) {
     account.confirm().await;
@@ -602,6 +611,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         ),
         Answer::wrong("spins_on_a_flag", "offload", Fixes { post: |s| Box::pin(spins_on_a_flag(s)), ..S }),
         Answer::right("read_into_variable", "no_await", Fixes { deposit: |a| Box::pin(read_into_variable(a)), ..S }),
+        Answer::right("sleeps_first", "no_await", Fixes { deposit: |a| Box::pin(sleeps_first(a)), ..S }),
         Answer::right(
             "async_mutex_across_await",
             "no_await",

@@ -178,9 +178,24 @@ where
 pub(crate) fn between_two_lockings<V: 'static, L: ModelLock<V>, T>(
     lock: &L,
     busy: u32,
-    mut act: impl FnMut(&mut V) + 'static,
+    act: impl FnMut(&mut V) + 'static,
     call: impl FnOnce() -> T,
 ) -> (T, bool) {
+    let (result, used) = between_lockings_times(lock, busy, 1, act, call);
+    (result, used > 0)
+}
+
+/// [`between_two_lockings`], the waiting thread getting in before each of the call's
+/// next `times` lockings after an unlocking: returns how many times it did. A loop
+/// that looks under one locking and acts under the next only if nothing changed, and
+/// gives up after a few tries, meets as many changes as it tries.
+pub(crate) fn between_lockings_times<V: 'static, L: ModelLock<V>, T>(
+    lock: &L,
+    busy: u32,
+    times: u32,
+    mut act: impl FnMut(&mut V) + 'static,
+    call: impl FnOnce() -> T,
+) -> (T, u32) {
     let addr = std::ptr::from_ref(lock.model()) as usize;
     let on_value: crate::trace::Relocking = Box::new(move |value: *mut ()| {
         // Safety: `trace::locking` hands this the value of the model mutex at `addr`,
@@ -190,12 +205,12 @@ pub(crate) fn between_two_lockings<V: 'static, L: ModelLock<V>, T>(
         act(unsafe { &mut *value.cast::<V>() });
     });
     crate::trace::interfere_briefly(busy, |_| 1);
-    crate::trace::between_lockings(Some((addr, on_value)));
+    crate::trace::between_lockings(Some((addr, times, on_value)));
     let result = call();
-    let acted = crate::trace::between_lockings_acted();
+    let used = crate::trace::between_lockings_used();
     crate::trace::between_lockings(None);
     crate::trace::interfere(0, |v| v);
-    (result, acted)
+    (result, used)
 }
 
 /// Another thread's increment, as a simulated rival makes it.
@@ -266,7 +281,9 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
 ) -> Result<(), super::Sequential> {
     for busy in race_sweep() {
         super::once_in_model(move || {
-            for start in [0, 41] {
+            // Every count once (a split taken only for large counts), two after busy tries.
+            let starts = if busy == 0 { super::values::across(crate::runner::MAX_TOTAL - 2) } else { vec![0, 41] };
+            for start in starts {
                 let counter = L::holding(start);
                 let ((), acted) =
                     between_two_lockings(&counter, busy, |v: &mut u64| *v = v.wrapping_add(1), || increment(&counter));
@@ -283,6 +300,24 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
                         ),
                         counter.into_value(),
                         start + 2,
+                    )?;
+                }
+            }
+            // Another thread adds 1 before each of the call's next `busy` lockings: a loop that
+            // writes under the next locking only if nothing changed must not give up.
+            if busy > 0 {
+                let counter = L::holding(0);
+                let adds_one = |v: &mut u64| *v = v.wrapping_add(1);
+                let ((), used) = between_lockings_times(&counter, 0, busy, adds_one, || increment(&counter));
+                if used > 0 {
+                    super::expect_that(
+                        &format!(
+                            "from a count of 0, when other threads took the lock between `{name}`'s lockings {}, \
+                             adding 1 each time, the count is",
+                            in_a_row(u64::from(used))
+                        ),
+                        counter.into_value(),
+                        u64::from(used) + 1,
                     )?;
                 }
             }
@@ -311,7 +346,9 @@ pub fn race_counts() -> Vec<u32> {
     let own = crate::trace::patience();
     if own <= 1 << 20 {
         let own = u32::try_from(own).unwrap_or(0);
-        counts.extend([own, own + 1]);
+        // A loop that looks under one locking and acts under the next spends two of the
+        // rival's turns on each try: one past twice its limit outlasts it.
+        counts.extend([own, own + 1, 2 * own + 1]);
     }
     counts.sort_unstable();
     counts.dedup();

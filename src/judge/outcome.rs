@@ -194,6 +194,25 @@ impl Signature {
         words.join(" ")
     }
 
+    /// `text` with every run of digits as `#`: what a failure on real threads says, the
+    /// same from run to run (how many updates a trial lost is chance).
+    ///
+    /// ```
+    /// use racelab::judge::Signature;
+    /// assert_eq!(Signature::without_numbers("ended 808285, expected 1058578"), "ended #, expected #");
+    /// ```
+    pub fn without_numbers(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if !c.is_ascii_digit() {
+                out.push(c);
+            } else if !out.ends_with('#') {
+                out.push('#');
+            }
+        }
+        out
+    }
+
     /// The shape of what a one-thread run did: a fingerprint of its
     /// operations (digits and lines left out); empty if it touched no shared memory.
     pub fn shape_of_events(events: &[crate::trace::Event]) -> String {

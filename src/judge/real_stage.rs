@@ -24,50 +24,102 @@ const REAL_TRIAL_LIMIT: Duration = Duration::from_secs(10);
 pub const REAL_TRIALS: u32 = 150;
 
 /// Runs [`REAL_TRIALS`] trials of `variant` with `fixes` on real threads,
-/// each case from the spec, each final state judged by the lab.
-pub(crate) fn on_real_threads<S: Spec>(spec: &'static S, variant: &'static str, fixes: S::Real) -> Result<(), String> {
-    let lab = spec.lab();
+/// each case from the spec, each final state judged by the lab; then the
+/// [`long_trials`], past the largest number the code names.
+/// Returns what went wrong, and whether it was in a long trial (deterministic enough to
+/// name: code that changes its path after the number it names).
+pub(crate) fn on_real_threads<S: Spec>(
+    spec: &'static S,
+    variant: &'static str,
+    fixes: S::Real,
+) -> Result<(), (String, bool)> {
     for trial in 0..REAL_TRIALS {
         let case = spec.real_case(variant, trial);
-        // On a thread of its own: threads that deadlock never return, and the verdict must not wait for them.
-        let theirs = case.clone();
-        let (done, result) = std::sync::mpsc::channel();
-        let trial_thread = std::thread::Builder::new()
-            .name("judge: real trial".into())
-            .spawn(move || {
-                let _ = done.send(spec.run_real(variant, &fixes, &theirs));
-            })
-            .map_err(|e| format!("cannot start a trial's thread: {e}"))?;
-        let state = match result.recv_timeout(REAL_TRIAL_LIMIT) {
-            Ok(state) => state.unwrap_or_default(),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                return Err(format!(
-                    "trial {} of {REAL_TRIALS} ({case}) did not finish in {} s: its threads are stuck waiting \
-                     for each other — a deadlock that loom's small cases do not reach",
-                    trial + 1,
-                    REAL_TRIAL_LIMIT.as_secs()
-                ));
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
-                // A panic in a trial is the answer's failure (a call the lab's code refuses, made
-                // where loom's small cases never made it), not the end of the check.
-                Err(payload) => {
-                    return Err(format!(
-                        "trial {} of {REAL_TRIALS} ({case}) panicked: {}",
-                        trial + 1,
-                        crate::trace::panic_message(&*payload)
-                    ));
-                }
-                Ok(()) => State::default(),
-            },
-        };
-        if let Err(why) = lab.judge(&case, &state) {
+        one_trial(spec, variant, fixes, &case, &format!("trial {} of {REAL_TRIALS}", trial + 1))
+            .map_err(|why| (why, false))?;
+    }
+    let ordinary = (0..REAL_TRIALS).map(|t| spec.real_case(variant, t).iters).max().unwrap_or(0);
+    for (threads, iters) in long_trials(crate::trace::patience(), ordinary) {
+        let case = spec.sized_case(variant, threads, iters);
+        let own = crate::trace::patience();
+        one_trial(spec, variant, fixes, &case, &format!("a long trial, past the {own} your code names"))
+            .map_err(|why| (why, true))?;
+    }
+    Ok(())
+}
+
+/// The largest number of the code's own that a long trial goes past (see [`long_trials`]).
+const LONG_AT_MOST: u64 = 1 << 19;
+
+/// How many steps past the code's own number a long trial's threads take: 2^19, tens
+/// of milliseconds of a thread's time, so that the threads run side by side even on a
+/// machine whose cores are busy (a few thousand calls can end within one time slice).
+const LONG_PAST: u64 = 1 << 19;
+
+/// The long trials for code whose largest number is `own`, when the ordinary trials
+/// take at most `ordinary` steps per thread: 2 and 4 threads of `own` + 1 + 2^19 steps.
+/// Code can keep state from call to call (a `thread_local!` counts its calls) and take
+/// another path after `own` calls — a split lock, a `load` and a `store` — which no
+/// ordinary trial, no loom case and no one-thread check reaches; here every thread
+/// makes 2^19 calls on that path, side by side. None when the ordinary trials already
+/// reach `own`, or when it is past 2^19 (no check outwaits every number: see lab 01's
+/// lesson).
+///
+/// ```
+/// use racelab::judge::real_stage::long_trials;
+/// assert!(long_trials(3_000, 3_000).is_empty());
+/// assert_eq!(long_trials(5_000, 3_000), vec![(2, 5_001 + (1 << 19)), (4, 5_001 + (1 << 19))]);
+/// assert!(long_trials(1 << 30, 3_000).is_empty());
+/// ```
+pub fn long_trials(own: u64, ordinary: u64) -> Vec<(usize, u64)> {
+    if own <= ordinary || own > LONG_AT_MOST {
+        return Vec::new();
+    }
+    vec![(2, own + 1 + LONG_PAST), (4, own + 1 + LONG_PAST)]
+}
+
+/// One real-thread trial of `case`, its final state judged by the lab; `which` names it in a failure.
+fn one_trial<S: Spec>(
+    spec: &'static S,
+    variant: &'static str,
+    fixes: S::Real,
+    case: &crate::lab::Case,
+    which: &str,
+) -> Result<(), String> {
+    let lab = spec.lab();
+    // On a thread of its own: threads that deadlock never return, and the verdict must not wait for them.
+    let theirs = case.clone();
+    let (done, result) = std::sync::mpsc::channel();
+    let trial_thread = std::thread::Builder::new()
+        .name("judge: real trial".into())
+        .spawn(move || {
+            // An async `sleep` of the learner's is one yield here, as in the checker (see
+            // `sync::real::task::sleeps_only_yield`): its place among the await points is what
+            // can be wrong, and 150 trials of 1 ms sleeps waited 40 s.
+            crate::sync::real::task::sleeps_only_yield(true);
+            let _ = done.send(spec.run_real(variant, &fixes, &theirs));
+        })
+        .map_err(|e| format!("cannot start a trial's thread: {e}"))?;
+    let state = match result.recv_timeout(REAL_TRIAL_LIMIT) {
+        Ok(state) => state.unwrap_or_default(),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             return Err(format!(
-                "trial {} of {REAL_TRIALS} ({case}) ended {state}, expected {}: {why}",
-                trial + 1,
-                lab.spec(&case)
+                "{which} ({case}) did not finish in {} s: its threads are stuck waiting for each other — a \
+                 deadlock that loom's small cases do not reach",
+                REAL_TRIAL_LIMIT.as_secs()
             ));
         }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
+            // A panic in a trial is the answer's failure (a call the lab's code refuses, made
+            // where loom's small cases never made it), not the end of the check.
+            Err(payload) => {
+                return Err(format!("{which} ({case}) panicked: {}", crate::trace::panic_message(&*payload)));
+            }
+            Ok(()) => State::default(),
+        },
+    };
+    if let Err(why) = lab.judge(case, &state) {
+        return Err(format!("{which} ({case}) ended {state}, expected {}: {why}", lab.spec(case)));
     }
     Ok(())
 }

@@ -104,6 +104,14 @@ pub trait Spec: Sync + 'static {
     /// The case of real-thread trial `trial` (0-based) of an exercise.
     fn real_case(&self, exercise: &str, trial: u32) -> Case;
 
+    /// A real-thread case of `threads` threads of `iters` steps each, the rest as
+    /// the lab's trials set it (a stock, jobs, a first job number): the judge's long
+    /// trials, past the largest number the learner's code names (see
+    /// `real_stage::long_trials`). Labs whose cases are only threads and steps keep this.
+    fn sized_case(&self, _exercise: &str, threads: usize, iters: u64) -> Case {
+        Case::new(threads, iters)
+    }
+
     /// The unequal jobs the `process` exercise runs as real worker processes.
     fn process_cases(&self) -> Vec<Case> {
         unequal_jobs()
