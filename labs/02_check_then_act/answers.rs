@@ -372,6 +372,34 @@ fn fast_path_two_left(sold: &AtomicU64, capacity: u64) -> bool {
     sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
 }
 
+/// A compare-and-swap loop, but a load and a `store` "in the endgame" of a big sale,
+/// when at most two tickets are left ("no one else is buying by then"): another
+/// buyer's sale between the look and the store is lost, and the last ticket can be
+/// sold twice. loom's stocks are small; real trials rarely meet there.
+fn store_when_two_left(sold: &AtomicU64, capacity: u64) -> bool {
+    let now = sold.load(Relaxed);
+    if capacity - now.min(capacity) <= 2 && now >= 1_000 {
+        if now >= capacity {
+            return false;
+        }
+        sold.store(now + 1, Relaxed);
+        return true;
+    }
+    sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
+}
+
+/// A blind `fetch_add` once more than 2^32 tickets are sold, while a look says three
+/// or more are left ("a sale that big cannot run out between two lines"): others
+/// can sell the last tickets between the look and the add.
+fn fetch_add_when_count_large(sold: &AtomicU64, capacity: u64) -> bool {
+    let now = sold.load(Relaxed);
+    if now > 1 << 32 && now + 2 < capacity {
+        sold.fetch_add(1, Relaxed);
+        return true;
+    }
+    sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
+}
+
 /// Looks first and turns the buyer away when sold out, otherwise takes a number
 /// and gives it back when over: the look only ever says no, and "no" cannot go stale
 /// (sales only grow).
@@ -483,6 +511,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
         Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),
+        Answer::wrong("store_when_two_left", "atomic", Fixes { atomic: store_when_two_left, ..S }),
+        Answer::wrong("fetch_add_when_count_large", "atomic", Fixes { atomic: fetch_add_when_count_large, ..S }),
         Answer::wrong("cas_then_take_one", "atomic", Fixes { atomic: cas_then_take_one, ..S }),
         Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),
         Answer::wrong("cas_two_tries", "atomic", Fixes { atomic: cas_two_tries, ..S }),

@@ -297,13 +297,11 @@ fn beyond_loom(exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
 fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, u64) -> bool) -> Result<(), Sequential> {
     for busy in race_sweep() {
         once_in_model(move || {
-            // Every capacity once (a fast path taken only while very many are left), a few after busy tries.
-            let mut capacities = vec![1, 2, 3, 4, 5, 1 << 40];
-            if busy == 0 {
-                capacities.extend(values::across(MAX).into_iter().filter(|&c| c > 5));
-            }
-            for capacity in capacities {
-                let lock = L::holding(0);
+            // Every stock once (a fast path taken only while very many are left, or for large
+            // counts, or near the end), a few after busy tries.
+            let stocks = if busy == 0 { values::stocks(MAX) } else { [1, 2, 3, 4, 5, 1 << 40].map(|c| (0, c)).to_vec() };
+            for (sold, capacity) in stocks {
+                let lock = L::holding(sold);
                 let before = std::rc::Rc::new(std::cell::Cell::new(0));
                 let seen = std::rc::Rc::clone(&before);
                 let (answer, acted) = between_two_lockings(
@@ -319,12 +317,12 @@ fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, 
                     continue;
                 }
                 // The buyer may have sold already, under its first locking: then yes is right.
-                let sold_first = before.get() > 0;
+                let sold_first = before.get() > sold;
                 let busy_first = if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found the lock busy)") };
-                let tickets = if capacity == 1 { "1 ticket".to_string() } else { format!("{capacity} tickets") };
                 let what = format!(
-                    "with {tickets}, when other buyers took the lock between `{name}`'s two lockings of it{busy_first} \
-                     and sold all that were left"
+                    "{}, when other buyers took the lock between `{name}`'s two lockings of it{busy_first} \
+                     and sold all that were left",
+                    stock_words(sold, capacity)
                 );
                 if answer != sold_first {
                     let said = if answer { "yes: it sold on what it saw under its first locking" } else { "no, although it had sold a ticket" };
@@ -358,8 +356,56 @@ fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, 
     Ok(())
 }
 
-/// For `atomic`: other buyers win `k` races in a row, for every `k` of [`race_sweep`] (see [`beyond_loom`]).
+/// "with 5 tickets", or "from 3 of 5 tickets sold".
+fn stock_words(sold: u64, capacity: u64) -> String {
+    match (sold, capacity) {
+        (0, 1) => "with 1 ticket".to_string(),
+        (0, capacity) => format!("with {capacity} tickets"),
+        (sold, capacity) => format!("from {sold} of {capacity} tickets sold"),
+    }
+}
+
+/// For `atomic`: another buyer acts just after the buyer's look, from stocks over the
+/// whole range (see [`values::stocks`]); then other buyers win `k` races in a row, for every
+/// `k` of [`race_sweep`] (see [`beyond_loom`]).
 fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential> {
+    once_in_model(move || {
+        for (sold, capacity) in values::stocks(MAX) {
+            // Others sell every ticket left just after the look: the buyer must answer no.
+            let counter = AtomicU64::new(sold);
+            let (answer, _, looked) =
+                after_races_then_a_stale_look(&counter, 0, |v| v, Rival::Writes(capacity), || buy(&counter, capacity));
+            if looked {
+                let what = format!(
+                    "{}, when other buyers sold all that were left just after `atomic_buy` looked at the count, it \
+                     must answer no and leave the count at {capacity}:",
+                    stock_words(sold, capacity)
+                );
+                if answer {
+                    return Err(format!("{what} it answered yes (it sold on a stale look)"));
+                }
+                expect_that(&format!("{what} the count is"), counter.load(Relaxed), capacity)?;
+            }
+            // Another buyer sells one just after the look, one or more still left: the buyer
+            // must sell one too, and neither sale is lost.
+            if capacity - sold >= 2 {
+                let counter = AtomicU64::new(sold);
+                let (answer, _, looked) =
+                    after_races_then_a_stale_look(&counter, 0, |v| v, Rival::Applies(|v| v + 1), || buy(&counter, capacity));
+                if looked && (!answer || counter.load(Relaxed) != sold + 2) {
+                    return Err(format!(
+                        "{}, when another buyer sold one just after `atomic_buy` looked at the count, it answered {} \
+                         and left the count at {}, expected yes and {}: both sales must count",
+                        stock_words(sold, capacity),
+                        if answer { "yes" } else { "no" },
+                        counter.load(Relaxed),
+                        sold + 2
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })?;
     for races in race_sweep() {
         once_in_model(move || {
             let k = u64::from(races);

@@ -348,6 +348,47 @@ fn packed_two_steps_when_rich(accounts: &AtomicU64) {
     });
 }
 
+/// A load and a store "in the endgame" (`a` at most 2 after many transfers, when a
+/// compare-and-swap loop "is not worth it"): a transfer that lands between the
+/// look and the store is overwritten (a reviewer's answer, once solved).
+fn packed_store_when_nearly_empty(accounts: &AtomicU64) {
+    let (a, b) = unpack(accounts.load(Relaxed));
+    if a <= 2 && b >= 1_000 {
+        if a > 0 {
+            accounts.store(pack(a - 1, b + 1), Relaxed);
+        }
+        return;
+    }
+    let _ = accounts.fetch_update(Relaxed, Relaxed, |word| {
+        let (a, b) = unpack(word);
+        (a > 0).then(|| pack(a - 1, b + 1))
+    });
+}
+
+/// One load when the bank is small, a second load for `b` when `a` passes 2^24
+/// ("a big bank changes slowly"): a transfer between the loads adds a unit
+/// (a reviewer's answer, once solved).
+fn total_two_loads_when_big(accounts: &AtomicU64) -> u64 {
+    let (a, b) = unpack(accounts.load(Relaxed));
+    if a < 1 << 24 {
+        return a + b;
+    }
+    a + unpack(accounts.load(Relaxed)).1
+}
+
+/// Loads until two looks in a row agree: right, one value from one instant.
+fn total_until_two_looks_agree(accounts: &AtomicU64) -> u64 {
+    let mut word = accounts.load(Relaxed);
+    loop {
+        let again = accounts.load(Relaxed);
+        if again == word {
+            let (a, b) = unpack(word);
+            return a + b;
+        }
+        word = again;
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -370,6 +411,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_u16", "process", Fixes { worker: worker_u16, ..S }),
         Answer::wrong("packed_moves_everything", "atomic", Fixes { atomic_transfer: packed_moves_everything, ..S }),
         Answer::wrong("total_two_loads", "atomic", Fixes { atomic_total: total_two_loads, ..S }),
+        Answer::wrong("packed_store_when_nearly_empty", "atomic", Fixes { atomic_transfer: packed_store_when_nearly_empty, ..S }),
+        Answer::wrong("total_two_loads_when_big", "atomic", Fixes { atomic_total: total_two_loads_when_big, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic_transfer: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("owner_applies_nothing", "process", Fixes { combine: owner_applies_nothing, ..S }),
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),
@@ -389,6 +432,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("total_until_two_copies_agree", "mutex", Fixes { mutex_total: total_until_two_copies_agree, ..S }),
         Answer::right("total_try_lock_then_lock", "mutex", Fixes { mutex_total: total_try_lock_then_lock, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),
+        Answer::right("total_until_two_looks_agree", "atomic", Fixes { atomic_total: total_until_two_looks_agree, ..S }),
         Answer::right("packed_single_fetch_add", "atomic", Fixes { atomic_transfer: packed_single_fetch_add, ..S }),
         Answer::right("parking_lot_block", "parking_lot", Fixes { parking_lot_transfer: parking_lot_block, ..S }),
         Answer::right("owner_closed_form", "process", Fixes { combine: owner_closed_form, ..S }),

@@ -418,31 +418,42 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
 /// and after lost races (see [`beyond_loom`]).
 fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
     use real::solution::{pack, unpack};
-    let transfer = model.atomic_transfer;
-    // From balances over the whole range, with one transfer landing between this one's look
-    // and its write and an observer after each write: a shortcut taken only for a large `a`
-    // (two steps "when there is plenty") is taken there.
+    let (transfer, total) = (model.atomic_transfer, model.atomic_total);
+    // From accounts over the whole range (`a` at every edge, `b` at 0, small and as large as
+    // the sum allows), with one transfer landing between this one's look and its write and an
+    // observer after each write: a shortcut taken only for a large `a` (two steps "when there
+    // is plenty") or near the end (a `store` "when a is nearly empty") is taken there.
     once_in_model(move || {
-        for a in values::across(MAX).into_iter().filter(|&a| a >= 2) {
-            let word = AtomicU64::new(pack(a, 0));
-            let ((_, _, looked), wrote) = watching(&word, (sum_of, a), || {
+        for (a, b) in totals().into_iter().filter(|&(a, _)| a >= 2) {
+            let sum = a + b;
+            let word = AtomicU64::new(pack(a, b));
+            let ((_, _, looked), wrote) = watching(&word, (sum_of, sum), || {
                 after_races_then_a_stale_look(&word, 0, |v| v, Rival::Applies(other_transfer), || transfer(&word))
             });
             let when = if looked { ", when another transfer landed just after it looked at the word" } else { "" };
             if let Some(wrote) = wrote {
                 let (x, y) = unpack(wrote);
                 return Err(format!(
-                    "from ({a}, 0){when}, `atomic_transfer` wrote (a, b) = ({x}, {y}): a + b = {}, not {a} — a \
+                    "from ({a}, {b}){when}, `atomic_transfer` wrote (a, b) = ({x}, {y}): a + b = {}, not {sum} — a \
                      thread reading the word then sees money missing or made; every write must be a whole transfer",
                     x.wrapping_add(y)
                 ));
             }
             let moved = 1 + u64::from(looked);
             expect_that(
-                &format!("from ({a}, 0){when}, `atomic_transfer` must move its unit: the accounts are"),
+                &format!("from ({a}, {b}){when}, `atomic_transfer` must move its unit: the accounts are"),
                 unpack(word.load(Relaxed)),
-                (a - moved, moved),
+                (a - moved, b + moved),
             )?;
+        }
+        // An observer with a transfer landing just after its first look: a sum read in
+        // two loads (one per account, "when the bank is big") adds a unit that moved.
+        for (a, b) in totals().into_iter().filter(|&(a, _)| a >= 1) {
+            let word = AtomicU64::new(pack(a, b));
+            let (sum, _, looked) =
+                after_races_then_a_stale_look(&word, 0, |v| v, Rival::BetweenLooks(other_transfer), || total(&word));
+            let when = if looked { ", when a transfer landed between its first and second look at the word" } else { "" };
+            expect_eq(&format!("atomic_total on (a, b) = ({a}, {b}){when}"), sum, a + b)?;
         }
         Ok(())
     })?;

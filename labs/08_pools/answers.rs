@@ -216,6 +216,22 @@ fn fast_path_far_from_end(next: &AtomicU64, end: u64) -> Option<u64> {
     }
 }
 
+/// A compare-and-swap loop, but a load and a `store` when at most two jobs of a big
+/// pool are left ("nearly done, the others have gone home"): a worker that claims
+/// between the look and the store is overwritten, and one job is handed out twice.
+/// loom's pools are small; real trials rarely meet there.
+fn store_when_two_left(next: &AtomicU64, end: u64) -> Option<u64> {
+    let job = next.load(SeqCst);
+    if end.saturating_sub(job) <= 2 && job >= 1_000 {
+        if job >= end {
+            return None;
+        }
+        next.store(job + 1, SeqCst);
+        return Some(job);
+    }
+    next.fetch_update(SeqCst, SeqCst, |now| (now < end).then_some(now + 1)).ok()
+}
+
 /// Looks first and goes home when every job is claimed, otherwise `fetch_add`:
 /// the look only ever says "none left", which cannot go stale.
 fn look_then_fetch_add(next: &AtomicU64, end: u64) -> Option<u64> {
@@ -855,6 +871,62 @@ fn trains_in_groups_of_depth(loader: &mut dyn Loader, first: u64, count: u64, de
     }
 }
 
+/// Counts requested and trained batches in `u32`s (`count as u32`): right for every
+/// epoch up to 2^32 − 1 batches, and stops after one batch of 2^32 + 1 (a reviewer's answer).
+fn u32_count(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early = HashMap::new();
+    let (mut requested, mut trained) = (0_u32, 0_u32);
+    let count = count as u32;
+    while trained < count {
+        while requested < count && u64::from(requested - trained) < depth {
+            loader.request(first + u64::from(requested));
+            requested += 1;
+        }
+        let want = first + u64::from(trained);
+        let batch = loop {
+            if let Some(batch) = early.remove(&want) {
+                break batch;
+            }
+            let (index, batch) = loader.next_loaded();
+            early.insert(index, batch);
+        };
+        trained += 1;
+        if !train(want, batch) {
+            return;
+        }
+    }
+}
+
+/// Trains, refills the window, and only then looks at what `train` answered: after
+/// a stop one more batch is requested, loaded and never trained (a reviewer's answer).
+fn refills_before_looking_at_stop(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early = BTreeMap::new();
+    let (mut requested, mut trained) = (0_u64, 0_u64);
+    while requested < count && requested - trained < depth {
+        loader.request(first + requested);
+        requested += 1;
+    }
+    while trained < count {
+        let want = first + trained;
+        let batch = loop {
+            if let Some(batch) = early.remove(&want) {
+                break batch;
+            }
+            let (index, batch) = loader.next_loaded();
+            early.insert(index, batch);
+        };
+        trained += 1;
+        let go_on = train(want, batch);
+        while requested < count && requested - trained < depth {
+            loader.request(first + requested);
+            requested += 1;
+        }
+        if !go_on {
+            return;
+        }
+    }
+}
+
 /// After `train` says stop, waits for the batches still in flight before it
 /// returns ("be tidy"): a stop is at once (a reviewer's answer, once misnamed as
 /// a worker left idle).
@@ -904,6 +976,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_checks_end_once", "claim", claim(cas_checks_end_once)),
         Answer::wrong("weak_cas_once", "claim", claim(weak_cas_once)),
         Answer::wrong("u32_job_number", "claim", claim(u32_job_number)),
+        Answer::wrong("store_when_two_left", "claim", claim(store_when_two_left)),
         Answer::wrong("claims_two_at_once", "claim", claim(claims_two_at_once)),
         Answer::wrong("fast_path_far_from_end", "claim", claim(fast_path_far_from_end)),
         Answer::wrong("cas_patience_half_the_jobs_left", "claim", claim(cas_patience_half_the_jobs_left)),
@@ -933,6 +1006,8 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("trains_one_more_when_long", "in_order", consume(trains_one_more_when_long)),
         Answer::wrong("trains_in_groups_of_depth", "in_order", consume(trains_in_groups_of_depth)),
         Answer::wrong("drains_after_stop", "in_order", consume(drains_after_stop)),
+        Answer::wrong("u32_count", "in_order", consume(u32_count)),
+        Answer::wrong("refills_before_looking_at_stop", "in_order", consume(refills_before_looking_at_stop)),
         Answer::right("fetch_update_bounded", "claim", claim(fetch_update_bounded)),
         Answer::right("cas_loop_weak", "claim", claim(cas_loop_weak)),
         Answer::right("fetch_add_then_undo", "claim", claim(fetch_add_then_undo)),

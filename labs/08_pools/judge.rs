@@ -258,6 +258,39 @@ fn claim_alone(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), String> 
 ///   `None` (a `fetch_add` because a look said many jobs are left, or "just take
 ///   one" after losing `k` races, hands out a job past the end).
 fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result<(), Sequential> {
+    // From every `next` over the whole range, with one, two, three or very many jobs left
+    // (see [`values::stocks`]): a shortcut taken only near the end or for large numbers.
+    once_in_model(move || {
+        for (at, end) in crate::judge::values::stocks(MAX_END) {
+            let next = AtomicU64::new(at);
+            let (got, _, looked) =
+                after_races_then_a_stale_look(&next, 0, |v| v, Rival::Writes(end), || claim(&next, end));
+            if looked {
+                expect_that(
+                    &format!(
+                        "with `next` at {at} of {at}..{end}, when other workers claimed every job left just after \
+                         `claim` looked at `next`, `claim` returned"
+                    ),
+                    got,
+                    None,
+                )?;
+            }
+            if end - at >= 2 {
+                let next = AtomicU64::new(at);
+                let (got, _, looked) =
+                    after_races_then_a_stale_look(&next, 0, |v| v, Rival::Applies(|v| v + 1), || claim(&next, end));
+                if looked {
+                    let what = format!(
+                        "with `next` at {at} of {at}..{end}, when another worker claimed job {at} just after `claim` \
+                         looked at `next`"
+                    );
+                    expect_that(&format!("{what}, `claim` returned"), got, Some(at + 1))?;
+                    expect_that(&format!("{what}, `next` is"), next.load(SeqCst), at + 2)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
     let first: u64 = 1 << 32;
     for races in race_sweep() {
         once_in_model(move || {
@@ -375,7 +408,7 @@ fn one_order(
         arrived: Vec::new(),
         ledger: std::rc::Rc::clone(&ledger),
         calls: 0,
-        limit: 4 * count + 16,
+        limit: count.saturating_mul(4).saturating_add(16),
         random,
     };
     let mut trained = 0;
@@ -457,6 +490,15 @@ fn every_arrival_order(consume: Consume) -> Result<(), Sequential> {
             if count >= 2 {
                 settings.push(((1 << 32) - 1, count, depth, Some(1)));
                 settings.push((1 << 8, count, depth, Some(count - 1)));
+            }
+        }
+    }
+    // Epochs over the whole range of `count`, `train` saying stop after a few batches: a
+    // count kept in a `u32` (`count as u32`) stops at 2^32 + 1 after one batch, at 2^32 at once.
+    for count in crate::judge::values::across(u64::MAX).into_iter().filter(|&c| c > 5) {
+        for first in [0, u64::MAX - count] {
+            for depth in [1, 3] {
+                settings.push((first, count, depth, Some(3)));
             }
         }
     }

@@ -631,8 +631,9 @@ pub struct Ledger {
     first: u64,
     count: u64,
     depth: u64,
-    /// Per batch: 0 not requested, 1 requested, 2 arrived, 3 trained.
-    stage: Vec<u8>,
+    /// Per batch (as `index − first`): 1 requested, 2 arrived, 3 trained; absent, not
+    /// requested. Sparse: an epoch may be 2^64 − 1 batches long when `train` stops early.
+    stage: std::collections::BTreeMap<u64, u8>,
     requested: u64,
     arrived: u64,
     trained: u64,
@@ -662,7 +663,7 @@ pub fn broken_rule(code: u64) -> &'static str {
         3 => "a batch was trained out of order",
         4 => "a batch was trained with another batch's data",
         5 => "a batch was trained before it had arrived",
-        6 => "batches were trained after `train` said stop",
+        6 => "a batch was requested, waited for or trained after `train` said stop",
         _ => "the consumer returned before the epoch (or the stop) was reached",
     }
 }
@@ -670,7 +671,12 @@ pub fn broken_rule(code: u64) -> &'static str {
 impl Ledger {
     /// A ledger for batches `first..first + count` at `depth`.
     pub fn new(first: u64, count: u64, depth: u64) -> Ledger {
-        Ledger { first, count, depth, stage: vec![0; count as usize], ..Ledger::default() }
+        Ledger { first, count, depth, ..Ledger::default() }
+    }
+
+    /// Batch `first + k`'s stage: 0 not requested, 1 requested, 2 arrived, 3 trained.
+    fn stage(&self, k: u64) -> u8 {
+        self.stage.get(&k).copied().unwrap_or(0)
     }
 
     fn broke(&mut self, code: u64, why: String) {
@@ -688,11 +694,21 @@ impl Ledger {
             self.broke(1, format!("`request({index})` asks for a batch outside the epoch"));
             return false;
         };
-        if self.stage[k as usize] != 0 {
+        if self.stage(k) != 0 {
             self.broke(1, format!("batch {index} was requested twice"));
             return false;
         }
-        self.stage[k as usize] = 1;
+        if self.stopped {
+            // A batch a loader works on and no one trains: the consumer returns at once.
+            self.broke(
+                6,
+                format!(
+                    "`request({index})` came after `train` said stop: the consumer returns at once, \
+                     requesting nothing more (look at what `train` answered before refilling)"
+                ),
+            );
+        }
+        self.stage.insert(k, 1);
         self.requested += 1;
         let held = self.requested - self.trained;
         self.held = self.held.max(held);
@@ -729,7 +745,7 @@ impl Ledger {
         if self.requested < allowed {
             self.lazy += 1;
         }
-        if self.trained < self.count && self.stage[self.trained as usize] == 2 {
+        if self.trained < self.count && self.stage(self.trained) == 2 {
             self.waited_with_due.get_or_insert(self.first.wrapping_add(self.trained));
         }
         true
@@ -744,7 +760,7 @@ impl Ledger {
     pub fn arrived(&mut self, index: u64) {
         self.arrived += 1;
         if let Some(k) = index.checked_sub(self.first).filter(|&k| k < self.count) {
-            self.stage[k as usize] = 2;
+            self.stage.insert(k, 2);
         }
     }
 
@@ -752,7 +768,7 @@ impl Ledger {
     pub fn train(&mut self, index: u64, batch: Batch) {
         let want = self.first.wrapping_add(self.trained);
         let k = index.checked_sub(self.first).filter(|&k| k < self.count);
-        if k.is_some_and(|k| self.stage[k as usize] == 2) && index == want && batch == load(index) {
+        if k.is_some_and(|k| self.stage(k) == 2) && index == want && batch == load(index) {
             self.right += 1;
         } else if index != want {
             self.broke(3, format!("`train({index}, …)` came where batch {want} was due"));
@@ -762,7 +778,7 @@ impl Ledger {
             self.broke(5, format!("`train({index}, …)` came before batch {index} had arrived"));
         }
         if let Some(k) = k {
-            self.stage[k as usize] = 3;
+            self.stage.insert(k, 3);
         }
         if (self.order.len() as u64) < SHOWN {
             self.order.push(index.wrapping_sub(self.first));

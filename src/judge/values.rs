@@ -84,6 +84,31 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
     lists
 }
 
+/// `(used, limit)` pairs for a count that must stop at a limit (tickets sold of a
+/// capacity, jobs claimed up to an end), for a check that puts a rival just after
+/// the code's look: counts over the whole range up to `max`, each with one, two
+/// and three left and with the limit at `max` — so a shortcut taken only for
+/// large counts, only near the end ("two left: just load and store") or only
+/// while plenty are left is taken in one of them.
+///
+/// ```
+/// use racelab::judge::values;
+/// let stocks = values::stocks(10_000_000_000);
+/// assert!(stocks.contains(&(0, 1)) && stocks.contains(&((1 << 32) + 1, (1 << 32) + 3)));
+/// assert!(stocks.contains(&(1 << 32, 10_000_000_000)));
+/// assert!(stocks.iter().all(|&(used, limit)| used < limit && limit <= 10_000_000_000));
+/// ```
+pub fn stocks(max: u64) -> Vec<(u64, u64)> {
+    let mut all = Vec::new();
+    for used in across(max.saturating_sub(3)) {
+        all.extend([(used, used + 1), (used, used + 2), (used, used + 3), (used, max)]);
+    }
+    all.retain(|&(used, limit)| used < limit && limit <= max);
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// One past `u32::MAX`: the smallest count a 32-bit counter (or an `i32`, which
 /// wraps twice on the way) gets wrong.
 pub const PAST_U32: u64 = (1 << 32) + 1;

@@ -36,6 +36,15 @@ impl Traced for bool {
 /// The methods every traced atomic shares (bool and integers alike).
 macro_rules! traced_common {
     ($name:ident, $t:ty, $inner:ty) => {
+        /// A dropped atomic takes the value simulated rivals left beside it (see
+        /// `trace::shadow`) with it: another atomic made later at the same address
+        /// (the next check's word, on the same stack) starts from its own value.
+        impl Drop for $name {
+            fn drop(&mut self) {
+                trace::unshadow(self as *const Self as usize);
+            }
+        }
+
         impl $name {
             fn note(&self, op: Op, location: &'static Location<'static>) {
                 if trace::recording() {
@@ -81,6 +90,12 @@ macro_rules! traced_common {
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
                 before("load", Location::caller());
+                // A rival armed to act between two of the code's looks changes the word first.
+                let addr = self as *const Self as usize;
+                let now = || trace::shadowed(addr).unwrap_or_else(|| self.inner.load(Ordering::SeqCst).traced());
+                if let Some(theirs) = trace::look_due(addr, now) {
+                    trace::shadow(addr, theirs);
+                }
                 // The judge's contended run: the value simulated rivals changed last.
                 if let Some(theirs) = trace::shadowed(self as *const Self as usize) {
                     let theirs = <$t as Traced>::untraced(theirs);
@@ -283,8 +298,13 @@ macro_rules! traced_common {
 
             /// Consumes the atomic and returns the value (not traced: nothing is shared any more).
             pub fn into_inner(self) -> $t {
+                // `inner()` writes back (and forgets) what simulated rivals left beside it.
                 let _ = self.inner();
-                self.inner.into_inner()
+                let this = std::mem::ManuallyDrop::new(self);
+                // Safety: `this` is never used or dropped again, so `inner` is moved out of
+                // it exactly once; the other field is a plain `Copy` value.
+                let inner = unsafe { std::ptr::read(&this.inner) };
+                inner.into_inner()
             }
         }
 
