@@ -400,6 +400,34 @@ fn fetch_add_when_count_large(sold: &AtomicU64, capacity: u64) -> bool {
     sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
 }
 
+std::thread_local! {
+    /// How many tickets were left at this thread's last purchase (see [`remembers_plenty_left`]).
+    static LAST_LEFT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Remembers, from call to call, how many tickets were left at its last purchase,
+/// and while that was over 100 just adds one ("plenty left last time"): between two
+/// calls other buyers can sell every ticket (a reviewer's answer, once solved). The
+/// judge's one-thread check buys in two orders, so a sold-out stock comes right
+/// after a call with plenty left.
+fn remembers_plenty_left(sold: &AtomicU64, capacity: u64) -> bool {
+    if LAST_LEFT.with(std::cell::Cell::get) > 100 {
+        let before = sold.fetch_add(1, Relaxed);
+        LAST_LEFT.with(|left| left.set(capacity.saturating_sub(before + 1)));
+        return true;
+    }
+    match sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)) {
+        Ok(before) => {
+            LAST_LEFT.with(|left| left.set(capacity - before - 1));
+            true
+        }
+        Err(_) => {
+            LAST_LEFT.with(|left| left.set(0));
+            false
+        }
+    }
+}
+
 /// Looks first and turns the buyer away when sold out, otherwise takes a number
 /// and gives it back when over: the look only ever says no, and "no" cannot go stale
 /// (sales only grow).
@@ -512,6 +540,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
         Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),
         Answer::wrong("store_when_two_left", "atomic", Fixes { atomic: store_when_two_left, ..S }),
+        Answer::wrong("remembers_plenty_left", "atomic", Fixes { atomic: remembers_plenty_left, ..S }),
         Answer::wrong("fetch_add_when_count_large", "atomic", Fixes { atomic: fetch_add_when_count_large, ..S }),
         Answer::wrong("cas_then_take_one", "atomic", Fixes { atomic: cas_then_take_one, ..S }),
         Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),

@@ -153,12 +153,18 @@ const MAX: u64 = crate::runner::MAX_TOTAL;
 /// One purchase from `sold` of `capacity` — `(sold, capacity, answer, sold after)` —
 /// with capacities over the whole range (a count kept in a `u32` goes wrong past
 /// 2^32), each with nothing, all but one, and all of it sold.
+///
+/// Then the same purchases in the opposite order, each on a stock of its own: a
+/// buyer that remembers, from call to call, how many were left ("plenty last time:
+/// just add one") meets a sold-out stock right after a call with plenty left.
 fn buys() -> Vec<(u64, u64, bool, u64)> {
     let mut all = vec![(0, 2, true, 1), (1, 2, true, 2), (2, 2, false, 2), (0, 0, false, 0)];
     for capacity in values::across(MAX).into_iter().filter(|&c| c > 0) {
         all.extend([(0, capacity, true, 1), (capacity - 1, capacity, true, capacity), (capacity, capacity, false, capacity)]);
     }
     all.dedup();
+    let back: Vec<_> = all.iter().rev().copied().collect();
+    all.extend(back);
     all
 }
 
@@ -300,6 +306,9 @@ fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, 
             // Every stock once (a fast path taken only while very many are left, or for large
             // counts, or near the end), a few after busy tries.
             let stocks = if busy == 0 { values::stocks(MAX) } else { [1, 2, 3, 4, 5, 1 << 40].map(|c| (0, c)).to_vec() };
+            warm_up(|| {
+                buy(&L::holding(0), 2);
+            });
             for (sold, capacity) in stocks {
                 let lock = L::holding(sold);
                 let before = std::rc::Rc::new(std::cell::Cell::new(0));
@@ -314,6 +323,19 @@ fn sold_out_between_lockings<L: ModelLock<u64>>(name: &'static str, buy: fn(&L, 
                     || buy(&lock, capacity),
                 );
                 if !acted {
+                    // No second locking: with a ticket left, the buyer must have sold it (not
+                    // turned away because the lock was busy).
+                    let now = lock.into_value();
+                    if busy > 0 && (!answer || now != sold + 1) {
+                        return Err(format!(
+                            "{}, when another thread held the lock for `{name}`'s first {busy} `try_lock`s, it \
+                             answered {} and left the count at {now}, expected yes and {}: a buyer waits for the \
+                             lock, it does not give up",
+                            stock_words(sold, capacity),
+                            if answer { "yes" } else { "no" },
+                            sold + 1
+                        ));
+                    }
                     continue;
                 }
                 // The buyer may have sold already, under its first locking: then yes is right.
@@ -370,6 +392,9 @@ fn stock_words(sold: u64, capacity: u64) -> String {
 /// `k` of [`race_sweep`] (see [`beyond_loom`]).
 fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential> {
     once_in_model(move || {
+        warm_up(|| {
+            buy(&AtomicU64::new(0), 2);
+        });
         for (sold, capacity) in values::stocks(MAX) {
             // Others sell every ticket left just after the look: the buyer must answer no.
             let counter = AtomicU64::new(sold);
@@ -408,6 +433,9 @@ fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential
     })?;
     for races in race_sweep() {
         once_in_model(move || {
+            warm_up(|| {
+                buy(&AtomicU64::new(0), 2);
+            });
             let k = u64::from(races);
             let counter = AtomicU64::new(0);
             let (answer, lost) = against_rival(races, |v| v + 1, || buy(&counter, k + 1));

@@ -326,6 +326,10 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
     let busy_first = |busy: u32| if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found it busy)") };
     for busy in race_sweep() {
         once_in_model(move || {
+            warm_up(|| {
+                transfer(&L::holding((2, 0)));
+                total(&L::holding((2, 0)));
+            });
             // Every balance once (a split taken only for large balances), a few after busy tries.
             let balances = if busy == 0 { values::across(MAX) } else { vec![2, 3, 1 << 20, MAX] };
             for a in balances.into_iter().filter(|&a| a >= 2) {
@@ -357,21 +361,32 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
                         accounts.into_value(),
                         (a - 2, 2),
                     )?;
+                } else if busy > 0 {
+                    // No second locking: the transfer must still have moved its unit.
+                    expect_that(
+                        &format!(
+                            "from ({a}, 0), when another thread held the lock for `{transfer_name}`'s first {busy} \
+                             `try_lock`s, the transfer must still move its unit: the accounts are"
+                        ),
+                        accounts.into_value(),
+                        (a - 1, 1),
+                    )?;
                 }
                 // A transfer between the observer's two lockings.
                 let accounts = L::holding((a, 0));
                 let (sum, acted) =
                     between_two_lockings(&accounts, busy, |v: &mut (u64, u64)| *v = (v.0.wrapping_sub(1), v.1.wrapping_add(1)), || total(&accounts));
-                if acted {
-                    expect_that(
-                        &format!(
-                            "from ({a}, 0), when another thread took the lock between `{total_name}`'s two lockings of it{} \
-                             and made a transfer, it returned",
+                if acted || busy > 0 {
+                    let when = if acted {
+                        format!(
+                            "when another thread took the lock between `{total_name}`'s two lockings of it{} and made \
+                             a transfer",
                             busy_first(busy)
-                        ),
-                        sum,
-                        a,
-                    )?;
+                        )
+                    } else {
+                        format!("when another thread held the lock for `{total_name}`'s first {busy} `try_lock`s")
+                    };
+                    expect_that(&format!("from ({a}, 0), {when}, it returned"), sum, a)?;
                 }
             }
             // Another transfer before each of the next `busy` lockings: a transfer that moves
@@ -424,6 +439,10 @@ fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
     // observer after each write: a shortcut taken only for a large `a` (two steps "when there
     // is plenty") or near the end (a `store` "when a is nearly empty") is taken there.
     once_in_model(move || {
+        warm_up(|| {
+            transfer(&AtomicU64::new(pack(2, 0)));
+            total(&AtomicU64::new(pack(2, 0)));
+        });
         for (a, b) in totals().into_iter().filter(|&(a, _)| a >= 2) {
             let sum = a + b;
             let word = AtomicU64::new(pack(a, b));
@@ -459,6 +478,7 @@ fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
     })?;
     for races in race_sweep() {
         once_in_model(move || {
+            warm_up(|| transfer(&AtomicU64::new(pack(2, 0))));
             let start = u64::from(races) + 2;
             let word = AtomicU64::new(pack(start, 0));
             let ((_, lost, looked), wrote) = watching(&word, (sum_of, start), || {

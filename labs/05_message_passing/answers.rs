@@ -31,6 +31,32 @@ fn join_all(workers: Vec<thread::JoinHandle<()>>) {
 
 // --- wrong: channel ---------------------------------------------------------
 
+/// A worker with more than 1 000 increments sends its whole count as one message
+/// ("that many messages is wasteful"): not a `1` per increment, and the trials on
+/// real threads check only the total (a reviewer's answer, once solved).
+fn one_message_when_many(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let owner = thread::spawn(move || rx.iter().sum::<u64>());
+    let workers: Vec<_> = steps
+        .iter()
+        .map(|&n| {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                if n > 1_000 {
+                    tx.send(n).expect("the owner hung up");
+                } else {
+                    for _ in 0..n {
+                        tx.send(1).expect("the owner hung up");
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    join_all(workers);
+    owner.join().expect("the owner panicked")
+}
+
 /// The owner takes as many messages as there are workers: a guess.
 fn owner_takes_one_per_worker(steps: &[u64]) -> u64 {
     let (tx, rx) = channel::unbounded::<u64>();
@@ -587,6 +613,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("sender_kept_alive", "channel", channel(sender_kept_alive)),
         Answer::wrong("sums_without_messages", "channel", channel(sums_without_messages)),
         Answer::wrong("one_message_per_worker", "channel", channel(one_message_per_worker)),
+        Answer::wrong("one_message_when_many", "channel", channel(one_message_when_many)),
         Answer::wrong("join_owner_before_dropping_sender", "channel", channel(join_owner_before_dropping_sender)),
         Answer::wrong("read_count_before_owner_is_done", "channel", channel(read_count_before_owner_is_done)),
         Answer::wrong("bounded_owner_after_join", "channel", channel(bounded_owner_after_join)),

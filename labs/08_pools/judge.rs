@@ -41,7 +41,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep};
+use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep, warm_up};
 use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
@@ -261,6 +261,9 @@ fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result
     // From every `next` over the whole range, with one, two, three or very many jobs left
     // (see [`values::stocks`]): a shortcut taken only near the end or for large numbers.
     once_in_model(move || {
+        warm_up(|| {
+            claim(&AtomicU64::new(0), 2);
+        });
         for (at, end) in crate::judge::values::stocks(MAX_END) {
             let next = AtomicU64::new(at);
             let (got, _, looked) =
@@ -294,6 +297,9 @@ fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result
     let first: u64 = 1 << 32;
     for races in race_sweep() {
         once_in_model(move || {
+            warm_up(|| {
+                claim(&AtomicU64::new(0), 2);
+            });
             let k = u64::from(races);
             let next = AtomicU64::new(first);
             let end = first + k + 1;

@@ -364,6 +364,28 @@ async fn owner_not_awaited(account: Rc<Account>, depositors: usize, deposits: u6
     }
 }
 
+/// Awaits each depositor before spawning the next once there are 4 or more: one
+/// round trip in flight at a time, where loom's threads never go (a reviewer's
+/// answer, once solved).
+async fn one_by_one_when_many(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let mut tasks = Vec::new();
+    for _ in 0..depositors {
+        let depositor = task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits));
+        if depositors >= 4 {
+            depositor.await.expect("a depositor failed");
+        } else {
+            tasks.push(depositor);
+        }
+    }
+    drop(coins);
+    for depositor in tasks {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
 /// No owner: each depositor task updates the balance itself, across its round trip.
 async fn depositors_write_directly(account: Rc<Account>, depositors: usize, deposits: u64) {
     let mut tasks = Vec::new();
@@ -577,6 +599,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             Fixes { owner: |a, d, k| Box::pin(bounded_owner_after_the_depositors(a, d, k)), ..S },
         ),
         Answer::wrong("owner_not_awaited", "owner", Fixes { owner: |a, d, k| Box::pin(owner_not_awaited(a, d, k)), ..S }),
+        Answer::wrong("one_by_one_when_many", "owner", Fixes { owner: |a, d, k| Box::pin(one_by_one_when_many(a, d, k)), ..S }),
         Answer::wrong(
             "owner_loops_past_none",
             "owner",

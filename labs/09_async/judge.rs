@@ -16,9 +16,9 @@
 //!   1 × 3, 2 × 2 and 3 × 1 from one balance (each a second of loom: every task is a
 //!   thread); one task alone writes the balance, and coins cross a channel;
 //!   an owner whose channel is never closed waits for ever, which the checker
-//!   reports as a deadlock with each task's line; then **on tokio, 3 depositors × 2
-//!   deposits must leave the balance right and have all 3 depositors' round trips in
-//!   flight at once** — deposits made one after another (in the caller, or by tasks
+//!   reports as a deadlock with each task's line; then **on tokio, 3 and 6 depositors
+//!   × 2 deposits must leave the balance right and have every depositor's round trip in
+//!   flight at once** (6: more than loom's threads, where a shortcut for "many" hides) — deposits made one after another (in the caller, or by tasks
 //!   awaited one by one) are not depositors running at once, and tokio's order (the
 //!   same every run) interleaves depositors that write the balance themselves; then
 //!   loom with the owner beside one depositor of 1 and 2 deposits (loom finishes 3 of
@@ -309,15 +309,28 @@ fn only_one_writer(account: &model::Account, start: u64, depositors: usize, depo
 /// Whether the learner's depositors run at once: on tokio (whose current-thread
 /// scheduler runs ready tasks in the order they became ready, the same every run),
 /// 3 depositors × 2 deposits must have had all 3 depositors' round trips in flight together.
+///
+/// Then 6 depositors, more than loom's threads can model: a shortcut taken only for
+/// "many" depositors (awaited one by one, the owner not awaited) is taken there.
 fn overlapping(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>) -> Result<(), Sequential> {
+    for depositors in [3, 6] {
+        overlapping_with(owner, depositors)?;
+    }
+    Ok(())
+}
+
+/// [`overlapping`] with `depositors` depositors of 2 coins each.
+fn overlapping_with(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>, depositors: usize) -> Result<(), Sequential> {
     once_for_real(move || {
         let account = real::Account::new(0);
-        run_watched("on tokio, `owner_deposits(account, 3, 2)`", owner(Rc::clone(&account), 3, 2), &account)?;
+        let want = 2 * depositors as u64;
+        let call = format!("on tokio, `owner_deposits(account, {depositors}, 2)`");
+        run_watched(&call, owner(Rc::clone(&account), depositors, 2), &account)?;
         let (peak, balance) = (account.peak(), account.balance.get());
-        if balance != 6 {
+        if balance != want {
             return Err(format!(
-                "on tokio, 3 depositors of 2 coins each left a balance of {balance}, not 6: {}",
-                if balance < 6 {
+                "on tokio, {depositors} depositors of 2 coins each left a balance of {balance}, not {want}: {}",
+                if balance < want {
                     "coins were lost — an owner that stops receiving before every sender is gone (at the first \
                      empty `try_recv`, say) never adds the coins still to come, and tasks that write the balance \
                      themselves overwrite each other's deposits: only the owner touches the balance, and it \
@@ -330,12 +343,12 @@ fn overlapping(owner: fn(Rc<real::Account>, usize, u64) -> real::Task<()>) -> Re
         }
         // tokio runs the spawned depositors in turn, each up to its first round trip: all three
         // are in flight at once when every one was spawned before any was awaited.
-        if peak >= 3 {
+        if peak >= depositors as u64 {
             return Ok(());
         }
         Err(format!(
-            "with 3 depositors of 2 coins each, at most {peak} of the {} round trips to the bank were in flight at \
-             once, not all 3 depositors': {} — in the caller, by tasks awaited one by one (the first before the \
+            "with {depositors} depositors of 2 coins each, at most {peak} of the {} round trips to the bank were in \
+             flight at once, not all {depositors} depositors': {} — in the caller, by tasks awaited one by one (the first before the \
              others start, say), or by tasks that take turns (a lock held across the round trips). Spawn every \
              depositor task first, then await them, and hold nothing across `confirm().await`: each awaits its own \
              round trip while the others run",

@@ -213,6 +213,26 @@ pub(crate) fn between_lockings_times<V: 'static, L: ModelLock<V>, T>(
     (result, used)
 }
 
+/// The most calls [`warm_up`] makes: past it, only real threads' long trials
+/// (`real_stage::long_trials`) reach a path taken after that many calls (a call
+/// costs a one-thread model run a few of its 60 000 steps).
+pub const WARM_UP_MOST: u64 = 4_096;
+
+/// Inside a one-thread model run, before its simulated rival comes: calls `call`
+/// (the learner's function on a fresh value) as many times as the code's own
+/// largest number, plus one (see [`patience`]; none past [`WARM_UP_MOST`]).
+/// Code that changes its path after N calls on a thread (a `thread_local!` call
+/// counter: "a hot thread takes the fast path") is on that path when the rival
+/// comes. The model's thread-locals live for one run, so each run warms up anew.
+pub(crate) fn warm_up(call: impl Fn()) {
+    let own = crate::trace::patience();
+    if own <= WARM_UP_MOST {
+        for _ in 0..=own {
+            call();
+        }
+    }
+}
+
 /// Another thread's increment, as a simulated rival makes it.
 fn adds_one(value: u64) -> u64 {
     value.wrapping_add(1)
@@ -231,6 +251,7 @@ pub(crate) fn increment_beyond_loom(
 ) -> Result<(), super::Sequential> {
     use crate::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
     super::once_in_model(move || {
+        warm_up(|| increment(&AtomicU64::new(0)));
         for &start in &starts {
             let counter = AtomicU64::new(start);
             let ((), _, looked) =
@@ -250,6 +271,7 @@ pub(crate) fn increment_beyond_loom(
     })?;
     for races in race_sweep().filter(|&k| k > 0) {
         super::once_in_model(move || {
+            warm_up(|| increment(&AtomicU64::new(0)));
             let counter = AtomicU64::new(0);
             let ((), lost, looked) =
                 after_races_then_a_stale_look(&counter, races, adds_one, Rival::Applies(adds_one), || {
@@ -281,18 +303,16 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
 ) -> Result<(), super::Sequential> {
     for busy in race_sweep() {
         super::once_in_model(move || {
+            warm_up(|| increment(&L::holding(0)));
             // Every count once (a split taken only for large counts), two after busy tries.
             let starts = if busy == 0 { super::values::across(crate::runner::MAX_TOTAL - 2) } else { vec![0, 41] };
             for start in starts {
                 let counter = L::holding(start);
                 let ((), acted) =
                     between_two_lockings(&counter, busy, |v: &mut u64| *v = v.wrapping_add(1), || increment(&counter));
+                let busy_first =
+                    if busy == 0 { String::new() } else { format!(" (its first {busy} `try_lock`s found it busy)") };
                 if acted {
-                    let busy_first = if busy == 0 {
-                        String::new()
-                    } else {
-                        format!(" (its first {busy} `try_lock`s found it busy)")
-                    };
                     super::expect_that(
                         &format!(
                             "from a count of {start}, when another thread took the lock between `{name}`'s two \
@@ -300,6 +320,17 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
                         ),
                         counter.into_value(),
                         start + 2,
+                    )?;
+                } else if busy > 0 {
+                    // No second locking: the call must still have added its one (not skipped it
+                    // because the lock was busy).
+                    super::expect_that(
+                        &format!(
+                            "from a count of {start}, when another thread held the lock for `{name}`'s first \
+                             {busy} `try_lock`s, `{name}` must still add its one: the count is"
+                        ),
+                        counter.into_value(),
+                        start + 1,
                     )?;
                 }
             }

@@ -49,7 +49,7 @@ pub(crate) fn on_real_threads<S: Spec>(
 }
 
 /// The largest number of the code's own that a long trial goes past (see [`long_trials`]).
-const LONG_AT_MOST: u64 = 1 << 19;
+const LONG_AT_MOST: u64 = 1 << 20;
 
 /// How many steps past the code's own number a long trial's threads take: 2^19, tens
 /// of milliseconds of a thread's time, so that the threads run side by side even on a
@@ -60,9 +60,10 @@ const LONG_PAST: u64 = 1 << 19;
 /// take at most `ordinary` steps per thread: 2 and 4 threads of `own` + 1 + 2^19 steps.
 /// Code can keep state from call to call (a `thread_local!` counts its calls) and take
 /// another path after `own` calls — a split lock, a `load` and a `store` — which no
-/// ordinary trial, no loom case and no one-thread check reaches; here every thread
+/// ordinary trial, no loom case and no one-thread check reaches (past the few thousand calls
+/// of `contention::warm_up`); here every thread
 /// makes 2^19 calls on that path, side by side. None when the ordinary trials already
-/// reach `own`, or when it is past 2^19 (no check outwaits every number: see lab 01's
+/// reach `own`, or when it is past 2^20 (no check outwaits every number: see lab 01's
 /// lesson).
 ///
 /// ```

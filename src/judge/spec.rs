@@ -292,6 +292,20 @@ macro_rules! __learner_backends {
                 macro_rules! thread_local {
                                     ($d($d tokens:tt)*) => { racelab::sync::model::thread_local!($d($d tokens)*); };
                                 }
+                /// std as the learner's code names it, but for the calls that must let loom's
+                /// other threads run: `std::thread::sleep`, `yield_now` and `std::hint::spin_loop`
+                /// are the model's (the swap module's), as `super::sync::thread::sleep` is.
+                mod std {
+                    pub use ::std::*;
+                    pub mod thread {
+                        pub use ::std::thread::*;
+                        pub use racelab::sync::model::thread::{sleep, yield_now};
+                    }
+                    pub mod hint {
+                        pub use ::std::hint::*;
+                        pub use racelab::sync::model::hint::spin_loop;
+                    }
+                }
                 include!($file);
             }
         }
