@@ -167,6 +167,15 @@ fn combine_u32(reports: &[u64]) -> u64 {
     u64::from(reports.iter().map(|&r| r as u32).fold(0_u32, u32::wrapping_add))
 }
 
+/// Sums in a `u32` only when there are four reports or more ("many small counts"): right
+/// for two or three reports past 2^32, wrong for four (a reviewer's answer, once solved).
+fn combine_u32_when_many(reports: &[u64]) -> u64 {
+    if reports.len() >= 4 {
+        return u64::from(reports.iter().fold(0_u32, |sum, &r| sum.wrapping_add(r as u32)));
+    }
+    reports.iter().sum()
+}
+
 // --- right, if unusual -----------------------------------------------------------
 
 /// `count += one()` entirely under the lock.
@@ -248,6 +257,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
+        Answer::wrong("combine_u32_when_many", "process", Fixes { combine: combine_u32_when_many, ..S }),
         Answer::wrong("worker_u32_iters", "process", Fixes { worker: worker_u32_iters, ..S }),
         Answer::right("call_inside_lock", "mutex", program(call_inside_lock)),
         Answer::right("inplace_under_lock", "mutex", program(inplace_under_lock)),

@@ -38,7 +38,13 @@ pub(crate) fn on_real_threads<S: Spec>(
         one_trial(spec, variant, fixes, &case, &format!("trial {} of {REAL_TRIALS}", trial + 1))
             .map_err(|why| (why, false))?;
     }
-    let ordinary = (0..REAL_TRIALS).map(|t| spec.real_case(variant, t).iters).max().unwrap_or(0);
+    // The most steps a thread of the ordinary trials takes: its iterations, or its largest
+    // job (labs whose workers are given jobs: a `1` the code names is not past them).
+    let steps = |case: &crate::lab::Case| {
+        let largest_job = case.jobs.iter().flatten().flatten().copied().max().unwrap_or(0);
+        case.iters.max(largest_job)
+    };
+    let ordinary = (0..REAL_TRIALS).map(|t| steps(&spec.real_case(variant, t))).max().unwrap_or(0);
     for (threads, iters) in long_trials(crate::trace::patience(), ordinary) {
         let case = spec.sized_case(variant, threads, iters);
         let own = crate::trace::patience();

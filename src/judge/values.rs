@@ -71,6 +71,10 @@ pub fn report_lists(max: u64) -> Vec<Vec<u64>> {
         lists.push(vec![edge - 1, 1]);
         lists.push(vec![edge / 2, edge / 2, edge / 2]);
         lists.push(vec![edge, 0, edge + 1]);
+        // Many reports past the edge together: a `combine` that sums in a narrow type
+        // only "when there are many" (four or more) meets one.
+        lists.push(vec![edge / 4 + 1; 4]);
+        lists.push(vec![edge / 6 + 1; 6]);
     }
     if wide(max) {
         lists.push(vec![max]);
