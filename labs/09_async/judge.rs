@@ -208,10 +208,16 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     only_one_writer(&account, start, depositors, deposits)?;
                     // With one depositor, a shortcut that deposits in the caller and skips the channel.
                     if depositors > 0 && deposits > 0 && sent == 0 {
+                        let (balance, want) = (account.balance.get(), start + depositors as u64 * deposits);
+                        let left = if balance == want {
+                            "left the right balance, but".to_string()
+                        } else {
+                            format!("left a balance of {balance}, not {want}, and")
+                        };
                         return Err(format!(
-                            "from a balance of {start}, `owner_deposits(account, {depositors}, {deposits})` left the right \
-                             balance, but no coin was sent over a channel: the depositors send their coins to the owner \
-                             task, which alone adds them up — whatever the number of depositors"
+                            "from a balance of {start}, `owner_deposits(account, {depositors}, {deposits})` {left} no coin \
+                             was sent over a channel: the depositors send their coins to the owner task, which alone \
+                             adds them up — whatever the number of depositors"
                         ));
                     }
                     let call = format!("from a balance of {start}, `owner_deposits(account, {depositors}, {deposits})`");
