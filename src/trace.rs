@@ -342,6 +342,7 @@ type Armed = Option<(usize, Rival)>;
 /// ```
 pub fn after_next_look(rival: Option<(usize, Rival)>) {
     STALE_LOOK.with(|s| s.set((rival, false, false)));
+    BETWEEN_LOOKS_LEFT.with(|l| l.set(1));
 }
 
 /// The code looked at the atomic at `addr` (a load, a failed exchange; see [`after_next_look`]).
@@ -371,9 +372,9 @@ pub fn write_due(addr: usize, now: impl FnOnce() -> u64) -> Option<u64> {
         }
         return None;
     }
-    // Still losing races, or writing under a lock: another thread that takes the same lock
-    // (it runs the same code) cannot change the word now.
-    if INTERFERE.with(|i| i.get().left > 0) || LOCKS_HELD.with(Cell::get) > 0 {
+    // Writing under a lock: another thread that takes the same lock (it runs the same code)
+    // cannot change the word now.
+    if LOCKS_HELD.with(Cell::get) > 0 {
         return None;
     }
     let theirs = match rival {
@@ -381,6 +382,14 @@ pub fn write_due(addr: usize, now: impl FnOnce() -> u64) -> Option<u64> {
         Rival::Applies(other) => other(now()),
         Rival::BetweenLooks(_) => return None,
     };
+    // A write after a look while the rival of `interfere` still had races to win: the code
+    // stopped trying ("after 2 000 lost races, just store it"), and another thread's change
+    // lands between its last look and this write. The races it did not get to are moot.
+    INTERFERE.with(|cell| {
+        let mut i = cell.get();
+        i.left = 0;
+        cell.set(i);
+    });
     STALE_LOOK.with(|s| s.set((None, false, true)));
     Some(theirs)
 }
@@ -404,8 +413,40 @@ pub fn look_due(addr: usize, now: impl FnOnce() -> u64) -> Option<u64> {
     if at != addr || !looked || INTERFERE.with(|i| i.get().left > 0) || LOCKS_HELD.with(Cell::get) > 0 {
         return None;
     }
-    STALE_LOOK.with(|s| s.set((None, false, true)));
+    // Between the next `between_looks_times` pairs of looks, once by default.
+    let left = BETWEEN_LOOKS_LEFT.with(Cell::get);
+    if left > 1 {
+        BETWEEN_LOOKS_LEFT.with(|l| l.set(left - 1));
+        STALE_LOOK.with(|s| s.set((armed, true, true)));
+    } else {
+        STALE_LOOK.with(|s| s.set((None, false, true)));
+    }
     Some(other(now()))
+}
+
+thread_local! {
+    /// How many more times a [`Rival::BetweenLooks`] acts (see [`between_looks_times`]).
+    static BETWEEN_LOOKS_LEFT: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Makes an armed [`Rival::BetweenLooks`] act before each of the code's next
+/// `times` looks after its first (1: once, the default again after each use of
+/// [`after_next_look`]): a reader that reads again until two looks agree, and
+/// after some mismatches reads the two halves in two loads, meets a change
+/// between those too.
+///
+/// ```
+/// use racelab::trace::{self, Rival};
+/// trace::after_next_look(Some((0x1000, Rival::BetweenLooks(|v| v + 1))));
+/// trace::between_looks_times(2);
+/// trace::looked_at(0x1000);
+/// assert_eq!(trace::look_due(0x1000, || 3), Some(4));
+/// assert_eq!(trace::look_due(0x1000, || 4), Some(5));
+/// assert_eq!(trace::look_due(0x1000, || 5), None, "twice, then gone");
+/// trace::after_next_look(None);
+/// ```
+pub fn between_looks_times(times: u32) {
+    BETWEEN_LOOKS_LEFT.with(|l| l.set(times.max(1)));
 }
 
 /// The code wrote `value` to `addr` itself: the watcher of [`watch`] reads it.

@@ -431,7 +431,7 @@ fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential
         }
         Ok(())
     })?;
-    for races in race_sweep() {
+    for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| {
                 buy(&AtomicU64::new(0), 2);

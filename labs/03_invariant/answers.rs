@@ -389,6 +389,50 @@ fn total_until_two_looks_agree(accounts: &AtomicU64) -> u64 {
     }
 }
 
+/// A compare-and-swap loop that, after 2 000 lost races, stores what it last saw
+/// moved by one: a transfer that lands between that look and the store is lost.
+/// The judge's longer runs of lost races (past its usual 4 096) meet it whatever the
+/// limit (a reviewer's answer, once solved at 17, 2 000 and 65 536 alike).
+fn packed_store_after_2000_races(accounts: &AtomicU64) {
+    let mut seen = accounts.load(Relaxed);
+    for _ in 0..2_000 {
+        let (a, b) = unpack(seen);
+        match accounts.compare_exchange(seen, pack(a - 1, b + 1), Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) => seen = now,
+        }
+    }
+    let (a, b) = unpack(seen);
+    accounts.store(pack(a - 1, b + 1), Relaxed);
+}
+
+/// A compare-and-swap loop that, after 5 000 lost races, moves the unit in two steps:
+/// an observer between them sees a unit missing (a reviewer's answer, once solved).
+fn packed_two_steps_after_5000_races(accounts: &AtomicU64) {
+    for _ in 0..5_000 {
+        let seen = accounts.load(Relaxed);
+        let (a, b) = unpack(seen);
+        if accounts.compare_exchange_weak(seen, pack(a - 1, b + 1), Relaxed, Relaxed).is_ok() {
+            return;
+        }
+    }
+    accounts.fetch_sub(1 << 32, Relaxed);
+    accounts.fetch_add(1, Relaxed);
+}
+
+/// Reads until two looks agree, but after 20 mismatches reads `a` and `b` in two
+/// loads: a transfer between them adds a unit (a reviewer's answer, once solved).
+fn total_agree_then_two_loads(accounts: &AtomicU64) -> u64 {
+    for _ in 0..20 {
+        let first = accounts.load(Relaxed);
+        if accounts.load(Relaxed) == first {
+            let (a, b) = unpack(first);
+            return a + b;
+        }
+    }
+    unpack(accounts.load(Relaxed)).0 + unpack(accounts.load(Relaxed)).1
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -413,6 +457,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("total_two_loads", "atomic", Fixes { atomic_total: total_two_loads, ..S }),
         Answer::wrong("packed_store_when_nearly_empty", "atomic", Fixes { atomic_transfer: packed_store_when_nearly_empty, ..S }),
         Answer::wrong("total_two_loads_when_big", "atomic", Fixes { atomic_total: total_two_loads_when_big, ..S }),
+        Answer::wrong("packed_store_after_2000_races", "atomic", Fixes { atomic_transfer: packed_store_after_2000_races, ..S }),
+        Answer::wrong("packed_two_steps_after_5000_races", "atomic", Fixes { atomic_transfer: packed_two_steps_after_5000_races, ..S }),
+        Answer::wrong("total_agree_then_two_loads", "atomic", Fixes { atomic_total: total_agree_then_two_loads, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic_transfer: weak_cas_spurious_give_up, ..S }),
         Answer::wrong("owner_applies_nothing", "process", Fixes { combine: owner_applies_nothing, ..S }),
         Answer::wrong("owner_first_times_count", "process", Fixes { combine: owner_first_times_count, ..S }),

@@ -471,14 +471,30 @@ fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
             let word = AtomicU64::new(pack(a, b));
             let (sum, _, looked) =
                 after_races_then_a_stale_look(&word, 0, |v| v, Rival::BetweenLooks(other_transfer), || total(&word));
-            let when = if looked { ", when a transfer landed between its first and second look at the word" } else { "" };
+            let when = if looked { ", when another transfer landed between its first and second look at the word" } else { "" };
             expect_eq(&format!("atomic_total on (a, b) = ({a}, {b}){when}"), sum, a + b)?;
         }
         Ok(())
     })?;
-    for races in race_sweep() {
+    for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| transfer(&AtomicU64::new(pack(2, 0))));
+            // An observer with a transfer between each of its next `races` pairs of looks: one
+            // that reads until two looks agree, and after some mismatches reads `a` and `b` in
+            // two loads, adds a unit that moved.
+            if races > 0 {
+                let (a, b) = (u64::from(races) + 2, 5);
+                let word = AtomicU64::new(pack(a, b));
+                crate::trace::after_next_look(Some((std::ptr::from_ref(&word) as usize, Rival::BetweenLooks(other_transfer))));
+                crate::trace::between_looks_times(races);
+                let sum = total(&word);
+                crate::trace::after_next_look(None);
+                expect_eq(
+                    &format!("atomic_total on (a, b) = ({a}, {b}), when other transfers landed between its looks {}", in_a_row(u64::from(races))),
+                    sum,
+                    a + b,
+                )?;
+            }
             let start = u64::from(races) + 2;
             let word = AtomicU64::new(pack(start, 0));
             let ((_, lost, looked), wrote) = watching(&word, (sum_of, start), || {

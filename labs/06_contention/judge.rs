@@ -23,7 +23,7 @@
 //! assert_eq!(LAB.check("thread_local", &learner).status, Status::Failing);
 //! ```
 
-use crate::judge::contention::{after_races_then_a_stale_look, lost_races, race_sweep};
+use crate::judge::contention::{after_races_then_a_stale_look, lost_races, race_sweep_long};
 use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::values;
@@ -288,7 +288,7 @@ fn publish_after_a_stale_look(publish: fn(&AtomicU64, u64)) -> Result<(), Sequen
         Ok(())
     })?;
     // Without a lost race, the cases above.
-    for races in race_sweep().filter(|&k| k > 0) {
+    for races in race_sweep_long().filter(|&k| k > 0) {
         once_in_model(move || {
             let total = AtomicU64::new(0);
             let ((), lost, looked) = after_races_then_a_stale_look(

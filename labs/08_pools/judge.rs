@@ -41,7 +41,7 @@
 
 use super::real::{Consume, Ledger, load};
 use super::{Batch, LAB, Loader, Pools, model, real};
-use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep, warm_up};
+use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep_long, warm_up};
 use crate::trace::Rival;
 use crate::judge::sequential::*;
 use crate::judge::{Exercise, Learner, Spec};
@@ -295,7 +295,7 @@ fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result
         Ok(())
     })?;
     let first: u64 = 1 << 32;
-    for races in race_sweep() {
+    for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| {
                 claim(&AtomicU64::new(0), 2);

@@ -269,7 +269,7 @@ pub(crate) fn increment_beyond_loom(
         }
         Ok(())
     })?;
-    for races in race_sweep().filter(|&k| k > 0) {
+    for races in race_sweep_long().filter(|&k| k > 0) {
         super::once_in_model(move || {
             warm_up(|| increment(&AtomicU64::new(0)));
             let counter = AtomicU64::new(0);
@@ -405,6 +405,28 @@ pub const SWEEP_CPU: Duration = Duration::from_secs(6);
 pub fn race_sweep() -> impl Iterator<Item = u32> {
     let start = crate::trace::thread_cpu();
     race_counts().into_iter().take_while(move |_| crate::trace::thread_cpu().saturating_sub(start) < SWEEP_CPU)
+}
+
+/// [`race_sweep`], and then longer runs of lost races up to 2^20 whatever the code
+/// names, within the same CPU budget: for compare-and-swap loops, where a lost race
+/// costs loom nothing (a lock's try costs it steps, so the lock checks stay with
+/// [`race_sweep`]). A give-up limit past 4 096 in code whose own largest number is
+/// no guide (lab 03's packing names 2^32 − 1) still meets a longer run of losses.
+///
+/// ```
+/// use racelab::judge::contention::race_sweep_long;
+/// let counts: Vec<u32> = race_sweep_long().collect();
+/// assert!(counts.contains(&4097) && counts.contains(&65_537) && counts.contains(&(1 << 20)));
+/// ```
+pub fn race_sweep_long() -> impl Iterator<Item = u32> {
+    let start = crate::trace::thread_cpu();
+    let mut counts = race_counts();
+    for edge in [8192, 10_000, 65_536, 100_000, 1 << 20] {
+        counts.extend([edge - 1, edge, edge + 1]);
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    counts.into_iter().take_while(move |_| crate::trace::thread_cpu().saturating_sub(start) < SWEEP_CPU)
 }
 
 /// How many races were lost, as a failure says it: "once", "3 times".
