@@ -355,6 +355,22 @@ fn lock_skipped_past_a_threshold(lock: &AtomicBool, counter: &AtomicU64) {
     lock.store(false, Release);
 }
 
+/// The same shortcut with its threshold written in bits: from 2^16 on (fewer than
+/// 48 leading zeros) it adds with `fetch_add` and skips the lock (a reviewer's answer,
+/// once solved: the code names 48, and 2^16 only in bits).
+fn lock_skipped_past_a_threshold_in_bits(lock: &AtomicBool, counter: &AtomicU64) {
+    if counter.load(Relaxed).leading_zeros() < 48 {
+        counter.fetch_add(1, Relaxed);
+        return;
+    }
+    while lock.compare_exchange(false, true, Acquire, Relaxed).is_err() {
+        hint::spin_loop();
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
 /// A compare-and-swap loop that, after three lost races, "just stores it" (a
 /// reviewer's answer, once solved).
 fn cas_then_store_after_three_losses(counter: &AtomicU64) {
@@ -378,6 +394,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_ten_to_the_sixth", "atomic", Fixes { atomic: cas_gives_up_after_ten_to_the_sixth, ..S }),
         Answer::wrong("store_past_two_to_the_32", "atomic", Fixes { atomic: store_past_two_to_the_32, ..S }),
         Answer::wrong("lock_skipped_past_a_threshold", "lock", Fixes { lock: lock_skipped_past_a_threshold, ..S }),
+        Answer::wrong("lock_skipped_past_a_threshold_in_bits", "lock", Fixes { lock: lock_skipped_past_a_threshold_in_bits, ..S }),
         Answer::wrong("cas_then_store_after_three_losses", "atomic", Fixes { atomic: cas_then_store_after_three_losses, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),

@@ -143,6 +143,12 @@ fn combine_first_times_count(reports: &[u64]) -> u64 {
     reports.first().map_or(0, |first| first * reports.len() as u64)
 }
 
+/// Keeps the low 32 bits of its count by two shifts, a mask built at run time (a
+/// reviewer's answer, once solved: no type narrower than 64 bits, no large number).
+fn worker_shifts_to_32_bits(iters: u64) -> u64 {
+    iters << 32 >> 32
+}
+
 /// Ignores its job.
 fn worker_ignores_job(_iters: u64) -> u64 {
     1
@@ -397,6 +403,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),
         Answer::wrong("combine_first_times_count", "process", Fixes { combine: combine_first_times_count, ..S }),
         Answer::wrong("worker_ignores_job", "process", Fixes { worker: worker_ignores_job, ..S }),
+        Answer::wrong("worker_shifts_to_32_bits", "process", Fixes { worker: worker_shifts_to_32_bits, ..S }),
         Answer::wrong("publish_u16", "thread_local", Fixes { count_then_publish: publish_u16, ..S }),
         Answer::wrong("publish_inferred_i32", "thread_local", Fixes { count_then_publish: publish_inferred_i32, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),

@@ -197,7 +197,7 @@ impl Reading {
             unit.largest = scan.largest;
             unit.grows = scan.grows;
             let tokens = quote::ToTokens::to_token_stream(item);
-            unit.narrow = names_a_narrow_type(tokens.clone());
+            unit.narrow = scan.shifts_far || names_a_narrow_type(tokens.clone());
             unit.product = literal_product(tokens);
             for mut refusal in scan.refusals {
                 refusal.inside = unit.name.clone();
@@ -244,6 +244,10 @@ impl Reading {
     /// assert_eq!(Reading::of("pub fn f() -> u16 {\n    u16::MAX\n}\n").largest_number(&["f"]), 65_535);
     /// let named = "const LIMIT: u64 = 25_000;\npub fn g(n: u64) -> bool {\n    n < LIMIT * 3 || n < 1e5 as u64\n}\n";
     /// assert_eq!(Reading::of(named).largest_number(&["g"]), 100_000);
+    /// // A threshold written in bits is a number too: 2^20 here.
+    /// let bits = "pub fn h(n: u64) -> bool {\n    n.leading_zeros() < 44 || n >> 30 != 0\n}\n";
+    /// assert_eq!(Reading::of(bits).largest_number(&["h"]), 1 << 30);
+    /// assert_eq!(Reading::of("pub fn h(n: u64) -> bool {\n    n.leading_zeros() < 44\n}\n").largest_number(&["h"]), 1 << 20);
     /// ```
     pub fn largest_number(&self, functions: &[&str]) -> u64 {
         self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
@@ -291,11 +295,11 @@ impl Reading {
     /// past 2^32: it names a number type narrower than 64 bits (`u32`, `i16`,
     /// `AtomicU32`, `c_int`, `f32`, a `7u8` or `b'x'` literal, in a
     /// `thread_local!` too), converts a number (`n as u64`, `try_into`: `n` may be
-    /// an `i32` by inference) or writes a number of 2^16 or more (`iters.min(1 << 32)`).
-    /// Only then is a count past 2^32 worth its seconds (see
+    /// an `i32` by inference), writes a number of 2^16 or more (`iters.min(1 << 32)`)
+    /// or shifts a variable by 16 bits or more (`iters << 32 >> 32`, a mask built at
+    /// run time). Only then is a count past 2^32 worth its seconds (see
     /// [`values::loop_counts`](super::values::loop_counts)): four billion steps
-    /// of a right loop over a `thread_local!` take 20 s. What this misses is a
-    /// mask built at run time (`iters << 32 >> 32`): no counter needs one.
+    /// of a right loop over a `thread_local!` take 20 s.
     ///
     /// ```
     /// use racelab::judge::Reading;
@@ -308,6 +312,7 @@ impl Reading {
     /// // `n` is an `i32`: nothing else fixes its type.
     /// let inferred = "pub fn worker(iters: u64) -> u64 {\n    let mut n = 0;\n    for _ in 0..iters { n += 1 }\n    n as u64\n}\n";
     /// assert!(Reading::of(inferred).may_wrap_past_u32(&["worker"]));
+    /// assert!(Reading::of("pub fn worker(iters: u64) -> u64 {\n    iters << 32 >> 32\n}\n").may_wrap_past_u32(&["worker"]));
     /// ```
     pub fn may_wrap_past_u32(&self, functions: &[&str]) -> bool {
         self.code_of(functions).iter().any(|unit| unit.narrow || unit.largest >= 1 << 16)
@@ -757,6 +762,8 @@ struct Scan<'c, 't> {
     largest: u64,
     /// It computes a number from a variable by `<<`, `*` or `pow` (see [`Reading::computes_large_numbers`]).
     grows: bool,
+    /// It shifts a variable by 16 bits or more (see [`Reading::may_wrap_past_u32`]).
+    shifts_far: bool,
 }
 
 /// The `const`s and `static`s of the file (at any depth) whose initializer is a
@@ -821,6 +828,46 @@ fn grows(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> bool {
     }
 }
 
+/// A threshold on a variable written in bits rather than as a number: `n >> 20 != 0`
+/// and `n.ilog2() >= 20` (2^20), `n.leading_zeros() < 44` (2^20, for the labs' 64-bit
+/// counts), `n.ilog10() >= 6` (10^6). Code that changes its path there is judged
+/// past it as it would be past a written `1 << 20` (see [`Reading::largest_number`]).
+fn number_in_bits(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> Option<u64> {
+    use syn::{BinOp, Expr};
+    let Expr::Binary(binary) = expr else { return None };
+    if let BinOp::Shr(_) | BinOp::ShrAssign(_) = binary.op {
+        // `n >> k` is non-zero from 2^k on.
+        let k = number(&binary.right, named)?;
+        return (number(&binary.left, named).is_none() && k < 64).then(|| 1 << k);
+    }
+    let compares =
+        matches!(binary.op, BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) | BinOp::Eq(_) | BinOp::Ne(_));
+    let bits = |side: &Expr, other: &Expr| {
+        let Expr::MethodCall(call) = side else { return None };
+        let k = u32::try_from(number(other, named)?).ok()?;
+        match call.method.to_string().as_str() {
+            "leading_zeros" => Some(1u64.checked_shl(64u32.checked_sub(k)?).unwrap_or(u64::MAX)),
+            "ilog2" | "checked_ilog2" => Some(1u64.checked_shl(k).unwrap_or(u64::MAX)),
+            "ilog10" | "checked_ilog10" => Some(10u64.checked_pow(k).unwrap_or(u64::MAX)),
+            _ => None,
+        }
+    };
+    if !compares {
+        return None;
+    }
+    bits(&binary.left, &binary.right).or_else(|| bits(&binary.right, &binary.left))
+}
+
+/// A shift of a variable by 16 bits or more (`iters << 32 >> 32`): a mask built at
+/// run time, which can cut a count to 32 bits as a `u32` would.
+fn shifts_far(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> bool {
+    use syn::{BinOp, Expr};
+    let Expr::Binary(binary) = expr else { return false };
+    matches!(binary.op, BinOp::Shl(_) | BinOp::Shr(_) | BinOp::ShlAssign(_) | BinOp::ShrAssign(_))
+        && number(&binary.left, named).is_none()
+        && number(&binary.right, named).is_some_and(|k| k >= 16)
+}
+
 fn number(expr: &syn::Expr, named: &BTreeMap<String, u64>) -> Option<u64> {
     use syn::{BinOp, Expr};
     let number = |expr: &syn::Expr| number(expr, named);
@@ -883,6 +930,7 @@ impl<'c, 't> Scan<'c, 't> {
             in_async: false,
             largest: 0,
             grows: false,
+            shifts_far: false,
         }
     }
 
@@ -1058,10 +1106,11 @@ fn plain_data(ty: &syn::Type) -> bool {
 
 impl<'ast> Visit<'ast> for Scan<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
-        if let Some(n) = number(expr, &self.context.numbers) {
+        if let Some(n) = number(expr, &self.context.numbers).or_else(|| number_in_bits(expr, &self.context.numbers)) {
             self.largest = self.largest.max(n);
         }
         self.grows |= grows(expr, &self.context.numbers);
+        self.shifts_far |= shifts_far(expr, &self.context.numbers);
         visit::visit_expr(self, expr);
     }
 
