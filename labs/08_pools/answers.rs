@@ -454,6 +454,17 @@ fn sort_by_ticket(pool: Pool) -> Vec<u64> {
     all.into_iter().map(|done| done.output).collect()
 }
 
+/// Gathers the outputs and sorts them by value: "the outputs come in any order, sort
+/// them" (a reviewer's answer, once solved while outputs grew with the ticket).
+fn sort_by_value(pool: Pool) -> Vec<u64> {
+    let Pool { jobs, results, workers, .. } = pool;
+    drop(jobs);
+    let mut outputs: Vec<u64> = results.iter().map(|done| done.output).collect();
+    join_all(workers);
+    outputs.sort_unstable();
+    outputs
+}
+
 /// A `BTreeMap` keyed by ticket.
 fn btreemap_by_ticket(pool: Pool) -> Vec<u64> {
     let Pool { jobs, results, workers, .. } = pool;
@@ -469,6 +480,31 @@ fn btreemap_by_ticket(pool: Pool) -> Vec<u64> {
 // --- wrong: consume_in_order -----------------------------------------------------
 
 type Train<'a> = &'a mut dyn FnMut(u64, Batch) -> bool;
+
+/// Keeps early batches in a min-heap of (batch, index) and trains the smallest: the
+/// order of the data, not of the indices.
+fn heap_by_batch(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early = std::collections::BinaryHeap::new();
+    let mut requested = 0;
+    let mut trained = 0;
+    while trained < count {
+        while requested < count && requested - trained < depth {
+            loader.request(first + requested);
+            requested += 1;
+        }
+        let (index, batch) = loader.next_loaded();
+        early.push(std::cmp::Reverse((batch, index)));
+        // Trains once every requested batch is in: the smallest first.
+        if early.len() as u64 == requested - trained {
+            while let Some(std::cmp::Reverse((batch, index))) = early.pop() {
+                trained += 1;
+                if !train(index, batch) {
+                    return;
+                }
+            }
+        }
+    }
+}
 
 /// Trains batches in the order they arrive: workers finish in any order. Keep early batches aside until their turn.
 fn train_as_they_arrive(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
@@ -985,6 +1021,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("join_before_close", "shutdown", shutdown(join_before_close)),
         Answer::wrong("try_recv_results", "shutdown", shutdown(try_recv_results)),
         Answer::wrong("completion_order", "shutdown", shutdown(completion_order)),
+        Answer::wrong("sort_by_value", "shutdown", shutdown(sort_by_value)),
         Answer::wrong("index_by_ticket", "shutdown", shutdown(index_by_ticket)),
         Answer::wrong("u32_ticket_arithmetic", "shutdown", shutdown(u32_ticket_arithmetic)),
         Answer::wrong("one_result_per_worker", "shutdown", shutdown(one_result_per_worker)),
@@ -993,6 +1030,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("gather_until_quiet", "shutdown", shutdown(gather_until_quiet)),
         Answer::wrong("worker_quits_when_empty", "shutdown", work(worker_quits_when_empty)),
         Answer::wrong("train_as_they_arrive", "in_order", consume(train_as_they_arrive)),
+        Answer::wrong("heap_by_batch", "in_order", consume(heap_by_batch)),
         Answer::wrong("primes_one_too_many", "in_order", consume(primes_one_too_many)),
         Answer::wrong("refill_before_train", "in_order", consume(refill_before_train)),
         Answer::wrong("never_prefetches", "in_order", consume(never_prefetches)),

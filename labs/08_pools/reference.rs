@@ -28,9 +28,11 @@ pub mod solution {
 /// outputs, batches trained); past it a state gives counts only.
 pub const SHOWN: u64 = 16;
 
-/// What a job computes from its input: a pure function, so every output can be checked.
+/// What a job computes from its input: a pure function, so every output can be
+/// checked. It is not increasing (jobs 0, 1, 2, 3 give 51, 41, 71, 61): outputs
+/// sorted by their value are not in submission order.
 pub fn output_of(input: u64) -> u64 {
-    input.wrapping_mul(10).wrapping_add(1)
+    (input ^ 5).wrapping_mul(10).wrapping_add(1)
 }
 
 /// The input of the `k`-th job a harness submits: unequal jobs (see [`Job::run`]).
@@ -38,9 +40,11 @@ pub fn input_of(k: u64) -> u64 {
     k
 }
 
-/// What batch `index` holds once a loader worker has loaded it.
+/// What batch `index` holds once a loader worker has loaded it. Not increasing
+/// (batches 0, 1, 2, 3 hold 51, 41, 71, 61): batches ordered by their data are not
+/// in index order.
 pub fn load(index: u64) -> Batch {
-    index.wrapping_mul(10).wrapping_add(1)
+    (index ^ 5).wrapping_mul(10).wrapping_add(1)
 }
 
 // ---------------------------------------------------------------------------

@@ -136,7 +136,7 @@ fn loom_sees_a_worker_still_running_after_a_shutdown_that_never_joins() {
     let body = || model::pool_run(1, 0, 2, false, model::solution::work, gather_without_join);
     let report = explore_body(&model, body).expect("loom finishes");
     report.assert_fail();
-    assert!(states(&report).contains(&"right=2 outputs=[1,11] alive=1".to_string()), "{:?}", states(&report));
+    assert!(states(&report).contains(&"right=2 outputs=[51,41] alive=1".to_string()), "{:?}", states(&report));
 }
 
 // ---------------------------------------------------------------------------
@@ -208,13 +208,13 @@ fn loom_rejects_every_catalogued_wrong_fix() {
             // Jobs still queued when `stop` is set are dropped: 279 of 30 330 executions.
             "wrong_stop_flag_first" => assert_eq!(
                 seen,
-                ["right=0 outputs=[0,0] alive=0", "right=1 outputs=[1,0] alive=0", "right=2 outputs=[1,11] alive=0"]
+                ["right=0 outputs=[0,0] alive=0", "right=1 outputs=[51,0] alive=0", "right=2 outputs=[51,41] alive=0"]
             ),
             "wrong_results_dropped" => {
                 assert!(seen.contains(&"right=0 outputs=[0,0] alive=0".to_string()), "{seen:?}");
             }
             "wrong_completion_order" => {
-                assert_eq!(seen, ["right=0 outputs=[11,1] alive=0", "right=2 outputs=[1,11] alive=0"]);
+                assert_eq!(seen, ["right=0 outputs=[41,51] alive=0", "right=2 outputs=[51,41] alive=0"]);
                 let failure = report.failure.as_ref().expect("fails");
                 assert!(failure.message.contains("outputs in the wrong order"), "{}", failure.message);
             }
