@@ -70,7 +70,15 @@ pub trait Judge: Spec + Sized {
             }
             return outcome;
         }
-        isolate::judge_in_child(self.lab().number(), exercise, test_name, &function_names(self, exercise), limit)
+        let mut outcome =
+            isolate::judge_in_child(self.lab().number(), exercise, test_name, &function_names(self, exercise), limit);
+        if outcome.code.is_none() && !outcome.inconclusive {
+            // A verdict the child could not send itself (its stack or its memory ran out, see
+            // `isolate`) is for the code it ran: this build's, which `verify` compares with the file.
+            let others = super::spec::others_of(self.exercises(), exercise);
+            outcome.code = learner().source.map(|source| source.fingerprint_without(&others).into());
+        }
+        outcome
     }
 
     /// Serves `run N --yours` and `bench N --yours` with the learner's answers
