@@ -309,6 +309,19 @@ fn cas_exponential_backoff(counter: &AtomicU64) {
     }
 }
 
+/// Adds with `fetch_add`, but past 2^40 "the count is so large that no other
+/// thread is near it" and loads, then stores (a reviewer's answer, once solved in
+/// lab 04: loom started near the code's own number only below the lab's largest
+/// total, 10^10; a counter must be right for every count it can hold).
+fn store_past_2_pow_40(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    if seen >= 1 << 40 {
+        counter.store(seen + 1, Relaxed);
+    } else {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
 /// Sums the distinct reports: two workers with equal jobs are counted once.
 fn combine_dedup(reports: &[u64]) -> u64 {
     let mut distinct = reports.to_vec();
@@ -544,6 +557,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("worker_u32", "process", Fixes { worker: worker_u32, ..S }),
         Answer::wrong("combine_u32", "process", Fixes { combine: combine_u32, ..S }),
         Answer::wrong("atomic_via_u32", "atomic", Fixes { atomic: atomic_via_u32, ..S }),
+        Answer::wrong("store_past_2_pow_40", "atomic", Fixes { atomic: store_past_2_pow_40, ..S }),
         Answer::wrong("split_lock", "mutex", Fixes { mutex: split_lock, ..S }),
         Answer::wrong("lock_only", "mutex", Fixes { mutex: lock_only, ..S }),
         Answer::wrong("lock_twice", "mutex", Fixes { mutex: lock_twice, ..S }),

@@ -54,7 +54,7 @@ impl Spec for LostUpdate {
         match exercise {
             "mutex" => increment_between_lockings("mutex_increment", model.mutex),
             "parking_lot" => increment_between_lockings("parking_lot_increment", model.parking_lot),
-            "atomic" => increment_beyond_loom("atomic_increment", model.atomic, starts()),
+            "atomic" => increment_beyond_loom("atomic_increment", model.atomic, crate::judge::values::shared_counts()),
             _ => Ok(()),
         }
     }
@@ -93,7 +93,7 @@ fn cases(exercise: &str) -> Vec<Case> {
         _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
     };
     // From large counts too: a shortcut taken only there (`if seen > 30_000`) races there.
-    cases.extend(crate::judge::values::large_starts(crate::runner::MAX_TOTAL));
+    cases.extend(crate::judge::values::large_starts());
     cases
 }
 
@@ -106,7 +106,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let f = *model;
     match exercise {
         "mutex" => once_in_model(move || {
-            for start in starts() {
+            for start in crate::judge::values::shared_counts() {
                 let counter = Mutex::new(start);
                 (f.mutex)(&counter);
                 (f.mutex)(&counter);
@@ -124,7 +124,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         "parking_lot" => once_in_model(move || {
-            for start in starts() {
+            for start in crate::judge::values::shared_counts() {
                 let counter = parking_lot::Mutex::new(start);
                 (f.parking_lot)(&counter);
                 (f.parking_lot)(&counter);
@@ -142,7 +142,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             )
         }),
         "atomic" => once_in_model(move || {
-            for start in starts() {
+            for start in crate::judge::values::shared_counts() {
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
@@ -184,10 +184,3 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
 /// The largest job a worker is given: a real run counts up to this many increments.
 const MAX_JOB: u64 = crate::runner::MAX_TOTAL;
 
-/// Counts an increment starts from: 41, and the whole range with its edges (a
-/// count kept in a `u32` goes wrong past 2^32), two below the largest total.
-fn starts() -> Vec<u64> {
-    let mut all = crate::judge::values::across(crate::runner::MAX_TOTAL - 2);
-    all.push(41);
-    all
-}

@@ -371,6 +371,32 @@ fn lock_skipped_past_a_threshold_in_bits(lock: &AtomicBool, counter: &AtomicU64)
     lock.store(false, Release);
 }
 
+/// Past 2^40 it loads and stores (a reviewer's answer, once solved: the code's own
+/// number was past the lab's largest total, 10^10, and loom started below it only).
+fn store_past_2_pow_40(counter: &AtomicU64) {
+    let seen = counter.load(Relaxed);
+    if seen >= 1 << 40 {
+        counter.store(seen + 1, Relaxed);
+    } else {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
+/// Past half the range it skips the lock (`u64::MAX / 2`: "no run gets that far").
+fn lock_skipped_past_half_the_range(lock: &AtomicBool, counter: &AtomicU64) {
+    if counter.load(Relaxed) >= u64::MAX / 2 {
+        let seen = counter.load(Relaxed);
+        counter.store(seen + 1, Relaxed);
+        return;
+    }
+    while lock.compare_exchange(false, true, Acquire, Relaxed).is_err() {
+        hint::spin_loop();
+    }
+    let seen = counter.load(Relaxed);
+    counter.store(seen + 1, Relaxed);
+    lock.store(false, Release);
+}
+
 /// A compare-and-swap loop that, after three lost races, "just stores it" (a
 /// reviewer's answer, once solved).
 fn cas_then_store_after_three_losses(counter: &AtomicU64) {
@@ -388,6 +414,8 @@ fn cas_then_store_after_three_losses(counter: &AtomicU64) {
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
         Answer::wrong("load_then_store", "atomic", Fixes { atomic: load_then_store, ..S }),
+        Answer::wrong("store_past_2_pow_40", "atomic", Fixes { atomic: store_past_2_pow_40, ..S }),
+        Answer::wrong("lock_skipped_past_half_the_range", "lock", Fixes { lock: lock_skipped_past_half_the_range, ..S }),
         Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
         Answer::wrong("cas_thousand_tries", "atomic", Fixes { atomic: cas_thousand_tries, ..S }),

@@ -54,7 +54,7 @@ impl Spec for Processes {
     }
 
     fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {
-        if exercise == "atomic" { increment_beyond_loom("atomic_increment", model.atomic, starts()) } else { Ok(()) }
+        if exercise == "atomic" { increment_beyond_loom("atomic_increment", model.atomic, crate::judge::values::shared_counts()) } else { Ok(()) }
     }
 
     fn held_for_real(&self, exercise: &str, real: &real::Fixes) -> Result<(), String> {
@@ -88,7 +88,7 @@ fn cases(exercise: &str) -> Vec<Case> {
         _ => vec![Case::new(2, 1), Case::new(2, 2), Case::new(3, 1)],
     };
     // From large counts too: a shortcut taken only there (`if seen > 30_000`) races there.
-    cases.extend(crate::judge::values::large_starts(crate::runner::MAX_TOTAL));
+    cases.extend(crate::judge::values::large_starts());
     cases
 }
 
@@ -104,7 +104,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
     let f = *model;
     match exercise {
         "atomic" => once_in_model(move || {
-            for start in starts() {
+            for start in crate::judge::values::shared_counts() {
                 let counter = AtomicU64::new(start);
                 (f.atomic)(&counter);
                 (f.atomic)(&counter);
@@ -118,7 +118,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             })
         }),
         "lock" => once_in_model(move || {
-            for start in starts() {
+            for start in crate::judge::values::shared_counts() {
                 let (lock, counter) = (AtomicBool::new(false), AtomicU64::new(start));
                 (f.lock)(&lock, &counter);
                 (f.lock)(&lock, &counter);
@@ -182,10 +182,3 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
 /// The largest job a worker is given: a real run counts up to this many increments.
 const MAX_JOB: u64 = crate::runner::MAX_TOTAL;
 
-/// Counts an increment starts from: 41, and the whole range with its edges (a
-/// count kept in a `u32` goes wrong past 2^32), two below the largest total.
-fn starts() -> Vec<u64> {
-    let mut all = crate::judge::values::across(crate::runner::MAX_TOTAL - 2);
-    all.push(41);
-    all
-}

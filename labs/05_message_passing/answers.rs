@@ -68,6 +68,17 @@ fn owner_takes_one_per_worker(steps: &[u64]) -> u64 {
     owner.join().expect("the owner panicked")
 }
 
+/// The owner sums in a `u16`: right until 65 535 messages (a reviewer's answer,
+/// once solved: no channel case sent that many).
+fn owner_sums_in_u16(steps: &[u64]) -> u64 {
+    let (tx, rx) = channel::unbounded::<u64>();
+    let owner = thread::spawn(move || rx.iter().fold(0_u16, |total, n| total.wrapping_add(n as u16)));
+    let workers = spawn_workers(steps, &tx);
+    drop(tx);
+    join_all(workers);
+    owner.join().expect("the owner panicked").into()
+}
+
 /// The owner polls with `try_recv` and stops the first time the channel is empty.
 fn try_recv_quits_when_empty(steps: &[u64]) -> u64 {
     let (tx, rx) = channel::unbounded::<u64>();
@@ -485,6 +496,19 @@ fn owner_replies_on_a_second_channel(steps: &[u64]) -> u64 {
     sum
 }
 
+/// Computes how many messages first, `(iters + batch - 1) / batch`: the sum
+/// overflows for a batch near `u64::MAX` (a reviewer's answer, once solved).
+#[allow(clippy::manual_div_ceil, reason = "the mistake this answer makes")]
+fn batches_by_ceiling(tx: &Sender<u64>, iters: u64, batch: u64) {
+    let messages = (iters + batch - 1) / batch;
+    let mut left = iters;
+    for _ in 0..messages {
+        let message = left.min(batch);
+        let _ = tx.send(message);
+        left -= message;
+    }
+}
+
 /// Counts the pending increments in a `u8`: right for batches up to 255, and
 /// past that the count wraps (or panics) before a batch is full.
 fn batch_counter_u8(tx: &Sender<u64>, iters: u64, batch: u64) {
@@ -609,6 +633,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
     let partials = |f: fn(&[u64]) -> u64| Fixes { count_in_partials: f, ..S };
     vec![
         Answer::wrong("owner_takes_one_per_worker", "channel", channel(owner_takes_one_per_worker)),
+        Answer::wrong("owner_sums_in_u16", "channel", channel(owner_sums_in_u16)),
         Answer::wrong("try_recv_quits_when_empty", "channel", channel(try_recv_quits_when_empty)),
         Answer::wrong("sender_kept_alive", "channel", channel(sender_kept_alive)),
         Answer::wrong("sums_without_messages", "channel", channel(sums_without_messages)),
@@ -621,6 +646,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("owner_in_the_callers_thread", "channel", channel(owner_in_the_callers_thread)),
         Answer::wrong("owner_in_the_callers_scope", "channel", channel(owner_in_the_callers_scope)),
         Answer::wrong("batch_counter_u8", "batched", batched(batch_counter_u8)),
+        Answer::wrong("batches_by_ceiling", "batched", batched(batches_by_ceiling)),
         Answer::wrong("partials_in_u32", "partials", partials(partials_in_u32)),
         Answer::wrong("flush_only_when_full", "batched", batched(flush_only_when_full)),
         Answer::wrong("counter_not_reset", "batched", batched(counter_not_reset)),

@@ -148,36 +148,12 @@ pub fn batches_wrong(sent: &[u64], iters: u64, batch: u64) -> Option<String> {
     }
 }
 
-fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
-    let f = *model;
-    match exercise {
-        "batched" => once_in_model(move || {
-            let mut cases = vec![(7, 3), (6, 3), (2, 5), (0, 4), (5, 1), (250, 100)];
-            // Batches past each width's edge (a `u8` or `u16` pending count wraps), with a
-            // remainder. (Batches past 2^32 would take seconds to count, and no batch is that big.)
-            for batch in [255, 256, 257, 1_000, 65_537] {
-                cases.push((2 * batch + 1, batch));
-            }
-            // Increments past 2^32 (the lab counts up to 10^10), in three messages, and in one
-            // batch bigger than them (a `u64` argument may be): a count, a division or a pending
-            // count done in `u32` goes wrong. Last, and only for code that could wrap there (see
-            // `values::may_wrap_past_u32`): a loop per increment takes ~2.6 s each.
-            if values::may_wrap_past_u32() {
-                cases.push((values::PAST_U32, 1 << 31));
-                cases.push((values::PAST_U32, values::PAST_U32 + 1));
-            }
-            for (iters, batch) in cases {
-                if let Some(why) = batches_wrong(&messages_of(f.send_batched, iters, batch), iters, batch) {
-                    return Err(why);
-                }
-            }
-            Ok(())
-        }),
-        // One worker at a time: in the model every interleaving of a run is explored, and
-        // several workers are loom's stage.
-        // Large entries too (a worker that sends its whole count as one message "when it has
-        // many": the trials on real threads check only the total).
-        "channel" => each_in_model(&[&[1], &[3], &[2, 1], &[1, 2, 1], &[1_500], &[2, 1_100]], move |steps| {
+/// The one-thread checks of `count_by_messages` in the model. One worker at a time:
+/// in the model every interleaving of a run is explored, and several workers are
+/// loom's stage. Large entries too (a worker that sends its whole count as one
+/// message "when it has many": the trials on real threads check only the total).
+fn channel_in_model(f: model::Fixes) -> Result<(), Sequential> {
+    each_in_model(&[&[1], &[3], &[2, 1], &[1, 2, 1], &[1_500], &[2, 1_100]], move |steps| {
             expect_eq(&format!("count_by_messages(&{steps:?})"), (f.count_by_messages)(steps), steps.iter().sum())?;
             // The right total another way is another exercise (or none): this one counts by messages,
             // a `1` per increment, sent by worker threads to an owner thread. Each message is judged
@@ -229,6 +205,48 @@ fn sequential(exercise: &str, _real: &real::Fixes, model: &model::Fixes) -> Resu
                 ));
             }
             one_after_another(&format!("count_by_messages(&{steps:?})"), entries, 0)
+        })
+}
+
+fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
+    let f = *model;
+    if exercise == "channel" {
+        channel_in_model(f)?;
+        // Past 2^16 messages to one owner, for code that could wrap there (see
+        // `values::may_wrap_past_u32`): an owner that sums in a `u16` is right for every
+        // smaller run. On real threads: in the model each message is a step of loom's.
+        if values::may_wrap_past_u32() {
+            let count = real.count_by_messages;
+            let halves = [values::PAST_U16 / 2, values::PAST_U16 - values::PAST_U16 / 2];
+            for steps in [&[values::PAST_U16][..], &halves[..]] {
+                once_for_real(|| expect_eq(&format!("count_by_messages(&{steps:?})"), count(steps), values::PAST_U16))?;
+            }
+        }
+        return Ok(());
+    }
+    match exercise {
+        "batched" => once_in_model(move || {
+            // A batch as large as a `u64` holds, too: `(iters + batch - 1) / batch` overflows.
+            let mut cases = vec![(7, 3), (6, 3), (2, 5), (0, 4), (5, 1), (250, 100), (7, u64::MAX), (0, u64::MAX)];
+            // Batches past each width's edge (a `u8` or `u16` pending count wraps), with a
+            // remainder. (Batches past 2^32 would take seconds to count, and no batch is that big.)
+            for batch in [255, 256, 257, 1_000, 65_537] {
+                cases.push((2 * batch + 1, batch));
+            }
+            // Increments past 2^32 (the lab counts up to 10^10), in three messages, and in one
+            // batch bigger than them (a `u64` argument may be): a count, a division or a pending
+            // count done in `u32` goes wrong. Last, and only for code that could wrap there (see
+            // `values::may_wrap_past_u32`): a loop per increment takes ~2.6 s each.
+            if values::may_wrap_past_u32() {
+                cases.push((values::PAST_U32, 1 << 31));
+                cases.push((values::PAST_U32, values::PAST_U32 + 1));
+            }
+            for (iters, batch) in cases {
+                if let Some(why) = batches_wrong(&messages_of(f.send_batched, iters, batch), iters, batch) {
+                    return Err(why);
+                }
+            }
+            Ok(())
         }),
         // Partial counts past 2^32: a partial kept in a `u32` is wrong there.
         // Four entries: one thread per pair of entries is fewer threads than entries less one.

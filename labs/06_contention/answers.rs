@@ -149,6 +149,28 @@ fn worker_shifts_to_32_bits(iters: u64) -> u64 {
     iters << 32 >> 32
 }
 
+/// Publishes with `fetch_add`, but onto a total past 2^40 by a load and a store
+/// (a reviewer's answer, once solved: the code's own number was past the lab's
+/// largest total and no total started there).
+fn publish_by_store_past_2_pow_40(total: &AtomicU64, iters: u64) {
+    let mut mine = 0_u64;
+    for _ in 0..iters {
+        mine += 1;
+    }
+    let seen = total.load(Relaxed);
+    if seen >= 1 << 40 {
+        total.store(seen + mine, Relaxed);
+    } else {
+        total.fetch_add(mine, Relaxed);
+    }
+}
+
+/// Reads the first 64 shards only: "one per core is plenty" — right up to 64
+/// threads, short beyond (a run allows 1 024; a reviewer's answer, once solved).
+fn total_first_64(shards: &Shards) -> u64 {
+    shards.iter().take(64).map(|s| s.load(Relaxed)).sum()
+}
+
 /// Ignores its job.
 fn worker_ignores_job(_iters: u64) -> u64 {
     1
@@ -364,6 +386,8 @@ fn publish_count_ones_u32(total: &AtomicU64, iters: u64) {
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
         Answer::wrong("sharded_total_u32", "sharded", Fixes { sharded_total: sharded_total_u32, ..S }),
+        Answer::wrong("publish_by_store_past_2_pow_40", "thread_local", Fixes { count_then_publish: publish_by_store_past_2_pow_40, ..S }),
+        Answer::wrong("total_first_64", "sharded", Fixes { sharded_total: total_first_64, ..S }),
         Answer::wrong("publish_from_u32", "thread_local", Fixes { count_then_publish: publish_from_u32, ..S }),
         Answer::wrong("publish_by_store_for_odd_counts", "thread_local", Fixes { count_then_publish: publish_by_store_for_odd_counts, ..S }),
         Answer::wrong("publish_half_then_load_store", "thread_local", Fixes { count_then_publish: publish_half_then_load_store, ..S }),

@@ -139,11 +139,17 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
             let mut lists = vec![vec![3, 5, 0], vec![0, 2, 1, 9], twelve];
             // Shards over the whole range: a total kept in a `u32` goes wrong past 2^32.
             lists.extend(values::report_lists(MAX_JOB));
+            // As many shards as threads, up to the most a run allows (1024): a total that
+            // reads the first 64 ("one per core is plenty") is right up to 64 threads only.
+            let counts = values::across(crate::runner::MAX_THREADS as u64).into_iter().filter(|&n| n > 12);
+            lists.extend(counts.map(|n| (1..=n).collect::<Vec<u64>>()));
             for values in &lists {
                 let shards = padded(values);
                 let want: u64 = values.iter().sum();
-                let shown = if values.len() > 12 {
+                let shown = if values.len() > 12 && values.iter().all(|&v| v == values[0]) {
                     format!("{} shards of {}", values.len(), values[0])
+                } else if values.len() > 12 {
+                    format!("{} shards holding 1, 2, … {}", values.len(), values[values.len() - 1])
                 } else {
                     format!("{values:?}")
                 };
@@ -155,7 +161,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                     values.to_vec(),
                 )?;
             }
-            for start in values::across(MAX_JOB - 1) {
+            for start in values::shared_counts() {
                 let shards = padded(&[0, start]);
                 (f.sharded_increment)(&shards, 1);
                 expect_that(
@@ -252,7 +258,7 @@ fn publish_cases() -> Vec<(u64, u64)> {
     // (Up to 2^20 + 1: the code's own number too, `if iters >= 1 << 20`.)
     cases.extend(values::loop_counts((1 << 20) + 1).into_iter().map(|iters| (0, iters)));
     // A start past 2^32: a total kept in a `u32` goes wrong there.
-    cases.extend(values::across(MAX_JOB - 2).into_iter().map(|start| (start, 2)));
+    cases.extend(values::shared_counts().into_iter().map(|start| (start, 2)));
     // Odd and even counts: a shortcut taken for some counts only.
     cases.extend((3..=9).map(|iters| (values::PAST_U16, iters)));
     cases

@@ -83,6 +83,20 @@ fn blocks_holding_gil<'a>(_thread: &mut PyThread<'a>, lock: &'a UserLock) -> Use
     lock.lock()
 }
 
+/// Releases the GIL around a std lock's wait, but blocks on a `parking_lot` lock
+/// holding it (a reviewer's answer, once solved: the judge tried std's lock only).
+fn blocks_holding_gil_on_parking_lot<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    match lock {
+        UserLock::Std(_) => {
+            thread.release_gil();
+            let guard = lock.lock();
+            thread.take_gil();
+            guard
+        }
+        UserLock::ParkingLot(_) => lock.lock(),
+    }
+}
+
 /// Releases the GIL to wait, and never takes it back.
 fn forgets_the_gil<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
     thread.release_gil();
@@ -247,6 +261,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("loads_twice", "mutex", program(loads_twice)),
         Answer::wrong("inplace_add", "mutex", program(inplace_add)),
         Answer::wrong("blocks_holding_gil", "acquire", acquire(blocks_holding_gil)),
+        Answer::wrong("blocks_holding_gil_on_parking_lot", "acquire", acquire(blocks_holding_gil_on_parking_lot)),
         Answer::wrong("forgets_the_gil", "acquire", acquire(forgets_the_gil)),
         Answer::wrong("retakes_before_waiting", "acquire", acquire(retakes_before_waiting)),
         Answer::wrong("try_then_block_holding_gil", "acquire", acquire(try_then_block_holding_gil)),

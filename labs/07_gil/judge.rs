@@ -87,6 +87,9 @@ fn workers(jobs: &[u64]) -> Case {
 fn cases(exercise: &str) -> Vec<Case> {
     match exercise {
         "process" => vec![workers(&[0, 2]), workers(&[3, 1, 2])],
+        // `acquire` meets both kinds of user lock: an acquire that blocks holding the GIL
+        // only for one of them is caught with a schedule.
+        "acquire" => vec![Case::new(2, 1), Case::new(2, 2), Case::new(2, 1).with(real::PARKING_LOT, 1)],
         // The user's lock at three threads does not finish within the judge's time (see LIMITS_07).
         _ => vec![Case::new(2, 1), Case::new(2, 2)],
     }
@@ -205,10 +208,14 @@ fn held_for_real(exercise: &str, real: &real::Fixes) -> Result<(), String> {
         thread.exec(Op::UnlockUser, shared, acquire);
         thread.finish();
     };
-    let result =
-        with_lock_held_for_real("acquire_user_lock", Arc::new(Shared::with_std_lock(0)), hold, call, |_, ()| {
-            Ok(())
-        });
+    // Either kind of user lock: an acquire may treat them differently.
+    let locks = [
+        crate::labs::gil::real::UserLock::Std(crate::sync::real::Mutex::new(())),
+        crate::labs::gil::real::UserLock::ParkingLot(crate::sync::real::parking_lot::Mutex::new(())),
+    ];
+    let result = locks.into_iter().try_for_each(|lock| {
+        with_lock_held_for_real("acquire_user_lock", Arc::new(Shared::new(0, lock)), hold, call, |_, ()| Ok(()))
+    });
     result.map_err(|why| {
         if why.contains("had not returned") {
             format!(

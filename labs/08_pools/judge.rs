@@ -44,6 +44,7 @@ use super::{Batch, LAB, Loader, Pools, model, real};
 use crate::judge::contention::{after_races_then_a_stale_look, against_rival, in_a_row, lost_races_due, race_sweep_long, warm_up};
 use crate::trace::Rival;
 use crate::judge::sequential::*;
+use crate::judge::values;
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
 use crate::sync::model::atomic::{AtomicU64, Ordering::SeqCst};
@@ -166,6 +167,18 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                             .map_err(|e| e.naming(&pool_words(first, count, queued)))?;
                     }
                 }
+            }
+            // Past 2^16 jobs, for code that could wrap there (see `values::may_wrap_past_u32`):
+            // an index kept in a `u16` puts job 65 536's output over job 0's. On real threads:
+            // in the model every job is steps of loom's.
+            if values::may_wrap_past_u32() {
+                let (work, shutdown) = (real.work, real.shutdown);
+                let count = values::PAST_U16;
+                once_for_real(|| {
+                    let state = real::pool_run(2, 0, count, true, work, shutdown);
+                    let words = pool_words(0, count, true);
+                    expect_that(&format!("{words}, jobs with the right output in place"), state.get("right"), Some(count))
+                })?;
             }
             Ok(())
         }

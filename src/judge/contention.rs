@@ -305,7 +305,7 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
         super::once_in_model(move || {
             warm_up(|| increment(&L::holding(0)));
             // Every count once (a split taken only for large counts), two after busy tries.
-            let starts = if busy == 0 { super::values::across(crate::runner::MAX_TOTAL - 2) } else { vec![0, 41] };
+            let starts = if busy == 0 { super::values::shared_counts() } else { vec![0, 41] };
             for start in starts {
                 let counter = L::holding(start);
                 let ((), acted) =

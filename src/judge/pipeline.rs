@@ -44,6 +44,7 @@ pub(crate) fn function_names<S: Spec>(spec: &S, exercise: &str) -> String {
 pub(crate) fn judge_as_written(reading: &Reading, functions: &[&str]) {
     super::contention::patience(reading.retry_bound(functions), reading.computes_large_numbers(functions));
     super::values::code_may_wrap_past_u32(functions.is_empty() || reading.may_wrap_past_u32(functions));
+    super::values::code_numbers(reading.numbers(functions));
 }
 
 /// What [`judge_as_written`] set for one check, set back to the defaults when the

@@ -144,6 +144,8 @@ struct Unit {
     refusals: Vec<Refusal>,
     /// The largest number its code writes (see [`Reading::largest_number`]).
     largest: u64,
+    /// Every number of 2 or more its code writes (see [`Reading::numbers`]).
+    numbers: BTreeSet<u64>,
     /// It computes a number from a variable by `<<`, `*` or `pow` (see [`Reading::computes_large_numbers`]).
     grows: bool,
     /// It names a number type narrower than 64 bits (see [`Reading::may_wrap_past_u32`]).
@@ -195,6 +197,7 @@ impl Reading {
             scan.visit_item(item);
             unit.uses = scan.uses;
             unit.largest = scan.largest;
+            unit.numbers = std::mem::take(&mut scan.numbers);
             unit.grows = scan.grows;
             let tokens = quote::ToTokens::to_token_stream(item);
             unit.narrow = scan.shifts_far || names_a_narrow_type(tokens.clone());
@@ -251,6 +254,22 @@ impl Reading {
     /// ```
     pub fn largest_number(&self, functions: &[&str]) -> u64 {
         self.code_of(functions).iter().map(|unit| unit.largest).max().unwrap_or(0)
+    }
+
+    /// Every number of 2 or more written in the code `functions` use, as
+    /// [`largest_number`](Self::largest_number) reads them (`u64::MAX / 2` is both
+    /// `u64::MAX` and half of it), the largest first: where code may take another
+    /// path (`if seen >= 1 << 40`), so the judge starts values there (see
+    /// [`values::across`](super::values::across)).
+    ///
+    /// ```
+    /// use racelab::judge::Reading;
+    /// let text = "pub fn f(n: u64) -> bool {\n    n >= u64::MAX / 2 || n == 1_000\n}\n";
+    /// assert_eq!(Reading::of(text).numbers(&["f"]), vec![u64::MAX, u64::MAX / 2, 1_000, 2]);
+    /// ```
+    pub fn numbers(&self, functions: &[&str]) -> Vec<u64> {
+        let all: BTreeSet<u64> = self.code_of(functions).iter().flat_map(|unit| unit.numbers.iter().copied()).collect();
+        all.into_iter().rev().collect()
     }
 
     /// How many tries a retry loop in the code `functions` use could make before
@@ -760,6 +779,8 @@ struct Scan<'c, 't> {
     in_async: bool,
     /// The largest number written so far (see [`Reading::largest_number`]).
     largest: u64,
+    /// Every number of 2 or more written so far (see [`Reading::numbers`]).
+    numbers: BTreeSet<u64>,
     /// It computes a number from a variable by `<<`, `*` or `pow` (see [`Reading::computes_large_numbers`]).
     grows: bool,
     /// It shifts a variable by 16 bits or more (see [`Reading::may_wrap_past_u32`]).
@@ -929,6 +950,7 @@ impl<'c, 't> Scan<'c, 't> {
             thread_local: false,
             in_async: false,
             largest: 0,
+            numbers: BTreeSet::new(),
             grows: false,
             shifts_far: false,
         }
@@ -1108,6 +1130,9 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
         if let Some(n) = number(expr, &self.context.numbers).or_else(|| number_in_bits(expr, &self.context.numbers)) {
             self.largest = self.largest.max(n);
+            if n >= 2 {
+                self.numbers.insert(n);
+            }
         }
         self.grows |= grows(expr, &self.context.numbers);
         self.shifts_far |= shifts_far(expr, &self.context.numbers);
@@ -1331,13 +1356,41 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
         if TIME_OUTS.contains(&name.as_str()) {
             self.refuse(Refusal::new(node.method.span(), format!("`.{name}(…)`"), CLOCK));
         }
-        if self.in_async && self.context.blocking.contains(&name) {
+        // A method of the file's that blocks, called by a name std's own types use too
+        // (`Cell::get`, `Vec::push`): `account.balance.get()` reads a field's `Cell`, not the
+        // learner's `SlowStatement::get`. A field's method is taken for std's.
+        let std_named = STD_METHOD_NAMES.contains(&name.as_str()) && matches!(&*node.receiver, syn::Expr::Field(_));
+        if self.in_async && self.context.blocking.contains(&name) && !std_named {
             let what = format!("`.{name}(…)` (it calls `thread::sleep`) in async code");
             self.refuse(Refusal::new(node.method.span(), what, BLOCKS_EXECUTOR).mistake());
         }
         visit::visit_expr_method_call(self, node);
     }
 }
+
+/// Methods of std's plain types (`Cell`, `RefCell`, `Vec`, `Option`, the maps) whose names
+/// a learner's own blocking method may share (see `visit_expr_method_call`).
+const STD_METHOD_NAMES: &[&str] = &[
+    "get",
+    "set",
+    "take",
+    "replace",
+    "borrow",
+    "borrow_mut",
+    "push",
+    "pop",
+    "insert",
+    "remove",
+    "len",
+    "clear",
+    "iter",
+    "clone",
+    "get_mut",
+    "entry",
+    "contains",
+    "first",
+    "last",
+];
 
 /// Why `std::REST…` is refused, if it is: how many segments of `rest` the
 /// message shows, and the reason with its rewrite.
@@ -1351,6 +1404,8 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
 /// assert!(std_item(&["env", "var_os"]).is_some());
 /// assert!(std_item(&["panic", "resume_unwind"]).is_none());
 /// assert!(std_item(&["panic", "catch_unwind"]).is_some());
+/// assert!(std_item(&["future", "Future"]).is_none());
+/// assert!(std_item(&["future", "poll_fn"]).is_some());
 /// ```
 pub fn std_item(rest: &[&str]) -> Option<(usize, (&'static str, &'static str))> {
     let module = *rest.first()?;
@@ -1372,6 +1427,11 @@ pub fn std_item(rest: &[&str]) -> Option<(usize, (&'static str, &'static str))> 
             Some("park_timeout" | "sleep_until" | "sleep_ms") => Some((2, CLOCK)),
             Some(_) => Some((2, STD_THREAD)),
         },
+        // Naming a future's type (`-> impl Future<Output = ()>`, `Pin<Box<dyn Future<…>>>`) and
+        // an already-finished one (`ready`): a helper that returns async code. Building one by
+        // hand (`poll_fn`, `task::Waker`) goes around the checker's await points: refused below.
+        "future" if matches!(item, None | Some("Future" | "IntoFuture" | "ready" | "Ready")) => None,
+        "pin" if matches!(item, None | Some("Pin" | "pin")) => None,
         "thread_local" => Some((1, STD_THREAD_LOCAL)),
         "time" => match item {
             None | Some("Duration") => None,

@@ -31,13 +31,17 @@ const WIDTHS: [u32; 5] = [8, 16, 31, 32, 63];
 const SPREAD: u64 = 6;
 
 /// Every value tried for an input in `0..=max`: 0, 1, 2, the edges of each
-/// width that fit, `max − 1` and `max`, and a few values spread over the
-/// range on a log scale; sorted, each once.
+/// width that fit, `max − 1` and `max`, each side of the numbers the code writes
+/// (`if seen >= 1 << 40 { … }` takes its branch there: see [`code_numbers`]), and a
+/// few values spread over the range on a log scale; sorted, each once.
 pub fn across(max: u64) -> Vec<u64> {
     let mut values = vec![0, 1, 2];
     for bits in WIDTHS {
         let edge = 1_u64 << bits;
         values.extend([edge - 1, edge, edge + 1]);
+    }
+    for own in own_numbers() {
+        values.extend([own - 1, own, own.saturating_add(1)]);
     }
     values.extend([max.saturating_sub(1), max]);
     // Spread: max^(i / SPREAD), so every order of magnitude up to max is visited.
@@ -159,6 +163,34 @@ thread_local! {
     static MAY_WRAP: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
+thread_local! {
+    /// Set by the judge for the code it judges now (see [`code_numbers`]).
+    static NUMBERS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many of the code's own numbers [`across`] starts values at, the largest first.
+const OWN_NUMBERS: usize = 8;
+
+/// Tells the one-thread checks the numbers the code judged now writes, the
+/// largest first ([`Reading::numbers`](super::Reading::numbers)): [`across`] tries
+/// each side of them, [`large_starts`] the largest a counter can hold.
+pub fn code_numbers(numbers: Vec<u64>) {
+    NUMBERS.with(|n| *n.borrow_mut() = numbers);
+}
+
+/// The code's own numbers (see [`code_numbers`]) and its patience (see
+/// [`crate::trace::patience`]: the product of its literals may be larger), the
+/// largest first, at most [`OWN_NUMBERS`] of them.
+fn own_numbers() -> Vec<u64> {
+    let mut all = NUMBERS.with(|n| n.borrow().clone());
+    all.push(crate::trace::patience());
+    all.retain(|&n| n >= 2);
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    all.dedup();
+    all.truncate(OWN_NUMBERS);
+    all
+}
+
 /// Tells the one-thread checks whether the code judged now could wrap past
 /// 2^32, as read from its source
 /// ([`Reading::may_wrap_past_u32`](super::Reading::may_wrap_past_u32)); the
@@ -182,23 +214,49 @@ pub fn may_wrap_past_u32() -> bool {
     MAY_WRAP.with(std::cell::Cell::get)
 }
 
+/// The largest count a shared counter (an `AtomicU64` that threads add to) is
+/// tried at: 2^63, half its range, so that a right `seen + 1` never overflows. A
+/// counter's code must be right for every count it can hold, not only up to the
+/// largest total a lab's run reaches: `if seen >= 1 << 40 { load, then store }`
+/// is a race waiting for a long-running program.
+pub const COUNT_MAX: u64 = 1 << 63;
+
+/// Counts a shared counter starts from in a one-thread check: [`across`] the
+/// whole of `0..=`[`COUNT_MAX`] (its edges and the code's own number with them),
+/// and 41.
+///
+/// ```
+/// use racelab::judge::values;
+/// let counts = values::shared_counts();
+/// assert!(counts.contains(&41) && counts.contains(&((1 << 32) + 1)) && counts.contains(&(1 << 63)));
+/// ```
+pub fn shared_counts() -> Vec<u64> {
+    let mut all = across(COUNT_MAX);
+    all.push(41);
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// loom cases of a shared count that start where code may take a shortcut for
 /// large counts (`if seen > 30_000 { load, then store }`): two threads × 1 from
 /// 2^32 − 1, past every threshold below it, and two threads × 2 from one below
 /// the code's own largest number (see [`crate::trace::patience`]), where the
-/// shortcut starts part-way through — below `max`, the largest count the lab
-/// reaches. A case's `start` is the count its run begins at.
+/// shortcut starts part-way through — up to [`COUNT_MAX`], past the largest count
+/// a lab's run reaches. A case's `start` is the count its run begins at.
 ///
 /// ```
 /// use racelab::judge::values;
-/// let cases = values::large_starts(10_000_000_000);
+/// let cases = values::large_starts();
 /// assert_eq!(cases[0].param("start"), Some((1 << 32) - 1));
 /// ```
-pub fn large_starts(max: u64) -> Vec<crate::lab::Case> {
+pub fn large_starts() -> Vec<crate::lab::Case> {
     use crate::lab::Case;
     let mut cases = vec![Case::new(2, 1).with("start", (1 << 32) - 1)];
-    let own = crate::trace::patience();
-    if (2..max).contains(&own) && own != 1 << 32 {
+    // The largest of the code's own numbers a counter is tried at (`u64::MAX / 2` is
+    // written with `u64::MAX`, past it).
+    let own = own_numbers().into_iter().find(|&n| n <= COUNT_MAX).unwrap_or(0);
+    if own >= 2 && own != 1 << 32 {
         cases.push(Case::new(2, 2).with("start", own - 1));
     }
     cases
