@@ -176,7 +176,6 @@ fn real_split_shares_cost_sales_when_demand_is_uneven() {
 // ---------------------------------------------------------------------------
 
 mod learner_checks {
-    use super::{tickets, worker_command};
     use racelab::judge::Status;
     use racelab::judge::{Judge as _, Spec as _};
     use racelab::labs::check_then_act::LAB;
@@ -185,11 +184,7 @@ mod learner_checks {
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = LAB.solution(Some(worker_command(tickets())));
-        for exercise in LAB.exercises().iter().map(|e| e.name) {
-            let outcome = LAB.check(exercise, &learner);
-            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
-        }
+        super::common::assert_the_solution_passes_every_check(&LAB);
     }
 
     fn cas_once(sold: &AtomicU64, capacity: u64) -> bool {

@@ -234,7 +234,6 @@ fn real_runs_refuse_totals_the_packed_word_cannot_hold() {
 // ---------------------------------------------------------------------------
 
 mod learner_checks {
-    use super::{bank, worker_command};
     use racelab::judge::Status;
     use racelab::judge::{Judge as _, Spec as _};
     use racelab::labs::invariant::LAB;
@@ -242,11 +241,7 @@ mod learner_checks {
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = LAB.solution(Some(worker_command(bank())));
-        for exercise in LAB.exercises().iter().map(|e| e.name) {
-            let outcome = LAB.check(exercise, &learner);
-            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
-        }
+        super::common::assert_the_solution_passes_every_check(&LAB);
     }
 
     fn peek_without_the_lock(accounts: &Mutex<(u64, u64)>) -> u64 {

@@ -201,18 +201,12 @@ proptest! {
 // ---------------------------------------------------------------------------
 
 mod judge {
-    use racelab::judge::Status;
-    use racelab::judge::{Judge as _, Spec as _};
+    use racelab::judge::Spec as _;
     use racelab::labs::message_passing::{LAB, judge::batches_wrong};
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = LAB.solution(None);
-        for exercise in LAB.exercises().iter().map(|e| e.name) {
-            let outcome = LAB.check(exercise, &learner);
-            println!("{exercise}: {}", outcome.summary);
-            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
-        }
+        super::common::assert_the_solution_passes_every_check(&LAB);
     }
 
     #[test]

@@ -131,18 +131,12 @@ fn real_processes_merge_unequal_counts_exactly() {
 // ---------------------------------------------------------------------------
 
 mod judge {
-    use super::common::worker_command;
-    use racelab::judge::Status;
-    use racelab::judge::{Judge as _, Spec as _};
+    use racelab::judge::Spec as _;
     use racelab::labs::contention::LAB;
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = LAB.solution(Some(worker_command(super::lab())));
-        for exercise in LAB.exercises().iter().map(|e| e.name) {
-            let outcome = LAB.check(exercise, &learner);
-            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
-        }
+        super::common::assert_the_solution_passes_every_check(&LAB);
     }
 
     #[test]

@@ -189,18 +189,13 @@ fn a_worker_refuses_a_job_it_does_not_know() {
 // ---------------------------------------------------------------------------
 
 mod judge {
-    use super::common::worker_command;
+    use racelab::judge::Spec as _;
     use racelab::judge::Status;
-    use racelab::judge::{Judge as _, Spec as _};
     use racelab::labs::gil::LAB;
 
     #[test]
     fn the_solution_passes_every_exercise_check() {
-        let learner = LAB.solution(Some(worker_command(super::lab())));
-        for exercise in LAB.exercises().iter().map(|e| e.name) {
-            let outcome = LAB.check(exercise, &learner);
-            assert_eq!(outcome.status, Status::Solved, "{exercise}: {}", outcome.summary);
-        }
+        super::common::assert_the_solution_passes_every_check(&LAB);
     }
 
     /// A lock taken again says why: never released by the program's previous
