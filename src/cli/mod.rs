@@ -9,6 +9,9 @@ mod step;
 mod tui;
 mod watch;
 
+#[doc(hidden)]
+pub use tui::{keys_after, screen_after};
+
 use crate::bench;
 use crate::check::{self, Model};
 use crate::judge::yours::Request;

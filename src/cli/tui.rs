@@ -16,6 +16,7 @@
 //! it again while unwinding).
 
 use super::step::{self, Answer, Ui};
+use crate::lab::Case;
 use crate::stepper::{Choice, Ending, Next, Stepping, Waiting};
 use crate::trace::Schedule;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -319,78 +320,60 @@ pub(super) fn interactive(stepping: &Stepping, goal: Option<&str>) -> Result<(En
     outcome
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lab::Case;
-    use crate::labs;
-    use crate::stepper::{self, Decision};
+/// The full screen of `racelab step` at the first choice after `moves`, as text
+/// (140 × 30 cells), with the puzzle's `goal`; and the threads that can move there.
+/// A hook for `tests/screens.rs`: the library has no unit tests of its own, so that
+/// `cargo test` builds it once.
+#[doc(hidden)]
+pub fn screen_after(lab: &str, variant: &str, case: Case, moves: &[usize], goal: Option<&str>) -> (String, Vec<usize>) {
+    let lab = match crate::labs::find(lab) {
+        Ok(lab) => lab,
+        Err(why) => return (why, Vec::new()),
+    };
+    let stepping = Stepping::new(lab, variant, case);
+    let seen = Rc::new(RefCell::new(None));
+    let keep = Rc::clone(&seen);
+    let view_stepping = stepping.clone();
+    crate::stepper::run(&stepping, moves, move |choice: &Choice| {
+        *keep.borrow_mut() = Some(view_of(&view_stepping, choice, &mut HashMap::new(), ""));
+        crate::stepper::Decision::Stop
+    });
+    let Some(mut view) = seen.borrow_mut().take() else { return ("no choice".to_string(), Vec::new()) };
+    view.goal = goal.map(str::to_string);
+    let mut frame = Frame::new(140, 30);
+    draw(&mut frame, &view);
+    (frame.text(), view.next.iter().map(|(n, _)| n.thread).collect())
+}
 
-    /// The frame at the first choice after `moves`, as text.
-    fn frame_after(lab: &str, variant: &str, case: Case, moves: &[usize]) -> (String, View) {
-        let stepping = Stepping::new(labs::find(lab).expect("a lab"), variant, case);
-        let seen = Rc::new(RefCell::new(None));
-        let keep = Rc::clone(&seen);
-        let view_stepping = stepping.clone();
-        stepper::run(&stepping, moves, move |choice: &Choice| {
-            *keep.borrow_mut() = Some(view_of(&view_stepping, choice, &mut HashMap::new(), ""));
-            Decision::Stop
-        });
-        let view = seen.borrow_mut().take().expect("a choice");
-        let mut frame = Frame::new(140, 30);
-        draw(&mut frame, &view);
-        (frame.text(), view)
-    }
-
-    #[test]
-    fn the_screen_shows_every_threads_next_operation_with_its_source_line_and_who_waits() {
-        // T1 took lock a: T2 waits for it; T1 and the observer can move.
-        let (text, view) = frame_after("3", "wrong_lock_order", Case::new(2, 1), &[1]);
-        assert!(text.contains(" 1 T1") && text.contains(" 3 observer"), "{text}");
-        assert!(text.contains("let mut b = bank.b.lock()"), "the source of T1's next line:\n{text}");
-        assert!(text.contains("T2 waits for lock a, held by T1 since step 1"), "{text}");
-        assert!(!view.next.iter().any(|(n, _)| n.thread == 2), "a waiting thread is not a move");
-        assert!(text.contains("held by T1"), "the shared state:\n{text}");
-        assert!(text.contains("1  T1      lock (holds 2)"), "the steps so far:\n{text}");
-        assert!(text.contains("q/Esc/Ctrl-C: quit"), "{text}");
-    }
-
-    #[test]
-    fn the_screen_shows_the_puzzle_goal_and_what_each_thread_read_and_will_write() {
-        // T1 and T2 both loaded 0: each keeps its 0 privately and will store 1.
-        let (_, mut view) = frame_after("1", "racy", Case::new(2, 1), &[1, 2]);
-        view.goal = Some("lose an update".to_string());
-        let mut frame = Frame::new(140, 30);
-        draw(&mut frame, &view);
-        let text = frame.text();
-        assert!(text.contains("puzzle goal: lose an update"), "{text}");
-        assert!(text.contains("T1       store 1  (it read 0)"), "{text}");
-        assert!(text.contains("T2       store 1  (it read 0)"), "{text}");
-    }
-
-    #[test]
-    fn keys_move_undo_and_quit_and_a_waiting_thread_is_refused_with_a_line() {
-        let stepping = Stepping::new(labs::find("3").expect("lab 03"), "wrong_lock_order", Case::new(2, 1));
-        let answers = Rc::new(RefCell::new(Vec::new()));
-        let keep = Rc::clone(&answers);
-        stepper::run(&stepping, &[1], move |choice: &Choice| {
-            let press = |code| key_answer(code, KeyModifiers::NONE, choice);
-            let mut said = keep.borrow_mut();
-            for key in [press(KeyCode::Char('1')), press(KeyCode::Char('2')), press(KeyCode::Char('u'))] {
-                said.push(match key {
-                    Key::Answer(answer) => format!("{answer:?}"),
-                    Key::Wrong(why) => why,
-                    Key::Nothing => String::new(),
-                });
-            }
-            let ctrl_c = key_answer(KeyCode::Char('c'), KeyModifiers::CONTROL, choice);
-            said.push(format!("{:?}", matches!(ctrl_c, Key::Answer(Answer::Quit))));
-            Decision::Stop
-        });
-        let said = answers.borrow();
-        assert_eq!(said[0], "Move(1)");
-        assert!(said[1].contains("thread 2 waits for a lock"), "{said:?}");
-        assert_eq!(said[2], "Undo");
-        assert_eq!(said[3], "true", "Ctrl-C quits (raw mode turns it into a key)");
-    }
+/// What each of `keys` means at the first choice after `moves`: the answer
+/// (`Move(1)`, `Undo`, `Quit`), or the line a key that is no move shows. A hook for
+/// `tests/screens.rs` (see [`screen_after`]).
+#[doc(hidden)]
+pub fn keys_after(
+    lab: &str,
+    variant: &str,
+    case: Case,
+    moves: &[usize],
+    keys: &[(KeyCode, KeyModifiers)],
+) -> Vec<String> {
+    let lab = match crate::labs::find(lab) {
+        Ok(lab) => lab,
+        Err(why) => return vec![why],
+    };
+    let stepping = Stepping::new(lab, variant, case);
+    let answers = Rc::new(RefCell::new(Vec::new()));
+    let keep = Rc::clone(&answers);
+    let keys = keys.to_vec();
+    crate::stepper::run(&stepping, moves, move |choice: &Choice| {
+        let mut said = keep.borrow_mut();
+        for &(code, modifiers) in &keys {
+            said.push(match key_answer(code, modifiers, choice) {
+                Key::Answer(answer) => format!("{answer:?}"),
+                Key::Wrong(why) => why,
+                Key::Nothing => String::new(),
+            });
+        }
+        crate::stepper::Decision::Stop
+    });
+    answers.take()
 }

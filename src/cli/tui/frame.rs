@@ -157,8 +157,7 @@ impl Frame {
         }
     }
 
-    /// The frame as text, a line per row (for tests).
-    #[cfg(test)]
+    /// The frame as text, a line per row (what a test reads).
     pub fn text(&self) -> String {
         let mut text = String::new();
         for row in self.cells.chunks(usize::from(self.width.max(1))) {
