@@ -271,6 +271,22 @@ async fn caller_deposits_when_alone(account: Rc<Account>, depositors: usize, dep
     through_the_owner(account, depositors, deposits).await;
 }
 
+/// The caller is the first depositor: it spawns `depositors - 1` tasks and sends its
+/// own coins — even when `depositors` is 0 (a reviewer's answer, once solved: no
+/// shape had no depositors and some deposits).
+async fn caller_is_the_first_depositor(account: Rc<Account>, depositors: usize, deposits: u64) {
+    let (coins, received) = mpsc::unbounded_channel::<u64>();
+    let owner = task::spawn(owner_adds(Rc::clone(&account), received));
+    let others: Vec<_> = (1..depositors)
+        .map(|_| task::spawn(confirm_and_send(Rc::clone(&account), coins.clone(), deposits)))
+        .collect();
+    confirm_and_send(Rc::clone(&account), coins, deposits).await;
+    for depositor in others {
+        depositor.await.expect("a depositor failed");
+    }
+    owner.await.expect("the owner failed");
+}
+
 /// The right shape the two shortcuts above and below leave for other numbers of depositors.
 async fn through_the_owner(account: Rc<Account>, depositors: usize, deposits: u64) {
     let (coins, received) = mpsc::unbounded_channel::<u64>();
@@ -582,6 +598,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             "caller_deposits_when_alone",
             "owner",
             Fixes { owner: |a, d, k| Box::pin(caller_deposits_when_alone(a, d, k)), ..S },
+        ),
+        Answer::wrong(
+            "caller_is_the_first_depositor",
+            "owner",
+            Fixes { owner: |a, d, k| Box::pin(caller_is_the_first_depositor(a, d, k)), ..S },
         ),
         Answer::wrong(
             "depositors_write_from_three",

@@ -169,7 +169,7 @@ thread_local! {
 }
 
 /// How many of the code's own numbers [`across`] starts values at, the largest first.
-const OWN_NUMBERS: usize = 8;
+const OWN_NUMBERS: usize = 4;
 
 /// Tells the one-thread checks the numbers the code judged now writes, the
 /// largest first ([`Reading::numbers`](super::Reading::numbers)): [`across`] tries

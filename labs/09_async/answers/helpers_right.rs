@@ -1,9 +1,15 @@
-// A right owner whose depositors come from a helper that returns
-// `impl std::future::Future` (a reviewer's): naming a future's type is plain
-// code in an async lab. It was refused ("`std::future` is not one of std's
-// plain items"); `std::future::{Future, IntoFuture, ready}` and `std::pin::Pin`
-// are now allowed, while building a future by hand (`poll_fn`, a `Waker`)
-// stays refused.
+// Two right helpers a reviewer wrote, each once misjudged:
+//
+// - depositors made by a helper that returns `impl std::future::Future`: naming a
+//   future's type is plain code in an async lab. It was refused ("`std::future` is
+//   not one of std's plain items"); `std::future::{Future, IntoFuture, ready}` and
+//   `std::pin::Pin` are now allowed, while building a future by hand (`poll_fn`, a
+//   `Waker`) stays refused;
+// - a helper type whose method `get` sleeps, called only inside `spawn_blocking`. The
+//   judge knows a blocking method by its name, and took `account.balance.get()` (a
+//   `Cell`'s) for it: "failing" twice. A name std's plain types also use (`get`,
+//   `set`, `push` …), called on a field, is now taken for std's; the same method
+//   called on a variable in async code is still named as blocking.
 //
 // expect no_await: solved
 // expect owner: solved
@@ -48,6 +54,16 @@ pub async fn owner_deposits(account: Rc<Account>, depositors: usize, deposits: u
     owner.await.unwrap();
 }
 
+struct SlowStatement(u64);
+
+impl SlowStatement {
+    fn get(&self) -> u64 {
+        std::thread::sleep(std::time::Duration::from_micros(10));
+        checksum(self.0)
+    }
+}
+
 pub async fn post_statement(statement: u64) -> u64 {
-    task::spawn_blocking(move || checksum(statement)).await.expect("checksum panicked")
+    let s = SlowStatement(statement);
+    task::spawn_blocking(move || s.get()).await.unwrap()
 }
