@@ -399,3 +399,20 @@ fn no_lesson_table_is_split_by_a_paragraph() {
     }
     assert!(split.is_empty(), "table rows cut off from their table:\n{}", split.join("\n"));
 }
+
+// ── The tests' own helper: parts of a test in processes of their own ──
+
+#[test]
+fn a_part_that_fails_in_its_own_process_fails_its_test() {
+    let part = |name: &str| assert_eq!(name, "passes", "the part that fails");
+    if std::env::var_os("RACELAB_TEST_PART").is_some() {
+        // In a part's process: the part that fails makes this process fail.
+        common::in_processes(&["passes", "fails"], part);
+        return;
+    }
+    common::in_processes(&["passes"], part);
+    let failed = std::panic::catch_unwind(|| common::in_processes(&["passes", "fails"], part));
+    let why = failed.err().map(|payload| racelab::trace::panic_message(&*payload)).unwrap_or_default();
+    assert!(why.contains("[fails] in its own process") && why.contains("the part that fails"), "{why}");
+    assert!(!why.contains("[passes]"), "{why}");
+}

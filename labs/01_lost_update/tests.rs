@@ -54,22 +54,26 @@ fn loom_catches_racy_at_every_size() {
 
 #[test]
 fn loom_racy_outcomes_are_the_known_sets() {
-    // Two threads of K increments can end anywhere from 2 (not 1!) to 2K;
-    // N threads of one increment anywhere from 1 to N.
-    assert_eq!(reachable(&loom("racy", 2, 1)), vec![1, 2]);
-    assert_eq!(reachable(&loom("racy", 2, 2)), vec![2, 3, 4]);
-    assert_eq!(reachable(&loom("racy", 2, 3)), vec![2, 3, 4, 5, 6]);
-    assert_eq!(reachable(&loom("racy", 3, 1)), vec![1, 2, 3]);
+    common::in_its_own_process(|| {
+        // Two threads of K increments can end anywhere from 2 (not 1!) to 2K;
+        // N threads of one increment anywhere from 1 to N.
+        assert_eq!(reachable(&loom("racy", 2, 1)), vec![1, 2]);
+        assert_eq!(reachable(&loom("racy", 2, 2)), vec![2, 3, 4]);
+        assert_eq!(reachable(&loom("racy", 2, 3)), vec![2, 3, 4, 5, 6]);
+        assert_eq!(reachable(&loom("racy", 3, 1)), vec![1, 2, 3]);
+    });
 }
 
 #[test]
 fn loom_racy_outcome_counts_add_up_to_the_executions() {
-    let report = loom("racy", 2, 2);
-    assert_eq!(report.outcomes.values().sum::<u64>(), report.executions);
-    // The lesson's table: 30 / 477 / 12 546 / 10 305 executions at 2×1 / 2×2 / 2×3 / 3×1.
-    let counts: Vec<u64> =
-        [(2, 1), (2, 2), (2, 3), (3, 1)].iter().map(|&(t, k)| loom("racy", t, k).executions).collect();
-    assert_eq!(counts, vec![30, 477, 12_546, 10_305]);
+    common::in_its_own_process(|| {
+        let report = loom("racy", 2, 2);
+        assert_eq!(report.outcomes.values().sum::<u64>(), report.executions);
+        // The lesson's table: 30 / 477 / 12 546 / 10 305 executions at 2×1 / 2×2 / 2×3 / 3×1.
+        let counts: Vec<u64> =
+            [(2, 1), (2, 2), (2, 3), (3, 1)].iter().map(|&(t, k)| loom("racy", t, k).executions).collect();
+        assert_eq!(counts, vec![30, 477, 12_546, 10_305]);
+    });
 }
 
 #[test]

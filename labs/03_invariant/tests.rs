@@ -38,12 +38,18 @@ fn loom_catches_per_variable_atomics_tearing_the_invariant() {
 
 #[test]
 fn loom_catches_per_variable_atomics_at_every_size() {
-    for (threads, iters) in SIZES {
-        let report = loom(bank(), "per_variable_atomic", threads, iters);
-        report.assert_fail();
-        let failure = report.failure.expect("a torn observation");
-        assert_eq!(failure.kind, FailureKind::WrongValue, "no lost update, no data race: only the invariant breaks");
-    }
+    common::in_its_own_process(|| {
+        for (threads, iters) in SIZES {
+            let report = loom(bank(), "per_variable_atomic", threads, iters);
+            report.assert_fail();
+            let failure = report.failure.expect("a torn observation");
+            assert_eq!(
+                failure.kind,
+                FailureKind::WrongValue,
+                "no lost update, no data race: only the invariant breaks"
+            );
+        }
+    });
 }
 
 #[test]
@@ -267,14 +273,19 @@ mod learner_checks {
 
 #[test]
 fn loom_refuses_the_sizes_it_cannot_finish_in_a_minute() {
-    // Measured in a debug build on 2 cores: racy 2×1 was unfinished after 60 s,
-    // mutex 3×1 took 36 s, the packed atomic 2×2 was unfinished after 60 s.
-    for (variant, threads, iters) in [("racy", 2, 1), ("mutex", 3, 1), ("atomic", 2, 2)] {
-        let error = explore(&Model::new(bank(), variant, threads, iters)).expect_err("refused");
-        assert!(error.to_string().contains("too large") || error.to_string().contains("at most"), "{variant}: {error}");
-    }
-    // … and accepts the largest sizes that finish in seconds.
-    for (variant, threads, iters) in [("per_variable_atomic", 2, 1), ("mutex", 2, 2), ("atomic", 2, 1)] {
-        assert!(explore(&Model::new(bank(), variant, threads, iters)).is_ok(), "{variant} {threads}×{iters}");
-    }
+    common::in_its_own_process(|| {
+        // Measured in a debug build on 2 cores: racy 2×1 was unfinished after 60 s,
+        // mutex 3×1 took 36 s, the packed atomic 2×2 was unfinished after 60 s.
+        for (variant, threads, iters) in [("racy", 2, 1), ("mutex", 3, 1), ("atomic", 2, 2)] {
+            let error = explore(&Model::new(bank(), variant, threads, iters)).expect_err("refused");
+            assert!(
+                error.to_string().contains("too large") || error.to_string().contains("at most"),
+                "{variant}: {error}"
+            );
+        }
+        // … and accepts the largest sizes that finish in seconds.
+        for (variant, threads, iters) in [("per_variable_atomic", 2, 1), ("mutex", 2, 2), ("atomic", 2, 1)] {
+            assert!(explore(&Model::new(bank(), variant, threads, iters)).is_ok(), "{variant} {threads}×{iters}");
+        }
+    });
 }

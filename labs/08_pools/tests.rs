@@ -91,16 +91,18 @@ fn loom_add_then_load_skips_one_job_and_runs_another_twice() {
 
 #[test]
 fn loom_shutdown_finishes_every_job_and_leaves_no_worker_running() {
-    for (case, executions) in [
-        (Case::new(2, 2), 14_756),
-        (Case::new(2, 1).with("queued", 0), 12_022),
-        (Case::new(1, 2).with("queued", 0).with("first", (1 << 32) - 1), 224),
-    ] {
-        let report = loom("shutdown", case.clone());
-        report.assert_pass();
-        assert_eq!(report.executions, executions, "{case}");
-        assert!(states(&report).iter().all(|s| s.ends_with("alive=0")), "{case}: {:?}", states(&report));
-    }
+    common::in_its_own_process(|| {
+        for (case, executions) in [
+            (Case::new(2, 2), 14_756),
+            (Case::new(2, 1).with("queued", 0), 12_022),
+            (Case::new(1, 2).with("queued", 0).with("first", (1 << 32) - 1), 224),
+        ] {
+            let report = loom("shutdown", case.clone());
+            report.assert_pass();
+            assert_eq!(report.executions, executions, "{case}");
+            assert!(states(&report).iter().all(|s| s.ends_with("alive=0")), "{case}: {:?}", states(&report));
+        }
+    });
 }
 
 #[test]
@@ -200,7 +202,7 @@ fn loom_stopping_mid_epoch_and_joining_the_loaders_first_deadlocks() {
 #[test]
 fn loom_rejects_every_catalogued_wrong_fix() {
     let (threads, iters) = lab().card().catalogue_size;
-    for variant in wrong_fixes(lab()) {
+    common::in_processes(&wrong_fixes(lab()), |variant| {
         let report = common::loom(lab(), variant, threads, iters);
         report.assert_fail();
         let seen = states(&report);
@@ -220,7 +222,7 @@ fn loom_rejects_every_catalogued_wrong_fix() {
             }
             _ => {}
         }
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------

@@ -747,7 +747,8 @@ fn failure_of_panic(
 /// parallel threads) contend for the process's memory map, and every unmap interrupts the
 /// other core to flush its TLB: lab 07's tests took 36 s on two threads and 28 s on one
 /// (sys time 31 s and 7 s). Other work — real threads, worker processes — still runs beside
-/// a model. (The catalogues are judged in processes for the same reason: `judge::apart`.)
+/// a model. (The catalogues are judged in processes for the same reason, `judge::apart`, and
+/// the labs' slowest tests run in processes of their own: `tests/common::in_processes`.)
 fn one_model_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static MODEL: Mutex<()> = Mutex::new(());
     MODEL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -79,21 +79,81 @@ pub fn course_skeleton(dir: &std::path::Path) {
 }
 
 /// Asserts that the lab's reference answer (`solution.rs`) is solved by every check of
-/// every exercise, its process workers run by the racelab binary.
+/// every exercise, its process workers run by the racelab binary; each exercise is judged
+/// in a process of its own (see [`in_processes`]), as `verify` judges a learner's.
 pub fn assert_the_solution_passes_every_check(exercises: &'static dyn racelab::judge::Exercises) {
-    // The exercises side by side: the judge's state is each thread's own (its rivals, the
-    // code's numbers, loom's execution), and a lab's slowest check is most of its tests' time.
-    let outcomes: Vec<_> = std::thread::scope(|scope| {
-        let checks: Vec<_> = exercises
-            .list()
+    let names: Vec<&str> = exercises.list().iter().map(|exercise| exercise.name).collect();
+    in_processes(&names, |name| {
+        let outcome = exercises.check_solution(name, Some(worker_command(exercises.lab())));
+        assert_eq!(outcome.status, racelab::judge::Status::Solved, "{name}: {}", outcome.summary);
+    });
+}
+
+/// Runs the calling test's body in a process of its own: a test that explores loom
+/// models starts with `common::in_its_own_process(|| { … })` (see [`in_processes`]).
+/// Not for a `#[should_panic]` test: its process's panic reaches this one as a failure
+/// with another message.
+pub fn in_its_own_process(body: impl Fn()) {
+    in_processes(&["all"], |_| body());
+}
+
+/// Which part of a test a process started by [`in_processes`] runs.
+const PART_ENV: &str = "RACELAB_TEST_PART";
+
+/// Runs `part(name)` for every name in `parts`, each in a process of its own: this test
+/// binary again, running only the calling test (libtest names each test's thread after
+/// it), told its part in [`PART_ENV`]; all at once, and the test fails with a part's
+/// output if any part fails, or if a process ran no test of that name.
+///
+/// Why processes and not threads: loom maps a fresh stack for every thread of every
+/// execution and unmaps it after, and two models at once in one process make each unmap
+/// interrupt the other core; so one process explores one model at a time
+/// (`racelab::check`), and tests on libtest's threads would wait for each other. Processes
+/// of their own run side by side on every core, as the judge's catalogue does.
+pub fn in_processes(parts: &[&str], part: impl Fn(&str)) {
+    if let Some(mine) = std::env::var_os(PART_ENV) {
+        let mine = mine.to_string_lossy();
+        assert!(parts.contains(&&*mine), "this test has no part {mine:?}: {parts:?}");
+        part(&mine);
+        return;
+    }
+    let test = std::thread::current().name().map(str::to_string);
+    let (Some(test), Ok(exe)) = (test.filter(|t| t != "main"), std::env::current_exe()) else {
+        // A harness that runs tests on its main thread: here, one part after another.
+        parts.iter().for_each(|&name| part(name));
+        return;
+    };
+    // One waiting thread per process: all of them start at once.
+    let children: Vec<_> = std::thread::scope(|scope| {
+        let waiting: Vec<_> = parts
             .iter()
-            .map(|exercise| {
-                scope.spawn(move || exercises.check_solution(exercise.name, Some(worker_command(exercises.lab()))))
+            .map(|&name| {
+                let (exe, test) = (&exe, &test);
+                let run = move || {
+                    std::process::Command::new(exe)
+                        .args([test, "--exact", "--test-threads", "1"])
+                        .env(PART_ENV, name)
+                        .stdin(std::process::Stdio::null())
+                        .output()
+                };
+                (name, scope.spawn(run))
             })
             .collect();
-        checks.into_iter().map(|check| check.join().expect("a check of the solution panicked")).collect()
+        waiting.into_iter().map(|(name, w)| (name, w.join().expect("a waiting thread"))).collect()
     });
-    for (exercise, outcome) in exercises.list().iter().zip(outcomes) {
-        assert_eq!(outcome.status, racelab::judge::Status::Solved, "{}: {}", exercise.name, outcome.summary);
-    }
+    let failures: Vec<String> = children
+        .into_iter()
+        .filter_map(|(name, output)| {
+            let output = match output {
+                Ok(output) => output,
+                Err(e) => return Some(format!("{test} [{name}]: its process would not start: {e}")),
+            };
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let ran = stdout.contains("test result: ok. 1 passed");
+            (!output.status.success() || !ran).then(|| {
+                format!("{test} [{name}] in its own process:\n{stdout}{}", String::from_utf8_lossy(&output.stderr))
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
