@@ -146,9 +146,22 @@ fn current_thread() -> usize {
 
 /// The number loom gives the thread `id`.
 fn thread_number(id: loom::thread::ThreadId) -> usize {
+    /// The digits of what is written to it, as a number (no allocation: this runs at
+    /// every traced operation of every execution).
+    struct Digits(Option<usize>);
+    impl std::fmt::Write for Digits {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for digit in s.bytes().filter(u8::is_ascii_digit) {
+                let n = self.0.unwrap_or(0);
+                self.0 = Some(n.saturating_mul(10).saturating_add(usize::from(digit - b'0')));
+            }
+            Ok(())
+        }
+    }
     // loom's ThreadId prints as `ThreadId(N)` and has no accessor for N.
-    let id = format!("{id:?}");
-    id.trim_start_matches("ThreadId(").trim_end_matches(')').parse().unwrap_or(usize::MAX)
+    let mut digits = Digits(None);
+    let _ = std::fmt::write(&mut digits, format_args!("{id:?}"));
+    digits.0.unwrap_or(usize::MAX)
 }
 
 /// Under loom nothing happens before an operation: loom itself decides who runs.
