@@ -78,7 +78,9 @@ impl AnswersCourse {
                 std::fs::write(root.join(file), text).expect(file);
             }
         }
-        link(&repo.join("src"), &root.join("src"));
+        for shared in ["src", "vendor"] {
+            link(&repo.join(shared), &root.join(shared));
+        }
         for lab in LABS {
             let (from, to) = (repo.join("labs").join(lab.folder()), root.join("labs").join(lab.folder()));
             std::fs::create_dir_all(&to).expect("a lab's folder");
