@@ -624,9 +624,23 @@ const STUCK: &str = "sleep 300";
 fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
     // A run of your answers that takes 3 s: a line after 2 s, and the answer.
     let slow = "sleep 3\nprintf 'the answer\\n' > \"$RACELAB_YOURS_OUT\"";
-    let course = FakeCourse::new(&[(1, slow)]);
-    for args in [&["run", "1", "--variant", "mutex", "--yours"][..], &["bench", "1", "--yours", "--threads", "1"]] {
-        let out = course.racelab(args).output().expect("racelab runs");
+    let runs: [&[&str]; 2] =
+        [&["run", "1", "--variant", "mutex", "--yours"], &["bench", "1", "--yours", "--threads", "1"]];
+    let courses = runs.map(|_| FakeCourse::new(&[(1, slow)]));
+    // The checks of `verify`, 3 s long.
+    let checks = FakeCourse::new(&[(1, &reporting(1, "solved", "3"))]);
+    // The three waits side by side, each in a course of its own: each is 3 s of sleep.
+    let (runs, verify) = std::thread::scope(|scope| {
+        let verify = scope.spawn(|| checks.racelab(&["verify", "1"]).output().expect("verify"));
+        let started: Vec<_> = runs
+            .iter()
+            .zip(&courses)
+            .map(|(&args, course)| (args, scope.spawn(move || course.racelab(args).output().expect("racelab runs"))))
+            .collect();
+        let runs: Vec<_> = started.into_iter().map(|(args, run)| (args, run.join().expect("a run"))).collect();
+        (runs, verify.join().expect("verify"))
+    });
+    for (args, out) in runs {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{args:?}: {stderr}");
         assert_eq!(String::from_utf8_lossy(&out.stdout), "the answer\n");
@@ -635,11 +649,8 @@ fn a_long_wait_says_so_on_stderr_and_ends_at_its_limit() {
             "{args:?}: {stderr}"
         );
     }
-    // The checks of `verify`, 3 s long.
-    let course = FakeCourse::new(&[(1, &reporting(1, "solved", "3"))]);
-    let out = course.racelab(&["verify", "1"]).output().expect("verify");
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(verify.status.success());
+    let stderr = String::from_utf8_lossy(&verify.stderr);
     assert!(
         stderr.contains("… still checking your answers: ") && stderr.contains(" s so far (stops at 180 s)"),
         "{stderr}"
