@@ -79,6 +79,8 @@ pub enum Op {
     CasSpurious {
         /// The value it found (the one it expected).
         read: u64,
+        /// How many times in a row it failed so (one step shown for all of them).
+        times: u32,
     },
     /// A mutex acquired; `holds` is the protected value, shown with `Debug`.
     Lock {
@@ -166,7 +168,7 @@ impl Op {
             | Op::Rmw { read, .. }
             | Op::CasOk { read, .. }
             | Op::CasFail { read, .. }
-            | Op::CasSpurious { read } => Some(read),
+            | Op::CasSpurious { read, .. } => Some(read),
             _ => None,
         }
     }
@@ -189,7 +191,15 @@ impl Op {
             Op::CasFail { read, expected } => {
                 format!("cas failed (expected {}, found {})", show(expected), show(read))
             }
-            Op::CasSpurious { read } => format!("cas_weak failed spuriously (found {}, as expected)", show(read)),
+            Op::CasSpurious { read, times: 1 } => {
+                format!("cas_weak failed spuriously (found {}, as expected)", show(read))
+            }
+            Op::CasSpurious { read, times } => {
+                format!(
+                    "cas_weak failed spuriously {times} times in a row (found {} each time, as expected)",
+                    show(read)
+                )
+            }
             Op::Lock { ref holds } => format!("lock (holds {holds})"),
             Op::Unlock { ref leaves, .. } => format!("unlock (leaves {leaves})"),
             Op::TryLockBusy => "try_lock: busy".to_string(),
@@ -247,7 +257,8 @@ thread_local! {
     static SPURIOUS: Cell<bool> = const { Cell::new(false) };
     static EXACT_TRY_LOCK: Cell<bool> = const { Cell::new(false) };
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
-    static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>)>> = const { RefCell::new(Vec::new()) };
+    /// Each thread's spurious failures so far at each call site, in the spurious pass.
+    static FAILED_WEAK: RefCell<Vec<(usize, &'static Location<'static>, u32)>> = const { RefCell::new(Vec::new()) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
     static HELD_WORD: Cell<Option<usize>> = const { Cell::new(None) };
     static INTERFERE: Cell<Interference> =
@@ -971,12 +982,20 @@ pub fn clear() {
     THREADS.with(|n| n.set(Threads::default()));
 }
 
+/// How many times in a row each thread's first weak compare-exchanges at each call site
+/// fail in the spurious pass: twice, so that a loop which gives up (or stores blindly)
+/// after a second failure in a row is caught as well as one that gives up at the first.
+/// A spurious failure costs loom no step, but a loop that loads again before its next
+/// try does: each more failure in a row is one more load per thread to interleave.
+pub const SPURIOUS_IN_A_ROW: u32 = 2;
+
 /// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
 ///
 /// loom's `compare_exchange_weak` never fails spuriously, but real hardware
 /// (ARM's load-linked/store-conditional) does. The checker therefore runs a
 /// second pass over every interleaving in which each thread's *first* weak
-/// compare-exchange at each call site fails although the value matched.
+/// compare-exchanges at each call site fail although the value matched,
+/// [`SPURIOUS_IN_A_ROW`] times in a row.
 pub fn set_spurious(on: bool) {
     SPURIOUS.with(|s| s.set(on));
     WEAK_CAS_USED.with(|u| u.set(false));
@@ -989,7 +1008,7 @@ pub fn weak_cas_used() -> bool {
 
 /// Decides whether the weak compare-exchange by `thread` (asked only in the
 /// spurious pass: naming a loom thread costs) at `location` fails spuriously
-/// now: in the spurious pass, the first one per thread and site does.
+/// now: in the spurious pass, the first [`SPURIOUS_IN_A_ROW`] per thread and site do.
 pub fn weak_cas_fails(thread: impl FnOnce() -> usize, location: &'static Location<'static>) -> bool {
     WEAK_CAS_USED.with(|u| u.set(true));
     if !SPURIOUS.with(Cell::get) {
@@ -998,11 +1017,17 @@ pub fn weak_cas_fails(thread: impl FnOnce() -> usize, location: &'static Locatio
     let thread = thread();
     FAILED_WEAK.with(|failed| {
         let mut failed = failed.borrow_mut();
-        let first = !failed.iter().any(|&(t, l)| t == thread && std::ptr::eq(l, location));
-        if first {
-            failed.push((thread, location));
+        match failed.iter_mut().find(|(t, l, _)| *t == thread && std::ptr::eq(*l, location)) {
+            Some((_, _, times)) if *times < SPURIOUS_IN_A_ROW => {
+                *times += 1;
+                true
+            }
+            Some(_) => false,
+            None => {
+                failed.push((thread, location, 1));
+                true
+            }
         }
-        first
     })
 }
 
@@ -1203,7 +1228,19 @@ pub fn record_named(
     // The operation is done: the thread has no pending step until its next one.
     PENDING.with(|pending| pending.borrow_mut().retain(|p| p.thread != thread));
     EVENTS.with(|events| {
-        events.borrow_mut().push(Event { thread, thread_name, addr, init: init.to_string(), op, location });
+        let mut events = events.borrow_mut();
+        // A spurious failure again at the same call site, with nothing between (it costs loom
+        // no step, so no other thread ran): one step, counted.
+        if let (Op::CasSpurious { .. }, Some(last)) = (&op, events.last_mut())
+            && let Op::CasSpurious { times, .. } = &mut last.op
+            && last.thread == thread
+            && last.addr == addr
+            && std::ptr::eq(last.location, location)
+        {
+            *times += 1;
+            return;
+        }
+        events.push(Event { thread, thread_name, addr, init: init.to_string(), op, location });
     });
 }
 

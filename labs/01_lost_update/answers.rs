@@ -87,6 +87,28 @@ fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     }
 }
 
+/// Tells a spurious failure (it found the value it expected) from a lost race, and after
+/// the second spurious failure in a row takes the hardware for stuck and stores its
+/// `seen + 1` with a plain `store`: another thread's increment between its look and that
+/// store is lost.
+fn weak_cas_spurious_twice_then_store(counter: &AtomicU64) {
+    let mut spurious = 0;
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 2 {
+                    counter.store(seen + 1, Relaxed);
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// Retries with the value it read once, never the new one: right alone, but once another
 /// thread got in first the expected value is stale for ever and the loop spins.
 fn cas_stale_expected(counter: &AtomicU64) {
@@ -569,6 +591,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong(
+            "weak_cas_spurious_twice_then_store",
+            "atomic",
+            Fixes { atomic: weak_cas_spurious_twice_then_store, ..S },
+        ),
         Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),

@@ -79,6 +79,28 @@ fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     }
 }
 
+/// Tells a spurious failure (it found the value it expected) from a lost race, and after
+/// the second spurious failure in a row takes the hardware for stuck and stores its
+/// `seen + 1` with a plain `store`: another thread's increment between its look and that
+/// store is lost.
+fn weak_cas_spurious_twice_then_store(counter: &AtomicU64) {
+    let mut spurious = 0;
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 2 {
+                    counter.store(seen + 1, Relaxed);
+                    return;
+                }
+            }
+        }
+    }
+}
+
 // --- wrong: lock ----------------------------------------------------------
 
 /// The CPython trap: the read locked, the write locked, the gap not.
@@ -426,6 +448,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_then_store_after_three_losses", "atomic", Fixes { atomic: cas_then_store_after_three_losses, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong(
+            "weak_cas_spurious_twice_then_store",
+            "atomic",
+            Fixes { atomic: weak_cas_spurious_twice_then_store, ..S },
+        ),
         Answer::wrong("locked_parts", "lock", Fixes { lock: locked_parts, ..S }),
         Answer::wrong("test_then_set", "lock", Fixes { lock: test_then_set, ..S }),
         Answer::wrong("relaxed_lock", "lock", Fixes { lock: relaxed_lock, ..S }),

@@ -487,7 +487,8 @@ fn loom_env_set() -> Vec<String> {
 /// which the lab's specification judges. Every execution runs to the end, so
 /// the report has every reachable state. When the body uses a weak
 /// compare-exchange, a second pass explores every interleaving again with each
-/// thread's first weak compare-exchange per call site failing spuriously.
+/// thread's first weak compare-exchanges per call site failing spuriously, twice in a
+/// row ([`trace::SPURIOUS_IN_A_ROW`]).
 pub fn explore_body<F>(model: &Model, body: F) -> Result<Report, CheckError>
 where
     F: Fn() -> State + Send + Sync + 'static,

@@ -204,8 +204,8 @@ macro_rules! traced_common {
 
             /// Like [`compare_exchange`](Self::compare_exchange), but allowed to fail even when
             /// the value matches. loom never does that; the checker's second pass makes each
-            /// thread's first weak compare-exchange at each call site fail once, as real
-            /// hardware may.
+            /// thread's first weak compare-exchanges at each call site fail twice in a row
+            /// ([`crate::trace::SPURIOUS_IN_A_ROW`]), as real hardware may.
             #[track_caller]
             pub fn compare_exchange_weak(
                 &self,
@@ -232,7 +232,7 @@ macro_rules! traced_common {
                     // without touching the model's memory: a read here would add
                     // branches of its own, and a write would add values to read.
                     let _ = (success, new);
-                    self.note(Op::CasSpurious { read: current.traced() }, location);
+                    self.note(Op::CasSpurious { read: current.traced(), times: 1 }, location);
                     return Err(self.look(current));
                 }
                 self.cas(current, new, success, failure, location)
