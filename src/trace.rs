@@ -531,6 +531,9 @@ struct BetweenLockings {
     addr: usize,
     act: Relocking,
     released: bool,
+    /// Whether, since the code let the lock go, it held no other lock at some moment: a
+    /// rival can only get in then (see [`lock_taken`]).
+    gap_open: bool,
     /// How many more of the code's lockings it gets in before.
     left: u32,
     /// How many times it did.
@@ -566,7 +569,14 @@ thread_local! {
 /// trace::between_lockings(None);
 /// ```
 pub fn between_lockings(rival: Option<(usize, u32, Relocking)>) {
-    let armed = rival.map(|(addr, times, act)| BetweenLockings { addr, act, released: false, left: times, used: 0 });
+    let armed = rival.map(|(addr, times, act)| BetweenLockings {
+        addr,
+        act,
+        released: false,
+        gap_open: false,
+        left: times,
+        used: 0,
+    });
     BETWEEN_LOCKINGS.with(|b| *b.borrow_mut() = armed);
 }
 
@@ -582,13 +592,17 @@ pub fn between_lockings_used() -> u32 {
 
 /// The code has just taken the model's mutex at `addr`, whose value is at
 /// `value`: the rival of [`between_lockings`] acts on it now if the code let this
-/// lock go before. The model's mutex calls this while the lock is held, before
-/// the code can read the value.
+/// lock go before — and held no other lock for a moment since: a lock held across
+/// both lockings (a `static` lock every call takes) keeps every other call out, as
+/// it keeps out the rival of [`after_next_look`]. The model's mutex calls this while
+/// the lock is held, before the code can read the value.
 pub fn locking(addr: usize, value: *mut ()) {
+    let others_held = LOCKS_HELD.with(Cell::get) > 0;
     BETWEEN_LOCKINGS.with(|b| {
         if let Some(b) = b.borrow_mut().as_mut()
             && b.addr == addr
             && b.released
+            && (b.gap_open || !others_held)
             && b.left > 0
         {
             b.left -= 1;
@@ -601,11 +615,16 @@ pub fn locking(addr: usize, value: *mut ()) {
 
 /// The code let go of the model's mutex at `addr` (see [`between_lockings`]).
 pub fn unlocked(addr: usize) {
+    let others_held = LOCKS_HELD.with(Cell::get) > 0;
     BETWEEN_LOCKINGS.with(|b| {
-        if let Some(b) = b.borrow_mut().as_mut()
-            && b.addr == addr
-        {
-            b.released = true;
+        if let Some(b) = b.borrow_mut().as_mut() {
+            if b.addr == addr {
+                b.released = true;
+                b.gap_open = !others_held;
+            } else if b.released && !others_held {
+                // The last other lock let go while this one was free: the gap is open now.
+                b.gap_open = true;
+            }
         }
     });
 }

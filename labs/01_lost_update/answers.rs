@@ -573,6 +573,16 @@ fn combine_first_two_equal(reports: &[u64]) -> u64 {
     }
 }
 
+/// Reads under one locking and writes under the next, but every call first takes one
+/// `static` lock of its own and holds it throughout: no other increment can run between
+/// the two lockings. Right (if slower than one locking).
+fn split_under_one_static_lock(counter: &Mutex<u64>) {
+    static TURN: Mutex<()> = Mutex::new(());
+    let _turn = TURN.lock().expect("poisoned");
+    let seen = *counter.lock().expect("poisoned");
+    *counter.lock().expect("poisoned") = seen + 1;
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -634,6 +644,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("warm_up_then_two_lockings", "mutex", Fixes { mutex: warm_up_then_two_lockings, ..S }),
         Answer::wrong("optimistic_gives_up", "mutex", Fixes { mutex: optimistic_gives_up, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
+        Answer::right("split_under_one_static_lock", "mutex", Fixes { mutex: split_under_one_static_lock, ..S }),
         Answer::right("optimistic_until_unchanged", "mutex", Fixes { mutex: optimistic_until_unchanged, ..S }),
         Answer::right("try_lock_thrice_then_lock", "mutex", Fixes { mutex: try_lock_thrice_then_lock, ..S }),
         Answer::right("try_lock_then_lock", "mutex", Fixes { mutex: try_lock_then_lock, ..S }),

@@ -524,6 +524,18 @@ fn cas_then_take_one(sold: &AtomicU64, capacity: u64) -> bool {
     }
 }
 
+/// Checks under one locking and sells under the next, but every purchase first takes one
+/// `static` lock and holds it throughout: no other buyer can sell in between. Right.
+fn check_and_sell_under_one_static_lock(sold: &Mutex<u64>, capacity: u64) -> bool {
+    static PURCHASE: Mutex<()> = Mutex::new(());
+    let _turn = PURCHASE.lock().expect("poisoned");
+    let left = *sold.lock().expect("poisoned") < capacity;
+    if left {
+        *sold.lock().expect("poisoned") += 1;
+    }
+    left
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -556,6 +568,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("try_lock_million_tries", "mutex", Fixes { mutex: try_lock_million_tries, ..S }),
         Answer::wrong("combine_dedup", "process", Fixes { combine: combine_dedup, ..S }),
         Answer::right("cas_loop", "atomic", Fixes { atomic: cas_loop, ..S }),
+        Answer::right(
+            "check_and_sell_under_one_static_lock",
+            "mutex",
+            Fixes { mutex: check_and_sell_under_one_static_lock, ..S },
+        ),
         Answer::right("weak_cas_loop", "atomic", Fixes { atomic: weak_cas_loop, ..S }),
         Answer::right("fetch_add_then_undo", "atomic", Fixes { atomic: fetch_add_then_undo, ..S }),
         Answer::right("look_then_add_or_undo", "atomic", Fixes { atomic: look_then_add_or_undo, ..S }),

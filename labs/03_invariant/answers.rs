@@ -183,6 +183,32 @@ fn total_try_lock_then_two_lockings(accounts: &Mutex<(u64, u64)>) -> u64 {
     a + b
 }
 
+/// Moves the unit under one locking, except when `b` is already rich (past 3·10^9):
+/// then it takes from `a` under one locking and pays `b` under the next ("b can wait"),
+/// and an observer between the two sees a unit missing.
+fn transfer_split_when_b_is_large(accounts: &Mutex<(u64, u64)>) {
+    let mut both = accounts.lock().expect("poisoned");
+    if both.1 > 3_000_000_000 {
+        both.0 -= 1;
+        drop(both);
+        accounts.lock().expect("poisoned").1 += 1;
+        return;
+    }
+    both.0 -= 1;
+    both.1 += 1;
+}
+
+/// Sums under one locking, except when `b` is already rich (past 3·10^9): then it
+/// reads `a` under one locking and `b` under the next, and a transfer between the two
+/// is counted twice.
+fn total_split_when_b_is_large(accounts: &parking_lot::Mutex<(u64, u64)>) -> u64 {
+    let (a, b) = *accounts.lock();
+    if b > 3_000_000_000 {
+        return a + accounts.lock().1;
+    }
+    a + b
+}
+
 /// Five `try_lock`s, then the transfer in two lockings: between them the unit is nowhere.
 fn transfer_try_lock_then_two_lockings(accounts: &parking_lot::Mutex<(u64, u64)>) {
     for _ in 0..5 {
@@ -433,6 +459,25 @@ fn total_agree_then_two_loads(accounts: &AtomicU64) -> u64 {
     unpack(accounts.load(Relaxed)).0 + unpack(accounts.load(Relaxed)).1
 }
 
+/// The one lock that [`transfer_under_the_bank_lock`] and [`total_under_the_bank_lock`]
+/// take before the accounts' own.
+static BANK: Mutex<()> = Mutex::new(());
+
+/// Takes from `a` under one locking and pays `b` under the next, but holds the `static`
+/// `BANK` lock throughout, as the total does: no one sees the unit in flight. Right.
+fn transfer_under_the_bank_lock(accounts: &Mutex<(u64, u64)>) {
+    let _bank = BANK.lock().expect("poisoned");
+    accounts.lock().expect("poisoned").0 -= 1;
+    accounts.lock().expect("poisoned").1 += 1;
+}
+
+/// Reads `a` under one locking and `b` under the next, holding `BANK` throughout. Right.
+fn total_under_the_bank_lock(accounts: &Mutex<(u64, u64)>) -> u64 {
+    let _bank = BANK.lock().expect("poisoned");
+    let a = accounts.lock().expect("poisoned").0;
+    a + accounts.lock().expect("poisoned").1
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -441,6 +486,16 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("moves_nothing", "mutex", Fixes { mutex_transfer: moves_nothing, ..S }),
         Answer::wrong("copy_out_and_relock", "mutex", Fixes { mutex_transfer: copy_out_and_relock, ..S }),
         Answer::wrong("total_locks_twice", "mutex", Fixes { mutex_total: total_locks_twice, ..S }),
+        Answer::wrong(
+            "transfer_split_when_b_is_large",
+            "mutex",
+            Fixes { mutex_transfer: transfer_split_when_b_is_large, ..S },
+        ),
+        Answer::wrong(
+            "total_split_when_b_is_large",
+            "parking_lot",
+            Fixes { parking_lot_total: total_split_when_b_is_large, ..S },
+        ),
         Answer::wrong("total_in_two_lockings", "mutex", Fixes { mutex_total: total_in_two_lockings, ..S }),
         Answer::wrong("total_is_a", "parking_lot", Fixes { parking_lot_total: total_is_a, ..S }),
         Answer::wrong("parking_lot_two_steps", "parking_lot", Fixes { parking_lot_transfer: parking_lot_two_steps, ..S }),
@@ -476,6 +531,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         ),
         Answer::wrong("total_until_agree_gives_up", "mutex", Fixes { mutex_total: total_until_agree_gives_up, ..S }),
         Answer::right("destructured_guard", "mutex", Fixes { mutex_transfer: destructured_guard, ..S }),
+        Answer::right(
+            "both_under_the_bank_lock",
+            "mutex",
+            Fixes { mutex_transfer: transfer_under_the_bank_lock, mutex_total: total_under_the_bank_lock, ..S },
+        ),
         Answer::right("total_until_two_copies_agree", "mutex", Fixes { mutex_total: total_until_two_copies_agree, ..S }),
         Answer::right("total_try_lock_then_lock", "mutex", Fixes { mutex_total: total_try_lock_then_lock, ..S }),
         Answer::right("packed_weak_cas_loop", "atomic", Fixes { atomic_transfer: packed_weak_cas_loop, ..S }),

@@ -330,50 +330,58 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
                 transfer(&L::holding((2, 0)));
                 total(&L::holding((2, 0)));
             });
-            // Every balance once (a split taken only for large balances), a few after busy tries.
-            let balances = if busy == 0 { values::across(MAX) } else { vec![2, 3, 1 << 20, MAX] };
-            for a in balances.into_iter().filter(|&a| a >= 2) {
+            // Every pair of balances once, each account across its range (a split taken only
+            // when `a`, or `b`, is large), a few after busy tries.
+            let pairs: Vec<(u64, u64)> = if busy == 0 {
+                let mut pairs: Vec<(u64, u64)> = values::across(MAX).into_iter().map(|a| (a, 0)).collect();
+                pairs.extend(totals().into_iter().filter(|&(_, b)| b > 0));
+                pairs
+            } else {
+                vec![(2, 0), (3, 0), (1 << 20, 0), (MAX, 0), (2, MAX - 2)]
+            };
+            for (a, b) in pairs.into_iter().filter(|&(a, _)| a >= 2) {
+                let whole = a + b;
                 // An observer between the transfer's two lockings.
-                let accounts = L::holding((a, 0));
+                let accounts = L::holding((a, b));
                 let seen = Rc::new(Cell::new(None));
                 let saw = Rc::clone(&seen);
                 let ((), acted) = between_two_lockings(&accounts, busy, move |v: &mut (u64, u64)| saw.set(Some(*v)), || transfer(&accounts));
-                if acted && let Some((x, y)) = seen.get() && x.wrapping_add(y) != a {
+                if acted && let Some((x, y)) = seen.get() && x.wrapping_add(y) != whole {
                     return Err(format!(
-                        "from ({a}, 0), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
-                         and read the accounts, it saw (a, b) = ({x}, {y}): a + b = {}, not {a} — money missing or made; \
-                         move it under one locking",
+                        "from ({a}, {b}), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
+                         and read the accounts, it saw (a, b) = ({x}, {y}): a + b = {}, not {whole} — money missing or \
+                         made; move it under one locking",
                         busy_first(busy),
                         x.wrapping_add(y)
                     ));
                 }
                 // Another transfer between the transfer's two lockings.
-                let accounts = L::holding((a, 0));
+                let accounts = L::holding((a, b));
                 let ((), acted) =
                     between_two_lockings(&accounts, busy, |v: &mut (u64, u64)| *v = (v.0.wrapping_sub(1), v.1.wrapping_add(1)), || transfer(&accounts));
                 if acted {
                     expect_that(
                         &format!(
-                            "from ({a}, 0), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
+                            "from ({a}, {b}), when another thread took the lock between `{transfer_name}`'s two lockings of it{} \
                              and made a transfer, the accounts are",
                             busy_first(busy)
                         ),
                         accounts.into_value(),
-                        (a - 2, 2),
+                        (a - 2, b + 2),
                     )?;
                 } else if busy > 0 {
                     // No second locking: the transfer must still have moved its unit.
                     expect_that(
                         &format!(
-                            "from ({a}, 0), when another thread held the lock for `{transfer_name}`'s first {busy} \
+                            "from ({a}, {b}), when another thread held the lock for `{transfer_name}`'s first {busy} \
                              `try_lock`s, the transfer must still move its unit: the accounts are"
                         ),
                         accounts.into_value(),
-                        (a - 1, 1),
+                        (a - 1, b + 1),
                     )?;
                 }
                 // A transfer between the observer's two lockings.
-                let accounts = L::holding((a, 0));
+                let accounts = L::holding((a, b));
                 let (sum, acted) =
                     between_two_lockings(&accounts, busy, |v: &mut (u64, u64)| *v = (v.0.wrapping_sub(1), v.1.wrapping_add(1)), || total(&accounts));
                 if acted || busy > 0 {
@@ -386,7 +394,7 @@ fn between_lockings_of_the_accounts<L: ModelLock<(u64, u64)>>(
                     } else {
                         format!("when another thread held the lock for `{total_name}`'s first {busy} `try_lock`s")
                     };
-                    expect_that(&format!("from ({a}, 0), {when}, it returned"), sum, a)?;
+                    expect_that(&format!("from ({a}, {b}), {when}, it returned"), sum, whole)?;
                 }
             }
             // Another transfer before each of the next `busy` lockings: a transfer that moves
