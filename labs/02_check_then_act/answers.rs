@@ -536,6 +536,29 @@ fn check_and_sell_under_one_static_lock(sold: &Mutex<u64>, capacity: u64) -> boo
     left
 }
 
+std::thread_local! {
+    /// Refusals in a row on this thread (see [`remembers_three_refusals`]).
+    static REFUSED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Remembers, on its thread, being refused three times in a row, and from then on
+/// answers "sold out" without looking: a buyer whose box office has tickets again
+/// (another run, another counter) is turned away.
+fn remembers_three_refusals(sold: &parking_lot::Mutex<u64>, capacity: u64) -> bool {
+    if REFUSED.with(std::cell::Cell::get) >= 3 {
+        return false;
+    }
+    let mut count = sold.lock();
+    if *count < capacity {
+        *count += 1;
+        REFUSED.with(|r| r.set(0));
+        true
+    } else {
+        REFUSED.with(|r| r.set(r.get() + 1));
+        false
+    }
+}
+
 /// Every answer in the catalogue.
 pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
@@ -553,6 +576,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),
         Answer::wrong("store_when_two_left", "atomic", Fixes { atomic: store_when_two_left, ..S }),
         Answer::wrong("remembers_plenty_left", "atomic", Fixes { atomic: remembers_plenty_left, ..S }),
+        Answer::wrong("remembers_three_refusals", "parking_lot", Fixes { parking_lot: remembers_three_refusals, ..S }),
         Answer::wrong("fetch_add_when_count_large", "atomic", Fixes { atomic: fetch_add_when_count_large, ..S }),
         Answer::wrong("cas_then_take_one", "atomic", Fixes { atomic: cas_then_take_one, ..S }),
         Answer::wrong("worker_min_through_u32", "process", Fixes { worker: worker_min_through_u32, ..S }),

@@ -206,6 +206,23 @@ fn one_buy(name: &str, sold: u64, capacity: u64, answer: bool, after: u64, want:
     expect_that(&format!("after `{name}` with {sold} of {capacity} tickets sold, the count is"), after, want.1)
 }
 
+/// Refusals in a row, then a ticket left (`buy(sold, capacity)` makes the count, calls the
+/// buyer and returns its answer and the count after): a buyer that remembers on its thread
+/// that it was refused ("sold out" after a few refusals) must still sell when a ticket is
+/// left. As many refusals as the code's own largest number and one more (at least 4; past
+/// [`WARM_UP_MOST`], 4: each call costs the one-thread run a few of its steps).
+fn sells_after_refusals(name: &str, buy: impl Fn(u64, u64) -> Result<(bool, u64), String>) -> Result<(), String> {
+    let own = crate::trace::patience();
+    let refusals = if own <= WARM_UP_MOST { own + 1 } else { 0 }.max(4);
+    for _ in 0..refusals {
+        let (answer, after) = buy(5, 5)?;
+        one_buy(name, 5, 5, answer, after, (false, 5))?;
+    }
+    let (answer, after) = buy(0, 5)?;
+    one_buy(name, 0, 5, answer, after, (true, 1))
+        .map_err(|e| format!("after {refusals} calls in a row that found every ticket sold, {e}"))
+}
+
 fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
     let f = *model;
     match exercise {
@@ -216,6 +233,12 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
                 one_buy("mutex_buy", sold, capacity, answer, now, (yes, after))?;
             }
+            sells_after_refusals("mutex_buy", |sold, capacity| {
+                let counter = Mutex::new(sold);
+                let answer = (f.mutex)(&counter, capacity);
+                let now = *counter.lock().map_err(|_| "the mutex is poisoned")?;
+                Ok((answer, now))
+            })?;
             let counter = Mutex::new(0);
             let mut answer = false;
             with_lock_held_elsewhere("mutex_buy", || {
@@ -232,6 +255,11 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let answer = (f.parking_lot)(&counter, capacity);
                 one_buy("parking_lot_buy", sold, capacity, answer, *counter.lock(), (yes, after))?;
             }
+            sells_after_refusals("parking_lot_buy", |sold, capacity| {
+                let counter = parking_lot::Mutex::new(sold);
+                let answer = (f.parking_lot)(&counter, capacity);
+                Ok((answer, *counter.lock()))
+            })?;
             let counter = parking_lot::Mutex::new(0);
             let mut answer = false;
             with_lock_held_elsewhere("parking_lot_buy", || {
@@ -247,6 +275,11 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let answer = (f.atomic)(&counter, capacity);
                 one_buy("atomic_buy", sold, capacity, answer, counter.load(Relaxed), (yes, after))?;
             }
+            sells_after_refusals("atomic_buy", |sold, capacity| {
+                let counter = AtomicU64::new(sold);
+                let answer = (f.atomic)(&counter, capacity);
+                Ok((answer, counter.load(Relaxed)))
+            })?;
             // Contended: other buyers sell between this buyer's check and its exchange.
             let counter = AtomicU64::new(0);
             // More tickets than lost races: a ticket is always left for this buyer.
