@@ -142,6 +142,30 @@ fn weak_cas_spurious_give_up(sold: &AtomicU64, capacity: u64) -> bool {
     false
 }
 
+/// Retries when another buyer got in, but after two weak failures in a row that found its
+/// own value it decides nobody else is buying and writes the sale with a plain store: right
+/// while it is alone, yet a buyer who sells between that look and the store is overwritten.
+fn weak_cas_spurious_twice_then_store(sold: &AtomicU64, capacity: u64) -> bool {
+    let mut spurious = 0;
+    loop {
+        let seen = sold.load(Relaxed);
+        if seen >= capacity {
+            return false;
+        }
+        match sold.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 2 {
+                    sold.store(seen + 1, Relaxed);
+                    return true;
+                }
+            }
+        }
+    }
+}
+
 /// Ignores its attempts: sells its whole share even to nobody.
 fn worker_ignores_attempts(_attempts: u64, tickets: u64) -> u64 {
     tickets
@@ -585,6 +609,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),
         Answer::wrong("weak_cas_four_tries", "atomic", Fixes { atomic: weak_cas_four_tries, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong(
+            "weak_cas_spurious_twice_then_store",
+            "atomic",
+            Fixes { atomic: weak_cas_spurious_twice_then_store, ..S },
+        ),
         Answer::wrong("worker_ignores_attempts", "process", Fixes { worker: worker_ignores_attempts, ..S }),
         Answer::wrong("worker_ignores_tickets", "process", Fixes { worker: worker_ignores_tickets, ..S }),
         Answer::wrong("combine_max", "process", Fixes { combine: combine_max, ..S }),

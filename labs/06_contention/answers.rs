@@ -244,6 +244,27 @@ fn total_loop(shards: &Shards) -> u64 {
     sum
 }
 
+/// Publishes with a weak compare-exchange, but after two failures in a row that found its own
+/// value it decides nobody else is publishing and stores the sum: another thread's count
+/// published between that look and the store is overwritten.
+fn publish_weak_spurious_twice_then_store(total: &AtomicU64, iters: u64) {
+    let mut spurious = 0;
+    loop {
+        let seen = total.load(Relaxed);
+        match total.compare_exchange_weak(seen, seen + iters, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 2 {
+                    total.store(seen + iters, Relaxed);
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// No loop at all: the count *is* `iters`.
 fn publish_iters(total: &AtomicU64, iters: u64) {
     total.fetch_add(iters, Relaxed);
@@ -449,6 +470,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
         Answer::right("publish_iters", "thread_local", Fixes { count_then_publish: publish_iters, ..S }),
         Answer::right("publish_cas_loop", "thread_local", Fixes { count_then_publish: publish_cas_loop, ..S }),
+        Answer::wrong(
+            "publish_weak_spurious_twice_then_store",
+            "thread_local",
+            Fixes { count_then_publish: publish_weak_spurious_twice_then_store, ..S },
+        ),
         Answer::right("publish_in_halves", "thread_local", Fixes { count_then_publish: publish_in_halves, ..S }),
         Answer::right(
             "publish_from_a_thread_local",

@@ -111,6 +111,30 @@ fn cas_gives_up_after_10000(next: &AtomicU64, end: u64) -> Option<u64> {
     }
 }
 
+/// Claims with a weak compare-exchange, but after two failures in a row that found `next`
+/// unchanged it decides no other worker is claiming and moves `next` with a plain store: a
+/// worker that claims between that look and the store gets the same job.
+fn weak_cas_spurious_twice_then_store(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut spurious = 0;
+    loop {
+        let job = next.load(Relaxed);
+        if job >= end {
+            return None;
+        }
+        match next.compare_exchange_weak(job, job + 1, Relaxed, Relaxed) {
+            Ok(_) => return Some(job),
+            Err(now) if now != job => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 2 {
+                    next.store(job + 1, Relaxed);
+                    return Some(job);
+                }
+            }
+        }
+    }
+}
+
 /// A compare-and-swap loop that keeps expecting the `next` it read first: once another worker has moved `next`, it can never succeed and spins for ever. Use the value the failed exchange returns.
 fn cas_never_refreshes(next: &AtomicU64, end: u64) -> Option<u64> {
     let job = next.load(Relaxed);
@@ -1021,6 +1045,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_3", "claim", claim(cas_gives_up_after_3)),
         Answer::wrong("cas_gives_up_after_1000", "claim", claim(cas_gives_up_after_1000)),
         Answer::wrong("cas_gives_up_after_10000", "claim", claim(cas_gives_up_after_10000)),
+        Answer::wrong("weak_cas_spurious_twice_then_store", "claim", claim(weak_cas_spurious_twice_then_store)),
         Answer::wrong("cas_gives_up_after_a_doubled_limit", "claim", claim(cas_gives_up_after_a_doubled_limit)),
         Answer::wrong("cas_never_refreshes", "claim", claim(cas_never_refreshes)),
         Answer::wrong("cas_checks_end_once", "claim", claim(cas_checks_end_once)),
