@@ -254,6 +254,9 @@ pub struct Waiting {
 thread_local! {
     static EVENTS: RefCell<Vec<Event>> = const { RefCell::new(Vec::new()) };
     static WAITING: RefCell<Vec<Waiting>> = const { RefCell::new(Vec::new()) };
+    /// Names of threads that blocked before any operation of theirs named them (a task's
+    /// first step a wait for a lock): a deadlock report calls them by name, not `T2`.
+    static WAITER_NAMES: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
     static SPURIOUS: Cell<bool> = const { Cell::new(false) };
     static EXACT_TRY_LOCK: Cell<bool> = const { Cell::new(false) };
     static WEAK_CAS_USED: Cell<bool> = const { Cell::new(false) };
@@ -997,6 +1000,7 @@ pub fn clear() {
     PENDING.with(|pending| pending.borrow_mut().clear());
     EVENTS.with(|events| events.borrow_mut().clear());
     WAITING.with(|waiting| waiting.borrow_mut().clear());
+    WAITER_NAMES.with(|names| names.borrow_mut().clear());
     FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
     THREADS.with(|n| n.set(Threads::default()));
 }
@@ -1126,6 +1130,18 @@ pub fn most_threads_at_once() -> u32 {
 /// Notes that `thread` is about to block on the mutex at `addr`.
 pub fn wait_begin(thread: usize, addr: usize, location: &'static Location<'static>) {
     WAITING.with(|waiting| waiting.borrow_mut().push(Waiting { thread, addr, location, what: None, joins: None }));
+}
+
+/// Notes the name of `thread`, about to wait: a deadlock report says it even when the
+/// thread blocked before any operation of its own was recorded.
+pub fn name_waiter(thread: usize, name: Option<&str>) {
+    let Some(name) = name else { return };
+    WAITER_NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if !names.iter().any(|(t, _)| *t == thread) {
+            names.push((thread, name.to_string()));
+        }
+    });
 }
 
 /// Notes that `thread` is about to block on the channel at `addr`, waiting for `what`.
@@ -1379,8 +1395,10 @@ pub fn thread_label(events: &[Event], thread: usize) -> String {
 
 /// `main`, a spawned thread's name (`observer`), or `T1`, `T2`, …
 fn label(events: &[Event], thread: usize) -> String {
-    match events.iter().find(|e| e.thread == thread).and_then(|e| e.thread_name.as_deref()) {
-        Some(name) => name.to_string(),
+    let waiter =
+        || WAITER_NAMES.with(|names| names.borrow().iter().find(|(t, _)| *t == thread).map(|(_, n)| n.clone()));
+    match events.iter().find(|e| e.thread == thread).and_then(|e| e.thread_name.clone()).or_else(waiter) {
+        Some(name) => name,
         None if thread == 0 => "main".to_string(),
         None => format!("T{thread}"),
     }

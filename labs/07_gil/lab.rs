@@ -143,6 +143,16 @@ impl Lab for Gil {
         run_solution(on, variant, case)
     }
 
+    /// The case's lock in words: "2 threads × 1, the user lock a parking_lot::Mutex".
+    fn describe(&self, case: &Case) -> String {
+        case.describe("thread", &|name, value| {
+            (name == real::PARKING_LOT).then(|| {
+                let kind = if value == 1 { "a parking_lot::Mutex" } else { "std's Mutex" };
+                format!("the user lock {kind}")
+            })
+        })
+    }
+
     fn bench(&self) -> Option<Bench> {
         Some(bench::serve)
     }

@@ -203,6 +203,19 @@ impl Lab for Pools {
         format!("right={stop}, nothing else wrong")
     }
 
+    /// The pool's settings in words: "2 threads × 2, numbered from 4294967295, the
+    /// workers started before any job is queued".
+    fn describe(&self, case: &Case) -> String {
+        case.describe("thread", &|name, value| match (name, value) {
+            ("first", _) => Some(format!("numbered from {value}")),
+            ("queued", 0) => Some("the workers started before any job is queued".to_string()),
+            ("queued", _) => Some("every job queued before the workers start".to_string()),
+            ("depth", _) => Some(format!("{value} batches prefetched")),
+            ("stop", _) => Some(format!("training stops after {value} batches")),
+            _ => None,
+        })
+    }
+
     fn expected(&self, _threads: usize, iters: u64) -> u64 {
         iters
     }

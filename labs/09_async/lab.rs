@@ -144,6 +144,16 @@ impl Lab for Async {
         format!("every deposit counted ({} tasks × {}), no blocking call on the executor", case.threads, case.iters)
     }
 
+    /// Its threads are tasks on one thread.
+    fn unit(&self) -> &'static str {
+        "task"
+    }
+
+    /// "2 tasks × 1, balance 41 at the start".
+    fn describe(&self, case: &Case) -> String {
+        case.describe(self.unit(), &|name, value| (name == "start").then(|| format!("balance {value} at the start")))
+    }
+
     fn explain(&self, value: u64, expected: u64) -> String {
         let lost = expected.saturating_sub(value);
         if lost == 1 { "1 deposit lost".to_string() } else { format!("{lost} deposits lost") }

@@ -110,7 +110,7 @@ pub fn stepped(stepping: &crate::stepper::Stepping, ending: &crate::stepper::End
     let replay = stepping.command(&ending.moves);
     let how = if ending.stopped { "stopped before the end" } else { "to the end" };
     render(&Page {
-        title: format!("lab {:02} · {} · {}", lab.number(), stepping.variant, stepping.case),
+        title: format!("lab {:02} · {} · {}", lab.number(), stepping.variant, lab.describe(&stepping.case)),
         found: format!(
             "one execution, {} moves chosen by the scheduler (you), {how}; shuttle's threads: every load reads the latest store",
             ending.moves.len()

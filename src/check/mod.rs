@@ -247,6 +247,9 @@ pub struct Report {
     /// What the headline value measures: `final`, `sold`, `a + b seen`.
     #[serde(skip)]
     pub measure: &'static str,
+    /// What one of the `threads` is called: "thread", or lab 09's "task".
+    #[serde(skip)]
+    pub unit: &'static str,
     /// Executions loom ran.
     pub executions: u64,
     /// `"pass"` or `"fail"`.
@@ -333,7 +336,7 @@ impl Report {
         };
         let size = match &self.jobs {
             Some(jobs) => Case::workers(jobs.clone()).to_string(),
-            None => format!("{} × {}", plural(self.threads as u64, "thread"), plural(self.iters, "iteration")),
+            None => format!("{} × {}", plural(self.threads as u64, self.unit), plural(self.iters, "iteration")),
         };
         let _ = writeln!(
             out,
@@ -605,6 +608,7 @@ fn explore_once(model: &Model, body: Arc<dyn Fn() -> State + Send + Sync>) -> Re
         jobs: model.jobs.clone(),
         expected,
         measure: model.lab.card().measure,
+        unit: model.lab.unit(),
         executions: tally.executions,
         verdict: "pass",
         outcomes: std::mem::take(&mut tally.outcomes),

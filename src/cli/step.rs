@@ -139,7 +139,7 @@ pub(super) fn title(stepping: &Stepping) -> String {
         "lab {:02} · {} · {} — you are the scheduler (shuttle's threads: every load reads the latest store)",
         stepping.lab.number(),
         stepping.variant,
-        stepping.case
+        stepping.lab.describe(&stepping.case)
     )
 }
 
@@ -366,7 +366,7 @@ pub(super) fn random(
         "lab {:02} · {} · {}: {} {sampler} schedules (seed {seed}) — not exhaustive: a pass is evidence, not proof\n",
         stepping.lab.number(),
         stepping.variant,
-        stepping.case,
+        stepping.lab.describe(&stepping.case),
         report.executions
     );
     if report.only_one_schedule {

@@ -47,6 +47,7 @@ pub(crate) fn explore<S: Spec>(
 ) -> Result<Report, Box<Outcome>> {
     let lab = spec.lab();
     let number = lab.number();
+    let said = lab.describe(case);
     let mut config = Model::of_case(lab, variant, case);
     // The judge's verdict must not depend on the learner's shell.
     config.obey_loom_env = false;
@@ -72,7 +73,7 @@ pub(crate) fn explore<S: Spec>(
     }
     let report = explored.map_err(|e| {
         let outcome = Outcome::from_check_error(number, variant, e);
-        let behaviour = format!("loom at {case}: {}", Signature::without_locations(&outcome.summary));
+        let behaviour = format!("loom at {said}: {}", Signature::without_locations(&outcome.summary));
         Box::new(outcome.signed(behaviour, String::new()))
     })?;
     if let Some(failure) = &report.failure {
@@ -82,7 +83,7 @@ pub(crate) fn explore<S: Spec>(
             FailureKind::DataRace => "a data race",
             FailureKind::Panic => "a panic",
         };
-        let summary = format!("loom found {what} ({case}: {})", failure.message);
+        let summary = format!("loom found {what} ({said}: {})", failure.message);
         // A wrong value: every final state reached (loom explored them all).
         // A deadlock or a panic stops loom at the first one: its message says what happened.
         let seen = match failure.kind {
@@ -93,7 +94,7 @@ pub(crate) fn explore<S: Spec>(
             _ => Signature::without_locations(&failure.message),
         };
         let outcome = Outcome::new(number, variant, Status::Failing, summary, report.render());
-        let behaviour = format!("loom found {what} at {case}: {seen}");
+        let behaviour = format!("loom found {what} at {said}: {seen}");
         return Err(Box::new(outcome.signed(behaviour, Signature::shape_of(&failure.schedule))));
     }
     Ok(report)

@@ -1793,7 +1793,9 @@ const LAB_THREAD_IN_ASYNC: Why = (
 const CLOCK_IN_ASYNC: Why = (
     "a clock or a time-out: a wait or a give-up measured in time passes on a quiet machine and fails on a busy one, \
      and the checker has no clock to judge it",
-    "count tries or wait for the other task instead; to pause a task, `task::sleep(duration).await`",
+    "wait for what the other task does instead (`.recv().await` until the channel closes, a handle's `.await`) \
+     — not for a number of tries either, which a busy machine outlasts too; to pause a task, \
+     `task::sleep(duration).await`",
 );
 const STD_THREAD_LOCAL: Why = (
     "std's `thread_local!` would be shared by loom's simulated threads, which all run on one OS thread",
@@ -1808,7 +1810,8 @@ const STD_GLOB: Why =
 const CLOCK: Why = (
     "a clock or a time-out: a wait or a give-up measured in time passes on a quiet machine and fails on a busy one, \
      and loom has no clock to judge it",
-    "count tries or wait for the other thread instead (a `thread::sleep` to pause is fine)",
+    "wait for what the other thread does instead (`recv()` until the channel closes, `join()`, a lock) — not \
+     for a number of tries either, which a busy machine outlasts too (a `thread::sleep` to pause is fine)",
 );
 const STATIC_STATE: Why = (
     "a `static` that holds state: loom restarts every execution from the start and a static keeps its value from \

@@ -111,8 +111,9 @@ fn one_trial<S: Spec>(
         Ok(state) => state.unwrap_or_default(),
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             return Err(format!(
-                "{which} ({case}) did not finish in {} s: its threads are stuck waiting for each other — a \
-                 deadlock that loom's small cases do not reach",
+                "{which} ({}) did not finish in {} s: it is stuck waiting — a deadlock that loom's small \
+                 cases do not reach",
+                lab.describe(case),
                 REAL_TRIAL_LIMIT.as_secs()
             ));
         }
@@ -120,13 +121,17 @@ fn one_trial<S: Spec>(
             // A panic in a trial is the answer's failure (a call the lab's code refuses, made
             // where loom's small cases never made it), not the end of the check.
             Err(payload) => {
-                return Err(format!("{which} ({case}) panicked: {}", crate::trace::panic_message(&*payload)));
+                return Err(format!(
+                    "{which} ({}) panicked: {}",
+                    lab.describe(case),
+                    crate::trace::panic_message(&*payload)
+                ));
             }
             Ok(()) => State::default(),
         },
     };
     if let Err(why) = lab.judge(case, &state) {
-        return Err(format!("{which} ({case}) ended {state}, expected {}: {why}", lab.spec(case)));
+        return Err(format!("{which} ({}) ended {state}, expected {}: {why}", lab.describe(case), lab.spec(case)));
     }
     Ok(())
 }
@@ -138,11 +143,12 @@ pub(crate) fn in_real_processes<S: Spec>(spec: &S, worker: &WorkerCommand, fixes
     for case in spec.process_cases() {
         let jobs = case.jobs.clone().unwrap_or_default();
         let reports = run_workers(worker, &jobs, Duration::from_secs(20))
-            .map_err(|e| format!("in real worker processes ({case}): {e}"))?;
+            .map_err(|e| format!("in real worker processes ({}): {e}", lab.describe(&case)))?;
         let state = spec.combine(&fixes, &reports);
         if let Err(why) = lab.judge(&case, &state) {
             return Err(format!(
-                "in real worker processes ({case}): ended {state}, expected {}: {why}",
+                "in real worker processes ({}): ended {state}, expected {}: {why}",
+                lab.describe(&case),
                 lab.spec(&case)
             ));
         }

@@ -279,6 +279,18 @@ pub trait Lab: Sync + 'static {
         counting::spec(case)
     }
 
+    /// What one of a case's `threads` is called in messages: "thread", or lab 09's "task".
+    fn unit(&self) -> &'static str {
+        "thread"
+    }
+
+    /// A case in words, as the judge's and `check`'s messages say it: "2 threads × 1,
+    /// stock 2" by default. A lab whose own numbers are settings (a kind of lock, an
+    /// order) says them here with [`Case::describe`].
+    fn describe(&self, case: &Case) -> String {
+        case.describe(self.unit(), &|_, _| None)
+    }
+
     /// The correct headline value for `threads` threads of `iters` steps.
     fn expected(&self, threads: usize, iters: u64) -> u64 {
         counting::expected(threads, iters)

@@ -157,24 +157,42 @@ impl Case {
     }
 }
 
-impl fmt::Display for Case {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Case {
+    /// The case in words, each of its `threads` called a `unit` (lab 09's "task") and
+    /// each of the lab's own numbers said by `param` (`None`: "name value"); what
+    /// [`Lab::describe`](crate::lab::Lab::describe) gives a lab to say its cases with.
+    ///
+    /// ```
+    /// use racelab::lab::Case;
+    ///
+    /// let case = Case::new(2, 1).with("start", 41).with("on", 1);
+    /// let flag = |name: &str, value| (name == "on").then(|| (if value == 1 { "lit" } else { "dark" }).to_string());
+    /// assert_eq!(case.describe("task", &flag), "2 tasks × 1, start 41, lit");
+    /// assert_eq!(Case::new(1, 3).describe("task", &|_, _| None), "1 task × 3");
+    /// ```
+    pub fn describe(&self, unit: &str, param: &dyn Fn(&str, u64) -> Option<String>) -> String {
         if let Some(jobs) = &self.jobs {
             let jobs: Vec<String> = jobs
                 .iter()
                 .map(|j| format!("[{}]", j.iter().map(u64::to_string).collect::<Vec<_>>().join(",")))
                 .collect();
             let noun = if jobs.len() == 1 { "worker" } else { "workers" };
-            return write!(f, "{} {noun} with jobs {}", jobs.len(), jobs.join(" "));
+            return format!("{} {noun} with jobs {}", jobs.len(), jobs.join(" "));
         }
-        let noun = if self.threads == 1 { "thread" } else { "threads" };
-        write!(f, "{} {noun} × {}", self.threads, self.iters)?;
+        let plural = if self.threads == 1 { "" } else { "s" };
+        let mut text = format!("{} {unit}{plural} × {}", self.threads, self.iters);
         if let Some(stock) = self.stock {
-            write!(f, ", stock {stock}")?;
+            text += &format!(", stock {stock}");
         }
-        for (name, value) in &self.params {
-            write!(f, ", {name} {value}")?;
+        for &(name, value) in &self.params {
+            text += &format!(", {}", param(name, value).unwrap_or_else(|| format!("{name} {value}")));
         }
-        Ok(())
+        text
+    }
+}
+
+impl fmt::Display for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe("thread", &|_, _| None))
     }
 }

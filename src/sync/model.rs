@@ -96,7 +96,7 @@ pub mod thread {
         location: &'static std::panic::Location<'static>,
         join: impl FnOnce() -> R,
     ) -> R {
-        let me = super::current_thread();
+        let me = super::waiting_thread();
         let joined = super::thread_number(id);
         crate::trace::wait_begin_join(me, joined, location);
         let result = join();
@@ -142,6 +142,14 @@ pub mod thread {
 /// The number loom gives the running model thread (0 is the model's main thread).
 fn current_thread() -> usize {
     thread_number(loom::thread::current().id())
+}
+
+/// [`current_thread`], its name noted for a deadlock report: called just before it may block.
+fn waiting_thread() -> usize {
+    let me = loom::thread::current();
+    let number = thread_number(me.id());
+    crate::trace::name_waiter(number, me.name());
+    number
 }
 
 /// The number loom gives the thread `id`.
@@ -354,7 +362,7 @@ impl<T> Mutex<T> {
         // In the judge's contended run, waiting outlasts the simulated holder.
         trace::interference_waited();
         // If loom finds every thread blocked, this says who waited where.
-        trace::wait_begin(current_thread(), self.addr(), location);
+        trace::wait_begin(waiting_thread(), self.addr(), location);
         let parts = self.parts();
         if let Some(freed) = &parts.freed {
             let mut claim = parts.briefly();
@@ -406,7 +414,7 @@ impl<T> Mutex<T> {
         }
         // loom may block this thread here if another takes the lock meanwhile: a deadlock
         // that follows is loom's, not the code's (see `trace::IN_TRY_LOCK`).
-        trace::wait_begin_for(current_thread(), self.addr(), location, trace::IN_TRY_LOCK.to_string());
+        trace::wait_begin_for(waiting_thread(), self.addr(), location, trace::IN_TRY_LOCK.to_string());
         let result = parts.lock.try_lock();
         trace::wait_end(current_thread(), self.addr());
         match result {
