@@ -44,6 +44,21 @@ async fn split_async_lock(account: Rc<Account>) {
     super::wrong_split_lock(account).await;
 }
 
+/// Holds the async mutex from the read, across the round trip, to the write: no deposit
+/// is lost, but that is the `async_mutex` variant, one round trip at a time — not the
+/// `no_await` fix, whose round trips overlap (a reviewer's answer, once judged solved; the
+/// catalogue had counted the same shape, `mutex_deposit`, as right until then).
+async fn async_lock_across_confirm(account: Rc<Account>) {
+    super::sync::thread_local! {
+        static GATE: Rc<task::Mutex<()>> = Rc::new(task::Mutex::new(()));
+    }
+    let gate = GATE.with(Rc::clone);
+    let _held = gate.lock().await;
+    let seen = account.balance.get();
+    account.confirm().await;
+    account.balance.set(seen + 1);
+}
+
 /// Counts the coin without asking the bank: no race, but no deposit was confirmed.
 async fn never_confirms(account: Rc<Account>) {
     account.balance.set(account.balance.get() + 1);
@@ -81,11 +96,6 @@ async fn read_into_variable(account: Rc<Account>) {
     let now = account.balance.get();
     let next = now.checked_add(1).expect("the balance overflowed");
     account.balance.set(next);
-}
-
-/// Holds the async mutex across the round trip: right (the round trips then take turns).
-async fn async_mutex_across_await(account: Rc<Account>) {
-    super::mutex_deposit(account).await;
 }
 
 /// Re-reads after the round trip and adds one to what it reads then.
@@ -571,6 +581,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         ),
         Answer::wrong("check_after", "no_await", Fixes { deposit: |a| Box::pin(check_after(a)), ..S }),
         Answer::wrong("split_async_lock", "no_await", Fixes { deposit: |a| Box::pin(split_async_lock(a)), ..S }),
+        Answer::wrong(
+            "async_lock_across_confirm",
+            "no_await",
+            Fixes { deposit: |a| Box::pin(async_lock_across_confirm(a)), ..S },
+        ),
         Answer::wrong("never_confirms", "no_await", Fixes { deposit: |a| Box::pin(never_confirms(a)), ..S }),
         Answer::wrong(
             "credits_before_confirming",
@@ -656,11 +671,6 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("spins_on_a_flag", "offload", Fixes { post: |s| Box::pin(spins_on_a_flag(s)), ..S }),
         Answer::right("read_into_variable", "no_await", Fixes { deposit: |a| Box::pin(read_into_variable(a)), ..S }),
         Answer::right("sleeps_first", "no_await", Fixes { deposit: |a| Box::pin(sleeps_first(a)), ..S }),
-        Answer::right(
-            "async_mutex_across_await",
-            "no_await",
-            Fixes { deposit: |a| Box::pin(async_mutex_across_await(a)), ..S },
-        ),
         Answer::right("reread_after_await", "no_await", Fixes { deposit: |a| Box::pin(reread_after_await(a)), ..S }),
         Answer::right("await_owner_only", "owner", Fixes { owner: |a, d, k| Box::pin(await_owner_only(a, d, k)), ..S }),
         Answer::right("bounded_channel", "owner", Fixes { owner: |a, d, k| Box::pin(bounded_channel(a, d, k)), ..S }),

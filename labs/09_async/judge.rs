@@ -170,7 +170,18 @@ fn run_watched(call: &str, future: real::Task<()>, account: &Rc<real::Account>) 
                 ));
             }
         }
-        run.await.map_err(|e| format!("{call} panicked: {e}"))
+        run.await.map_err(|e| {
+            let e = e.to_string();
+            // A depositor's `send(…).unwrap()` fails only when the receiver is gone.
+            let why = if e.contains("SendError") {
+                ": a depositor's `send` failed because the owner's receiver was already dropped — the owner stopped \
+                 receiving before every depositor had sent (at the first empty `try_recv`, say); receive until \
+                 `recv().await` says `None`"
+            } else {
+                ""
+            };
+            format!("{call} panicked: {e}{why}")
+        })
     });
     task::sleeps_only_yield(false);
     result
@@ -195,7 +206,8 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 bank_audit(&account, &format!("from a balance of {start}, two calls of `deposit` on one task"), 2)?;
             }
             Ok(())
-        }),
+        })
+        .and_then(|()| deposits_overlap(real.deposit)),
         "owner" => {
             // One model per run: loom's threads (one per task) are not reused within one.
             let starts = [0, 41, (1 << 32) - 1, MAX_START];
@@ -290,6 +302,51 @@ fn bank_audit(account: &model::Account, call: &str, made: u64) -> Result<(), Str
     }
 }
 
+
+/// Whether the learner's deposits run at once: on tokio (which runs ready tasks in the
+/// order they became ready, the same every run), 3 tasks of one `deposit` each, all
+/// spawned before any is awaited, must have all 3 round trips to the bank in flight
+/// together. That is what `no_await` is for: a lock held across `confirm().await` (the
+/// `async_mutex` variant) never loses a deposit either, but makes them one at a time.
+fn deposits_overlap(deposit: fn(Rc<real::Account>) -> real::Task<()>) -> Result<(), Sequential> {
+    use crate::sync::real::task;
+    const TASKS: u64 = 3;
+    let call = format!("on tokio, {TASKS} tasks of one `deposit` each");
+    // On a thread of its own, waited for a few seconds: this runs before loom, and an answer
+    // that blocks the executor's one thread (a `std` lock held across `.await`) would block
+    // the judge with it. Such an answer — and one that panics or loses a deposit — is left
+    // to loom, which names its mistake with a schedule.
+    let (done, result) = std::sync::mpsc::channel();
+    let watched = call.clone();
+    let started = std::thread::Builder::new().name("racelab-overlap".to_string()).spawn(move || {
+        let peak = crate::check::quietly_catch(|| {
+            let account = real::Account::new(0);
+            let shared = Rc::clone(&account);
+            let all: real::Task<()> = Box::pin(async move {
+                let handles: Vec<_> = (0..TASKS).map(|_| task::spawn(deposit(Rc::clone(&shared)))).collect();
+                for handle in handles {
+                    handle.await.expect("a deposit's task failed");
+                }
+            });
+            run_watched(&watched, all, &account).ok()?;
+            (account.balance.get() == TASKS).then(|| account.peak())
+        });
+        let _ = done.send(peak.ok().flatten());
+    });
+    if started.is_err() {
+        return Ok(());
+    }
+    match result.recv_timeout(std::time::Duration::from_secs(5)) {
+        Ok(Some(peak)) if peak < TASKS => Err(Sequential::Logic(format!(
+            "{call} (spawned before any was awaited): at most {peak} of the {TASKS} round trips to the bank were \
+             in flight at once — {}. No deposit is lost, but `no_await` is the fix that lets them overlap: await \
+             `confirm()` first, then read and write the balance with no `.await` between (holding a lock across \
+             the round trip is lab 09's other fix, `async_mutex`, one deposit at a time)",
+            if peak <= 1 { "the deposits took turns" } else { "some deposits waited for others" }
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// The owner exercise's rule, checked on the trace: one task alone writes the balance (the
 /// owner). Depositors that write it themselves — or an owner per depositor — get the total
