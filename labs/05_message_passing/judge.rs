@@ -120,7 +120,8 @@ fn sized_case(exercise: &str, trial: u32, n: usize, iters: u64) -> Case {
 /// `send_batched(iters, batch)` on one thread: the messages it sent, in order.
 fn messages_of(send: fn(&channel::Sender<u64>, u64, u64), iters: u64, batch: u64) -> Vec<u64> {
     let (tx, rx) = channel::unbounded();
-    send(&tx, iters, batch);
+    // Named: a call that never returns (a batch narrowed to 0) is reported with its input.
+    calling(&format!("send_batched(tx, {iters}, {batch})"), || send(&tx, iters, batch));
     drop(tx);
     rx.iter().collect()
 }
@@ -285,9 +286,10 @@ fn one_after_another(call: &str, entries: usize, by_caller: usize) -> Result<(),
         return Ok(());
     }
     Err(format!(
-        "`{call}` returned the right total, but its threads never ran at once: at most {most} started and not yet \
-         joined at one time, for {entries} entries with work — each was joined before the next started, so the \
-         entries were counted one after another. Start every thread first, then join them"
+        "`{call}` returned the right total, but its threads never ran at once: at most {most} of the threads it \
+         started (an owner thread among them, if it has one) were running at one time, for {entries} entries with \
+         work — each worker was joined before the next started, so the entries were counted one after another. \
+         Start every thread first, then join them"
     ))
 }
 

@@ -66,12 +66,16 @@ where
 fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>) -> Result<(), Sequential> {
     let verdict = Arc::new(std::sync::Mutex::new(Ok(())));
     let (shared, again) = (Arc::clone(&verdict), Arc::clone(&check));
+    CALLING.with(|c| c.borrow_mut().take());
     let result = crate::check::run_once(move || {
         let outcome = check();
         *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
     });
     // Whether the call that ran away had lost a race to a simulated rival (no when it returned).
     let lost = crate::trace::interference_used();
+    // The call a check named with [`calling`] (loom runs the model on this OS thread): the
+    // one that ran away, when it did not return.
+    let one_call = CALLING.with(|c| c.borrow_mut().take()).map_or("one call".to_string(), |call| format!("`{call}`"));
     crate::trace::interfere(0, |v| v);
     // A rival made patient by a large number in the learner's code (`contention::patience`)
     // can outlast loom's steps when each retry costs loom some (a lock taken and let go): that
@@ -84,13 +88,13 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
         Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
         Err(CheckError::RunawayLoop(at)) if lost > 0 => Err(Sequential::Logic(format!(
             "alone it finishes, but when another thread got in first (a simulated rival changed the value just \
-             before its exchange), one call never finished — more than {} of loom's steps{at}: a retry loop \
+             before its exchange), {one_call} never finished — more than {} of loom's steps{at}: a retry loop \
              that tries again with the value it read before the rival wrote can never succeed. A failed \
              `compare_exchange` returns the current value in its `Err`: retry with that (or load again)",
             crate::check::SEQUENTIAL_MAX_BRANCHES
         ))),
         Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
-            "one call took more than {} of loom's steps{at}: either a loop that waits for something no \
+            "{one_call} took more than {} of loom's steps{at}: either a loop that waits for something no \
              thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
              operation per step of work where the exercise needs a few — count in a local variable, share once",
             crate::check::SEQUENTIAL_MAX_BRANCHES
