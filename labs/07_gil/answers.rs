@@ -229,6 +229,21 @@ fn try_then_release_and_block<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock)
     guard
 }
 
+/// Tries the lock; if it is taken, releases the GIL, waits for the lock to be free (taking
+/// it and letting it go at once), takes the GIL back and tries again: right, though two
+/// threads can keep it going in loom's endless schedule that preempts one in every round
+/// (a reviewer's answer, once "not judged").
+fn waits_then_retries<'a>(thread: &mut PyThread<'a>, lock: &'a UserLock) -> UserGuard<'a> {
+    loop {
+        if let Some(guard) = lock.try_lock() {
+            return guard;
+        }
+        thread.release_gil();
+        drop(lock.lock());
+        thread.take_gil();
+    }
+}
+
 /// Counts in a local variable instead of an interpreter.
 fn worker_local_loop(iters: u64) -> u64 {
     let mut count = 0;
@@ -279,6 +294,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("adds_zero_then_one", "mutex", program(adds_zero_then_one)),
         Answer::right("releases_only_if_held", "acquire", acquire(releases_only_if_held)),
         Answer::right("try_then_release_and_block", "acquire", acquire(try_then_release_and_block)),
+        Answer::right("waits_then_retries", "acquire", acquire(waits_then_retries)),
         Answer::right(
             "worker_local_loop_combine_fold",
             "process",

@@ -30,6 +30,15 @@ pub const LOOM_STAGE_BUDGET: Duration = Duration::from_secs(25);
 /// catalogues all show within 2.
 pub const FALLBACK_BOUND: usize = 3;
 
+/// Why and how far the loom stage bounded its search (see [`FALLBACK_BOUND`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bounded {
+    /// The preemption bound.
+    pub bound: usize,
+    /// Whether an unbounded search met a schedule that never ended (else it ran out of time).
+    pub endless: bool,
+}
+
 /// Explores `variant` with `fixes` at `case` while `stage` has spent less
 /// than [`LOOM_STAGE_BUDGET`]: every
 /// interleaving, or — once a case's whole space was too large to finish in
@@ -43,7 +52,7 @@ pub(crate) fn explore<S: Spec>(
     fixes: S::Model,
     case: &Case,
     stage: &WorkClock,
-    bounded: &mut Option<usize>,
+    bounded: &mut Option<Bounded>,
 ) -> Result<Report, Box<Outcome>> {
     let lab = spec.lab();
     let number = lab.number();
@@ -56,12 +65,18 @@ pub(crate) fn explore<S: Spec>(
         move || spec.run_model(variant, &fixes, &body_case).unwrap_or_default()
     };
     let left = || LOOM_STAGE_BUDGET.saturating_sub(stage.spent());
-    config.preemption_bound = *bounded;
+    config.preemption_bound = bounded.map(|b| b.bound);
     config.time_budget = if bounded.is_some() { left() } else { left().min(LOOM_BUDGET) };
     let mut explored = explore_body(&config, body());
-    if bounded.is_none() && matches!(explored, Err(CheckError::OutOfTime { .. })) && !left().is_zero() {
-        *bounded = Some(FALLBACK_BOUND);
-        config.preemption_bound = *bounded;
+    // Too many interleavings, or one that never ends: the bounded search. A loop whose
+    // endless schedule needs a preemption in every round (two threads that keep taking a
+    // lock from each other in the instant between `lock()` and `drop`, a livelock no fair
+    // scheduler keeps up) finishes under the bound, and is judged there.
+    let unfinished = matches!(explored, Err(CheckError::OutOfTime { .. } | CheckError::RunawayLoop(_)));
+    if bounded.is_none() && unfinished && !left().is_zero() {
+        let endless = matches!(explored, Err(CheckError::RunawayLoop(_)));
+        *bounded = Some(Bounded { bound: FALLBACK_BOUND, endless });
+        config.preemption_bound = Some(FALLBACK_BOUND);
         config.time_budget = left();
         let again = explore_body(&config, body());
         // A spin loop cannot finish once the bound forbids switching away from it (a

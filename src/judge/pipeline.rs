@@ -186,7 +186,15 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     let loom = format!("loom: {} cases, {executions} executions", cases.len());
     // Too many interleavings to explore them all: every one with few preemptions, said as such.
     let (every, loom) = match bounded {
-        Some(bound) => (
+        Some(loom_stage::Bounded { bound, endless: true }) => (
+            format!("every interleaving with at most {bound} preemptions"),
+            format!(
+                "{loom}; with more, one schedule never ends: a loop that the threads keep going only when one \
+                 is preempted in every round (taking a lock just before the other tries it, say), a livelock no \
+                 fair scheduler keeps up"
+            ),
+        ),
+        Some(loom_stage::Bounded { bound, .. }) => (
             format!("every interleaving with at most {bound} preemptions"),
             format!(
                 "{loom}; exploring every interleaving would take more than {} s of CPU time",
