@@ -67,6 +67,7 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
     let verdict = Arc::new(std::sync::Mutex::new(Ok(())));
     let (shared, again) = (Arc::clone(&verdict), Arc::clone(&check));
     CALLING.with(|c| c.borrow_mut().take());
+    crate::sync::model::task::take_ended_in_panic();
     let result = crate::check::run_once(move || {
         let outcome = check();
         *shared.lock().unwrap_or_else(|p| p.into_inner()) = outcome;
@@ -93,6 +94,16 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
              `compare_exchange` returns the current value in its `Err`: retry with that (or load again)",
             crate::check::SEQUENTIAL_MAX_BRANCHES
         ))),
+        // Stopped inside `block_on`: the loop was a task's, on the executor's one thread.
+        Err(CheckError::RunawayLoop(at)) if crate::sync::model::task::take_ended_in_panic() => {
+            Err(Sequential::Logic(format!(
+                "{one_call} took more than {} of loom's steps{at}, in async code: a loop with no `.await` in it \
+                 keeps the executor's one thread, so no other task runs and nothing the loop waits for (a task's \
+                 end, a `spawn_blocking` result, a message, a flag another task sets) can arrive — `.await` it \
+                 instead",
+                crate::check::SEQUENTIAL_MAX_BRANCHES
+            )))
+        }
         Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
             "{one_call} took more than {} of loom's steps{at}: either a loop that waits for something no \
              thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \

@@ -242,6 +242,19 @@ std::thread_local! {
     static CURRENT: RefCell<Option<Rc<Exec>>> = const { RefCell::new(None) };
 }
 
+std::thread_local! {
+    /// Whether a `block_on` on this thread ended by a panic since [`take_ended_in_panic`]
+    /// last looked: loom stopping an execution that ran away inside a task is one.
+    static ENDED_IN_PANIC: StdCell<bool> = const { StdCell::new(false) };
+}
+
+/// Whether a `block_on` on this thread ended by a panic (loom stopping a runaway
+/// execution among them) since the last call: the judge then knows the loop that ran
+/// away was in async code. Clears the note.
+pub fn take_ended_in_panic() -> bool {
+    ENDED_IN_PANIC.with(|ended| ended.replace(false))
+}
+
 fn current() -> Rc<Exec> {
     CURRENT.with(|c| c.borrow().clone()).expect("an `.await` or `task::spawn` outside `task::block_on`")
 }
@@ -320,6 +333,9 @@ struct Installed;
 
 impl Drop for Installed {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            ENDED_IN_PANIC.with(|ended| ended.set(true));
+        }
         if let Some(exec) = CURRENT.with(|c| c.borrow_mut().take())
             && std::thread::panicking()
         {
