@@ -293,6 +293,24 @@ fn publish_after_a_stale_look(publish: fn(&AtomicU64, u64)) -> Result<(), Sequen
         }
         Ok(())
     })?;
+    // One race lost to threads that moved the total far (a "catch up with a store" taken
+    // when the total is far ahead), then another publishes 7 just after the next look.
+    for (jump, rival) in crate::judge::contention::JUMPS {
+        once_in_model(move || {
+            let total = AtomicU64::new(0);
+            let ((), lost, looked) =
+                after_races_then_a_stale_look(&total, 1, rival, Rival::Applies(publishes_seven), || publish(&total, 3));
+            expect_that(
+                &format!(
+                    "after `count_then_publish` of 3 increments on a total of 0, when other threads published {jump} \
+                     between its look and its exchange{}, the total is",
+                    if looked { " and another published 7 just after it looked" } else { "" }
+                ),
+                total.load(Relaxed),
+                3 + jump * lost + if looked { 7 } else { 0 },
+            )
+        })?;
+    }
     // Without a lost race, the cases above.
     for races in race_sweep_long().filter(|&k| k > 0) {
         once_in_model(move || {

@@ -238,6 +238,26 @@ fn adds_one(value: u64) -> u64 {
     value.wrapping_add(1)
 }
 
+/// Other threads' work between a call's look at a shared count and its exchange, in
+/// one lost race: the count moved by `J` at once (many increments, a large publish).
+fn jumps_by<const J: u64>(value: u64) -> u64 {
+    value.wrapping_add(J)
+}
+
+/// How far the count jumps in the one race [`JUMPS`]' rivals win: a loop that, finding
+/// the count far ahead of what it saw, "catches up" with a plain `store` acts on a stale
+/// look, for whatever threshold the learner picked ("more than 1 000 ahead"). Each size
+/// is one past a round number a threshold plausibly sits at, and one past 2^32.
+pub const JUMPS: [(u64, crate::trace::OtherThread); 7] = [
+    (2, jumps_by::<2>),
+    (101, jumps_by::<101>),
+    (1_001, jumps_by::<1_001>),
+    (10_001, jumps_by::<10_001>),
+    (65_537, jumps_by::<65_537>),
+    (1_000_001, jumps_by::<1_000_001>),
+    ((1 << 32) + 1, jumps_by::<{ (1 << 32) + 1 }>),
+];
+
 /// After loom, for a counter's increment (`name`, as the learner wrote it): on one
 /// thread, another thread adds 1 just after the call's look at the counter, from
 /// every count in `starts`, and after other threads won `k` races for every `k` of
@@ -269,6 +289,25 @@ pub(crate) fn increment_beyond_loom(
         }
         Ok(())
     })?;
+    // One race lost to other threads that moved the count far, then one more adds 1 just
+    // after the call's next look: a "catch up with a store" fallback loses that 1.
+    for (jump, rival) in JUMPS {
+        super::once_in_model(move || {
+            warm_up(|| increment(&AtomicU64::new(0)));
+            let counter = AtomicU64::new(0);
+            let ((), lost, looked) =
+                after_races_then_a_stale_look(&counter, 1, rival, Rival::Applies(adds_one), || increment(&counter));
+            let also = if looked { " and one more added 1 just after it looked" } else { "" };
+            super::expect_that(
+                &format!(
+                    "from a count of 0, when other threads added {jump} between `{name}`'s look and its exchange{also}, \
+                     `{name}` must still add its one: the count is"
+                ),
+                counter.load(Relaxed),
+                (jump * lost).wrapping_add(u64::from(looked) + 1),
+            )
+        })?;
+    }
     for races in race_sweep_long().filter(|&k| k > 0) {
         super::once_in_model(move || {
             warm_up(|| increment(&AtomicU64::new(0)));
