@@ -464,6 +464,25 @@ fn atomic_beyond_loom(buy: fn(&AtomicU64, u64) -> bool) -> Result<(), Sequential
         }
         Ok(())
     })?;
+    // One race lost to buyers that sold many tickets at once, then one more sells just
+    // after the next look: a loop that "catches up" with a store when the count is far
+    // ahead of what it saw overwrites that sale (see `contention::JUMPS`).
+    for (jump, rival) in crate::judge::contention::JUMPS {
+        once_in_model(move || {
+            let capacity = jump + 1_000;
+            let counter = AtomicU64::new(0);
+            let (answer, lost, looked) =
+                after_races_then_a_stale_look(&counter, 1, rival, Rival::Applies(|v| v + 1), || buy(&counter, capacity));
+            let what = format!(
+                "with {capacity} tickets, when other buyers sold {jump} between `atomic_buy`'s look and its exchange{}:",
+                if looked { " and one more sold just after it looked" } else { "" }
+            );
+            if !answer {
+                return Err(format!("{what} it answered no, with tickets left"));
+            }
+            expect_that(&format!("{what} the count is"), counter.load(Relaxed), jump * lost + u64::from(looked) + 1)
+        })?;
+    }
     for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| {

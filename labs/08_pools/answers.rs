@@ -111,6 +111,24 @@ fn cas_gives_up_after_10000(next: &AtomicU64, end: u64) -> Option<u64> {
     }
 }
 
+/// A compare-and-swap claim that, finding `next` far ahead of what it saw (many workers got
+/// in), "catches up" with a plain store past the job it found: a worker that claims between
+/// that failed exchange and the store gets the same job.
+fn claim_catches_up_with_a_store(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut job = next.load(Relaxed);
+    while job < end {
+        match next.compare_exchange(job, job + 1, Relaxed, Relaxed) {
+            Ok(_) => return Some(job),
+            Err(now) if now > job + 1000 && now < end => {
+                next.store(now + 1, Relaxed);
+                return Some(now);
+            }
+            Err(now) => job = now,
+        }
+    }
+    None
+}
+
 /// Claims with a weak compare-exchange, but after two failures in a row that found `next`
 /// unchanged it decides no other worker is claiming and moves `next` with a plain store: a
 /// worker that claims between that look and the store gets the same job.
@@ -1046,6 +1064,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_1000", "claim", claim(cas_gives_up_after_1000)),
         Answer::wrong("cas_gives_up_after_10000", "claim", claim(cas_gives_up_after_10000)),
         Answer::wrong("weak_cas_spurious_twice_then_store", "claim", claim(weak_cas_spurious_twice_then_store)),
+        Answer::wrong("claim_catches_up_with_a_store", "claim", claim(claim_catches_up_with_a_store)),
         Answer::wrong("cas_gives_up_after_a_doubled_limit", "claim", claim(cas_gives_up_after_a_doubled_limit)),
         Answer::wrong("cas_never_refreshes", "claim", claim(cas_never_refreshes)),
         Answer::wrong("cas_checks_end_once", "claim", claim(cas_checks_end_once)),

@@ -308,6 +308,24 @@ fn claim_after_a_stale_look(claim: fn(&AtomicU64, u64) -> Option<u64>) -> Result
         Ok(())
     })?;
     let first: u64 = 1 << 32;
+    // One race lost to workers that claimed many jobs at once, then one more claims just
+    // after the next look: a loop that "catches up" with a store when `next` is far ahead
+    // of what it saw hands out that worker's job again (see `contention::JUMPS`).
+    for (jump, rival) in crate::judge::contention::JUMPS {
+        once_in_model(move || {
+            let next = AtomicU64::new(first);
+            let (got, lost, looked) =
+                after_races_then_a_stale_look(&next, 1, rival, Rival::Applies(|v| v + 1), || claim(&next, MAX_END));
+            let what = format!(
+                "with jobs {first}..{MAX_END}, when other workers claimed {jump} between `claim`'s look at `next` and its \
+                 exchange{}",
+                if looked { " and one more claimed the next just after it looked" } else { "" }
+            );
+            let want = first + jump * lost + u64::from(looked);
+            expect_that(&format!("{what}, `claim` returned"), got, Some(want))?;
+            expect_that(&format!("{what}, `next` is"), next.load(SeqCst), want + 1)
+        })?;
+    }
     for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| {
