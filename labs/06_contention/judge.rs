@@ -153,7 +153,9 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 } else {
                     format!("{values:?}")
                 };
-                expect_eq(&format!("sharded_total({shown})"), (f.sharded_total)(&shards), want)?;
+                let call = format!("sharded_total({shown})");
+                let total = calling(&call, || (f.sharded_total)(&shards));
+                expect_eq(&call, total, want)?;
                 // A total only reads: one that empties the shards makes the next total wrong.
                 expect_that(
                     &format!("after `sharded_total({shown})` the shards are"),

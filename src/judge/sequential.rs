@@ -76,7 +76,8 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
     let lost = crate::trace::interference_used();
     // The call a check named with [`calling`] (loom runs the model on this OS thread): the
     // one that ran away, when it did not return.
-    let one_call = CALLING.with(|c| c.borrow_mut().take()).map_or("one call".to_string(), |call| format!("`{call}`"));
+    let call = CALLING.with(|c| c.borrow_mut().take());
+    let one_call = call.as_ref().map_or("one call".to_string(), |call| format!("`{call}`"));
     crate::trace::interfere(0, |v| v);
     // A rival made patient by a large number in the learner's code (`contention::patience`)
     // can outlast loom's steps when each retry costs loom some (a lock taken and let go): that
@@ -111,6 +112,8 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
             crate::check::SEQUENTIAL_MAX_BRANCHES
         ))),
         Err(CheckError::ModelLimit(why)) => Err(Sequential::NotJudged(why)),
+        // A panic inside a call a check named (an overflow in the learner's sum, say): its input.
+        Err(CheckError::Failed(why)) if call.is_some() => Err(Sequential::Logic(format!("{one_call} panicked: {why}"))),
         Err(other) => Err(Sequential::Logic(other.to_string())),
         Ok(()) => {
             let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));
