@@ -784,3 +784,72 @@ fn a_mistake_is_never_located_in_std_or_the_labs_machinery() {
         }
     }
 }
+
+/// Runs the test `name` of this binary alone in a process of its own (with
+/// `ALONE_ENV` set) and asserts that it passed: the judge measures a trial's
+/// progress by the whole process's CPU time and context switches, which the
+/// other tests running beside it here would add to.
+fn alone(name: &str) -> bool {
+    const ALONE_ENV: &str = "RACELAB_TEST_ALONE";
+    if std::env::var_os(ALONE_ENV).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new(exe)
+        .args(["--exact", name, "--nocapture", "--test-threads", "1"])
+        .env(ALONE_ENV, "1")
+        .output()
+        .expect("the test binary runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && text.contains("1 passed"), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    false
+}
+
+/// A trial whose threads are all blocked is stuck once nothing happened for the limit.
+#[test]
+fn a_real_trial_whose_threads_all_wait_is_stuck() {
+    use racelab::judge::real_stage::wait_for_trial;
+    use std::time::{Duration, Instant};
+    if !alone("a_real_trial_whose_threads_all_wait_is_stuck") {
+        return;
+    }
+    let (_never_sends, result) = std::sync::mpsc::channel::<()>();
+    let start = Instant::now();
+    let waited = wait_for_trial(&result, Duration::from_secs(2), Duration::from_secs(20));
+    assert_eq!(waited, Err(true), "stuck");
+    assert!(start.elapsed() < Duration::from_secs(10), "called stuck after {:?}", start.elapsed());
+}
+
+/// A trial that is slow but whose threads keep handing work to each other (a busy
+/// machine) is waited for past the stuck limit.
+#[test]
+fn a_real_trial_that_keeps_handing_work_over_is_not_stuck_however_slow() {
+    use racelab::judge::real_stage::wait_for_trial;
+    use std::time::Duration;
+    if !alone("a_real_trial_that_keeps_handing_work_over_is_not_stuck_however_slow") {
+        return;
+    }
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // 4 s of ping-pong between two threads: thousands of hand-offs, little CPU.
+        let (to_echo, echo_in) = std::sync::mpsc::channel::<u32>();
+        let (to_main, main_in) = std::sync::mpsc::channel::<u32>();
+        std::thread::spawn(move || {
+            for n in echo_in {
+                std::thread::sleep(Duration::from_micros(200));
+                if to_main.send(n).is_err() {
+                    return;
+                }
+            }
+        });
+        let start = std::time::Instant::now();
+        let mut rounds = 0_u32;
+        while start.elapsed() < Duration::from_secs(4) {
+            to_echo.send(rounds).expect("echo alive");
+            rounds = main_in.recv().expect("echo alive") + 1;
+        }
+        let _ = done.send(rounds);
+    });
+    let waited = wait_for_trial(&result, Duration::from_secs(2), Duration::from_secs(20));
+    assert!(matches!(waited, Ok(Ok(rounds)) if rounds > 100), "{waited:?}");
+}

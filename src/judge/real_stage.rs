@@ -10,9 +10,85 @@ use std::time::Duration;
 /// Set in a worker process started by an exercise check (see [`self_as_worker`]).
 pub const WORKER_ENV: &str = "RACELAB_EXERCISE_WORKER";
 
-/// How long one real-thread trial may take before it counts as stuck: the
-/// largest takes milliseconds.
+/// How long one real-thread trial may go without progress (see [`Progress`])
+/// before it counts as stuck: the largest takes milliseconds on a quiet machine.
 const REAL_TRIAL_LIMIT: Duration = Duration::from_secs(10);
+
+/// The longest a real-thread trial that keeps making progress may take. On a
+/// busy machine (two compilers on two cores) each hand-off between threads waits
+/// for a time slice: lab 08's 3 000 one-batch round trips then took over 10 s
+/// with right answers, which a fixed limit called stuck.
+const REAL_TRIAL_MOST: Duration = Duration::from_secs(30);
+
+/// The process's CPU time and context switches so far (every thread's, from
+/// `getrusage`): a trial whose threads are all blocked adds neither; one whose
+/// threads hand work to each other, however slowly, adds switches; a spinning one
+/// adds CPU time. `None` where the figures are not available.
+#[derive(Clone, Copy)]
+struct Progress {
+    cpu: Duration,
+    switches: libc::c_long,
+}
+
+impl Progress {
+    fn now() -> Option<Self> {
+        // Safety: `getrusage` only writes the `rusage` it is given, which lives for the call;
+        // all-zero bytes are a valid `rusage` (integers and `timeval`s).
+        let usage = unsafe {
+            let mut usage: libc::rusage = std::mem::zeroed();
+            (libc::getrusage(libc::RUSAGE_SELF, &raw mut usage) == 0).then_some(usage)
+        }?;
+        let time = |t: libc::timeval| {
+            Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+                + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+        };
+        Some(Progress {
+            cpu: time(usage.ru_utime) + time(usage.ru_stime),
+            switches: usage.ru_nvcsw.saturating_add(usage.ru_nivcsw),
+        })
+    }
+
+    /// Whether the process did something since `before` (a second ago): more than the
+    /// judge's own waiting thread does once a second.
+    fn since(self, before: Progress) -> bool {
+        self.cpu.saturating_sub(before.cpu) >= Duration::from_millis(20) || self.switches - before.switches >= 50
+    }
+}
+
+/// Waits for a trial's result: `Err(true)` when nothing happened in the process
+/// for `stuck_after` (stuck waiting: [`REAL_TRIAL_LIMIT`] in the judge), `Err(false)`
+/// when it was still busy after `most` ([`REAL_TRIAL_MOST`]); `Ok(Err(_))` when the
+/// sender is gone without sending (the trial panicked).
+pub fn wait_for_trial<T>(
+    result: &std::sync::mpsc::Receiver<T>,
+    stuck_after: Duration,
+    most: Duration,
+) -> Result<Result<T, std::sync::mpsc::RecvError>, bool> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let start = std::time::Instant::now();
+    let mut last_progress = start;
+    let mut before = Progress::now();
+    loop {
+        match result.recv_timeout(Duration::from_secs(1)) {
+            Ok(value) => return Ok(Ok(value)),
+            Err(RecvTimeoutError::Disconnected) => return Ok(Err(std::sync::mpsc::RecvError)),
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let now = Progress::now();
+        if let (Some(now), Some(before)) = (now, before)
+            && now.since(before)
+        {
+            last_progress = std::time::Instant::now();
+        }
+        before = now;
+        if last_progress.elapsed() >= stuck_after {
+            return Err(true);
+        }
+        if start.elapsed() >= most {
+            return Err(false);
+        }
+    }
+}
 
 /// How many real-thread trials the judge runs after loom has passed.
 ///
@@ -107,17 +183,25 @@ fn one_trial<S: Spec>(
             let _ = done.send(spec.run_real(variant, &fixes, &theirs));
         })
         .map_err(|e| format!("cannot start a trial's thread: {e}"))?;
-    let state = match result.recv_timeout(REAL_TRIAL_LIMIT) {
-        Ok(state) => state.unwrap_or_default(),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+    let state = match wait_for_trial(&result, REAL_TRIAL_LIMIT, REAL_TRIAL_MOST) {
+        Ok(Ok(state)) => state.unwrap_or_default(),
+        Err(true) => {
             return Err(format!(
-                "{which} ({}) did not finish in {} s: it is stuck waiting — a deadlock that loom's small \
-                 cases do not reach",
+                "{which} ({}) did not finish, and for {} s none of its threads did anything: it is stuck \
+                 waiting — a deadlock that loom's small cases do not reach",
                 lab.describe(case),
                 REAL_TRIAL_LIMIT.as_secs()
             ));
         }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match trial_thread.join() {
+        Err(false) => {
+            return Err(format!(
+                "{which} ({}) was still running after {} s, its threads busy all along: an endless loop (a \
+                 spin on a value no thread will write?) that loom's small cases do not reach",
+                lab.describe(case),
+                REAL_TRIAL_MOST.as_secs()
+            ));
+        }
+        Ok(Err(_)) => match trial_thread.join() {
             // A panic in a trial is the answer's failure (a call the lab's code refuses, made
             // where loom's small cases never made it), not the end of the check.
             Err(payload) => {
