@@ -1012,6 +1012,29 @@ pub fn clear() {
 /// try does: each more failure in a row is one more load per thread to interleave.
 pub const SPURIOUS_IN_A_ROW: u32 = 2;
 
+thread_local! {
+    /// How many times in a row the spurious mode makes a weak compare-exchange fail: loom's
+    /// pass uses [`SPURIOUS_IN_A_ROW`], the one-thread check many more (see [`set_spurious_run`]).
+    static SPURIOUS_LIMIT: Cell<u32> = const { Cell::new(SPURIOUS_IN_A_ROW) };
+}
+
+/// How many spurious failures in a row the judge's one-thread check makes a weak
+/// compare-exchange meet (see [`set_spurious_run`]), unless the code names a larger
+/// give-up count: on one thread a spurious failure costs loom no step, and a loop that
+/// loads again before each retry spends one step per failure of the run's 60 000.
+pub const SPURIOUS_RUN: u32 = 10_001;
+
+/// The spurious mode for the judge's one-thread check: `Some(n)` makes each thread's
+/// first `n` weak compare-exchanges at each call site (in each model run) fail although
+/// the value matched; `None` turns it off. A loop that gives up, or stores blindly,
+/// after any number of spurious failures in a row below `n` is caught, where loom's
+/// second pass, paying for each with interleavings, makes only [`SPURIOUS_IN_A_ROW`].
+pub fn set_spurious_run(n: Option<u32>) {
+    SPURIOUS_LIMIT.with(|l| l.set(n.unwrap_or(SPURIOUS_IN_A_ROW)));
+    SPURIOUS.with(|s| s.set(n.is_some()));
+    FAILED_WEAK.with(|failed| failed.borrow_mut().clear());
+}
+
 /// Turns the spurious-failure pass on or off (see [`weak_cas_fails`]).
 ///
 /// loom's `compare_exchange_weak` never fails spuriously, but real hardware
@@ -1041,7 +1064,7 @@ pub fn weak_cas_fails(thread: impl FnOnce() -> usize, location: &'static Locatio
     FAILED_WEAK.with(|failed| {
         let mut failed = failed.borrow_mut();
         match failed.iter_mut().find(|(t, l, _)| *t == thread && std::ptr::eq(*l, location)) {
-            Some((_, _, times)) if *times < SPURIOUS_IN_A_ROW => {
+            Some((_, _, times)) if *times < SPURIOUS_LIMIT.with(Cell::get) => {
                 *times += 1;
                 true
             }
@@ -1223,10 +1246,12 @@ pub fn explain_deadlock(events: &[Event], waiting: &[Waiting]) -> String {
             None => format!("{} waits at {at}", thread_name(w.thread)),
         });
     }
+    // Lab 09's checker runs each task as one of loom's threads: call them what the lab does.
+    let unit = if waiting.iter().any(|w| thread_name(w.thread).starts_with("task")) { "task" } else { "thread" };
     if parts.is_empty() {
-        "deadlock: every thread is blocked".to_string()
+        format!("deadlock: every {unit} is blocked")
     } else {
-        format!("deadlock: every thread is blocked — {}", parts.join("; "))
+        format!("deadlock: every {unit} is blocked — {}", parts.join("; "))
     }
 }
 

@@ -87,6 +87,26 @@ fn weak_cas_spurious_give_up(counter: &AtomicU64) {
     }
 }
 
+/// Retries after lost races and after spurious failures, but after the third spurious
+/// failure in a row takes the hardware for stuck and gives up: the increment is lost
+/// (a reviewer's answer, once solved: loom's pass makes two in a row).
+fn weak_cas_gives_up_after_three_spurious(counter: &AtomicU64) {
+    let mut spurious = 0;
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 3 {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// A compare-exchange loop that, finding the count far ahead of what it saw (other threads
 /// got in many times), "catches up" with a plain store of what it found plus one: a thread
 /// that adds between that failed exchange and the store is overwritten (a reviewer's answer,
@@ -622,6 +642,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             Fixes { atomic: weak_cas_spurious_twice_then_store, ..S },
         ),
         Answer::wrong("cas_catches_up_with_a_store", "atomic", Fixes { atomic: cas_catches_up_with_a_store, ..S }),
+        Answer::wrong(
+            "weak_cas_gives_up_after_three_spurious",
+            "atomic",
+            Fixes { atomic: weak_cas_gives_up_after_three_spurious, ..S },
+        ),
         Answer::wrong("fetch_add_two", "atomic", Fixes { atomic: fetch_add_two, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),
         Answer::wrong("cas_stale_expected", "atomic", Fixes { atomic: cas_stale_expected, ..S }),

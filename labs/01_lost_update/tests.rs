@@ -385,7 +385,7 @@ mod learner_checks {
     fn a_spinning_attempt_gets_a_one_line_error_not_a_hang() {
         let outcome = LAB.check("atomic", &with_model(|f| f.atomic = spin_on_a_stale_value));
         assert_eq!(outcome.status, Status::Failing);
-        assert!(outcome.summary.contains("of loom's steps"), "{}", outcome.summary);
+        assert!(outcome.summary.contains("operations on shared objects (loom's steps)"), "{}", outcome.summary);
         assert!(!outcome.summary.contains('\n'));
     }
 

@@ -142,6 +142,21 @@ fn weak_cas_spurious_give_up(sold: &AtomicU64, capacity: u64) -> bool {
     false
 }
 
+/// Retries after lost races and after spurious failures, but answers "sold out" after the
+/// third spurious failure in a row, with tickets left (a reviewer's answer, once solved: loom's pass makes two in a row).
+fn weak_cas_sold_out_after_three_spurious(sold: &AtomicU64, capacity: u64) -> bool {
+    let (mut seen, mut spurious) = (sold.load(Relaxed), 0);
+    while seen < capacity {
+        match sold.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return true,
+            Err(now) if now != seen => (seen, spurious) = (now, 0),
+            Err(_) if spurious == 2 => return false,
+            Err(_) => spurious += 1,
+        }
+    }
+    false
+}
+
 /// A compare-exchange loop that, finding the count far ahead of what it saw (many buyers got
 /// in), "catches up" with a plain store of what it found plus one: a buyer who sells between
 /// that failed exchange and the store is overwritten, and told yes for a ticket not counted.
@@ -627,6 +642,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("fetch_add_then_check", "atomic", Fixes { atomic: fetch_add_then_check, ..S }),
         Answer::wrong("weak_cas_four_tries", "atomic", Fixes { atomic: weak_cas_four_tries, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong(
+            "weak_cas_sold_out_after_three_spurious",
+            "atomic",
+            Fixes { atomic: weak_cas_sold_out_after_three_spurious, ..S },
+        ),
         Answer::wrong(
             "weak_cas_spurious_twice_then_store",
             "atomic",

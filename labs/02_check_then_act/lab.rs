@@ -103,6 +103,11 @@ impl Lab for CheckThenAct {
         real::spec(case)
     }
 
+    /// "2 threads × 1, 3 tickets on sale": the case's stock is the capacity.
+    fn describe(&self, case: &Case) -> String {
+        case.describe(self.unit(), &|name, value| (name == "stock").then(|| format!("{value} ticket{} on sale", if value == 1 { "" } else { "s" })))
+    }
+
     fn jobs(&self, threads: usize, iters: u64) -> Vec<Vec<u64>> {
         real::jobs(threads, iters)
     }

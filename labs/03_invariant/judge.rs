@@ -256,10 +256,7 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
         _ => {
             let f = *real;
             once_for_real(|| {
-                for k in values::loop_counts(MAX) {
-                    let call = format!("worker({k})");
-                    expect_eq(&call, calling(&call, || (f.worker)(k)), k)?;
-                }
+                each_call(&values::loop_counts(MAX), |k| format!("worker({k})"), f.worker, |k| k)?;
                 for reports in values::report_lists(MAX) {
                     let end = (0, reports.iter().sum());
                     let call = format!("combine({})", shown(&reports));
@@ -277,6 +274,13 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
 fn other_transfer(word: u64) -> u64 {
     let (a, b) = real::solution::unpack(word);
     real::solution::pack(a - 1, b + 1)
+}
+
+/// Many transfers at once, as a simulated rival makes them in one lost race: [`jump`]
+/// units from `a` to `b`.
+fn many_transfers(word: u64) -> u64 {
+    let (a, b) = real::solution::unpack(word);
+    real::solution::pack(a.wrapping_sub(jump()), b.wrapping_add(jump()))
 }
 
 /// The sum of the two accounts packed in a word: what every transfer keeps.
@@ -484,6 +488,44 @@ fn atomic_beyond_loom(model: &model::Fixes) -> Result<(), Sequential> {
         }
         Ok(())
     })?;
+    // One race lost to other transfers that moved many units at once, then one more lands just
+    // after this transfer's next look: a loop that, finding the word far from what it saw,
+    // "catches up" with a `store` computed from an older look loses that transfer. Every size
+    // of `JUMPS` that leaves room in `b`'s 32 bits.
+    jumping(
+        |size| size + 3 <= u64::from(u32::MAX),
+        |size| {
+            once_in_model(move || {
+                warm_up(|| transfer(&AtomicU64::new(pack(2, 0))));
+                let start = size + 2;
+                let word = AtomicU64::new(pack(start, 0));
+                let ((_, lost, looked), wrote) = watching(&word, (sum_of, start), || {
+                    after_races_then_a_stale_look(&word, 1, many_transfers, Rival::Applies(other_transfer), || {
+                        transfer(&word)
+                    })
+                });
+                let when = format!(
+                    "from ({start}, 0), when other transfers moved {size} units between `atomic_transfer`'s look and \
+                     its exchange{}",
+                    if looked { " and one more landed just after it looked again" } else { "" }
+                );
+                if let Some(wrote) = wrote {
+                    let (a, b) = unpack(wrote);
+                    return Err(format!(
+                        "{when}, `atomic_transfer` wrote (a, b) = ({a}, {b}): a + b = {}, not {start} — a thread \
+                         reading the word then sees money missing or made; every write must be a whole transfer",
+                        a.wrapping_add(b)
+                    ));
+                }
+                let moved = size * lost + u64::from(looked) + 1;
+                expect_that(
+                    &format!("{when}, `atomic_transfer` must still move its unit: the accounts are"),
+                    unpack(word.load(Relaxed)),
+                    (start - moved, moved),
+                )
+            })
+        },
+    )?;
     for races in race_sweep_long() {
         once_in_model(move || {
             warm_up(|| transfer(&AtomicU64::new(pack(2, 0))));

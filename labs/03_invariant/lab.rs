@@ -118,6 +118,11 @@ impl Lab for Invariant {
         real::spec(case)
     }
 
+    /// "2 threads × 1, 3 units in the bank": the case's stock is the money to move.
+    fn describe(&self, case: &Case) -> String {
+        case.describe(self.unit(), &|name, value| (name == "stock").then(|| format!("{value} unit{} in the bank", if value == 1 { "" } else { "s" })))
+    }
+
     fn decoder(&self) -> Option<fn(u64) -> String> {
         Some(real::decode)
     }

@@ -94,6 +94,26 @@ fn cas_catches_up_with_a_store(counter: &AtomicU64) {
     }
 }
 
+/// Retries after lost races and after spurious failures, but after the third spurious
+/// failure in a row takes the hardware for stuck and gives up: the increment is lost
+/// (a reviewer's answer in labs 01 to 03, once solved: loom's pass makes two in a row).
+fn weak_cas_gives_up_after_three_spurious(counter: &AtomicU64) {
+    let mut spurious = 0;
+    loop {
+        let seen = counter.load(Relaxed);
+        match counter.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) => {
+                spurious += 1;
+                if spurious == 3 {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// Tells a spurious failure (it found the value it expected) from a lost race, and after
 /// the second spurious failure in a row takes the hardware for stuck and stores its
 /// `seen + 1` with a plain `store`: another thread's increment between its look and that
@@ -463,6 +483,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_then_store_after_three_losses", "atomic", Fixes { atomic: cas_then_store_after_three_losses, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("weak_cas_spurious_give_up", "atomic", Fixes { atomic: weak_cas_spurious_give_up, ..S }),
+        Answer::wrong(
+            "weak_cas_gives_up_after_three_spurious",
+            "atomic",
+            Fixes { atomic: weak_cas_gives_up_after_three_spurious, ..S },
+        ),
         Answer::wrong(
             "weak_cas_spurious_twice_then_store",
             "atomic",

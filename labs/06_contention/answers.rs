@@ -244,6 +244,22 @@ fn total_loop(shards: &Shards) -> u64 {
     sum
 }
 
+/// Publishes with a weak compare-exchange, but after the third failure in a row that found
+/// its own value takes the hardware for stuck and gives up: the count is never published (a
+/// reviewer's answer in labs 01 to 03, once solved: loom's pass makes two in a row).
+fn publish_weak_gives_up_after_three_spurious(total: &AtomicU64, iters: u64) {
+    let mut spurious = 0;
+    loop {
+        let seen = total.load(Relaxed);
+        match total.compare_exchange_weak(seen, seen + iters, Relaxed, Relaxed) {
+            Ok(_) => return,
+            Err(now) if now != seen => spurious = 0,
+            Err(_) if spurious == 2 => return,
+            Err(_) => spurious += 1,
+        }
+    }
+}
+
 /// Publishes with a weak compare-exchange, but after two failures in a row that found its own
 /// value it decides nobody else is publishing and stores the sum: another thread's count
 /// published between that look and the store is overwritten.
@@ -307,6 +323,20 @@ fn publish_from_a_thread_local(total: &AtomicU64, iters: u64) {
         MINE.set(MINE.get() + 1);
     }
     total.fetch_add(MINE.get(), Relaxed);
+}
+
+thread_local! {
+    /// This thread's count, never reset (`publish_thread_local_never_reset`).
+    static KEPT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts in a `thread_local!` and publishes once, but never resets it: a thread's
+/// second call publishes its first call's increments again.
+fn publish_thread_local_never_reset(total: &AtomicU64, iters: u64) {
+    for _ in 0..iters {
+        KEPT.set(KEPT.get() + 1);
+    }
+    total.fetch_add(KEPT.get(), Relaxed);
 }
 
 /// Publishes in two halves: more shared writes, still exact.
@@ -425,6 +455,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("publish_by_store_past_2_pow_40", "thread_local", Fixes { count_then_publish: publish_by_store_past_2_pow_40, ..S }),
         Answer::wrong("total_first_64", "sharded", Fixes { sharded_total: total_first_64, ..S }),
         Answer::wrong("publish_from_u32", "thread_local", Fixes { count_then_publish: publish_from_u32, ..S }),
+        Answer::wrong(
+            "publish_thread_local_never_reset",
+            "thread_local",
+            Fixes { count_then_publish: publish_thread_local_never_reset, ..S },
+        ),
         Answer::wrong("publish_by_store_for_odd_counts", "thread_local", Fixes { count_then_publish: publish_by_store_for_odd_counts, ..S }),
         Answer::wrong("publish_half_then_load_store", "thread_local", Fixes { count_then_publish: publish_half_then_load_store, ..S }),
         Answer::wrong("publish_by_store_from_a_million", "thread_local", Fixes { count_then_publish: publish_by_store_from_a_million, ..S }),
@@ -485,6 +520,11 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::right("total_loop", "sharded", Fixes { sharded_total: total_loop, ..S }),
         Answer::right("publish_iters", "thread_local", Fixes { count_then_publish: publish_iters, ..S }),
         Answer::right("publish_cas_loop", "thread_local", Fixes { count_then_publish: publish_cas_loop, ..S }),
+        Answer::wrong(
+            "publish_weak_gives_up_after_three_spurious",
+            "thread_local",
+            Fixes { count_then_publish: publish_weak_gives_up_after_three_spurious, ..S },
+        ),
         Answer::wrong(
             "publish_weak_spurious_twice_then_store",
             "thread_local",

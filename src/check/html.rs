@@ -186,7 +186,11 @@ fn render(page: &Page) -> String {
 /// (`deadlock: every thread is blocked — T2 waits at … to send: …; main waits at … for T2 to
 /// finish (join)`): both sides of the cycle, for the lanes' last row.
 fn waits_in(message: &str) -> Vec<(String, String, String)> {
-    let Some((_, parts)) = message.split_once("deadlock: every thread is blocked — ") else { return Vec::new() };
+    let Some((_, parts)) =
+        ["thread", "task"].iter().find_map(|unit| message.split_once(&format!("deadlock: every {unit} is blocked — ")))
+    else {
+        return Vec::new();
+    };
     parts
         .split("; ")
         .filter_map(|part| {

@@ -190,6 +190,13 @@ pub fn writer(env: &'static str) -> Option<&'static Mutex<Writer>> {
     .as_ref()
 }
 
+/// Notes the learner's call the judge is making now (`""` when it returned), on the
+/// judging child's channel (nothing outside one): a child that dies in the call, of an
+/// allocation no machine can give or a stack overflow, is reported with the call.
+pub fn calling_now(call: &str) {
+    send(JUDGE_CHANNEL, &format!("calling\t{call}"));
+}
+
 /// Writes `line` on the channel named in `env`, if this process has one:
 /// one write per line, under a lock, so concurrent tests never interleave.
 /// `false` when there is no channel or the write failed.

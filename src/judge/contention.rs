@@ -68,7 +68,8 @@ pub fn lost_races_due() -> u32 {
 /// calls the learner's function once and returns the count, which must be the
 /// others' increments plus this call's one.
 pub(crate) fn lost_races(name: &str, call: impl FnOnce() -> u64) -> Result<(), String> {
-    let (count, other) = against_rival(lost_races_due(), |v| v + 1, call);
+    let (count, other) =
+        against_rival(lost_races_due(), |v| v + 1, || super::sequential::calling(&format!("{name}(…)"), call));
     // No race lost (a `fetch_add`, or code that never tried): no rival to blame.
     let when = if other == 0 {
         format!("after one call of `{name}` on a count of 0, the count is")
@@ -257,6 +258,29 @@ pub const JUMPS: [(u64, crate::trace::OtherThread); 7] = [
     (1_000_001, jumps_by::<1_000_001>),
     ((1 << 32) + 1, jumps_by::<{ (1 << 32) + 1 }>),
 ];
+
+thread_local! {
+    /// The size of the jump a [`jumping`] round's rival makes (the model runs on this OS thread).
+    static JUMP: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// For each size of [`JUMPS`] that `fits`, runs `round` with [`jump`] saying that size:
+/// for a rival that moves a word other than by adding (lab 03's transfer of many
+/// units at once), written as a plain `fn` that reads [`jump`].
+pub(crate) fn jumping<E>(fits: impl Fn(u64) -> bool, mut round: impl FnMut(u64) -> Result<(), E>) -> Result<(), E> {
+    for (size, _) in JUMPS.into_iter().filter(|&(size, _)| fits(size)) {
+        JUMP.with(|j| j.set(size));
+        let result = round(size);
+        JUMP.with(|j| j.set(0));
+        result?;
+    }
+    Ok(())
+}
+
+/// How far this [`jumping`] round's rival moves the word (0 outside one).
+pub(crate) fn jump() -> u64 {
+    JUMP.with(std::cell::Cell::get)
+}
 
 /// After loom, for a counter's increment (`name`, as the learner wrote it): on one
 /// thread, another thread adds 1 just after the call's look at the counter, from
@@ -494,7 +518,7 @@ pub const LOCK_HELD_TRIES: u32 = 12_000;
 pub(crate) fn with_lock_held_elsewhere(name: &str, call: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     use crate::trace;
     trace::interfere_briefly(due(LOCK_HELD_TRIES), |_| 1);
-    let result = call();
+    let result = super::sequential::calling(&format!("{name}(…)"), call);
     let (used, left) = (trace::interference_used(), trace::interference_left());
     trace::interfere(0, |v| v);
     if used > 0 && left > 0 {

@@ -174,6 +174,9 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
         return outcome;
     }
     let during = last("stage").map_or_else(String::new, |s| format!(" during {s}"));
+    // The learner's call the child was in when it died, if the check named it (`calling`).
+    let in_call = last("calling").filter(|c| !c.is_empty());
+    let functions_or_call = in_call.as_ref().map_or_else(|| functions.to_string(), |c| format!("`{c}`"));
     if timed_out {
         // Past the one-thread check, an answer is right alone: in loom, what runs out of time is
         // most often a loop that polls (each poll multiplies the interleavings), not a bug.
@@ -185,7 +188,7 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
                  only another thread does, {functions} may loop for ever in some order"
             )
         } else {
-            format!("is there an endless loop in {functions}, or in a function it calls?")
+            format!("is there an endless loop in {functions_or_call}, or in a function it calls?")
         };
         return inconclusive(
             format!("the check did not finish in {} s{during}: {why}{}", limit.as_secs(), limit_from_env(limit)),
@@ -203,7 +206,9 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
             lab,
             exercise: exercise.to_string(),
             status: Status::Failing,
-            summary: format!("the stack overflowed{during}: deep recursion in {functions}? count with a loop instead"),
+            summary: format!(
+                "the stack overflowed{during}: deep recursion in {functions_or_call}? count with a loop instead"
+            ),
             details: tail,
             inconclusive: false,
             ..Outcome::default()
@@ -217,8 +222,9 @@ pub(crate) fn judge_in_child(lab: u8, exercise: &str, test_name: &str, functions
             exercise: exercise.to_string(),
             status: Status::Failing,
             summary: format!(
-                "out of memory{during}: {functions} asked for {:.1} GiB at once and the allocation failed — the \
-                 exercise needs a few counters, not a buffer per step",
+                "out of memory{during}: {functions_or_call} asked for {:.1} GiB at once and the allocation \
+                 failed — size what you allocate by what the call needs at once, not by the largest number it \
+                 may be given (inputs reach 2^64 − 1), or grow it as you go",
                 bytes as f64 / f64::from(1 << 30)
             ),
             details: String::new(),

@@ -272,12 +272,19 @@ impl Resemblance {
     /// use racelab::judge::{Likeness, Resemblance};
     /// let r = Resemblance { name: "split_lock".into(), why: "The gap is unlocked.".into(), likeness: Likeness::SameSteps };
     /// assert_eq!(r.line(), "this is a mistake the course knows, `split_lock`: The gap is unlocked.");
+    /// let r = Resemblance { likeness: Likeness::SameCheck, ..r };
+    /// assert!(r.line().starts_with("a mistake the course knows gives the same wrong result here — `split_lock`"));
     /// ```
     pub fn line(&self) -> String {
         let (name, why) = (&self.name, &self.why);
         match self.likeness {
             Likeness::SameSteps => format!("this is a mistake the course knows, `{name}`: {why}"),
-            Likeness::SameCheck => format!("it fails the same check as a mistake the course knows, `{name}`: {why}"),
+            // The same result by perhaps another road (a `u32` cast and a 32-bit shift both turn
+            // 2^32 into 0): say it is a likeness, not a diagnosis.
+            Likeness::SameCheck => format!(
+                "a mistake the course knows gives the same wrong result here — `{name}`: {why} Yours may get \
+                 there another way; look for the same symptom"
+            ),
         }
     }
 }

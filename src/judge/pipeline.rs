@@ -98,7 +98,9 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     // rival must be and whether counts past 2^32 are worth running (the catalogue sets
     // both from the answer's code); the defaults are back when this check ends.
     let _as_written = learner.source.map(|source| AsWritten::set(&source.read(), functions));
+    crate::trace::set_spurious(false);
     let sequential = spec.sequential(variant, &learner.real, &learner.model);
+    let weak_cas_used = crate::trace::weak_cas_used();
     let (contendable, rival_armed) = crate::trace::rivals();
     // Threads (or tasks) the learner's code started in the failing run, if it was in the model.
     let own_threads = crate::trace::spawned() > 0;
@@ -109,7 +111,15 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         let at = where_is(spec, variant, learner, &why);
         // The contended runs simulate the other thread: that is a race, met on one real thread.
         let contended = why.contains("when other") || why.contains("when another");
-        let (summary, explain) = if contended {
+        let (summary, explain) = if why.starts_with(SPURIOUS_RUN_SAYS) {
+            (
+                format!("wrong when a weak compare-exchange fails spuriously{at}: {why}"),
+                "The judge ran your function on one thread, alone, while the hardware made its \
+                 `compare_exchange_weak` fail again and again although the value matched — as ARM's \
+                 load-linked/store-conditional may. Only a retry with the value the exchange returned is right \
+                 whatever the count. Fix this first.",
+            )
+        } else if contended {
             (
                 format!("loses a race against a simulated thread{at}: {why}"),
                 "The judge ran your function on one thread while a simulated other thread got in first — \
@@ -163,6 +173,34 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         );
         outcome.inconclusive = true;
         return outcome;
+    }
+
+    // Spurious failures for every weak compare-exchange: the same one-thread check again, each
+    // call site's first weak exchanges failing many times in a row (loom's pass makes two).
+    if weak_cas_used {
+        let in_a_row = spurious_in_a_row();
+        crate::trace::set_spurious_run(Some(in_a_row));
+        crate::trace::clear();
+        let again = spec.sequential(variant, &learner.real, &learner.model);
+        crate::trace::set_spurious_run(None);
+        let shape = Signature::shape_of_events(&crate::trace::take());
+        match again {
+            Err(Sequential::Logic(why)) => {
+                let why = format!(
+                    "{SPURIOUS_RUN_SAYS} many times in a row (up to {in_a_row}: the \
+                     value matched and it failed anyway, as real hardware such as ARM's may, for as long as it \
+                     likes), {why} — a spurious failure is no reason to give up or to write without an exchange: \
+                     retry"
+                );
+                return logic_failure(why, false, shape);
+            }
+            Err(Sequential::NotJudged(why)) => {
+                let mut outcome = failing(why, String::new());
+                outcome.inconclusive = true;
+                return outcome;
+            }
+            Ok(()) | Err(Sequential::NotAttempted(_)) => {}
+        }
     }
 
     let cases = spec.cases(variant);
@@ -271,4 +309,17 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     }
     let summary = format!("right in {every} ({loom}) and in {REAL_TRIALS} trials on real threads");
     passed_for_real(undecided, summary)
+}
+
+/// How a failure in the spurious run starts.
+const SPURIOUS_RUN_SAYS: &str = "when its `compare_exchange_weak` failed spuriously";
+
+/// How many spurious failures in a row the one-thread check's spurious run makes
+/// (see [`crate::trace::set_spurious_run`]): [`crate::trace::SPURIOUS_RUN`], or one
+/// more than the code's own largest number up to 40 000 (a loop that reloads before
+/// each retry spends one of the run's 60 000 steps per failure).
+fn spurious_in_a_row() -> u32 {
+    let own = crate::trace::patience().saturating_add(1);
+    let own = u32::try_from(own).unwrap_or(u32::MAX);
+    if own <= 40_000 { own.max(crate::trace::SPURIOUS_RUN) } else { crate::trace::SPURIOUS_RUN }
 }

@@ -90,7 +90,8 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
         Err(CheckError::NotAttempted(at)) => Err(Sequential::NotAttempted(at)),
         Err(CheckError::RunawayLoop(at)) if lost > 0 => Err(Sequential::Logic(format!(
             "alone it finishes, but when another thread got in first (a simulated rival changed the value just \
-             before its exchange), {one_call} never finished — more than {} of loom's steps{at}: a retry loop \
+             before its exchange), {one_call} never finished — more than {} operations on shared objects (loom's \
+             steps){at}: a retry loop \
              that tries again with the value it read before the rival wrote can never succeed. A failed \
              `compare_exchange` returns the current value in its `Err`: retry with that (or load again)",
             crate::check::SEQUENTIAL_MAX_BRANCHES
@@ -98,7 +99,8 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
         // Stopped inside `block_on`: the loop was a task's, on the executor's one thread.
         Err(CheckError::RunawayLoop(at)) if crate::sync::model::task::take_ended_in_panic() => {
             Err(Sequential::Logic(format!(
-                "{one_call} took more than {} of loom's steps{at}, in async code: a loop with no `.await` in it \
+                "{one_call} did more than {} operations on shared objects (loom's steps){at} without returning, in \
+                 async code: a loop with no `.await` in it \
                  keeps the executor's one thread, so no other task runs and nothing the loop waits for (a task's \
                  end, a `spawn_blocking` result, a message, a flag another task sets) can arrive — `.await` it \
                  instead",
@@ -106,7 +108,8 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
             )))
         }
         Err(CheckError::RunawayLoop(at)) => Err(Sequential::Logic(format!(
-            "{one_call} took more than {} of loom's steps{at}: either a loop that waits for something no \
+            "{one_call} did more than {} operations on shared objects (loom's steps){at} without returning: \
+             either a loop that waits for something no \
              thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
              operation per step of work where the exercise needs a few — count in a local variable, share once",
             crate::check::SEQUENTIAL_MAX_BRANCHES
@@ -157,7 +160,13 @@ thread_local! {
 /// ```
 pub fn calling<T>(call: &str, f: impl FnOnce() -> T) -> T {
     CALLING.with(|c| *c.borrow_mut() = Some(call.to_string()));
+    // A judging child tells its parent too: a call that kills the process (an allocation no
+    // machine can give, a stack overflow) is named by its input there.
+    super::channel::calling_now(call);
     let result = f();
+    // Not reached when `f` panics: the panic's handler reads the call first (see
+    // `once_for_real`), and the next `calling` replaces it.
+    super::channel::calling_now("");
     CALLING.with(|c| c.borrow_mut().take());
     result
 }
@@ -212,10 +221,62 @@ pub fn check_counting_worker(
                     below.len()
                 ),
             };
-            return Err(format!("`worker({k})` returned {got}, expected {k} ({others})"));
+            let earlier: u64 = jobs.iter().take_while(|&&j| j != k).fold(0, |sum, &j| sum.wrapping_add(j));
+            let kept = kept_between_calls(got, k, earlier).unwrap_or_default();
+            return Err(format!("`worker({k})` returned {got}, expected {k} ({others}){kept}"));
         }
         Ok(())
     })
+}
+
+/// When a call's wrong count `got` is the right one, `want`, plus `earlier` (what
+/// the earlier calls on this thread counted): the diagnosis, that the code keeps its
+/// count between calls (a `static` or a `thread_local!` never reset).
+///
+/// ```
+/// use racelab::judge::sequential::kept_between_calls;
+/// assert!(kept_between_calls(13, 10, 3).is_some_and(|why| why.starts_with(": 3 too many")));
+/// assert_eq!(kept_between_calls(14, 10, 3), None);
+/// assert_eq!(kept_between_calls(10, 10, 0), None);
+/// ```
+pub fn kept_between_calls(got: u64, want: u64, earlier: u64) -> Option<String> {
+    (earlier > 0 && got != want && got == want.wrapping_add(earlier)).then(|| {
+        format!(
+            ": {earlier} too many — every count of this thread's earlier calls, counted again. A count kept \
+             between calls (a `static`, a `thread_local!` never reset) must start from 0 at each call: take it \
+             (`replace(0)`) when you use it"
+        )
+    })
+}
+
+/// Calls the learner's function once per case, one after another on this thread
+/// (`call` makes the call, `name` says it: `worker(7)`), comparing each count with
+/// `want`; a wrong count that is the right one plus the earlier calls' counts is
+/// said to be kept between calls (see [`kept_between_calls`]).
+///
+/// ```
+/// use racelab::judge::sequential::each_call;
+/// let twice = |k: u64| k * 2;
+/// let why = each_call(&[1, 2], |k| format!("worker({k})"), twice, |k| k).unwrap_err();
+/// assert_eq!(why, "`worker(1)` returned 2, expected 1");
+/// ```
+pub fn each_call<C: Copy>(
+    cases: &[C],
+    name: impl Fn(C) -> String,
+    call: impl Fn(C) -> u64,
+    want: impl Fn(C) -> u64,
+) -> Result<(), String> {
+    let mut earlier = 0_u64;
+    for &case in cases {
+        let (what, want) = (name(case), want(case));
+        let got = calling(&what, || call(case));
+        if let Some(kept) = kept_between_calls(got, want, earlier) {
+            return Err(format!("`{what}` returned {got}, expected {want}{kept}"));
+        }
+        expect_eq(&what, got, want)?;
+        earlier = earlier.wrapping_add(want);
+    }
+    Ok(())
 }
 
 /// A `combine` that adds the workers' reports, for every report list of

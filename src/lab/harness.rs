@@ -8,6 +8,14 @@
 use self::sync::{Arc, OBSERVER_LOOKS, StartLine, thread};
 pub use crate::lab::counting::unequal_split;
 
+/// Joins a racing thread; if it panicked, panics with its message (a learner's
+/// `compare_exchange` with a `Release` failure ordering, say), not `Any { .. }`.
+fn joined<T>(handle: thread::JoinHandle<T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|payload| panic!("a racing thread panicked: {}", crate::trace::panic_message(&*payload)))
+}
+
 /// Runs `work(&shared)` `iters` times on each of `threads` threads, joins them
 /// all, then returns `look(&shared)`.
 ///
@@ -25,7 +33,7 @@ where
         true
     });
     for handle in handles {
-        handle.join().expect("a racing thread panicked");
+        joined(handle);
     }
     look(&shared)
 }
@@ -45,7 +53,7 @@ where
     // Looking before the joins reads a total the threads are still changing.
     let early = look(&shared);
     for handle in handles {
-        handle.join().expect("a racing thread panicked");
+        joined(handle);
     }
     early
 }
@@ -60,7 +68,7 @@ where
     let shared = Arc::new(shared);
     let start = Arc::new(StartLine::new(threads));
     let handles = spawn_racers(threads, iters, &shared, &start, work);
-    let yes = handles.into_iter().map(|h| h.join().expect("a racing thread panicked")).collect();
+    let yes = handles.into_iter().map(joined).collect();
     (yes, look(&shared))
 }
 
@@ -126,7 +134,7 @@ where
         }
     };
     for handle in handles {
-        handle.join().expect("a racing thread panicked");
+        joined(handle);
     }
     over.store(true, std::sync::atomic::Ordering::Relaxed);
     let torn = observer.join().expect("the observer panicked");
@@ -227,7 +235,7 @@ where
         }
     }
     for handle in handles {
-        handle.join().expect("a racing thread panicked");
+        joined(handle);
     }
     look(&shared)
 }

@@ -169,6 +169,9 @@ impl Case {
     /// let flag = |name: &str, value| (name == "on").then(|| (if value == 1 { "lit" } else { "dark" }).to_string());
     /// assert_eq!(case.describe("task", &flag), "2 tasks × 1, start 41, lit");
     /// assert_eq!(Case::new(1, 3).describe("task", &|_, _| None), "1 task × 3");
+    /// // The stock too, asked for as "stock" (lab 03's money in the bank).
+    /// let bank = |name: &str, value| (name == "stock").then(|| format!("{value} units in the bank"));
+    /// assert_eq!(Case::new(2, 1).with_stock(3).describe("thread", &bank), "2 threads × 1, 3 units in the bank");
     /// ```
     pub fn describe(&self, unit: &str, param: &dyn Fn(&str, u64) -> Option<String>) -> String {
         if let Some(jobs) = &self.jobs {
@@ -182,7 +185,7 @@ impl Case {
         let plural = if self.threads == 1 { "" } else { "s" };
         let mut text = format!("{} {unit}{plural} × {}", self.threads, self.iters);
         if let Some(stock) = self.stock {
-            text += &format!(", stock {stock}");
+            text += &format!(", {}", param("stock", stock).unwrap_or_else(|| format!("stock {stock}")));
         }
         for &(name, value) in &self.params {
             text += &format!(", {}", param(name, value).unwrap_or_else(|| format!("{name} {value}")));

@@ -49,8 +49,13 @@ pub mod thread {
     /// `std::thread::sleep` in the model: a point where loom may run any other
     /// thread (as a sleeping thread lets them), and no time passes — loom has
     /// no clock, and a pause changes no outcome, only which thread runs next.
+    /// Nothing to let run while the thread is alone in the judge's contended run (see
+    /// [`crate::trace::contended_alone`]), as for [`yield_now`]: a `try_lock` loop that
+    /// sleeps between tries would otherwise spend one of the run's steps per busy try.
     pub fn sleep(_duration: std::time::Duration) {
-        loom::thread::yield_now();
+        if !crate::trace::contended_alone() {
+            loom::thread::yield_now();
+        }
     }
 
     /// Lets loom run another thread; nothing to do while the thread is alone in

@@ -9,6 +9,49 @@
 //! must have `before`, `before_writing`, `record`, `current_thread`, `trace`, `Op`, `Location`,
 //! `Ordering` and `Traced` in scope.
 
+/// The orderings std's atomics refuse with a panic, refused the same way here: loom
+/// accepts them, so a `compare_exchange` with an `AcqRel` failure ordering would pass
+/// every model check and panic on the first real call.
+pub(crate) mod std_orderings {
+    use std::sync::atomic::Ordering::{self, AcqRel, Acquire, Release};
+
+    /// As std's `load`.
+    #[track_caller]
+    pub(crate) fn load(order: Ordering) {
+        match order {
+            Release => panic!("there is no such thing as a release load"),
+            AcqRel => panic!("there is no such thing as an acquire-release load"),
+            _ => {}
+        }
+    }
+
+    /// As std's `store`.
+    #[track_caller]
+    pub(crate) fn store(order: Ordering) {
+        match order {
+            Acquire => panic!("there is no such thing as an acquire store"),
+            AcqRel => panic!("there is no such thing as an acquire-release store"),
+            _ => {}
+        }
+    }
+
+    /// As std's `compare_exchange` (and `_weak`) with this failure ordering.
+    #[track_caller]
+    pub(crate) fn failure(order: Ordering) {
+        match order {
+            Release => panic!(
+                "there is no such thing as a release failure ordering (std's message: a failed exchange only \
+                 reads, so its ordering is `Acquire` or `Relaxed`)"
+            ),
+            AcqRel => panic!(
+                "there is no such thing as an acquire-release failure ordering (std's message: a failed exchange \
+                 only reads, so its ordering is `Acquire` or `Relaxed`)"
+            ),
+            _ => {}
+        }
+    }
+}
+
 /// How a value of an atomic type is written into the trace (as a `u64`).
 pub(crate) trait Traced: Copy {
     fn traced(self) -> u64;
@@ -89,6 +132,7 @@ macro_rules! traced_common {
             /// Loads the value (traced).
             #[track_caller]
             pub fn load(&self, order: Ordering) -> $t {
+                crate::sync::traced::std_orderings::load(order);
                 before("load", Location::caller());
                 // A rival armed to act between two of the code's looks changes the word first.
                 let addr = self as *const Self as usize;
@@ -116,6 +160,7 @@ macro_rules! traced_common {
             /// Stores a value (traced).
             #[track_caller]
             pub fn store(&self, value: $t, order: Ordering) {
+                crate::sync::traced::std_orderings::store(order);
                 before_writing("store", value.traced(), Location::caller());
                 self.before_write();
                 self.inner().store(value, order);
@@ -160,6 +205,7 @@ macro_rules! traced_common {
                 failure: Ordering,
                 location: &'static Location<'static>,
             ) -> Result<$t, $t> {
+                crate::sync::traced::std_orderings::failure(failure);
                 // The judge's "contended" run: another thread changes the value just
                 // before this exchange (see `trace::interfere`).
                 if let Some((other, briefly)) = trace::interference(location) {
@@ -226,6 +272,7 @@ macro_rules! traced_common {
                 failure: Ordering,
                 location: &'static Location<'static>,
             ) -> Result<$t, $t> {
+                crate::sync::traced::std_orderings::failure(failure);
                 if trace::weak_cas_fails(current_thread, location) {
                     // The hardware saw `current` and still failed to store (an ARM
                     // load-linked/store-conditional pair losing its reservation). Shown
@@ -245,6 +292,7 @@ macro_rules! traced_common {
                 F: FnMut($t) -> Option<$t>,
             {
                 let location = Location::caller();
+                crate::sync::traced::std_orderings::load(fetch_order);
                 before("fetch_update", location);
                 let mut seen = self.inner().load(fetch_order);
                 self.note(Op::Load { read: seen.traced() }, location);
