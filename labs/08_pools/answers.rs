@@ -153,6 +153,24 @@ fn weak_cas_spurious_twice_then_store(next: &AtomicU64, end: u64) -> Option<u64>
     }
 }
 
+/// A weak compare-and-swap loop that, after the third spurious failure in a row, says
+/// the jobs are all claimed (`None`) with jobs left (a reviewer's answer in labs 01 to 03, once solved: loom's pass makes two in a row).
+fn weak_cas_none_after_three_spurious(next: &AtomicU64, end: u64) -> Option<u64> {
+    let mut spurious = 0;
+    loop {
+        let job = next.load(Relaxed);
+        if job >= end {
+            return None;
+        }
+        match next.compare_exchange_weak(job, job + 1, Relaxed, Relaxed) {
+            Ok(_) => return Some(job),
+            Err(now) if now != job => spurious = 0,
+            Err(_) if spurious == 2 => return None,
+            Err(_) => spurious += 1,
+        }
+    }
+}
+
 /// A compare-and-swap loop that keeps expecting the `next` it read first: once another worker has moved `next`, it can never succeed and spins for ever. Use the value the failed exchange returns.
 fn cas_never_refreshes(next: &AtomicU64, end: u64) -> Option<u64> {
     let job = next.load(Relaxed);
@@ -439,6 +457,22 @@ fn gather_without_join(pool: Pool) -> Vec<u64> {
     outputs
 }
 
+/// Gathers every output, then joins only the first two workers (a pool "has two"): with a
+/// third, it may still be running when `shutdown` returns. loom's pools have one or two
+/// workers; real trials caught it in 3 of 7 runs (a reviewer's answer, once solved).
+fn joins_two_workers_only(pool: Pool) -> Vec<u64> {
+    let Pool { jobs, results, workers, first, submitted, .. } = pool;
+    drop(jobs);
+    let mut outputs = vec![0; submitted as usize];
+    for done in &results {
+        outputs[(done.ticket - first) as usize] = done.output;
+    }
+    for worker in workers.into_iter().take(2) {
+        let _ = worker.join();
+    }
+    outputs
+}
+
 /// Gathers every result, then joins without ever closing the queue: the workers wait for the next job for ever.
 fn never_close(pool: Pool) -> Vec<u64> {
     let Pool { jobs, results, workers, first, submitted, .. } = pool;
@@ -642,6 +676,43 @@ fn never_prefetches(loader: &mut dyn Loader, first: u64, count: u64, _depth: u64
     }
 }
 
+/// A sliding window whose end, `trained + depth`, overflows for a depth near 2^64 ("no
+/// limit"): a debug build panics, a release build wraps, requests nothing and waits for ever.
+fn window_end_overflows(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let mut early: HashMap<u64, Batch> = HashMap::new();
+    let mut requested = 0;
+    for k in 0..count {
+        let want = first + k;
+        loop {
+            while requested < (k + depth).min(count) {
+                loader.request(first + requested);
+                requested += 1;
+            }
+            if let Some(batch) = early.remove(&want) {
+                if !train(want, batch) {
+                    return;
+                }
+                break;
+            }
+            let (index, batch) = loader.next_loaded();
+            early.insert(index, batch);
+        }
+    }
+}
+
+/// A sliding window whose depth is capped at 64 ("deeper never helps"): with a deeper
+/// prefetch allowed and more batches to go, it waits with fewer requested than allowed (a
+/// reviewer's answer, once solved: the depths tried stopped at 16).
+fn depth_capped_at_64(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    sliding_window(loader, first, count, depth.min(64), train);
+}
+
+/// A sliding window with the depth kept in a `u32`: a depth of 2^32 becomes 0, so nothing is
+/// requested and the first wait is for ever (a reviewer's answer, once solved).
+fn depth_in_u32(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    sliding_window(loader, first, count, u64::from(depth as u32), train);
+}
+
 /// Primes `depth` batches and then only waits: it waits for batches nobody was asked for, for ever.
 fn never_refills(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
     let mut early = BTreeMap::new();
@@ -796,8 +867,9 @@ fn keyed_by_arrival(loader: &mut dyn Loader, first: u64, count: u64, depth: u64,
 
 // --- right: consume_in_order ------------------------------------------------------
 
-/// A ring of `depth` slots indexed `(index − first) % depth`: at most `depth` batches are held, so two never share a slot.
+/// A ring of `depth.min(count)` slots indexed `(index − first) % slots`: at most that many batches are held, so two never share a slot (a ring of `depth` slots asks for more memory than any machine has when the depth is huge: see `answers/ring_of_depth_slots_wrong.rs`).
 fn ring_buffer(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
+    let depth = depth.min(count).max(1);
     let mut slots: Vec<Option<Batch>> = vec![None; depth as usize];
     let (mut requested, mut trained) = (0, 0);
     while trained < count {
@@ -818,14 +890,14 @@ fn ring_buffer(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, trai
     }
 }
 
-/// A sliding window: before each wait, requests up to `min(trained + depth, count)`; a `HashMap` of early batches.
+/// A sliding window: before each wait, requests up to `min(trained + depth, count)` (the sum saturating: a depth may be 2^64 − 1, "no limit"); a `HashMap` of early batches.
 fn sliding_window(loader: &mut dyn Loader, first: u64, count: u64, depth: u64, train: Train) {
     let mut early: HashMap<u64, Batch> = HashMap::new();
     let mut requested = 0;
     for k in 0..count {
         let want = first + k;
         loop {
-            while requested < (k + depth).min(count) {
+            while requested < k.saturating_add(depth).min(count) {
                 loader.request(first + requested);
                 requested += 1;
             }
@@ -1064,6 +1136,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("cas_gives_up_after_1000", "claim", claim(cas_gives_up_after_1000)),
         Answer::wrong("cas_gives_up_after_10000", "claim", claim(cas_gives_up_after_10000)),
         Answer::wrong("weak_cas_spurious_twice_then_store", "claim", claim(weak_cas_spurious_twice_then_store)),
+        Answer::wrong("weak_cas_none_after_three_spurious", "claim", claim(weak_cas_none_after_three_spurious)),
         Answer::wrong("claim_catches_up_with_a_store", "claim", claim(claim_catches_up_with_a_store)),
         Answer::wrong("cas_gives_up_after_a_doubled_limit", "claim", claim(cas_gives_up_after_a_doubled_limit)),
         Answer::wrong("cas_never_refreshes", "claim", claim(cas_never_refreshes)),
@@ -1085,6 +1158,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("u32_ticket_arithmetic", "shutdown", shutdown(u32_ticket_arithmetic)),
         Answer::wrong("one_result_per_worker", "shutdown", shutdown(one_result_per_worker)),
         Answer::wrong("gather_without_join", "shutdown", shutdown(gather_without_join)),
+        Answer::wrong("joins_two_workers_only", "shutdown", shutdown(joins_two_workers_only)),
         Answer::wrong("never_close", "shutdown", shutdown(never_close)),
         Answer::wrong("gather_until_quiet", "shutdown", shutdown(gather_until_quiet)),
         Answer::wrong("worker_quits_when_empty", "shutdown", work(worker_quits_when_empty)),
@@ -1093,6 +1167,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("primes_one_too_many", "in_order", consume(primes_one_too_many)),
         Answer::wrong("refill_before_train", "in_order", consume(refill_before_train)),
         Answer::wrong("never_prefetches", "in_order", consume(never_prefetches)),
+        Answer::wrong("depth_capped_at_64", "in_order", consume(depth_capped_at_64)),
+        Answer::wrong("depth_in_u32", "in_order", consume(depth_in_u32)),
+        Answer::wrong("window_end_overflows", "in_order", consume(window_end_overflows)),
         Answer::wrong("never_refills", "in_order", consume(never_refills)),
         Answer::wrong("u32_batch_numbers", "in_order", consume(u32_batch_numbers)),
         Answer::wrong("slots_without_modulo", "in_order", consume(slots_without_modulo)),

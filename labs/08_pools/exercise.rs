@@ -50,7 +50,8 @@ pub fn shutdown(pool: Pool) -> Vec<u64> {
 /// `train(index, batch)` once each; stops early, at once, when `train` returns
 /// `false`. Keeps at most `depth ≥ 1` batches requested and not yet trained,
 /// and requests as many as that allows before each wait. Batches arrive from
-/// `loader.next_loaded()` in whatever order the workers finish them.
+/// `loader.next_loaded()` in whatever order the workers finish them. `count`
+/// and `depth` may be anything up to 2^64 − 1 (a depth past `count`: no limit).
 pub fn consume_in_order(
     loader: &mut dyn Loader,
     first: u64,
