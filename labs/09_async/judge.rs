@@ -47,6 +47,7 @@ use crate::judge::values::{PAST_U16, across};
 use crate::judge::{Exercise, Learner, Spec};
 use crate::lab::{Case, State};
 use std::rc::Rc;
+use crate::sync::model::task::mpsc;
 
 /// A learner's answers to lab 09.
 pub type Answers = Learner<real::Fixes, model::Fixes>;
@@ -216,9 +217,20 @@ fn sequential(exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Resul
                 let checked = once_in_model(move || {
                     let account = model::Account::new(start);
                     let (a, owner) = (Rc::clone(&account), f.owner);
-                    let sent = crate::sync::model::task::mpsc::sent();
+                    let (sent, refused) = (mpsc::sent(), mpsc::refused());
                     crate::sync::model::task::block_on(owner(a, depositors, deposits));
-                    let sent = crate::sync::model::task::mpsc::sent() - sent;
+                    let (sent, refused) = (mpsc::sent() - sent, mpsc::refused() - refused);
+                    // Coins sent after the owner stopped receiving (it took an empty channel for a
+                    // closed one, say): the sends failed, and were ignored.
+                    if refused > 0 {
+                        return Err(format!(
+                            "from a balance of {start}, `owner_deposits(account, {depositors}, {deposits})`: {refused} \
+                             of the depositors' sends failed — the owner had stopped receiving (dropped its receiver) \
+                             before every coin was sent, and the failed sends were ignored. The owner receives until \
+                             the channel is closed (`recv()` returns `None` once every sender is gone), not until it is \
+                             empty for a moment"
+                        ));
+                    }
                     only_one_writer(&account, start, depositors, deposits)?;
                     // With one depositor, a shortcut that deposits in the caller and skips the channel.
                     if depositors > 0 && deposits > 0 && sent == 0 {

@@ -674,6 +674,8 @@ pub mod mpsc {
     std::thread_local! {
         /// Messages sent on this thread's channels so far (see [`sent`]).
         static SENT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+        /// Sends refused so far because every receiver was gone (see [`refused`]).
+        static REFUSED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     }
 
     /// How many messages the channels of this thread have taken so far: the judge
@@ -682,9 +684,16 @@ pub mod mpsc {
         SENT.with(std::cell::Cell::get)
     }
 
+    /// How many sends on this thread's channels failed so far because the receiver
+    /// was gone: coins sent to an owner that had already stopped receiving.
+    pub fn refused() -> u64 {
+        REFUSED.with(std::cell::Cell::get)
+    }
+
     fn push<T>(chan: &RefCell<Chan<T>>, value: T) -> Result<(), SendError<T>> {
         let mut c = chan.borrow_mut();
         if !c.receiver {
+            REFUSED.with(|refused| refused.set(refused.get() + 1));
             return Err(SendError(value));
         }
         SENT.with(|sent| sent.set(sent.get() + 1));
