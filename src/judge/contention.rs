@@ -28,7 +28,7 @@ pub const LOST_RACES: u32 = 50_000;
 
 /// The most races a patient rival wins (see [`patience`]): 2^27, a few
 /// seconds of a retry loop that costs loom nothing per retry.
-pub const MOST_PATIENCE: u32 = 1 << 27;
+pub const MOST_PATIENCE: u32 = super::reading::RETRY_BOUND_MOST as u32;
 
 /// Sets how patient the judge's simulated rivals are for the exercise about to
 /// be judged: `largest` is the largest number its code writes

@@ -98,14 +98,36 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     // rival must be and whether counts past 2^32 are worth running (the catalogue sets
     // both from the answer's code); the defaults are back when this check ends.
     let _as_written = learner.source.map(|source| AsWritten::set(&source.read(), functions));
+    // Spurious failures for every weak compare-exchange, from the start: each call site's first
+    // weak exchanges in each model run fail although the value matched, many times in a row
+    // (loom's second pass makes two; a loop that gives up after the third was solved). Right
+    // code retries and never notices; the check costs nothing more.
     crate::trace::set_spurious(false);
-    let sequential = spec.sequential(variant, &learner.real, &learner.model);
+    let in_a_row = spurious_in_a_row();
+    crate::trace::set_spurious_run(Some(in_a_row));
+    let mut sequential = spec.sequential(variant, &learner.real, &learner.model);
+    crate::trace::set_spurious_run(None);
     let weak_cas_used = crate::trace::weak_cas_used();
     let (contendable, rival_armed) = crate::trace::rivals();
     // Threads (or tasks) the learner's code started in the failing run, if it was in the model.
-    let own_threads = crate::trace::spawned() > 0;
+    let mut own_threads = crate::trace::spawned() > 0;
     // What the one-thread run did (empty for functions that touch no shared memory).
-    let shape = Signature::shape_of_events(&crate::trace::take());
+    let mut shape = Signature::shape_of_events(&crate::trace::take());
+    // A failure with weak exchanges failing spuriously: judged again without them. Right then,
+    // the spurious failures were its cause, and the message says so; wrong still, the plain
+    // run's failure is the one reported.
+    let mut spurious_cause = false;
+    if weak_cas_used && matches!(sequential, Err(Sequential::Logic(_))) {
+        crate::trace::clear();
+        let plain = spec.sequential(variant, &learner.real, &learner.model);
+        if plain.is_ok() {
+            spurious_cause = true;
+        } else {
+            sequential = plain;
+            own_threads = crate::trace::spawned() > 0;
+            shape = Signature::shape_of_events(&crate::trace::take());
+        }
+    }
     // A one-thread check that went wrong: a logic error, or a race met on one thread.
     let logic_failure = |why: String, own_threads: bool, shape: String| {
         let at = where_is(spec, variant, learner, &why);
@@ -157,6 +179,14 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
             outcome.inconclusive = true;
             return outcome;
         }
+        Err(Sequential::Logic(why)) if spurious_cause => {
+            let why = format!(
+                "{SPURIOUS_RUN_SAYS} many times in a row (up to {in_a_row}: the value matched and it failed anyway, \
+                 as real hardware such as ARM's may, for as long as it likes), {why} — a spurious failure is no \
+                 reason to give up or to write without an exchange: retry"
+            );
+            return logic_failure(why, false, shape);
+        }
         Err(Sequential::Logic(why)) => return logic_failure(why, own_threads, shape),
     }
 
@@ -173,34 +203,6 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
         );
         outcome.inconclusive = true;
         return outcome;
-    }
-
-    // Spurious failures for every weak compare-exchange: the same one-thread check again, each
-    // call site's first weak exchanges failing many times in a row (loom's pass makes two).
-    if weak_cas_used {
-        let in_a_row = spurious_in_a_row();
-        crate::trace::set_spurious_run(Some(in_a_row));
-        crate::trace::clear();
-        let again = spec.sequential(variant, &learner.real, &learner.model);
-        crate::trace::set_spurious_run(None);
-        let shape = Signature::shape_of_events(&crate::trace::take());
-        match again {
-            Err(Sequential::Logic(why)) => {
-                let why = format!(
-                    "{SPURIOUS_RUN_SAYS} many times in a row (up to {in_a_row}: the \
-                     value matched and it failed anyway, as real hardware such as ARM's may, for as long as it \
-                     likes), {why} — a spurious failure is no reason to give up or to write without an exchange: \
-                     retry"
-                );
-                return logic_failure(why, false, shape);
-            }
-            Err(Sequential::NotJudged(why)) => {
-                let mut outcome = failing(why, String::new());
-                outcome.inconclusive = true;
-                return outcome;
-            }
-            Ok(()) | Err(Sequential::NotAttempted(_)) => {}
-        }
     }
 
     let cases = spec.cases(variant);

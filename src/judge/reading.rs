@@ -277,20 +277,31 @@ impl Reading {
     /// or the product of its integer literals (of 2 or more) when that is larger — a
     /// limit computed at run time from literals (`[60, 1000].iter().product()`,
     /// `let mut limit = 60; limit *= 1000;`) is at most that. The judge's rivals
-    /// outlast it (see [`contention::patience`](super::contention::patience)).
+    /// outlast it (see [`contention::patience`](super::contention::patience)), up to
+    /// [`RETRY_BOUND_MOST`]: numbers past it are left out.
     ///
     /// ```
     /// use racelab::judge::Reading;
     /// let text = "pub fn f(tries: u64) -> bool {\n    tries < [60u64, 1000].iter().product()\n}\n";
     /// assert_eq!(Reading::of(text).largest_number(&["f"]), 1000);
     /// assert_eq!(Reading::of(text).retry_bound(&["f"]), 60_000);
+    /// // Numbers no rival could outlast (past 2^27: a mask) are not limits: lab 03's packing.
+    /// let pack = "pub fn pack(a: u64, b: u64) -> u64 {\n    (a << 32) | (b & 0xFFFF_FFFF)\n}\n";
+    /// assert_eq!(Reading::of(pack).retry_bound(&["pack"]), 32);
     /// ```
     pub fn retry_bound(&self, functions: &[&str]) -> u64 {
         let code = self.code_of(functions);
         // 0 when no literal of 2 or more is written (as the largest number is).
         let product =
             code.iter().map(|unit| unit.product).filter(|&p| p > 1).fold(0, |all: u64, p| all.max(1).saturating_mul(p));
-        code.iter().map(|unit| unit.largest).max().unwrap_or(0).max(product)
+        // Numbers past what any rival outlasts are masks and range edges, not limits.
+        let largest = code
+            .iter()
+            .flat_map(|unit| unit.numbers.iter().copied())
+            .filter(|&n| n <= RETRY_BOUND_MOST)
+            .max()
+            .unwrap_or(0);
+        largest.max(product)
     }
 
     /// Whether the code `functions` use computes a number from a variable by a
@@ -413,8 +424,15 @@ fn names_a_narrow_type(tokens: TokenStream) -> bool {
     })
 }
 
+/// The largest give-up limit the judge's rivals outlast (2^27 lost races, a few
+/// seconds of a tight loop: [`contention::MOST_PATIENCE`](super::contention::MOST_PATIENCE)).
+/// A larger number in the code (lab 03's `0xFFFF_FFFF` mask) made every answer pay the
+/// longest rivals, seconds per check, for a limit no rival could reach anyway.
+pub const RETRY_BOUND_MOST: u64 = 1 << 27;
+
 /// The product of the integer literals of 2 or more in `tokens` (1 if none),
-/// saturating: `60`, `1_000`, `0x10`, `7u8` count, floats and strings do not.
+/// saturating: `60`, `1_000`, `0x10`, `7u8` count, floats and strings do not, nor
+/// literals past [`RETRY_BOUND_MOST`] (a mask, a range's edge).
 fn literal_product(tokens: TokenStream) -> u64 {
     tokens.into_iter().fold(1_u64, |product, tree| match tree {
         TokenTree::Literal(literal) => {
@@ -432,7 +450,7 @@ fn literal_product(tokens: TokenStream) -> u64 {
             } else {
                 digits.parse::<u64>().ok()
             };
-            value.filter(|&v| v >= 2).map_or(product, |v| product.saturating_mul(v))
+            value.filter(|v| (2..=RETRY_BOUND_MOST).contains(v)).map_or(product, |v| product.saturating_mul(v))
         }
         TokenTree::Group(group) => product.saturating_mul(literal_product(group.stream())),
         _ => product,
