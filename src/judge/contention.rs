@@ -33,7 +33,7 @@ pub const MOST_PATIENCE: u32 = super::reading::RETRY_BOUND_MOST as u32;
 /// Sets how patient the judge's simulated rivals are for the exercise about to
 /// be judged: `largest` is the largest number its code writes
 /// ([`Reading::largest_number`](super::Reading::largest_number)). A loop that
-/// gives up after `1 << 26` tries meets a rival that wins `1 << 26` + 1 races
+/// gives up after `1 << 26` tries meets a rival that wins `1 << 26` + 2 races
 /// (at most [`MOST_PATIENCE`]), where code without such a number meets the
 /// usual [`LOST_RACES`] and [`LOCK_HELD_TRIES`]: a limit is caught whatever it
 /// is, and only code that names a large number pays for the longer run — at
@@ -49,13 +49,15 @@ pub fn patience(largest: u64, computes: bool) {
     crate::trace::set_patience(largest, raised, computes);
 }
 
-/// `usual`, or one more than the learner's largest number (see [`patience`]).
+/// `usual`, or two more than the learner's largest number (see [`patience`]): a loop
+/// written `if tries > limit { break }` gives up after `limit + 1` failures, so a
+/// rival that wins `limit + 1` races never sees it give up.
 fn due(usual: u32) -> u32 {
     if crate::trace::patience_unbounded() {
         return usual.max(MOST_PATIENCE);
     }
     let largest = crate::trace::patience();
-    usual.max(u32::try_from(largest.saturating_add(1)).unwrap_or(MOST_PATIENCE).min(MOST_PATIENCE))
+    usual.max(u32::try_from(largest.saturating_add(2)).unwrap_or(MOST_PATIENCE).min(MOST_PATIENCE))
 }
 
 /// How many races the rival wins in a row now: [`LOST_RACES`], or more (see [`patience`]).
@@ -221,14 +223,15 @@ pub const WARM_UP_MOST: u64 = 4_096;
 
 /// Inside a one-thread model run, before its simulated rival comes: calls `call`
 /// (the learner's function on a fresh value) as many times as the code's own
-/// largest number, plus one (see [`patience`]; none past [`WARM_UP_MOST`]).
+/// largest number, plus two (see [`patience`]; none past [`WARM_UP_MOST`]): a path
+/// taken once `calls > N` is taken from call N + 2 (the checked call is the next).
 /// Code that changes its path after N calls on a thread (a `thread_local!` call
 /// counter: "a hot thread takes the fast path") is on that path when the rival
 /// comes. The model's thread-locals live for one run, so each run warms up anew.
 pub(crate) fn warm_up(call: impl Fn()) {
     let own = crate::trace::patience();
     if own <= WARM_UP_MOST {
-        for _ in 0..=own {
+        for _ in 0..=own + 1 {
             call();
         }
     }
@@ -440,9 +443,10 @@ pub fn race_counts() -> Vec<u32> {
     let own = crate::trace::patience();
     if own <= 1 << 20 {
         let own = u32::try_from(own).unwrap_or(0);
-        // A loop that looks under one locking and acts under the next spends two of the
-        // rival's turns on each try: one past twice its limit outlasts it.
-        counts.extend([own, own + 1, 2 * own + 1]);
+        // `tries > own` gives up after own + 1 failures: own + 2 outlasts it. A loop that looks
+        // under one locking and acts under the next spends two of the rival's turns on each
+        // try: two past twice its limit outlasts it.
+        counts.extend([own, own + 1, own + 2, 2 * own + 1, 2 * own + 2]);
     }
     counts.sort_unstable();
     counts.dedup();

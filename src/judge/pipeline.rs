@@ -317,11 +317,12 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
 const SPURIOUS_RUN_SAYS: &str = "when its `compare_exchange_weak` failed spuriously";
 
 /// How many spurious failures in a row the one-thread check's spurious run makes
-/// (see [`crate::trace::set_spurious_run`]): [`crate::trace::SPURIOUS_RUN`], or one
-/// more than the code's own largest number up to 40 000 (a loop that reloads before
+/// (see [`crate::trace::set_spurious_run`]): [`crate::trace::SPURIOUS_RUN`], or two
+/// more than the code's own largest number up to 40 000 (`> limit` gives up after
+/// `limit + 1`; a loop that reloads before
 /// each retry spends one of the run's 60 000 steps per failure).
 fn spurious_in_a_row() -> u32 {
-    let own = crate::trace::patience().saturating_add(1);
+    let own = crate::trace::patience().saturating_add(2);
     let own = u32::try_from(own).unwrap_or(u32::MAX);
     if own <= 40_000 { own.max(crate::trace::SPURIOUS_RUN) } else { crate::trace::SPURIOUS_RUN }
 }
