@@ -213,7 +213,7 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     let stage_clock = crate::check::clock::WorkClock::start();
     let mut bounded = None;
     for case in &cases {
-        stage(&format!("{LOOM_STAGE} {case}"));
+        stage(&format!("{LOOM_STAGE} {}", spec.lab().describe(case)));
         match loom_stage::explore(spec, variant, learner.model, case, &stage_clock, &mut bounded) {
             Ok(report) => executions += report.executions,
             Err(outcome) if outcome.inconclusive => {

@@ -111,8 +111,10 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
             "{one_call} did more than {} operations on shared objects (loom's steps){at} without returning: \
              either a loop that waits for something no \
              thread will ever do (a lock this thread holds, a value no one writes), or a shared-memory \
-             operation per step of work where the exercise needs a few — count in a local variable, share once",
-            crate::check::SEQUENTIAL_MAX_BRANCHES
+             operation per step of work where the exercise needs a few — count in a local variable, share \
+             once{}",
+            crate::check::SEQUENTIAL_MAX_BRANCHES,
+            narrowed_hint(call.as_deref())
         ))),
         Err(CheckError::ModelLimit(why)) => Err(Sequential::NotJudged(why)),
         // A panic inside a call a check named (an overflow in the learner's sum, say): its input.
@@ -122,6 +124,21 @@ fn once_in_model_shared(check: Arc<dyn Fn() -> Result<(), String> + Send + Sync>
             let verdict = std::mem::replace(&mut *verdict.lock().unwrap_or_else(|p| p.into_inner()), Ok(()));
             verdict.map_err(Sequential::Logic)
         }
+    }
+}
+
+/// For a call that ran away with an input past 2^32, in code that converts or names a
+/// narrow type: a number narrowed on the way (`batch as u32`: 2^32 + 2 becomes 2) is a
+/// third way to take billions of steps.
+fn narrowed_hint(call: Option<&str>) -> &'static str {
+    let past_u32 = call.is_some_and(|call| {
+        call.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).any(|n| n > u64::from(u32::MAX))
+    });
+    if past_u32 && super::values::may_wrap_past_u32() {
+        "; or, with an input past 2^32, a number narrowed on the way (`as u32` turns 2^32 + 2 into 2: a loop \
+         then runs billions of times where it should run a few)"
+    } else {
+        ""
     }
 }
 
