@@ -16,7 +16,7 @@
 //!   `racelab check 1`);
 //! * **fix it** three ways — a mutex (std and `parking_lot`), an atomic
 //!   read-modify-write, and process isolation — and let loom prove each fix;
-//! * **measure** what each fix costs ([`bench`], `racelab bench 1`).
+//! * **measure** what each fix costs ([`bench`](mod@bench), `racelab bench 1`).
 //!
 //! ## A first look
 //!
@@ -58,7 +58,7 @@
 //!   once per backend (real threads, loom's model, the stepper).
 //! * [`check`] drives loom and records the schedule ([`trace`]); [`runner`]
 //!   runs real threads and worker processes; [`stepper`] lets a learner be the
-//!   scheduler; [`bench`] measures; [`judge`] checks a learner's answers
+//!   scheduler; [`bench`](mod@bench) measures; [`judge`] checks a learner's answers
 //!   (`racelab verify N`); [`course`] keeps progress and hints; [`cli`] is the
 //!   `racelab` command.
 //!

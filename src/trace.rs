@@ -1266,7 +1266,7 @@ pub fn record(thread: usize, addr: usize, init: &str, op: Op, location: &'static
 const RACES_RECORDED: u32 = 64;
 
 /// `false` while a retry loop loses thousands of simulated races: the first
-/// [`RACES_RECORDED`] are kept, enough to show it, and the rest cost nothing to skip.
+/// `RACES_RECORDED` are kept, enough to show it, and the rest cost nothing to skip.
 pub fn recording() -> bool {
     INTERFERE.with(|cell| {
         let i = cell.get();

@@ -8,9 +8,9 @@
 //! in the shared page.
 //!
 //! Under loom the worker processes are model threads whose **only** shared
-//! state is the [`Page`] (loom cannot run processes); on real hardware the
+//! state is the `Page` (loom cannot run processes); on real hardware the
 //! same functions run in real processes that map one page
-//! ([`crate::labs::os`]), and on real threads for the judge's real stage.
+//! (`crate::labs::os`), and on real threads for the judge's real stage.
 //!
 //! ```text
 //! racelab run 4                      # real processes sharing a page: updates lost

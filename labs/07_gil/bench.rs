@@ -539,7 +539,7 @@ def main():
 main()
 "#;
 
-/// Runs [`SCRIPT`] with `python3`, or says why not.
+/// Runs `SCRIPT` with `python3`, or says why not.
 pub fn cpython() -> CPython {
     let version = std::process::Command::new("python3").arg("--version").output();
     let Ok(version) = version.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()) else {

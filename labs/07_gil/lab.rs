@@ -2,22 +2,22 @@
 //! not make `count += 1` atomic.
 //!
 //! A small model of CPython's interpreter. Each "Python thread" runs a tiny
-//! bytecode program ([`Op`]) and may run an instruction only while it holds
-//! the one global lock, the [`Gil`]. `count += 1` compiles to three
+//! bytecode program (`Op`) and may run an instruction only while it holds
+//! the one global lock, the `Gil`. `count += 1` compiles to three
 //! instructions — `Load`, `AddConst(1)`, `Store` — and the running thread
-//! hands the GIL over only at *switch points*, which a [`Policy`] decides:
+//! hands the GIL over only at *switch points*, which a `Policy` decides:
 //!
-//! * [`Policy::EveryInstruction`]: before any instruction (the old model):
+//! * `Policy::EveryInstruction`: before any instruction (the old model):
 //!   a switch between `Load` and `Store` loses an update, GIL or not;
-//! * [`Policy::CallsAndBackEdges`]: only at function calls and loop
+//! * `Policy::CallsAndBackEdges`: only at function calls and loop
 //!   back-edges (CPython 3.10 and later): a bare `count += 1` never has a
 //!   switch inside it, but `count += one()` does — the call.
 //!
-//! Blocking I/O ([`Op::Io`]) releases the GIL while the thread waits, so
+//! Blocking I/O (`Op::Io`) releases the GIL while the thread waits, so
 //! threads that mostly wait run side by side; threads that compute take
 //! turns. Under loom the GIL is a model mutex and dropping and retaking it
 //! at a switch point is where another model thread can get in; on real
-//! threads the holder hands it over every [`GIL_SWITCH_INTERVAL`]
+//! threads the holder hands it over every `GIL_SWITCH_INTERVAL`
 //! instructions when another thread is waiting (with a fair hand-off, as
 //! CPython forces a switch). Compiled once per backend like every lab.
 //!

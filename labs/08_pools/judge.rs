@@ -2,12 +2,12 @@
 //! `shutdown`), `in_order` (`consume_in_order`).
 //!
 //! Job and batch numbers come from the whole allowed range, edges included
-//! ([`FIRSTS`]: 0, 1, 2^8, 2^16, 2^32 ± 1, up to the top of each function's
+//! (`FIRSTS`: 0, 1, 2^8, 2^16, 2^32 ± 1, up to the top of each function's
 //! range), with no jobs, one job and unequal jobs:
 //!
 //! * `claim`: on one thread, every first number and 0, 1 and 3 jobs (each claim
 //!   once, then `None`, and `None` again); with a simulated rival that claims a
-//!   job just before each of the answer's exchanges, [`lost_races_due`] times in a
+//!   job just before each of the answer's exchanges, `lost_races_due` times in a
 //!   row (a loop that gives up after 3 or 1 000 tries is caught), and one that
 //!   takes the last jobs meanwhile (a loop that stops checking the end is caught);
 //!   the same again with every weak exchange failing spuriously many times in a

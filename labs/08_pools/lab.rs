@@ -17,7 +17,7 @@
 //!    requested and not yet trained → one consumer that trains strictly in order.
 //!
 //! A case is `threads` workers and `iters` jobs (or batches), with the lab's own
-//! parameters (see [`real::run`]). Compiled once per backend like every lab; the
+//! parameters (see `real::run`). Compiled once per backend like every lab; the
 //! process pool and the pipeline also run on real processes (`os.rs`).
 //!
 //! ```text

@@ -2,17 +2,17 @@
 //! loader as worker processes over pipes (`racelab worker 8 …`).
 //!
 //! Everything here runs on the real backend only. The parent's logic is not
-//! here: the process pool is driven by [`serve`](super::real::serve) and the
+//! here: the process pool is driven by `serve` (in `real`) and the
 //! pipeline by the learner's (or the reference) consumer — the very code loom
 //! checks on model threads. What this file adds is the plumbing of processes:
 //!
 //! * each worker is `racelab worker 8 …` with its stdin and stdout piped
-//!   ([`WorkerCommand::command_for`], which also makes the kernel kill it if the
+//!   (`WorkerCommand::command_for`, which also makes the kernel kill it if the
 //!   thread that started it ends); one reader thread per worker forwards what it
 //!   writes to one channel, and reports end-of-file as `Closed`;
 //! * the parent learns that a worker ended from its pipe (end of file: every
 //!   line it wrote has been read), then `wait`s for it and says how it ended;
-//! * dropping a [`ProcessCrew`] or a [`ProcessLoader`] closes every pipe, waits
+//! * dropping a `ProcessCrew` or a `ProcessLoader` closes every pipe, waits
 //!   a moment, then kills and reaps whatever is left — on every way out,
 //!   a panic included — so no worker outlives its pool.
 //!

@@ -7,9 +7,9 @@
 //!   or on `spawn_blocking`. The longest gap between two ticks, per trial, and one
 //!   trial drawn as a timeline (one character per 5 ms: `·` a tick on time, `█` a
 //!   tick that came late);
-//! * **waits**: [`WAITS`] sleeps of [`WAIT_MS`] ms — *sleeps*, said as such: they
-//!   stand in for waiting on a reply and wait on no device — by [`WAITS`] tokio
-//!   tasks on one thread, [`WAITS`] OS threads, and a pool of 8 threads; wall time
+//! * **waits**: `WAITS` sleeps of `WAIT_MS` ms — *sleeps*, said as such: they
+//!   stand in for waiting on a reply and wait on no device — by `WAITS` tokio
+//!   tasks on one thread, `WAITS` OS threads, and a pool of 8 threads; wall time
 //!   and the resident memory added while they wait (`VmRSS`);
 //! * **CPython**: `labs/09_async/waits.py` (asyncio, `threading.Thread`,
 //!   `ThreadPoolExecutor(8)`) on the same waits, when `python3` is on the PATH.

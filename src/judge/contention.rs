@@ -4,7 +4,7 @@
 //!
 //! Two kinds of rival:
 //!
-//! * **simulated, inside loom's one-thread run** ([`with_lock_held_elsewhere`],
+//! * **simulated, inside loom's one-thread run** (`with_lock_held_elsewhere`,
 //!   and [`crate::trace::interfere`] for compare-and-swap loops): another
 //!   thread wins [`LOST_RACES`] races or holds the lock for [`LOCK_HELD_TRIES`]
 //!   attempts — as many as loom's step limit allows;
@@ -216,7 +216,7 @@ pub(crate) fn between_lockings_times<V: 'static, L: ModelLock<V>, T>(
     (result, used)
 }
 
-/// The most calls [`warm_up`] makes: past it, only real threads' long trials
+/// The most calls `warm_up` makes: past it, only real threads' long trials
 /// (`real_stage::long_trials`) reach a path taken after that many calls (a call
 /// costs a one-thread model run a few of its 60 000 steps).
 pub const WARM_UP_MOST: u64 = 4_096;
@@ -424,7 +424,7 @@ pub(crate) fn increment_between_lockings<L: ModelLock<u64>>(
     Ok(())
 }
 
-/// The numbers of races in a row [`after_races_then_a_stale_look`] tries: every
+/// The numbers of races in a row `after_races_then_a_stale_look` tries: every
 /// count up to 16, each side of the powers of two and ten up to 2^12 where a
 /// learner's limit plausibly sits, and the code's own largest number and one more
 /// ([`crate::trace::patience`], up to 2^20: a tight loop loses that many in ~30 ms).
@@ -508,7 +508,7 @@ pub(crate) fn in_a_row(lost: u64) -> String {
 }
 
 /// How many `try_lock`s or lock exchanges find the lock held elsewhere in the
-/// judge's contended run (see [`with_lock_held_elsewhere`]): more than a
+/// judge's contended run (see `with_lock_held_elsewhere`): more than a
 /// give-up limit a learner plausibly writes ("after 10 000 spins"); each costs
 /// loom an operation or a few (the busy `try_lock`'s yield, the answer's spin
 /// hint, a load), within the one-thread run's 60 000 steps.
@@ -545,7 +545,7 @@ const RETURN_AFTER_RELEASE: Duration = Duration::from_secs(3);
 /// Calls `call(&lock)` once on a real thread while this thread holds the lock
 /// for [`LOCK_HELD_FOR`], then `after(&lock, result)` once it returned.
 ///
-/// [`with_lock_held_elsewhere`] simulates a holder for [`LOCK_HELD_TRIES`]
+/// `with_lock_held_elsewhere` simulates a holder for [`LOCK_HELD_TRIES`]
 /// attempts, inside loom's step limit; a lock that gives up after more tries
 /// than that, or after a time-out, spins millions of times in a second and is
 /// caught here: it returns while the lock is still held. `hold(&lock, wait)`

@@ -2,11 +2,11 @@
 //!
 //! A learner's answer can do what no check should have to survive: spin
 //! forever, overflow its stack, abort. So `tests/exercise_NN.rs` never judges
-//! in its own process: [`judge_in_child`] starts the same test binary again,
+//! in its own process: `judge_in_child` starts the same test binary again,
 //! filtered to the one test, with [`CHILD_ENV`] naming the exercise. That
 //! child sends each stage it enters, then its one outcome (and, time
 //! allowing, the catalogued mistakes it resembles), one line each, on a pipe
-//! the parent opened for that child alone ([`channel`](super::channel)): a
+//! the parent opened for that child alone ([`channel`]): a
 //! second outcome voids the verdict, and a line written anywhere else counts
 //! for nothing. The parent waits at most
 //! [`JUDGE_TIME_LIMIT`] (or `RACELAB_JUDGE_TIME_LIMIT`

@@ -223,7 +223,7 @@ impl Reading {
 
     /// The first refusal (by line) for the exercise whose functions are
     /// `functions`: one for the whole file, or one in the code those
-    /// functions use (see [`Reading::code_of`]).
+    /// functions use (see `Reading::code_of`).
     pub fn refusal_for(&self, functions: &[&str]) -> Option<Refusal> {
         if let Some(whole) = self.whole_file() {
             return Some(whole.clone());

@@ -56,8 +56,8 @@ impl Progress {
 }
 
 /// Waits for a trial's result: `Err(true)` when nothing happened in the process
-/// for `stuck_after` (stuck waiting: [`REAL_TRIAL_LIMIT`] in the judge), `Err(false)`
-/// when it was still busy after `most` ([`REAL_TRIAL_MOST`]); `Ok(Err(_))` when the
+/// for `stuck_after` (stuck waiting: `REAL_TRIAL_LIMIT` in the judge), `Err(false)`
+/// when it was still busy after `most` (`REAL_TRIAL_MOST`); `Ok(Err(_))` when the
 /// sender is gone without sending (the trial panicked).
 pub fn wait_for_trial<T>(
     result: &std::sync::mpsc::Receiver<T>,

@@ -139,7 +139,7 @@ pub trait Spec: Sync + 'static {
     /// After loom found nothing: one-thread checks, in loom's model, of races loom
     /// would need more threads than it models to show — a simulated rival who acts
     /// just after the code looked at a word
-    /// ([`after_races_then_a_stale_look`](super::contention::after_races_then_a_stale_look)): four buyers who
+    /// (`contention::after_races_then_a_stale_look`): four buyers who
     /// all see "two tickets left". Run after loom, so that a race loom can show is
     /// shown as loom's schedule. Exercises with no such race: `Ok(())`.
     fn beyond_loom(&self, _exercise: &str, _model: &Self::Model) -> Result<(), Sequential> {

@@ -1,6 +1,6 @@
 //! loom's model threads, with every shared-memory operation written to a trace.
 //!
-//! Inside [`loom::model`] the lab code runs on loom's simulated threads, and
+//! Inside [`loom::model`](fn@loom::model) the lab code runs on loom's simulated threads, and
 //! loom replays it once for every distinct interleaving. The types here are
 //! loom's, wrapped so that each operation (load, store, `fetch_add`, lock, …)
 //! is appended to [`crate::trace`] together with the thread that did

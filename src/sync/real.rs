@@ -202,8 +202,8 @@ pub fn block_for(d: std::time::Duration) {
 /// Tasks on one thread (lab 09): tokio's current-thread runtime, under the names
 /// the checker's backends give their own executor.
 ///
-/// [`block_on`] runs a future on a new current-thread runtime inside a
-/// `LocalSet`, so [`spawn`] (tokio's `spawn_local`) takes futures that are not
+/// `block_on` runs a future on a new current-thread runtime inside a
+/// `LocalSet`, so `spawn` (tokio's `spawn_local`) takes futures that are not
 /// `Send` (an `Rc<Cell<u64>>`), and every task runs on this one OS thread. Tasks
 /// still running when `block_on` returns are dropped, as tokio drops them.
 ///
