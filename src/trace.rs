@@ -1730,6 +1730,12 @@ impl Schedule {
 /// assert!(text.ends_with("the receiving side stopped, or was dropped, before every message was sent)"), "{text}");
 /// ```
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if payload.downcast_ref::<generator::Error>() == Some(&generator::Error::StackErr) {
+        return "the stack overflowed: a recursion too deep (one call more per retry, say: the judge's rivals \
+                win thousands of races in a row) — loom's model threads have small stacks, and a recursion that \
+                grows with contention overflows real ones too under enough of it; retry in a loop"
+            .to_string();
+    }
     let message = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
