@@ -673,7 +673,7 @@ impl<'a, A, T> GeneratorImpl<'a, A, T> {
 
 impl<A, T> Drop for GeneratorImpl<'_, A, T> {
     fn drop(&mut self) {
-        if self.context.overflowed {
+        if self.context.overflowed || self.context.left_frames {
             // The overflow handler yields out of the generator without
             // unwinding its frames, so the functor block allocated by
             // `init_code` is still reserved. Tell the stack bookkeeping not to

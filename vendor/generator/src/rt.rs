@@ -98,6 +98,8 @@ pub struct Context {
     /// stack from an overflowed one. This flag stays set once the handler
     /// has delivered `Error::StackErr` for this context.
     pub overflowed: bool,
+    /// racelab: `done!()` left the running frames without unwinding them (see `yield_::done`)
+    pub left_frames: bool,
 }
 
 impl Context {
@@ -114,6 +116,7 @@ impl Context {
             local_data: ptr::null_mut(),
             stack_guard: (0, 0),
             overflowed: false,
+            left_frames: false,
         }
     }
 

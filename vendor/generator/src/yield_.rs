@@ -20,11 +20,26 @@ macro_rules! done {
 
 /// don't use it directly, use done!() macro instead
 /// would panic if use in none generator context
+///
+/// racelab: the generator ends here without unwinding: its frames are left as they are,
+/// and what they still own is never dropped. Published generator panics with
+/// `Error::Done` and unwinds to `gen_init_impl`, which catches it and yields for the last
+/// time; loom ends every model thread of every execution with `done!()`, after its
+/// body has dropped everything it held, so that panic (the panic hook, then the unwinder
+/// looking up every frame) was all the cost. This yields for the last time from here.
 #[doc(hidden)]
 #[inline]
 pub fn done<T>() -> T {
     assert!(is_generator(), "done is only possible in a generator");
-    std::panic::panic_any(Error::Done)
+    let env = ContextStack::current();
+    let cur = env.top();
+    // The functor block `install_code` put on the stack is still reserved: dropping
+    // the generator skips the stack's LIFO check, as after an overflow.
+    cur.left_frames = true;
+    // Not `raw_yield`: the run count is left as is, so the generator reads as done,
+    // exactly as after `gen_init_impl`'s own last `yield_now`.
+    raw_yield_now(&env, cur);
+    unreachable!("a generator that is done is never resumed")
 }
 
 /// switch back to parent context
