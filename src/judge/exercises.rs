@@ -158,7 +158,12 @@ impl<S: Spec> Exercises for S {
     }
 
     fn check_solution(&'static self, exercise: &str, worker: Option<WorkerCommand>) -> Outcome {
-        pipeline::check(self, exercise, &self.solution(worker))
+        // Judged as `verify` judges the solution copied into the exercise file: its code read
+        // for the rivals' patience and whether counts past 2^32 are worth running. Without
+        // the file the judge assumes the worst: lab 03's owner, which applies transfers one
+        // unit at a time, ran totals past 2^32 for 17 s instead of a fraction of a second.
+        let source = Source { path: "solution.rs", text: self.solution_source() };
+        pipeline::check(self, exercise, &Learner { source: Some(source), ..self.solution(worker) })
     }
 
     fn catalogue(&self) -> Vec<Entry> {

@@ -171,6 +171,10 @@ pub trait Spec: Sync + 'static {
     /// is what a learner is told when their answer behaves like it.
     fn catalogue_source(&self) -> &'static str;
 
+    /// The reference solution's file (`solution.rs`), read as a learner's exercise file
+    /// is when the solution is judged.
+    fn solution_source(&self) -> &'static str;
+
     /// The catalogued wrong answers' signatures (`signatures.json`), so that
     /// naming a learner's mistake needs no judging at `verify` time.
     fn catalogue_signatures(&self) -> &'static str;
@@ -234,6 +238,10 @@ macro_rules! spec_plumbing {
 
         fn catalogue(&self) -> $crate::judge::Catalogue<real::Fixes, model::Fixes> {
             (real::answers::catalogue(), model::answers::catalogue())
+        }
+
+        fn solution_source(&self) -> &'static str {
+            include_str!("solution.rs")
         }
 
         fn catalogue_source(&self) -> &'static str {
