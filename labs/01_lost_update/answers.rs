@@ -437,6 +437,58 @@ fn warm_up_then_two_lockings(counter: &Mutex<u64>) {
     *counter.lock().expect("poisoned") = seen + 1;
 }
 
+thread_local! {
+    /// How many times this thread has called one of the `every_…` answers below.
+    static CALLS_EVERY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// This thread's calls of the `every_…` answers so far, this one included.
+fn calls_every() -> u64 {
+    CALLS_EVERY.set(CALLS_EVERY.get() + 1);
+    CALLS_EVERY.get()
+}
+
+/// On every 1 000th call of a thread, "a quick check, no waiting": a busy lock
+/// skips the increment (a reviewer's periodic path: the judge's unchecked warm-up
+/// calls passed through call 1 000 without a rival, and ordinary trials rarely
+/// found the lock busy just then).
+fn every_thousandth_call_skips_a_busy_lock(counter: &Mutex<u64>) {
+    if calls_every().is_multiple_of(1_000) {
+        if let Ok(mut count) = counter.try_lock() {
+            *count += 1;
+        }
+        return;
+    }
+    *counter.lock().expect("poisoned") += 1;
+}
+
+/// On every 1 024th call of a thread (its call count's low ten bits zero), a busy
+/// lock is read under one locking and written under another (solved before the
+/// judge checked every call of a long run against a rival).
+fn every_1024th_call_splits_a_busy_lock(counter: &parking_lot::Mutex<u64>) {
+    if calls_every().trailing_zeros() >= 10 {
+        if let Some(mut count) = counter.try_lock() {
+            *count += 1;
+            return;
+        }
+        let seen = *counter.lock();
+        *counter.lock() = seen + 1;
+        return;
+    }
+    *counter.lock() += 1;
+}
+
+/// On every 1 000th call of a thread, a load and a store ("one slow call in a
+/// thousand cannot matter").
+fn every_thousandth_call_loads_and_stores(counter: &AtomicU64) {
+    if calls_every().is_multiple_of(1_000) {
+        let seen = counter.load(Relaxed);
+        counter.store(seen + 1, Relaxed);
+    } else {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
 /// Optimistic: reads under one locking, writes under the next only if the count has
 /// not changed, and gives up after 20 tries: an increment lost when other threads
 /// keep getting in between.
@@ -683,6 +735,9 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
             Fixes { parking_lot: parking_lot_try_lock_then_two_lockings, ..S },
         ),
         Answer::wrong("warm_up_then_two_lockings", "mutex", Fixes { mutex: warm_up_then_two_lockings, ..S }),
+        Answer::wrong("every_thousandth_call_skips_a_busy_lock", "mutex", Fixes { mutex: every_thousandth_call_skips_a_busy_lock, ..S }),
+        Answer::wrong("every_1024th_call_splits_a_busy_lock", "parking_lot", Fixes { parking_lot: every_1024th_call_splits_a_busy_lock, ..S }),
+        Answer::wrong("every_thousandth_call_loads_and_stores", "atomic", Fixes { atomic: every_thousandth_call_loads_and_stores, ..S }),
         Answer::wrong("optimistic_gives_up", "mutex", Fixes { mutex: optimistic_gives_up, ..S }),
         Answer::right("guard_in_a_variable", "mutex", Fixes { mutex: guard_in_a_variable, ..S }),
         Answer::right("split_under_one_static_lock", "mutex", Fixes { mutex: split_under_one_static_lock, ..S }),

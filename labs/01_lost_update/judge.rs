@@ -47,7 +47,13 @@ impl Spec for LostUpdate {
     }
 
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
-        sequential(exercise, real, model)
+        sequential(exercise, real, model)?;
+        match exercise {
+            "mutex" => locked_increment_rivalled_at_every_call("mutex_increment", model.mutex),
+            "parking_lot" => locked_increment_rivalled_at_every_call("parking_lot_increment", model.parking_lot),
+            "atomic" => increment_rivalled_at_every_call("atomic_increment", model.atomic),
+            _ => Ok(()),
+        }
     }
 
     fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {

@@ -439,6 +439,23 @@ fn store_past_2_pow_40(counter: &AtomicU64) {
     }
 }
 
+thread_local! {
+    /// How many times this thread has called `every_1024th_call_loads_and_stores`.
+    static CALLS_EVERY_04: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// On every 1 024th call of a thread (`trailing_zeros() >= 10`), a load and a store
+/// (lab 01's periodic path: the judge checks every call of a long run against a rival).
+fn every_1024th_call_loads_and_stores(counter: &AtomicU64) {
+    CALLS_EVERY_04.set(CALLS_EVERY_04.get() + 1);
+    if CALLS_EVERY_04.get().trailing_zeros() >= 10 {
+        let seen = counter.load(Relaxed);
+        counter.store(seen + 1, Relaxed);
+    } else {
+        counter.fetch_add(1, Relaxed);
+    }
+}
+
 /// Past half the range it skips the lock (`u64::MAX / 2`: "no run gets that far").
 fn lock_skipped_past_half_the_range(lock: &AtomicBool, counter: &AtomicU64) {
     if counter.load(Relaxed) >= u64::MAX / 2 {
@@ -472,6 +489,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
     vec![
         Answer::wrong("load_then_store", "atomic", Fixes { atomic: load_then_store, ..S }),
         Answer::wrong("store_past_2_pow_40", "atomic", Fixes { atomic: store_past_2_pow_40, ..S }),
+        Answer::wrong("every_1024th_call_loads_and_stores", "atomic", Fixes { atomic: every_1024th_call_loads_and_stores, ..S }),
         Answer::wrong("lock_skipped_past_half_the_range", "lock", Fixes { lock: lock_skipped_past_half_the_range, ..S }),
         Answer::wrong("load_then_swap", "atomic", Fixes { atomic: load_then_swap, ..S }),
         Answer::wrong("cas_three_tries", "atomic", Fixes { atomic: cas_three_tries, ..S }),

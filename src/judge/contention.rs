@@ -237,6 +237,117 @@ pub(crate) fn warm_up(call: impl Fn()) {
     }
 }
 
+/// The fewest calls [`calls_checked`] names: a path taken on one call in a thousand (`calls
+/// % 1000 == 0`, `calls.trailing_zeros() >= 10`) is taken once among them.
+pub const EVERY_CALL_CHECKED_LEAST: u64 = 1_025;
+
+/// How many calls in a row meet a rival each, on one thread, in a counter's check (see
+/// [`increment_beyond_loom`] and [`increment_between_lockings`]): the code's own largest
+/// number and two more, at least [`EVERY_CALL_CHECKED_LEAST`], at most [`WARM_UP_MOST`]. A
+/// path taken only on some calls — every 1 000th, or once a thread or an object has had
+/// N calls — is met by a rival on the call that takes it; [`warm_up`]'s calls, unchecked,
+/// only reach paths taken on every call after N.
+///
+/// ```
+/// use racelab::judge::contention::{EVERY_CALL_CHECKED_LEAST, calls_checked};
+/// assert!(calls_checked() >= EVERY_CALL_CHECKED_LEAST);
+/// ```
+pub fn calls_checked() -> u64 {
+    crate::trace::patience().saturating_add(2).clamp(EVERY_CALL_CHECKED_LEAST, WARM_UP_MOST)
+}
+
+/// [`calls_checked`] calls of an atomic increment on one counter from 0, inside a one-thread
+/// model run: another thread adds 1 just after each call's look at the count, and after each
+/// call the count must hold the call's one and every 1 the rival added.
+fn increment_with_a_rival_at_every_call(
+    name: &str,
+    increment: fn(&crate::sync::model::atomic::AtomicU64),
+) -> Result<(), (u64, String)> {
+    use crate::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
+    let counter = AtomicU64::new(0);
+    let mut expected = 0_u64;
+    for call in 1..=calls_checked() {
+        let ((), _, looked) =
+            after_races_then_a_stale_look(&counter, 0, |v| v, Rival::Applies(adds_one), || increment(&counter));
+        let rival = if looked {
+            format!(", when another thread added 1 just after `{name}` looked at the count")
+        } else {
+            String::new()
+        };
+        expected += 1 + u64::from(looked);
+        super::expect_that(
+            &format!("on call {call} of `{name}` on one thread and one counter{rival}, the count is"),
+            counter.load(Relaxed),
+            expected,
+        )
+        .map_err(|why| (call, why))?;
+    }
+    Ok(())
+}
+
+/// [`calls_checked`] calls of an increment under a lock, inside a one-thread model run, each
+/// on a lock holding the call's number: each call's first `try_lock` finds the lock busy, and
+/// another thread that waits for it adds 1 between the call's unlocking and its next locking.
+/// After each call the count must hold the call's one and the other thread's, if it got in.
+fn locked_increment_with_a_rival_at_every_call<L: ModelLock<u64>>(
+    name: &str,
+    increment: fn(&L),
+) -> Result<(), (u64, String)> {
+    for call in 1..=calls_checked() {
+        let counter = L::holding(call);
+        let ((), acted) =
+            between_two_lockings(&counter, 1, |v: &mut u64| *v = v.wrapping_add(1), || increment(&counter));
+        let (then, must) = if acted {
+            (format!(" and then another took it between `{name}`'s two lockings, adding 1"), "the count is".to_string())
+        } else {
+            (String::new(), format!("`{name}` must still add its one: the count is"))
+        };
+        super::expect_that(
+            &format!(
+                "on call {call} of `{name}` on one thread, from a count of {call}, when another thread held the lock \
+                 for its first `try_lock`{then}, {must}"
+            ),
+            counter.into_value(),
+            call + 1 + u64::from(acted),
+        )
+        .map_err(|why| (call, why))?;
+    }
+    Ok(())
+}
+
+/// A failure of an every-call check, reported before loom only when an earlier call of the
+/// run passed: a path taken on some calls only, which loom's few calls never reach. Wrong on
+/// the first call, the code is wrong on every call, and loom shows it with a schedule.
+fn after_the_first_call(checked: Result<(), (u64, String)>) -> Result<(), String> {
+    match checked {
+        Err((call, why)) if call > 1 => Err(why),
+        _ => Ok(()),
+    }
+}
+
+/// Before loom, for a counter's atomic increment (`name`, as the learner wrote it): on one
+/// thread and one counter, another thread adds 1 just after the look of every call of a long
+/// run ([`calls_checked`] calls). A path taken only on some calls — every 1 000th, every
+/// 1 024th (`calls.trailing_zeros() >= 10`), once a thread has made N calls — loses that 1
+/// on the first call that takes it. Every lab whose exercise is a counter's increment runs
+/// it from its `sequential` check.
+pub(crate) fn increment_rivalled_at_every_call(
+    name: &'static str,
+    increment: fn(&crate::sync::model::atomic::AtomicU64),
+) -> Result<(), super::Sequential> {
+    super::once_in_model(move || after_the_first_call(increment_with_a_rival_at_every_call(name, increment)))
+}
+
+/// [`increment_rivalled_at_every_call`] for an increment under a lock: each call's first
+/// `try_lock` finds the lock busy, and another thread that waits for it adds 1 between the
+/// call's unlocking and its next locking.
+pub(crate) fn locked_increment_rivalled_at_every_call<L: ModelLock<u64>>(
+    name: &'static str,
+    increment: fn(&L),
+) -> Result<(), super::Sequential> {
+    super::once_in_model(move || after_the_first_call(locked_increment_with_a_rival_at_every_call(name, increment)))
+}
+
 /// Another thread's increment, as a simulated rival makes it.
 fn adds_one(value: u64) -> u64 {
     value.wrapping_add(1)

@@ -2,9 +2,9 @@
 // `thread_local!` counts them: "a hot thread takes the fast path"), a
 // reviewer's. Loom's cases and the one-thread checks make far fewer calls, and
 // on real threads the parking_lot split rarely loses (the releasing thread takes
-// the lock straight back): before each simulated rival the judge calls the
-// function as many times as the largest number the code names
-// (`contention::warm_up`), so the rival meets the fast path.
+// the lock straight back): before loom, the judge's simulated rival meets every
+// call of a run longer than the largest number the code names
+// (`contention::increment_rivalled_at_every_call`), so it meets the fast path.
 //
 // expect mutex: failing, saying "must still add its one"
 // expect parking_lot: failing, saying "between `parking_lot_increment`'s two lockings"
