@@ -256,31 +256,33 @@ pub fn calls_checked() -> u64 {
     crate::trace::patience().saturating_add(2).clamp(EVERY_CALL_CHECKED_LEAST, WARM_UP_MOST)
 }
 
-/// [`calls_checked`] calls of an atomic increment on one counter from 0, inside a one-thread
-/// model run: another thread adds 1 just after each call's look at the count, and after each
-/// call the count must hold the call's one and every 1 the rival added.
-fn increment_with_a_rival_at_every_call(
+/// [`calls_checked`] calls of `call` on one state made by `state`, inside a one-thread model
+/// run: another thread adds 1 to the count `word` picks just after each call's look at it,
+/// and after each call the count must hold the call's one and every 1 the rival added.
+fn count_with_a_rival_at_every_call<S>(
     name: &str,
-    increment: fn(&crate::sync::model::atomic::AtomicU64),
+    state: &S,
+    word: fn(&S) -> &crate::sync::model::atomic::AtomicU64,
+    call: &impl Fn(&S),
 ) -> Result<(), (u64, String)> {
-    use crate::sync::model::atomic::{AtomicU64, Ordering::Relaxed};
-    let counter = AtomicU64::new(0);
-    let mut expected = 0_u64;
-    for call in 1..=calls_checked() {
+    use crate::sync::model::atomic::Ordering::Relaxed;
+    let counter = word(state);
+    let mut expected = counter.load(Relaxed);
+    for call_number in 1..=calls_checked() {
         let ((), _, looked) =
-            after_races_then_a_stale_look(&counter, 0, |v| v, Rival::Applies(adds_one), || increment(&counter));
+            after_races_then_a_stale_look(counter, 0, |v| v, Rival::Applies(adds_one), || call(state));
         let rival = if looked {
             format!(", when another thread added 1 just after `{name}` looked at the count")
         } else {
             String::new()
         };
-        expected += 1 + u64::from(looked);
+        expected = expected.wrapping_add(1 + u64::from(looked));
         super::expect_that(
-            &format!("on call {call} of `{name}` on one thread and one counter{rival}, the count is"),
+            &format!("on call {call_number} of `{name}` on one thread, always on the same count{rival}, the count is"),
             counter.load(Relaxed),
             expected,
         )
-        .map_err(|why| (call, why))?;
+        .map_err(|why| (call_number, why))?;
     }
     Ok(())
 }
@@ -325,17 +327,29 @@ fn after_the_first_call(checked: Result<(), (u64, String)>) -> Result<(), String
     }
 }
 
-/// Before loom, for a counter's atomic increment (`name`, as the learner wrote it): on one
-/// thread and one counter, another thread adds 1 just after the look of every call of a long
-/// run ([`calls_checked`] calls). A path taken only on some calls — every 1 000th, every
-/// 1 024th (`calls.trailing_zeros() >= 10`), once a thread has made N calls — loses that 1
-/// on the first call that takes it. Every lab whose exercise is a counter's increment runs
-/// it from its `sequential` check.
+/// Before loom, for a count that each call adds one to (`name`, as the learner wrote it): on
+/// one thread and one state (`state` makes it; `word` is the count the calls add to), another
+/// thread adds 1 just after the look of every call of a long run ([`calls_checked`] calls). A
+/// path taken only on some calls — every 1 000th, every 1 024th (`calls.trailing_zeros() >=
+/// 10`), once a thread has made N calls — loses that 1 on the first call that takes it. Every
+/// lab whose exercise adds one to a count other threads share runs it from its `sequential`
+/// check (labs 01 and 04; not lab 06's shards: no other thread writes a thread's own shard,
+/// and a load and a store there is right — its catalogue's `own_shard_load_store`).
+pub(crate) fn count_rivalled_at_every_call<S: 'static>(
+    name: &'static str,
+    state: fn() -> S,
+    word: fn(&S) -> &crate::sync::model::atomic::AtomicU64,
+    call: impl Fn(&S) + Send + Sync + 'static,
+) -> Result<(), super::Sequential> {
+    super::once_in_model(move || after_the_first_call(count_with_a_rival_at_every_call(name, &state(), word, &call)))
+}
+
+/// [`count_rivalled_at_every_call`] for a counter's atomic increment, on one counter from 0.
 pub(crate) fn increment_rivalled_at_every_call(
     name: &'static str,
     increment: fn(&crate::sync::model::atomic::AtomicU64),
 ) -> Result<(), super::Sequential> {
-    super::once_in_model(move || after_the_first_call(increment_with_a_rival_at_every_call(name, increment)))
+    count_rivalled_at_every_call(name, || crate::sync::model::atomic::AtomicU64::new(0), |counter| counter, increment)
 }
 
 /// [`increment_rivalled_at_every_call`] for an increment under a lock: each call's first
