@@ -373,6 +373,28 @@ fn sold_out_look_then_check_again(sold: &Mutex<u64>, capacity: u64) -> bool {
     false
 }
 
+thread_local! {
+    /// How many times this thread has called `every_thousandth_call_loads_and_stores`.
+    static BUY_CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// On every 1 000th call of a thread, a load, a check and a store ("one plain sale in a
+/// thousand"); a `fetch_update` otherwise. Real threads' long trials catch it when two
+/// threads meet on such a call; the judge's rival meets every call of a long run on one
+/// thread (lab 01's periodic path).
+fn every_thousandth_call_loads_and_stores(sold: &AtomicU64, capacity: u64) -> bool {
+    BUY_CALLS.set(BUY_CALLS.get() + 1);
+    if BUY_CALLS.get().is_multiple_of(1_000) {
+        let now = sold.load(Relaxed);
+        if now >= capacity {
+            return false;
+        }
+        sold.store(now + 1, Relaxed);
+        return true;
+    }
+    sold.fetch_update(Relaxed, Relaxed, |now| (now < capacity).then_some(now + 1)).is_ok()
+}
+
 /// A strong compare-exchange loop.
 fn cas_loop(sold: &AtomicU64, capacity: u64) -> bool {
     let mut seen = sold.load(Relaxed);
@@ -628,6 +650,7 @@ pub fn catalogue() -> Vec<Answer<Fixes>> {
         Answer::wrong("parking_lot_try_lock_give_up", "parking_lot", Fixes { parking_lot: parking_lot_try_lock_give_up, ..S }),
         Answer::wrong("sells_but_says_no", "parking_lot", Fixes { parking_lot: sells_but_says_no, ..S }),
         Answer::wrong("load_then_fetch_add", "atomic", Fixes { atomic: load_then_fetch_add, ..S }),
+        Answer::wrong("every_thousandth_call_loads_and_stores", "atomic", Fixes { atomic: every_thousandth_call_loads_and_stores, ..S }),
         Answer::wrong("cas_once", "atomic", Fixes { atomic: cas_once, ..S }),
         Answer::wrong("fast_path_below_half", "atomic", Fixes { atomic: fast_path_below_half, ..S }),
         Answer::wrong("fast_path_two_left", "atomic", Fixes { atomic: fast_path_two_left, ..S }),

@@ -62,7 +62,15 @@ impl Spec for CheckThenAct {
     }
 
     fn sequential(&self, exercise: &str, real: &real::Fixes, model: &model::Fixes) -> Result<(), Sequential> {
-        sequential(exercise, real, model)
+        sequential(exercise, real, model)?;
+        if exercise != "atomic" {
+            return Ok(());
+        }
+        // A rival buyer at every call of a long run, with tickets to spare: each call sells one.
+        let buy = model.atomic;
+        count_rivalled_at_every_call("atomic_buy", || AtomicU64::new(0), |sold| sold, move |sold| {
+            buy(sold, MAX);
+        })
     }
 
     fn beyond_loom(&self, exercise: &str, model: &model::Fixes) -> Result<(), Sequential> {

@@ -237,6 +237,10 @@ pub(crate) fn warm_up(call: impl Fn()) {
     }
 }
 
+/// How the every-call checks' failures begin (`on call 1000 of …`): their signatures leave
+/// the numbers out (see `pipeline`).
+pub(crate) const ON_CALL: &str = "on call ";
+
 /// The fewest calls [`calls_checked`] names: a path taken on one call in a thousand (`calls
 /// % 1000 == 0`, `calls.trailing_zeros() >= 10`) is taken once among them.
 pub const EVERY_CALL_CHECKED_LEAST: u64 = 1_025;
@@ -333,7 +337,7 @@ fn after_the_first_call(checked: Result<(), (u64, String)>) -> Result<(), String
 /// path taken only on some calls — every 1 000th, every 1 024th (`calls.trailing_zeros() >=
 /// 10`), once a thread has made N calls — loses that 1 on the first call that takes it. Every
 /// lab whose exercise adds one to a count other threads share runs it from its `sequential`
-/// check (labs 01 and 04; not lab 06's shards: no other thread writes a thread's own shard,
+/// check (labs 01, 02 and 04; not lab 06's shards: no other thread writes a thread's own shard,
 /// and a load and a store there is right — its catalogue's `own_shard_load_store`).
 pub(crate) fn count_rivalled_at_every_call<S: 'static>(
     name: &'static str,
