@@ -301,18 +301,28 @@ fn locked_increment_with_a_rival_at_every_call<L: ModelLock<u64>>(
 ) -> Result<(), (u64, String)> {
     for call in 1..=calls_checked() {
         let counter = L::holding(call);
-        let ((), acted) =
-            between_two_lockings(&counter, 1, |v: &mut u64| *v = v.wrapping_add(1), || increment(&counter));
-        let (then, must) = if acted {
-            (format!(" and then another took it between `{name}`'s two lockings, adding 1"), "the count is".to_string())
-        } else {
-            (String::new(), format!("`{name}` must still add its one: the count is"))
-        };
+        // Whether the call found the lock busy at its first try, read before the rival is gone.
+        let (busy, acted) = between_two_lockings(
+            &counter,
+            1,
+            |v: &mut u64| *v = v.wrapping_add(1),
+            || {
+                increment(&counter);
+                crate::trace::interference_used()
+            },
+        );
+        let mut rivals = Vec::new();
+        if busy > 0 {
+            rivals.push(format!("another thread held the lock when `{name}` first tried to take it"));
+        }
+        if acted {
+            rivals.push(format!("another thread took the lock between `{name}`'s two lockings and added 1"));
+        }
+        let when = if rivals.is_empty() { String::new() } else { format!(", when {}", rivals.join(" and ")) };
+        let must =
+            if acted { "the count is".to_string() } else { format!("`{name}` must still add its one: the count is") };
         super::expect_that(
-            &format!(
-                "on call {call} of `{name}` on one thread, from a count of {call}, when another thread held the lock \
-                 for its first `try_lock`{then}, {must}"
-            ),
+            &format!("on call {call} of `{name}` on one thread, from a count of {call}{when}, {must}"),
             counter.into_value(),
             call + 1 + u64::from(acted),
         )
