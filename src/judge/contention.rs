@@ -245,12 +245,12 @@ pub(crate) const ON_CALL: &str = "on call ";
 /// % 1000 == 0`, `calls.trailing_zeros() >= 10`) is taken once among them.
 pub const EVERY_CALL_CHECKED_LEAST: u64 = 1_025;
 
-/// How many calls in a row meet a rival each, on one thread, in a counter's check (see
-/// [`increment_beyond_loom`] and [`increment_between_lockings`]): the code's own largest
-/// number and two more, at least [`EVERY_CALL_CHECKED_LEAST`], at most [`WARM_UP_MOST`]. A
-/// path taken only on some calls — every 1 000th, or once a thread or an object has had
-/// N calls — is met by a rival on the call that takes it; [`warm_up`]'s calls, unchecked,
-/// only reach paths taken on every call after N.
+/// How many calls in a row meet a rival each, on one thread, in the every-call check before
+/// loom (`count_rivalled_at_every_call`): the code's own largest number and two more, at least
+/// [`EVERY_CALL_CHECKED_LEAST`], at most [`WARM_UP_MOST`] (one model run's step budget). A path
+/// taken only on some calls — every 1 000th, or once a thread has had N calls — is met by a
+/// rival on the call that takes it; `warm_up`'s calls, unchecked, only reach paths taken on
+/// every call after N.
 ///
 /// ```
 /// use racelab::judge::contention::{EVERY_CALL_CHECKED_LEAST, calls_checked};
