@@ -305,9 +305,10 @@ fn check_code<S: Spec>(spec: &'static S, exercise: &str, learner: &Learner<S::Re
     stage(&format!("{REAL_TRIALS} trials on real threads"));
     if let Err((why, long)) = real_stage::on_real_threads(spec, variant, learner.real) {
         let summary = format!(
-            "{loom_said}, but on real threads {why} — the answer does something loom cannot see, or goes \
-             wrong only with more threads than loom's cases (see \"When loom passes and real threads fail\" \
-             in lab 01's lesson)"
+            "{loom_said}, but on real threads {why} — the answer does something loom cannot see, goes \
+             wrong only with more threads than loom's cases, or only after more calls than they make (a \
+             path a call counter takes every Nth call or after N calls; see \"When loom passes and real \
+             threads fail\" in lab 01's lesson)"
         );
         let failed = failing(summary, String::new());
         // A long trial fails the same way every time (code that takes another path past its
